@@ -1,0 +1,183 @@
+"""The `filmbot` command line."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from bot import __version__
+from bot.app import setup_logging, start_core
+from bot.config import Settings, load_settings
+from bot.console import answer_line, run_console
+from bot.core.engine import Context
+from bot.importers.catalog import CatalogFiles, build_catalog
+from bot.importers.csvrows import CatalogError
+from bot.store import migrations, open_database
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        metavar="PATH",
+        help="database file (default: $FILMBOT_DB or var/filmbot.sqlite3)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="filmbot",
+        parents=[common],
+        description="A chat bot for films and their home-video editions.",
+    )
+    parser.add_argument("--version", action="version", version=f"filmbot {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser(
+        "run",
+        parents=[common],
+        help="start the bot on the platforms configured in .env (else the console)",
+    )
+    sub.add_parser("console", parents=[common], help="chat with filmbot in this terminal")
+    ask = sub.add_parser("ask", parents=[common], help="answer one message and print the reply")
+    ask.add_argument("message", help='a chat message, e.g. "!film The Cranes Are Flying"')
+    ask.add_argument("--reveal", action="store_true", help="show spoilers instead of hiding them")
+
+    catalog = sub.add_parser(
+        "catalog",
+        parents=[common],
+        help="import the bundled catalog (done automatically on first use)",
+    )
+    catalog.add_argument(
+        "--force",
+        action="store_true",
+        help="import again even if the files are unchanged (changes nothing)",
+    )
+    catalog.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="read the catalog files from this folder instead of data/",
+    )
+
+    db = sub.add_parser("db", parents=[common], help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", parents=[common], help="apply pending schema migrations")
+    db_sub.add_parser("current", parents=[common], help="print the schema version")
+    db_sub.add_parser("stats", parents=[common], help="print row counts")
+    backup = db_sub.add_parser("backup", parents=[common], help="copy the live database to PATH")
+    backup.add_argument("path", type=Path)
+    return parser
+
+
+async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    platforms = settings.platforms()
+    if platforms:
+        # The adapters arrive with their own issues; until then say so plainly.
+        print(
+            f"filmbot: {', '.join(platforms)} configured in .env, but this version has no "
+            f"adapter for it yet; starting the console chat instead.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            "filmbot: no chat platform configured in .env (DISCORD_TOKEN, MATRIX_*); "
+            "starting the console chat on the bundled catalog.",
+            file=sys.stderr,
+        )
+    return await _cmd_console(settings, args)
+
+
+async def _cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    core = await start_core(settings)
+    try:
+        await run_console(core)
+    finally:
+        await core.db.close()
+    return 0
+
+
+async def _cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
+    core = await start_core(settings)
+    try:
+        text = await answer_line(core, args.message, Context(platform="cli"), reveal=args.reveal)
+    finally:
+        await core.db.close()
+    print(text)
+    return 0
+
+
+async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
+    files = CatalogFiles.bundled(args.data_dir) if args.data_dir else CatalogFiles.bundled()
+    db = await open_database(settings.db_path)
+    try:
+        report = await build_catalog(db, files, force=args.force)
+    finally:
+        await db.close()
+    print(report.summary())
+    return 0
+
+
+async def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    action = args.db_command
+    if action != "upgrade" and not settings.db_path.exists():
+        print(
+            f"filmbot: no database at {settings.db_path} yet; `filmbot db upgrade` creates it.",
+            file=sys.stderr,
+        )
+        return 1
+    db = await open_database(settings.db_path, upgrade=(action == "upgrade"))
+    try:
+        if action == "upgrade":
+            version = await db.schema_version()
+            print(
+                f"{settings.db_path}: schema version {version} "
+                f"(latest {migrations.latest_version()})"
+            )
+        elif action == "current":
+            print(f"{await db.schema_version()} (latest {migrations.latest_version()})")
+        elif action == "stats":
+            if await db.schema_version() == 0:
+                print("the database has no schema yet; run `filmbot db upgrade`", file=sys.stderr)
+                return 1
+            print(f"database: {settings.db_path} (schema {await db.schema_version()})")
+            for table, count in (await db.stats()).items():
+                print(f"{table:>18} {count:>9,}")
+        elif action == "backup":
+            await db.backup(args.path)
+            print(f"backed up {settings.db_path} to {args.path}")
+    finally:
+        await db.close()
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = {
+    "run": _cmd_run,
+    "console": _cmd_console,
+    "ask": _cmd_ask,
+    "catalog": _cmd_catalog,
+    "db": _cmd_db,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    settings = load_settings(db=getattr(args, "db", None))
+    setup_logging(settings.log_level)
+    command = COMMANDS.get(args.command or "run")
+    try:
+        return asyncio.run(command(settings, args))
+    except CatalogError as exc:
+        print(f"filmbot: the catalog was not imported, nothing was written: {exc}", file=sys.stderr)
+        return 2
+    except (migrations.MigrationError, FileExistsError) as exc:
+        print(f"filmbot: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

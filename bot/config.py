@@ -1,0 +1,72 @@
+"""Settings, read from the environment and an optional `.env` file, never from code.
+
+Secrets (tokens, passwords) are kept out of `repr()` so they cannot end up in a log line.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+DEFAULT_DB = Path("var") / "filmbot.sqlite3"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path = DEFAULT_DB
+    log_level: str = "INFO"
+    discord_token: str | None = field(default=None, repr=False)
+    matrix_homeserver: str | None = None
+    matrix_user_id: str | None = None
+    matrix_access_token: str | None = field(default=None, repr=False)
+    matrix_password: str | None = field(default=None, repr=False)
+
+    @property
+    def discord_configured(self) -> bool:
+        return bool(self.discord_token)
+
+    @property
+    def matrix_configured(self) -> bool:
+        return bool(
+            self.matrix_homeserver
+            and self.matrix_user_id
+            and (self.matrix_access_token or self.matrix_password)
+        )
+
+    def platforms(self) -> list[str]:
+        """Names of the chat platforms whose credentials are present."""
+        names = []
+        if self.discord_configured:
+            names.append("discord")
+        if self.matrix_configured:
+            names.append("matrix")
+        return names
+
+
+def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = None) -> Settings:
+    """Build settings from `.env` (if present) overlaid by the real environment.
+
+    The environment wins over `.env`, and an explicit `db` (the `--db` flag) wins over both.
+    """
+    values: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        values.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    values.update(os.environ)
+
+    def get(name: str) -> str | None:
+        value = values.get(name, "").strip()
+        return value or None
+
+    db_path = Path(db) if db else Path(get("FILMBOT_DB") or DEFAULT_DB)
+    return Settings(
+        db_path=db_path,
+        log_level=(get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
+        discord_token=get("DISCORD_TOKEN"),
+        matrix_homeserver=get("MATRIX_HOMESERVER"),
+        matrix_user_id=get("MATRIX_USER_ID"),
+        matrix_access_token=get("MATRIX_ACCESS_TOKEN"),
+        matrix_password=get("MATRIX_PASSWORD"),
+    )

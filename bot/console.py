@@ -1,0 +1,62 @@
+"""The console chat: the same commands as Matrix (`!film …`), answered in the terminal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+from typing import TextIO
+
+from bot.core.engine import Context, Core
+from bot.render.text import render_reply
+
+GREETING = (
+    "filmbot console chat. Try !film The Cranes Are Flying, !edition seven samurai, "
+    "!film Solaris (1972) or !help. !reveal toggles spoilers; !quit or Ctrl-D leaves."
+)
+NOT_A_COMMAND = "Commands start with ! (or /). Try !film {text} or !help."
+
+
+async def answer_line(core: Core, line: str, ctx: Context, *, reveal: bool = False) -> str:
+    """The text reply to one console line (also what `filmbot ask` prints)."""
+    line = line.strip()
+    if not line:
+        return ""
+    reply = await core.handle(line, ctx)
+    if reply is None:
+        return NOT_A_COMMAND.format(text=line)
+    return render_reply(reply, reveal=reveal)
+
+
+async def run_console(
+    core: Core, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
+    interactive = stdin.isatty()
+    if interactive:
+        with contextlib.suppress(ImportError):
+            import readline  # noqa: F401  (line editing and history for input())
+    print(GREETING, file=stdout)
+    ctx = Context()
+    reveal = False
+    loop = asyncio.get_running_loop()
+    while True:
+        try:
+            if interactive:
+                line = await loop.run_in_executor(None, input, "\nyou> ")
+            else:
+                line = await loop.run_in_executor(None, stdin.readline)
+                if not line:
+                    break
+        except (EOFError, KeyboardInterrupt):
+            break
+        command = line.strip().lower()
+        if command in ("!quit", "!exit", "/quit", "/exit"):
+            break
+        if command in ("!reveal", "/reveal"):
+            reveal = not reveal
+            print(f"Spoilers are now {'shown' if reveal else 'hidden'}.", file=stdout)
+            continue
+        text = await answer_line(core, line, ctx, reveal=reveal)
+        if text:
+            print(text, file=stdout, flush=True)
+    print("Bye.", file=stdout)

@@ -1,0 +1,50 @@
+"""Every platform limit filmbot must respect, in one place.
+
+Sources: Discord's API documentation and the Matrix client-server spec, as condensed in
+the product brief. Renderers and adapters import these; nothing else hard-codes them.
+"""
+
+from __future__ import annotations
+
+# --- Discord -------------------------------------------------------------------------
+DISCORD_INTERACTION_ACK_SECONDS = 3.0
+DISCORD_INTERACTION_TOKEN_SECONDS = 15 * 60
+DISCORD_AUTOCOMPLETE_MAX_CHOICES = 25
+DISCORD_AUTOCOMPLETE_NAME_MAX = 100
+DISCORD_AUTOCOMPLETE_VALUE_MAX = 100
+DISCORD_SELECT_MAX_OPTIONS = 25
+DISCORD_SELECT_LABEL_MAX = 100
+DISCORD_SELECT_VALUE_MAX = 100
+DISCORD_SELECT_DESCRIPTION_MAX = 100
+DISCORD_CUSTOM_ID_MAX = 100
+DISCORD_MESSAGE_CONTENT_MAX = 2000
+DISCORD_EMBEDS_PER_MESSAGE = 10
+DISCORD_EMBED_TITLE_MAX = 256
+DISCORD_EMBED_DESCRIPTION_MAX = 4096
+DISCORD_EMBED_FIELDS_MAX = 25
+DISCORD_EMBED_FIELD_NAME_MAX = 256
+DISCORD_EMBED_FIELD_VALUE_MAX = 1024
+DISCORD_EMBED_FOOTER_MAX = 2048
+DISCORD_EMBED_AUTHOR_MAX = 256
+DISCORD_EMBEDS_TOTAL_MAX = 6000
+
+# --- Matrix --------------------------------------------------------------------------
+MATRIX_COMMAND_PREFIX = "!"
+MATRIX_HTML_FORMAT = "org.matrix.custom.html"
+MATRIX_DEFAULT_RATE_PER_SECOND = 0.2
+MATRIX_DEFAULT_RATE_BURST = 10
+# Conservative size for one event's body; the spec caps a whole event at 65,536 bytes.
+MATRIX_EVENT_MAX_BYTES = 65536
+MATRIX_BODY_SOFT_MAX_BYTES = 32000
+
+# --- filmbot's own choices -----------------------------------------------------------
+# How many candidates a disambiguation list shows (fits a Discord select menu).
+DISAMBIGUATION_MAX_CHOICES = 10
+# Longest label of a disambiguation choice (fits Discord select menus and Matrix lists).
+CHOICE_LABEL_MAX = DISCORD_SELECT_LABEL_MAX
+# How long a pending `!pick N` choice stays valid.
+PICK_TIMEOUT_SECONDS = 5 * 60
+# Terminal width the text renderer wraps to.
+TERMINAL_WIDTH = 88
+# How many cast members a film card lists.
+FILM_CARD_CAST_MAX = 8

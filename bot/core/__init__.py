@@ -1,0 +1,1 @@
+"""The platform-neutral core: commands in, cards out."""

@@ -1,0 +1,167 @@
+"""The core every platform talks to: a message in, a `Reply` out.
+
+It owns the database, the title lookup and the short-lived disambiguation state
+(`!pick N`), and knows nothing of Discord, Matrix or terminals.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.constants import CHOICE_LABEL_MAX, DISAMBIGUATION_MAX_CHOICES, PICK_TIMEOUT_SECONDS
+from bot.core.cards import Card, Choice, Reply, error, plain
+from bot.core.commands import CommandTable, parse_command
+from bot.models import FilmSummary
+from bot.search import TitleLookup
+from bot.store import films
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who asked where: keys the pending choices so only the asker can pick."""
+
+    platform: str = "console"
+    channel: str = "console"
+    user: str = "you"
+    prefix: str = "!"
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.platform, self.channel, self.user)
+
+
+@dataclass
+class Pending:
+    command: str
+    args: str
+    film_ids: list[int]
+    expires: float
+
+
+def choice_label(film: FilmSummary) -> str:
+    """'Title (Year) · Director', cut to what every menu accepts."""
+    label = film.label
+    if film.directors:
+        label += " · " + ", ".join(film.directors[:2])
+    if len(label) > CHOICE_LABEL_MAX:
+        label = label[: CHOICE_LABEL_MAX - 1].rstrip() + "…"
+    return label
+
+
+class Core:
+    def __init__(
+        self,
+        db: Database,
+        lookup: TitleLookup,
+        commands: CommandTable,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.db = db
+        self.lookup = lookup
+        self.commands = commands
+        self._clock = clock
+        self._pending: dict[tuple[str, str, str], Pending] = {}
+
+    @classmethod
+    async def load(cls, db: Database) -> Core:
+        from bot.core.answers import COMMANDS
+
+        started = time.perf_counter()
+        lookup = TitleLookup(await films.title_rows(db))
+        log.debug(
+            "title lookup ready: %d titles in %.2f s", lookup.size, time.perf_counter() - started
+        )
+        return cls(db, lookup, COMMANDS)
+
+    async def handle(self, message: str, ctx: Context) -> Reply | None:
+        """Answer a chat message; None when it is not addressed to the bot (no prefix)."""
+        parsed = parse_command(message)
+        if parsed is None:
+            return None
+        name, args = parsed
+        return await self.run(name, args, ctx)
+
+    async def run(self, name: str, args: str, ctx: Context) -> Reply:
+        command = self.commands.get(name)
+        if command is None:
+            return self.commands.help_reply(
+                ctx.prefix,
+                intro=f"There is no command {ctx.prefix}{name}. These are the ones I know:",
+            )
+        if command.needs_args and not args:
+            return self.commands.usage_reply(
+                command, ctx.prefix, problem=f"{ctx.prefix}{name} needs something to look up."
+            )
+        try:
+            return await command.handler(self, ctx, args, None)
+        except Exception:
+            log.exception("command %s failed (platform=%s, args=%r)", name, ctx.platform, args)
+            return error(
+                "Something went wrong",
+                "That command failed on my side; the error is logged. Please try again.",
+            )
+
+    async def resolve_film(self, query: str, ctx: Context, command: str, args: str) -> int | Reply:
+        """A film id when the query names one film clearly, else a reply that asks."""
+        result = self.lookup.lookup(query, limit=DISAMBIGUATION_MAX_CHOICES)
+        if result.best is not None:
+            return result.best.film_id
+        if not result.candidates:
+            return error(
+                "No film found",
+                f"Nothing in the catalog matches “{query}”.",
+                hint=f"Check the spelling, or add the year: {ctx.prefix}{command} Solaris (1972)",
+            )
+        ids = [hit.film_id for hit in result.candidates]
+        summaries = await films.film_summaries(self.db, ids)
+        choices = tuple(
+            Choice(f"film:{i}", choice_label(summaries[i])) for i in ids if i in summaries
+        )
+        self._pending[ctx.key] = Pending(
+            command,
+            args,
+            [int(c.id.split(":")[1]) for c in choices],
+            self._clock() + PICK_TIMEOUT_SECONDS,
+        )
+        lines = "\n".join(f"{n}. {c.label}" for n, c in enumerate(choices, start=1))
+        card = Card(
+            "Which film did you mean?" if len(choices) > 1 else "Did you mean this film?",
+            plain(lines),
+            footer=f"Answer with {ctx.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
+            kind="choices",
+        )
+        return Reply((card,), choices=choices, ephemeral=True)
+
+    async def pick(self, ctx: Context, number: str) -> Reply:
+        """Answer the pending question of this user in this channel with choice N."""
+        pending = self._pending.get(ctx.key)
+        if pending is None or pending.expires < self._clock():
+            self._pending.pop(ctx.key, None)
+            return error(
+                "Nothing to pick",
+                "There is no open question for you here.",
+                hint=f"Ask again, e.g. {ctx.prefix}film Solaris",
+            )
+        if not number.isdigit() or not 1 <= int(number) <= len(pending.film_ids):
+            return error(
+                "Pick a number from the list",
+                f"Answer with {ctx.prefix}pick and a number from 1 to {len(pending.film_ids)}.",
+            )
+        del self._pending[ctx.key]
+        return await self.answer_with_film(
+            pending.command, pending.args, ctx, pending.film_ids[int(number) - 1]
+        )
+
+    async def answer_with_film(self, name: str, args: str, ctx: Context, film_id: int) -> Reply:
+        """Run a film command for a film already chosen (a pick, a menu, autocomplete id)."""
+        command = self.commands.get(name)
+        if command is None or not command.takes_film:
+            raise ValueError(f"{name} does not take a film")
+        return await command.handler(self, ctx, args, film_id)

@@ -1,0 +1,1 @@
+"""Importers: the bundled catalog now; reviews, listings and feeds in later issues."""

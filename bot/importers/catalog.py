@@ -1,0 +1,593 @@
+"""Build the database from the bundled catalog: Wikidata films plus the Criterion list.
+
+The whole build is one transaction: every file is parsed and validated before anything is
+written, and any error rolls everything back, so a bad row never leaves half a catalog.
+Each file is recorded in `sources` by the SHA-256 of its text; a later start whose files
+are unchanged does nothing, and a forced re-run writes the same rows again (every insert is
+keyed by a natural key), so it changes nothing either.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+from tqdm import tqdm
+
+from bot.importers import criterion, wikidata
+from bot.importers.csvrows import read_text
+from bot.store.db import Database
+from bot.text import names_compatible, norm_name, norm_title
+
+log = logging.getLogger(__name__)
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+@dataclass(frozen=True)
+class CatalogFiles:
+    wikidata: Path
+    criterion: Path
+    boxsets: Path
+
+    @classmethod
+    def bundled(cls, data_dir: Path = DATA_DIR) -> CatalogFiles:
+        return cls(
+            wikidata=data_dir / "wikidata_films.csv.gz",
+            criterion=data_dir / "criterion.csv.gz",
+            boxsets=data_dir / "boxsets.csv.gz",
+        )
+
+    def all(self) -> tuple[Path, Path, Path]:
+        return (self.wikidata, self.criterion, self.boxsets)
+
+
+@dataclass
+class CatalogReport:
+    skipped: bool = False
+    seconds: float = 0.0
+    wikidata_films: int = 0
+    criterion_rows: int = 0
+    criterion_linked: int = 0  # Criterion rows attached to a Wikidata film
+    criterion_new_films: int = 0  # Criterion rows whose film the catalog lacked
+    editions: int = 0
+    boxsets: int = 0
+    boxset_members: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        if self.skipped:
+            return "catalog already imported and unchanged; nothing to do"
+        return (
+            f"imported {self.wikidata_films:,} Wikidata films and {self.criterion_rows:,} "
+            f"Criterion rows ({self.criterion_linked:,} linked to catalog films, "
+            f"{self.criterion_new_films:,} new films; {self.editions:,} editions, "
+            f"{self.boxsets:,} box sets holding {self.boxset_members:,} films) "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+async def catalog_is_current(db: Database, files: CatalogFiles | None = None) -> bool:
+    """True when every catalog file, as it is now, was imported already."""
+    files = files or CatalogFiles.bundled()
+    hashes = [read_text(path)[1] for path in files.all()]
+    rows = await db.fetchall(
+        f"SELECT sha256 FROM sources WHERE sha256 IN ({','.join('?' * len(hashes))})", hashes
+    )
+    return len(rows) == len(hashes)
+
+
+async def build_catalog(
+    db: Database,
+    files: CatalogFiles | None = None,
+    *,
+    force: bool = False,
+    progress: bool | None = None,
+) -> CatalogReport:
+    """Import the catalog unless it is current; raises CatalogError with nothing written."""
+    files = files or CatalogFiles.bundled()
+    started = time.perf_counter()
+    texts = {path: read_text(path) for path in files.all()}
+    if not force and await catalog_is_current(db, files):
+        return CatalogReport(skipped=True)
+
+    films = wikidata.parse(files.wikidata, texts[files.wikidata][0])
+    rows = criterion.parse(files.criterion, texts[files.criterion][0])
+    members = criterion.parse_boxsets(files.boxsets, texts[files.boxsets][0])
+
+    if progress is None:
+        progress = sys.stderr.isatty()
+    bar = tqdm(
+        total=len(films) + len(rows) + len(members),
+        desc="Building film database",
+        unit="row",
+        disable=not progress,
+        file=sys.stderr,
+    )
+    report = CatalogReport()
+    try:
+        async with db.transaction():
+            # Queued rows are flushed statement by statement, not in dependency order, so
+            # foreign keys are checked at COMMIT instead of per statement.
+            await db.conn.execute("PRAGMA defer_foreign_keys = ON")
+            writer = _Writer(db, bar)
+            await writer.load()
+            source_ids = {
+                path: await writer.source(path, sha, rows_count)
+                for path, (_, sha), rows_count in zip(
+                    files.all(),
+                    texts.values(),
+                    (len(films), len(rows), len(members)),
+                    strict=True,
+                )
+            }
+            await writer.write_wikidata(films, source_ids[files.wikidata])
+            await writer.write_criterion(
+                rows, members, source_ids[files.criterion], source_ids[files.boxsets], report
+            )
+            await writer.flush()
+    finally:
+        bar.close()
+    report.wikidata_films = len(films)
+    report.criterion_rows = len(rows)
+    report.counts = await db.stats()
+    report.seconds = time.perf_counter() - started
+    log.info("catalog: %s", report.summary())
+    return report
+
+
+def _director_match(a: str, b: str) -> bool:
+    """Two director spellings name one person: abbreviation-compatible or nearly equal."""
+    if names_compatible(a, b):
+        return True
+    return fuzz.ratio(norm_name(a), norm_name(b)) >= 90
+
+
+class _Writer:
+    """Bulk writer with in-memory id maps, so 200k credits need a handful of statements."""
+
+    def __init__(self, db: Database, bar: tqdm) -> None:
+        self.db = db
+        self.bar = bar
+        self.film_ids: dict[str, int] = {}
+        self.next_film = 1
+        self.person_by_norm: dict[str, int] = {}
+        self.next_person = 1
+        self.directors_by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        self.names: dict[str, dict[str, int]] = {}
+        self.current_source: int | None = None
+        # Rows waiting for executemany, per statement.
+        self.pending: dict[str, list[Sequence[Any]]] = defaultdict(list)
+
+    async def load(self) -> None:
+        for key, film_id in await self.db.fetchall("SELECT external_key, id FROM films"):
+            self.film_ids[key] = film_id
+        self.next_film = (await self.db.scalar("SELECT max(id) FROM films") or 0) + 1
+        # A spelling that is someone's own name means that person, even when it is also an
+        # alias of another ('Charles Chaplin' is Jr.'s name and a Criterion spelling of
+        # Charlie's); the same rule the first import followed, so re-runs are stable.
+        for norm, person_id in await self.db.fetchall(
+            "SELECT norm, min(person_id) FROM person_aliases GROUP BY norm"
+        ):
+            self.person_by_norm[norm] = person_id
+        for norm, person_id in await self.db.fetchall(
+            "SELECT norm, min(id) FROM people GROUP BY norm"
+        ):
+            self.person_by_norm[norm] = person_id
+        self.next_person = (await self.db.scalar("SELECT max(id) FROM people") or 0) + 1
+        for person_id, name in await self.db.fetchall(
+            "SELECT DISTINCT a.person_id, a.name FROM credits c "
+            "JOIN person_aliases a ON a.person_id = c.person_id WHERE c.role = 'director'"
+        ):
+            self._index_director(person_id, name)
+        for table in ("genres", "countries", "languages", "labels"):
+            self.names[table] = {
+                name.casefold(): row_id
+                for row_id, name in await self.db.fetchall(f"SELECT id, name FROM {table}")
+            }
+
+    # --- small helpers ---------------------------------------------------------------
+
+    def queue(self, sql: str, row: Sequence[Any]) -> None:
+        self.pending[sql].append(row)
+
+    async def flush(self) -> None:
+        for sql, rows in self.pending.items():
+            if rows:
+                await self.db.executemany(sql, rows)
+        self.pending.clear()
+
+    async def source(self, path: Path, sha: str, rows: int) -> int:
+        meta = json.dumps({"rows": rows})
+        return int(
+            await self.db.scalar(
+                "INSERT INTO sources (kind, name, uri, sha256, meta) "
+                "VALUES ('catalog', ?, ?, ?, ?) "
+                "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name RETURNING id",
+                (path.name, f"data/{path.name}", sha, meta),
+            )
+        )
+
+    async def name_ids(self, table: str, names: Iterable[str]) -> dict[str, int]:
+        """Ids for genre/country/language/label names, inserting the new ones."""
+        known = self.names[table]
+        new = sorted({n for n in names if n.casefold() not in known})
+        if new:
+            await self.db.executemany(
+                f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(n,) for n in new]
+            )
+            for row_id, name in await self.db.fetchall(f"SELECT id, name FROM {table}"):
+                known[name.casefold()] = row_id
+        return known
+
+    def _index_director(self, person_id: int, name: str) -> None:
+        tokens = norm_name(name).split()
+        if tokens:
+            entry = (person_id, name)
+            bucket = self.directors_by_surname[tokens[-1]]
+            if entry not in bucket:
+                bucket.append(entry)
+
+    def person(self, name: str, *, director: bool = False, fuzzy: bool = False) -> int:
+        """The person id for a name, creating the person; `fuzzy` also tries known
+        directors with a compatible spelling ('Carl Th. Dreyer' -> 'Carl Theodor Dreyer')."""
+        norm = norm_name(name)
+        person_id = self.person_by_norm.get(norm)
+        if person_id is None and fuzzy and norm:
+            for candidate_id, candidate in self.directors_by_surname.get(norm.split()[-1], []):
+                if names_compatible(name, candidate):
+                    person_id = candidate_id
+                    break
+        if person_id is None:
+            person_id = self.next_person
+            self.next_person += 1
+            self.queue(
+                "INSERT INTO people (id, name, norm) VALUES (?, ?, ?)", (person_id, name, norm)
+            )
+        self.person_by_norm.setdefault(norm, person_id)
+        self.queue(
+            "INSERT OR IGNORE INTO person_aliases (person_id, name, norm, source_id) "
+            "VALUES (?, ?, ?, ?)",
+            (person_id, name, norm, self.current_source),
+        )
+        if director:
+            self._index_director(person_id, name)
+        return person_id
+
+    def film(self, key: str, title: str, year: int | None, source_id: int, **extra: Any) -> int:
+        film_id = self.film_ids.get(key)
+        if film_id is None:
+            film_id = self.next_film
+            self.next_film += 1
+            self.film_ids[key] = film_id
+        self.queue(
+            "INSERT INTO films (id, external_key, title, year, runtime_min, released, imdb_id, "
+            "mpaa, popularity, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (external_key) DO UPDATE SET title = excluded.title, "
+            "year = excluded.year, runtime_min = excluded.runtime_min, "
+            "released = excluded.released, imdb_id = excluded.imdb_id, mpaa = excluded.mpaa, "
+            "popularity = excluded.popularity",
+            (
+                film_id,
+                key,
+                title,
+                year,
+                extra.get("runtime_min"),
+                extra.get("released"),
+                extra.get("imdb_id"),
+                extra.get("mpaa"),
+                extra.get("popularity", 0.0),
+                source_id,
+            ),
+        )
+        self.title(film_id, title, "primary", source_id)
+        for name, value in (("title", title), ("year", year), *extra.items()):
+            if value is not None and name != "popularity":
+                self.fact("film", film_id, name, value, source_id)
+        return film_id
+
+    def title(self, film_id: int, title: str, kind: str, source_id: int) -> None:
+        self.queue(
+            "INSERT OR IGNORE INTO film_titles (film_id, title, norm, kind, source_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (film_id, title, norm_title(title), kind, source_id),
+        )
+
+    def credit(
+        self, film_id: int, person_id: int, role: str, billing: int | None, source_id: int
+    ) -> None:
+        self.queue(
+            "INSERT OR IGNORE INTO credits (film_id, person_id, role, billing, source_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (film_id, person_id, role, billing, source_id),
+        )
+
+    def fact(self, entity: str, entity_id: int, name: str, value: Any, source_id: int) -> None:
+        self.queue(
+            "INSERT OR IGNORE INTO facts (entity, entity_id, field, value, source_id) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (entity, entity_id, name, str(value), source_id),
+        )
+
+    def link(self, table: str, column: str, film_id: int, name_id: int, source_id: int) -> None:
+        self.queue(
+            f"INSERT OR IGNORE INTO {table} (film_id, {column}, source_id) VALUES (?, ?, ?)",
+            (film_id, name_id, source_id),
+        )
+
+    # --- Wikidata ----------------------------------------------------------------------
+
+    async def write_wikidata(self, films: list[wikidata.WikidataFilm], source_id: int) -> None:
+        self.current_source = source_id
+        genres = await self.name_ids("genres", (g for f in films for g in f.genres))
+        countries = await self.name_ids("countries", (c for f in films for c in f.countries))
+        languages = await self.name_ids("languages", (lang for f in films for lang in f.languages))
+        for n, rec in enumerate(films, start=1):
+            film_id = self.film(
+                rec.external_key,
+                rec.title,
+                rec.year,
+                source_id,
+                runtime_min=rec.runtime_min,
+                released=rec.released,
+                imdb_id=rec.imdb_id,
+                mpaa=rec.mpaa,
+                popularity=rec.popularity,
+            )
+            for billing, name in enumerate(rec.directors, start=1):
+                self.credit(
+                    film_id, self.person(name, director=True), "director", billing, source_id
+                )
+            for billing, name in enumerate(rec.writers, start=1):
+                self.credit(film_id, self.person(name), "writer", billing, source_id)
+            for name in rec.cast:  # alphabetical in the source, so no billing order
+                self.credit(film_id, self.person(name), "cast", None, source_id)
+            for genre in rec.genres:
+                self.link("film_genres", "genre_id", film_id, genres[genre.casefold()], source_id)
+            for country in rec.countries:
+                self.link(
+                    "film_countries",
+                    "country_id",
+                    film_id,
+                    countries[country.casefold()],
+                    source_id,
+                )
+                self.fact("film", film_id, "country", country, source_id)
+            for language in rec.languages:
+                self.link(
+                    "film_languages",
+                    "language_id",
+                    film_id,
+                    languages[language.casefold()],
+                    source_id,
+                )
+            if n % 2000 == 0:
+                self.bar.update(2000)
+                await self.flush()
+        self.bar.update(len(films) % 2000)
+        await self.flush()
+
+    # --- Criterion ---------------------------------------------------------------------
+
+    async def _film_index(
+        self,
+    ) -> tuple[dict[str, list[tuple[int, int | None]]], dict[int, list[tuple[int, str]]]]:
+        """Films by folded title (every alias), and each film's directors' spellings."""
+        by_title: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
+        for norm, film_id, year in await self.db.fetchall(
+            "SELECT DISTINCT t.norm, f.id, f.year "
+            "FROM film_titles t JOIN films f ON f.id = t.film_id"
+        ):
+            by_title[norm].append((film_id, year))
+        directors: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for film_id, person_id, name in await self.db.fetchall(
+            "SELECT c.film_id, c.person_id, a.name FROM credits c "
+            "JOIN person_aliases a ON a.person_id = c.person_id WHERE c.role = 'director'"
+        ):
+            directors[film_id].append((person_id, name))
+        return by_title, directors
+
+    async def write_criterion(
+        self,
+        rows: list[criterion.CriterionRow],
+        members: list[criterion.BoxsetMember],
+        source_id: int,
+        boxset_source_id: int,
+        report: CatalogReport,
+    ) -> None:
+        self.current_source = source_id
+        label_id = (await self.name_ids("labels", [criterion.LABEL]))[criterion.LABEL.casefold()]
+        countries = await self.name_ids("countries", (r.country for r in rows if r.country))
+        by_title, film_directors = await self._film_index()
+        criterion_films: set[int] = set()
+
+        def match(row: criterion.CriterionRow) -> int | None:
+            best: tuple[int, int] | None = None
+            for film_id, year in by_title.get(norm_title(row.title), []):
+                if row.year and year and abs(year - row.year) > 1:
+                    continue
+                known = film_directors.get(film_id)
+                if (
+                    row.directors
+                    and known
+                    and not any(
+                        _director_match(d, name) for d in row.directors for _, name in known
+                    )
+                ):
+                    continue
+                distance = abs(year - row.year) if row.year and year else 0
+                if best is None or distance < best[0]:
+                    best = (distance, film_id)
+            return best[1] if best else None
+
+        by_set: dict[str, list[criterion.BoxsetMember]] = defaultdict(list)
+        for member in members:
+            by_set[member.boxset].append(member)
+        set_names = {norm_title(name) for name in by_set}
+
+        # Rows sharing a spine are one edition (spine 88 holds both parts of Ivan).
+        editions: dict[str, list[tuple[criterion.CriterionRow, int | None]]] = defaultdict(list)
+        keys_by_title: dict[str, str] = {}  # folded title -> edition key, for boxsets.csv
+        boxset_keys: set[str] = set()
+        for row in rows:
+            self.bar.update(1)
+            if row.is_boxset:
+                key = (
+                    f"criterion:spine:{row.spine}"
+                    if row.spine
+                    else f"criterion:boxset:{norm_title(row.title)}"
+                )
+                keys_by_title.setdefault(norm_title(row.title), key)
+                boxset_keys.add(key)
+                editions[key].append((row, None))
+                continue
+            film_id = match(row)
+            if film_id is None:
+                film_id = self.film(
+                    f"criterion:film:{norm_title(row.title)}:{row.year or ''}",
+                    row.title,
+                    row.year,
+                    source_id,
+                )
+                by_title[norm_title(row.title)].append((film_id, row.year))
+                report.criterion_new_films += 1
+            else:
+                report.criterion_linked += 1
+                self.title(film_id, row.title, "label", source_id)
+                self.fact("film", film_id, "title", row.title, source_id)
+                if row.year:
+                    self.fact("film", film_id, "year", row.year, source_id)
+            self._criterion_directors(film_id, row.directors, film_directors, source_id)
+            if row.country:
+                self.link(
+                    "film_countries",
+                    "country_id",
+                    film_id,
+                    countries[row.country.casefold()],
+                    source_id,
+                )
+                self.fact("film", film_id, "country", row.country, source_id)
+            criterion_films.add(film_id)
+            key = (
+                f"criterion:spine:{row.spine}"
+                if row.spine
+                else f"criterion:na:{norm_title(row.title)}:{row.year or ''}"
+            )
+            keys_by_title.setdefault(norm_title(row.title), key)
+            editions[key].append((row, film_id))
+
+        edition_ids: dict[str, int] = {}
+        for key, entries in editions.items():
+            first = entries[0][0]
+            title = " / ".join(dict.fromkeys(row.title for row, _ in entries))
+            # boxsets.csv names a few sets the list prints with a year and director.
+            is_boxset = key in boxset_keys or any(
+                norm_title(r.title) in set_names for r, _ in entries
+            )
+            edition_ids[key] = await self._edition(
+                key, title, label_id, first.spine, is_boxset, source_id
+            )
+            for position, (_, film_id) in enumerate(entries):
+                if film_id is not None:
+                    self.queue(
+                        "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, "
+                        "source_id) VALUES (?, ?, ?, ?)",
+                        (edition_ids[key], film_id, position, source_id),
+                    )
+            report.editions += 1
+            report.boxsets += is_boxset
+
+        # Box set contents, from boxsets.csv; a set missing from the list is added.
+        self.current_source = boxset_source_id
+        for name, items in by_set.items():
+            key = keys_by_title.get(norm_title(name)) or f"criterion:boxset:{norm_title(name)}"
+            if key not in edition_ids:
+                edition_ids[key] = await self._edition(
+                    key, name, label_id, None, True, boxset_source_id
+                )
+                report.editions += 1
+                report.boxsets += 1
+            for position, member in enumerate(items):
+                self.bar.update(1)
+                if member.title is None:
+                    continue
+                candidates = by_title.get(norm_title(member.title), [])
+                if candidates:
+                    # Prefer the film Criterion releases; the list's year column is the
+                    # set's, not the film's, so it cannot choose.
+                    film_id = sorted(candidates, key=lambda c: (c[0] not in criterion_films, c[0]))[
+                        0
+                    ][0]
+                else:
+                    film_id = self.film(
+                        f"criterion:film:{norm_title(member.title)}:",
+                        member.title,
+                        None,
+                        boxset_source_id,
+                    )
+                    by_title[norm_title(member.title)].append((film_id, None))
+                    report.criterion_new_films += 1
+                self.queue(
+                    "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, "
+                    "source_id) VALUES (?, ?, ?, ?)",
+                    (edition_ids[key], film_id, position, boxset_source_id),
+                )
+                report.boxset_members += 1
+        await self.flush()
+
+    def _criterion_directors(
+        self,
+        film_id: int,
+        names: list[str],
+        film_directors: dict[int, list[tuple[int, str]]],
+        source_id: int,
+    ) -> None:
+        known = film_directors.get(film_id, [])
+        for billing, name in enumerate(names, start=1):
+            person_id = next(
+                (pid for pid, spelled in known if _director_match(name, spelled)), None
+            )
+            if person_id is None:
+                person_id = self.person(name, director=True, fuzzy=True)
+                known.append((person_id, name))
+                film_directors[film_id] = known
+            else:
+                # The catalog's director, spelled as Criterion prints it: one more alias.
+                self.queue(
+                    "INSERT OR IGNORE INTO person_aliases (person_id, name, norm, source_id) "
+                    "VALUES (?, ?, ?, ?)",
+                    (person_id, name, norm_name(name), source_id),
+                )
+                self.person_by_norm.setdefault(norm_name(name), person_id)
+            self.credit(film_id, person_id, "director", billing, source_id)
+
+    async def _edition(
+        self,
+        key: str,
+        title: str,
+        label_id: int,
+        spine: str | None,
+        is_boxset: bool,
+        source_id: int,
+    ) -> int:
+        edition_id = int(
+            await self.db.scalar(
+                "INSERT INTO editions (external_key, title, label_id, spine, is_boxset, source_id) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE SET "
+                "title = excluded.title, label_id = excluded.label_id, spine = excluded.spine, "
+                "is_boxset = excluded.is_boxset RETURNING id",
+                (key, title, label_id, spine, int(is_boxset), source_id),
+            )
+        )
+        if spine:
+            self.fact("edition", edition_id, "spine", spine, source_id)
+        self.fact("edition", edition_id, "label", criterion.LABEL, source_id)
+        return edition_id

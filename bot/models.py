@@ -1,0 +1,101 @@
+"""Plain records the store returns and the core turns into cards: no SQL, no platform types."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class TitleRow:
+    """One name a film goes by, as the title lookup indexes it."""
+
+    film_id: int
+    title: str
+    norm: str
+    year: int | None
+    popularity: float
+    primary: bool
+
+
+@dataclass(frozen=True)
+class FilmSummary:
+    id: int
+    title: str
+    year: int | None
+    directors: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """'Title (Year)'; the year is left out when unknown."""
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+@dataclass(frozen=True)
+class ClaimedValue:
+    """A value and the sources that claimed it (provenance)."""
+
+    value: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class EditionSummary:
+    id: int
+    title: str
+    label: str | None
+    spine: str | None
+    format: str | None
+    release_date: str | None
+    is_boxset: bool
+
+    @property
+    def name(self) -> str:
+        """'The Criterion Collection #146 (Blu-ray)' or the edition's own title."""
+        parts = [self.label or self.title]
+        if self.spine:
+            parts[0] += f" #{self.spine}"
+        if self.is_boxset:
+            parts.append(f"box set “{self.title}”")
+        if self.format:
+            parts.append(self.format)
+        return f"{parts[0]} ({', '.join(parts[1:])})" if len(parts) > 1 else parts[0]
+
+
+@dataclass(frozen=True)
+class SpecialFeature:
+    title: str
+    kind: str | None
+    runtime_min: int | None
+    year: int | None
+    description: str | None
+
+
+@dataclass(frozen=True)
+class EditionDetails:
+    summary: EditionSummary
+    specs: dict[str, str]  # field label -> value, only fields we have
+    films: tuple[FilmSummary, ...]  # every film on the edition (box sets: many)
+    audio: tuple[str, ...] = ()
+    subtitles: tuple[str, ...] = ()
+    features: tuple[SpecialFeature, ...] = ()
+    conflicts: dict[str, tuple[ClaimedValue, ...]] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FilmDetails:
+    summary: FilmSummary
+    runtime_min: int | None
+    released: str | None
+    synopsis: str | None
+    other_titles: tuple[str, ...]
+    writers: tuple[str, ...]
+    cast: tuple[str, ...]
+    cast_total: int
+    countries: tuple[str, ...]
+    genres: tuple[str, ...]
+    languages: tuple[str, ...]
+    editions: tuple[EditionSummary, ...]
+    boxsets: tuple[EditionSummary, ...]
+    conflicts: dict[str, tuple[ClaimedValue, ...]]  # field -> every value claimed, when >1
+    sources: tuple[str, ...]

@@ -1,0 +1,1 @@
+"""Renderers: a `Reply` to terminal text (Discord and Matrix renderers come with issue 5)."""

@@ -1,0 +1,259 @@
+"""Read queries for films and editions. The core calls these; nothing else writes SQL."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.models import (
+    ClaimedValue,
+    EditionDetails,
+    EditionSummary,
+    FilmDetails,
+    FilmSummary,
+    SpecialFeature,
+    TitleRow,
+)
+from bot.store.db import Database
+
+# Edition columns shown as specs, in display order: (column, label).
+EDITION_SPECS = (
+    ("format", "Format"),
+    ("disc_count", "Discs"),
+    ("disc_type", "Disc type"),
+    ("region", "Region"),
+    ("video_resolution", "Video"),
+    ("video_codec", "Codec"),
+    ("aspect_ratio", "Aspect ratio"),
+    ("release_date", "Release date"),
+    ("release_country", "Release country"),
+    ("msrp_cents", "MSRP"),
+    ("street_price_cents", "Street price"),
+    ("licensor", "Licensor"),
+    ("studio", "Studio"),
+    ("restoration_note", "Restoration"),
+)
+
+_EDITION_SUMMARY_SQL = (
+    "SELECT e.id, e.title, l.name AS label, e.spine, e.format, e.release_date, e.is_boxset "
+    "FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
+)
+
+
+def _edition_summary(row) -> EditionSummary:
+    return EditionSummary(
+        id=row["id"],
+        title=row["title"],
+        label=row["label"],
+        spine=row["spine"],
+        format=row["format"],
+        release_date=row["release_date"],
+        is_boxset=bool(row["is_boxset"]),
+    )
+
+
+def _money(cents: int, currency: str | None) -> str:
+    symbol = {"USD": "$", "GBP": "£", "EUR": "€", None: "$"}.get(currency, "")
+    amount = f"{cents / 100:.2f}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+async def title_rows(db: Database) -> list[TitleRow]:
+    """Every title and alias with the film's year and a ranking signal.
+
+    Films that a label released get a bonus: people ask about editions, so a film with
+    one is the likelier meaning of an ambiguous title.
+    """
+    rows = await db.fetchall(
+        "SELECT t.film_id, t.title, t.norm, f.year, t.kind = 'primary' AS is_primary, "
+        "f.popularity + CASE WHEN EXISTS (SELECT 1 FROM edition_films ef "
+        "  WHERE ef.film_id = f.id) THEN 2.0 ELSE 0 END AS rank "
+        "FROM film_titles t JOIN films f ON f.id = t.film_id"
+    )
+    return [TitleRow(r[0], r[1], r[2], r[3], float(r[5]), bool(r[4])) for r in rows]
+
+
+async def film_summaries(db: Database, film_ids: list[int]) -> dict[int, FilmSummary]:
+    """Title, year and directors for many films at once (disambiguation labels)."""
+    if not film_ids:
+        return {}
+    marks = ",".join("?" * len(film_ids))
+    directors: dict[int, list[str]] = defaultdict(list)
+    for film_id, name in await db.fetchall(
+        f"SELECT c.film_id, p.name FROM credits c JOIN people p ON p.id = c.person_id "
+        f"WHERE c.role = 'director' AND c.film_id IN ({marks}) "
+        f"ORDER BY c.film_id, c.billing, p.name",
+        film_ids,
+    ):
+        if name not in directors[film_id]:
+            directors[film_id].append(name)
+    result = {}
+    for film_id, title, year in await db.fetchall(
+        f"SELECT id, title, year FROM films WHERE id IN ({marks})", film_ids
+    ):
+        result[film_id] = FilmSummary(film_id, title, year, tuple(directors[film_id]))
+    return result
+
+
+async def _conflicts(
+    db: Database, entity: str, entity_id: int
+) -> dict[str, tuple[ClaimedValue, ...]]:
+    """Fields where sources claimed more than one value, with who claimed what."""
+    claimed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for field_name, value, source in await db.fetchall(
+        "SELECT fa.field, fa.value, s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
+        "WHERE fa.entity = ? AND fa.entity_id = ? ORDER BY fa.field, s.id",
+        (entity, entity_id),
+    ):
+        claimed[field_name][value].append(source)
+    # Titles and countries legitimately have several values; they are not disagreements.
+    multi_valued = {"title", "country", "label"}
+    return {
+        name: tuple(ClaimedValue(v, tuple(srcs)) for v, srcs in values.items())
+        for name, values in claimed.items()
+        if len(values) > 1 and name not in multi_valued
+    }
+
+
+async def _sources(db: Database, entity: str, entity_id: int) -> tuple[str, ...]:
+    rows = await db.fetchall(
+        "SELECT DISTINCT s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
+        "WHERE fa.entity = ? AND fa.entity_id = ? ORDER BY s.id",
+        (entity, entity_id),
+    )
+    return tuple(r[0] for r in rows)
+
+
+async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> FilmDetails | None:
+    film = await db.fetchone(
+        "SELECT id, title, year, runtime_min, released, synopsis FROM films WHERE id = ?",
+        (film_id,),
+    )
+    if film is None:
+        return None
+    credits: dict[str, list[str]] = defaultdict(list)
+    for role, name in await db.fetchall(
+        "SELECT c.role, p.name FROM credits c JOIN people p ON p.id = c.person_id "
+        "WHERE c.film_id = ? ORDER BY c.role, c.billing IS NULL, c.billing, p.name",
+        (film_id,),
+    ):
+        if name not in credits[role]:
+            credits[role].append(name)
+
+    async def names(sql: str) -> tuple[str, ...]:
+        return tuple(r[0] for r in await db.fetchall(sql, (film_id,)))
+
+    other_titles = await names(
+        "SELECT title FROM film_titles WHERE film_id = ? AND kind != 'primary' ORDER BY id"
+    )
+    countries = await names(
+        "SELECT c.name FROM film_countries fc JOIN countries c ON c.id = fc.country_id "
+        "WHERE fc.film_id = ? ORDER BY c.name"
+    )
+    genres = await names(
+        "SELECT g.name FROM film_genres fg JOIN genres g ON g.id = fg.genre_id "
+        "WHERE fg.film_id = ? ORDER BY g.name"
+    )
+    languages = await names(
+        "SELECT l.name FROM film_languages fl JOIN languages l ON l.id = fl.language_id "
+        "WHERE fl.film_id = ? ORDER BY l.name"
+    )
+    editions = [
+        _edition_summary(r)
+        for r in await db.fetchall(
+            _EDITION_SUMMARY_SQL + "JOIN edition_films ef ON ef.edition_id = e.id "
+            "WHERE ef.film_id = ? ORDER BY e.is_boxset, e.release_date, "
+            "CAST(e.spine AS INTEGER), e.id",
+            (film_id,),
+        )
+    ]
+    cast = credits.get("cast", [])
+    title = film["title"]
+    return FilmDetails(
+        summary=FilmSummary(film_id, title, film["year"], tuple(credits.get("director", []))),
+        runtime_min=film["runtime_min"],
+        released=film["released"],
+        synopsis=film["synopsis"],
+        other_titles=tuple(t for t in other_titles if t != title),
+        writers=tuple(credits.get("writer", [])),
+        cast=tuple(cast[:cast_limit]),
+        cast_total=len(cast),
+        countries=countries,
+        genres=genres,
+        languages=languages,
+        editions=tuple(e for e in editions if not e.is_boxset),
+        boxsets=tuple(e for e in editions if e.is_boxset),
+        conflicts=await _conflicts(db, "film", film_id),
+        sources=await _sources(db, "film", film_id),
+    )
+
+
+async def edition_details(db: Database, edition_id: int) -> EditionDetails | None:
+    row = await db.fetchone(
+        "SELECT e.*, l.name AS label FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
+        "WHERE e.id = ?",
+        (edition_id,),
+    )
+    if row is None:
+        return None
+    specs: dict[str, str] = {}
+    for column, label in EDITION_SPECS:
+        value = row[column]
+        if value is None or value == "":
+            continue
+        if column.endswith("_cents"):
+            value = _money(int(value), row["currency"])
+        specs[label] = str(value)
+    film_ids = [
+        r[0]
+        for r in await db.fetchall(
+            "SELECT film_id FROM edition_films WHERE edition_id = ? ORDER BY position, film_id",
+            (edition_id,),
+        )
+    ]
+    summaries = await film_summaries(db, film_ids)
+    audio = tuple(
+        r[0]
+        for r in await db.fetchall(
+            "SELECT description FROM edition_audio WHERE edition_id = ? ORDER BY id", (edition_id,)
+        )
+    )
+    subtitles = tuple(
+        r[0]
+        for r in await db.fetchall(
+            "SELECT language FROM edition_subtitles WHERE edition_id = ? ORDER BY id", (edition_id,)
+        )
+    )
+    features = tuple(
+        SpecialFeature(r["title"], r["kind"], r["runtime_min"], r["year"], r["description"])
+        for r in await db.fetchall(
+            "SELECT title, kind, runtime_min, year, description FROM special_features "
+            "WHERE edition_id = ? ORDER BY position, id",
+            (edition_id,),
+        )
+    )
+    return EditionDetails(
+        summary=_edition_summary(row),
+        specs=specs,
+        films=tuple(summaries[f] for f in film_ids if f in summaries),
+        audio=audio,
+        subtitles=subtitles,
+        features=features,
+        conflicts=await _conflicts(db, "edition", edition_id),
+        sources=await _sources(db, "edition", edition_id),
+    )
+
+
+async def catalog_counts(db: Database) -> dict[str, int]:
+    """Headline numbers for `about`."""
+    row = await db.fetchone(
+        "SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM people), "
+        "(SELECT count(*) FROM editions WHERE is_boxset = 0), "
+        "(SELECT count(*) FROM editions WHERE is_boxset = 1), "
+        "(SELECT count(*) FROM reviews), (SELECT count(*) FROM sources)"
+    )
+    keys = ("films", "people", "editions", "boxsets", "reviews", "sources")
+    return dict(zip(keys, (int(v) for v in row), strict=True)) if row else {}
+
+
+async def source_names(db: Database) -> list[str]:
+    return [r[0] for r in await db.fetchall("SELECT name FROM sources ORDER BY id")]

@@ -1,0 +1,155 @@
+"""Text folding shared by the importers and the lookup: one definition of "same title".
+
+`fold` removes case, diacritics and punctuation; `norm_title` also drops a leading
+article and handles the "Matrix, The" inversion, so "The Firemen’s Ball", "Firemen's
+Ball" and "FIREMEN'S BALL, THE" all fold to the same key.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Letters NFKD does not decompose into an ASCII base letter.
+_SPECIAL = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "o",
+        "æ": "ae",
+        "Æ": "ae",
+        "œ": "oe",
+        "Œ": "oe",
+        "ß": "ss",
+        "ł": "l",
+        "Ł": "l",
+        "đ": "d",
+        "Đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "&": " and ",
+    }
+)
+_NON_ALNUM = re.compile(r"[^0-9a-z\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff]+")
+# Articles that are never a word of their own at a title's start. "I", "O" and "De" are
+# left out on purpose: "I Am Cuba" and "O Brother" must keep their first word.
+_ARTICLES = (
+    "the",
+    "a",
+    "an",
+    "le",
+    "la",
+    "les",
+    "el",
+    "los",
+    "las",
+    "il",
+    "lo",
+    "gli",
+    "der",
+    "die",
+    "das",
+    "den",
+    "det",
+    "het",
+    "een",
+)
+_ARTICLE_ALT = "|".join(_ARTICLES)
+_LEADING_ARTICLE = re.compile(rf"^(?:{_ARTICLE_ALT}) (?=\S)")
+_TRAILING_ARTICLE = re.compile(rf"^(?P<rest>.+), (?P<art>{_ARTICLE_ALT})$", re.I)
+
+
+def clean_cell(value: str | None) -> str:
+    """Collapse every run of whitespace (the Criterion list has tabs and newlines in cells)."""
+    if value is None:
+        return ""
+    return " ".join(value.split())
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics and punctuation, collapse spaces."""
+    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    text = text.replace("'", "").replace("\u2019", "")
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def uninvert(title: str) -> str:
+    """'Matrix, The' -> 'The Matrix'; anything else unchanged."""
+    match = _TRAILING_ARTICLE.match(title.strip())
+    if match:
+        return f"{match['art']} {match['rest']}"
+    return title
+
+
+def norm_title(title: str) -> str:
+    """The key two spellings of one title share: folded, inversion undone, article dropped."""
+    folded = fold(uninvert(title))
+    stripped = _LEADING_ARTICLE.sub("", folded)
+    return stripped or folded
+
+
+def norm_name(name: str) -> str:
+    """The key for a person's name: folded, nothing else."""
+    return fold(name)
+
+
+def names_compatible(a: str, b: str) -> bool:
+    """True when two spellings plausibly name one person.
+
+    Same surname and every other given name equal or abbreviated: 'Carl Th. Dreyer' and
+    'Carl Theodor Dreyer' match; 'Carl Dreyer' and 'Carl Theodor Dreyer' match too (a
+    dropped middle name). Transliteration variants (Tatyana/Tatiana) are the document
+    importer's business, not this rule's.
+    """
+    ta, tb = _name_tokens(a), _name_tokens(b)
+    if not ta or not tb or ta[-1][0] != tb[-1][0]:
+        return False
+    first_a, first_b = ta[:-1], tb[:-1]
+    if not first_a or not first_b:
+        return True
+    short, long_ = (first_a, first_b) if len(first_a) <= len(first_b) else (first_b, first_a)
+    if not _token_matches(short[0], long_[0]):
+        return False
+    rest = iter(long_[1:])
+    return all(any(_token_matches(tok, other) for other in rest) for tok in short[1:])
+
+
+def _name_tokens(name: str) -> list[tuple[str, bool]]:
+    """(folded token, was-abbreviated) pairs; 'Th.' is an abbreviation of 'th…'."""
+    tokens = []
+    for raw in name.split():
+        if not raw:
+            continue
+        abbreviated = raw.endswith(".") or len(fold(raw)) == 1
+        folded = fold(raw).replace(" ", "")
+        if folded:
+            tokens.append((folded, abbreviated))
+    return tokens
+
+
+def _token_matches(a: tuple[str, bool], b: tuple[str, bool]) -> bool:
+    if a[0] == b[0]:
+        return True
+    if a[1] and b[0].startswith(a[0]):
+        return True
+    return b[1] and a[0].startswith(b[0])
+
+
+def split_names(cell: str) -> list[str]:
+    """Split a credit cell: 'A, B', 'A and B', 'A & B' -> ['A', 'B']."""
+    cell = clean_cell(cell)
+    if not cell:
+        return []
+    parts = re.split(r",\s*|\s+and\s+|\s*&\s*", cell)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def split_list(cell: str) -> list[str]:
+    """Split a comma-separated cell ('Drama, Romance, War'), dropping blanks and repeats."""
+    seen: dict[str, None] = {}
+    for part in clean_cell(cell).split(","):
+        part = part.strip()
+        if part and part.lower() not in {k.lower() for k in seen}:
+            seen[part] = None
+    return list(seen)

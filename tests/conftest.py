@@ -1,0 +1,91 @@
+"""Shared fixtures: the bundled catalog is built once per session into a temp database."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import Core
+from bot.importers.catalog import build_catalog
+from bot.store import open_database
+
+
+async def _build(path: Path) -> None:
+    db = await open_database(path)
+    try:
+        await build_catalog(db, progress=False)
+    finally:
+        await db.close()
+
+
+@pytest.fixture(scope="session")
+def catalog_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database holding the whole bundled catalog, built once (read-only for tests)."""
+    path = tmp_path_factory.mktemp("catalog") / "filmbot.sqlite3"
+    asyncio.run(_build(path))
+    # Fold the WAL into the main file so copies of the file are complete.
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+@pytest.fixture
+def catalog_copy(catalog_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the catalog database."""
+    target = tmp_path / "filmbot.sqlite3"
+    shutil.copyfile(catalog_db, target)
+    return target
+
+
+@pytest.fixture
+async def core(catalog_copy: Path):
+    db = await open_database(catalog_copy)
+    try:
+        yield await Core.load(db)
+    finally:
+        await db.close()
+
+
+def snapshot(path: Path) -> dict[str, list[tuple]]:
+    """Every row of every table, for 'nothing changed' assertions."""
+    with sqlite3.connect(path) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
+            )
+        ]
+        return {t: sorted(conn.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in tables}
+
+
+def run_cli(
+    *args: str, db: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the installed `filmbot` entry point as a user would, in a clean environment.
+
+    The working folder is the database's, so a developer's own `.env` is not read.
+    """
+    full_env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "MATRIX_", "FILMBOT_"))
+    }
+    full_env["FILMBOT_DB"] = str(db)
+    full_env["FILMBOT_LOG_LEVEL"] = "WARNING"
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=db.parent,
+        timeout=120,
+        check=False,
+    )
