@@ -71,7 +71,8 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """Run the installed `filmbot` entry point as a user would, in a clean environment.
 
-    The working folder is the database's, so a developer's own `.env` is not read.
+    The working folder is the database's (or its nearest existing parent), so a
+    developer's own `.env` is not read.
     """
     full_env = {
         k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "MATRIX_", "FILMBOT_"))
@@ -85,7 +86,7 @@ def run_cli(
         capture_output=True,
         text=True,
         env=full_env,
-        cwd=db.parent,
+        cwd=next(p for p in db.parents if p.is_dir()),
         timeout=120,
         check=False,
     )

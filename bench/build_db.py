@@ -1,0 +1,114 @@
+"""Benchmark: building the database from the bundled catalog, and starting on it later.
+
+Prints, for the real bundled catalog (17,472 Wikidata films + 1,716 Criterion rows):
+- parse only (read, gunzip, validate every row): the floor any build must pay;
+- a cold build into an empty database (the issue's target: under 30 s);
+- a warm start (the catalog is current: hash check only) and a forced re-run;
+- loading the title lookup; peak memory and database size.
+Each build figure is shown beside the parse-only floor measured in the same run.
+
+    .venv/bin/python bench/build_db.py [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.importers import criterion, wikidata
+from bot.importers.catalog import CatalogFiles, build_catalog
+from bot.importers.csvrows import read_text
+from bot.search import TitleLookup
+from bot.store import open_database
+from bot.store.films import title_rows
+
+TARGET_BUILD_SECONDS = 30.0
+
+
+def parse_only(files: CatalogFiles) -> float:
+    started = time.perf_counter()
+    wikidata.parse(files.wikidata, read_text(files.wikidata)[0])
+    criterion.parse(files.criterion, read_text(files.criterion)[0])
+    criterion.parse_boxsets(files.boxsets, read_text(files.boxsets)[0])
+    return time.perf_counter() - started
+
+
+async def one_run(folder: Path) -> dict[str, float]:
+    path = folder / "bench.sqlite3"
+    db = await open_database(path)
+    started = time.perf_counter()
+    report = await build_catalog(db, progress=False)
+    cold = time.perf_counter() - started
+    started = time.perf_counter()
+    warm_report = await build_catalog(db, progress=False)
+    warm = time.perf_counter() - started
+    assert warm_report.skipped
+    started = time.perf_counter()
+    await build_catalog(db, force=True, progress=False)
+    forced = time.perf_counter() - started
+    started = time.perf_counter()
+    lookup = TitleLookup(await title_rows(db))
+    load = time.perf_counter() - started
+    await db.close()
+    size = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*"))
+    return {
+        "cold": cold,
+        "warm": warm,
+        "forced": forced,
+        "lookup_load": load,
+        "titles": float(lookup.size),
+        "films": float(report.counts["films"]),
+        "credits": float(report.counts["credits"]),
+        "db_mib": size / 2**20,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    files = CatalogFiles.bundled()
+    floors = [parse_only(files) for _ in range(args.runs)]
+    runs = []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            runs.append(asyncio.run(one_run(Path(tmp))))
+    floor = statistics.median(floors)
+
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in runs)
+
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"catalog: {med('films'):,.0f} films, {med('credits'):,.0f} credits, "
+        f"{med('titles'):,.0f} titles; median of {args.runs} runs"
+    )
+    print(f"{'measure':<34}{'seconds':>10}  comparison")
+    print(f"{'parse only (floor)':<34}{floor:>10.2f}")
+    cold = med("cold")
+    verdict = "PASS" if cold < TARGET_BUILD_SECONDS else "FAIL"
+    print(
+        f"{'cold build':<34}{cold:>10.2f}  {cold / floor:.1f}x the floor; "
+        f"target < {TARGET_BUILD_SECONDS:.0f} s: {verdict}"
+    )
+    print(
+        f"{'warm start (catalog current)':<34}{med('warm'):>10.3f}  "
+        f"{cold / med('warm'):.0f}x faster than a build"
+    )
+    print(
+        f"{'forced re-run (changes nothing)':<34}{med('forced'):>10.2f}  "
+        f"{med('forced') / floor:.1f}x the floor"
+    )
+    print(f"{'title lookup load':<34}{med('lookup_load'):>10.3f}")
+    print(f"database size: {med('db_mib'):.1f} MiB; peak RSS of this process: {peak_mib:.0f} MiB")
+    sys.exit(0 if cold < TARGET_BUILD_SECONDS else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""`filmbot ask`, `console` and `run`, end to end through the installed command."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.core.engine import Context, Core
+from tests.conftest import run_cli
+
+
+def test_ask_film_cranes_are_flying(catalog_copy: Path) -> None:
+    result = run_cli("ask", "!film the cranes are flying", db=catalog_copy)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("The Cranes Are Flying (1957)\n")
+    assert "Directed by: Mikhail Kalatozov" in out
+    assert "Written by: Viktor Rozov" in out
+    assert "Runtime: 97 min" in out
+    assert "Country: Soviet Union" in out
+    assert "The Criterion Collection #146" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_ask_edition_with_slash_prefix(catalog_copy: Path) -> None:
+    result = run_cli("ask", "/edition The Cranes Are Flying", db=catalog_copy)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "The Cranes Are Flying (1957) — The Criterion Collection #146\n"
+    )
+    assert "Spine: #146" in result.stdout
+
+
+def test_ask_title_that_needs_the_year_hint(catalog_copy: Path) -> None:
+    ambiguous = run_cli("ask", "!film solaris", db=catalog_copy).stdout
+    assert "Which film did you mean?" in ambiguous
+    assert "1. Solaris (1972) · Andrei Tarkovsky" in ambiguous
+    assert "2. Solaris (2002) · Steven Soderbergh" in ambiguous
+    hinted = run_cli("ask", "!film Solaris (1972)", db=catalog_copy).stdout
+    assert hinted.startswith("Solaris (1972)\n")
+    assert "Directed by: Andrei Tarkovsky" in hinted
+    assert "Soderbergh" not in hinted
+
+
+def test_nonsense_gets_help_not_a_traceback(catalog_copy: Path) -> None:
+    for message, expected in [
+        ("!frobnicate now", "There is no command !frobnicate"),
+        ("!film", "!film needs something to look up"),
+        ("!edition   ", "!edition needs something to look up"),
+        ("hello there", "Commands start with !"),
+        ("!film zzzqqqxx", "Nothing in the catalog matches “zzzqqqxx”"),
+        ("!pick 3", "There is no open question for you here"),
+        ("!", "Commands start with !"),
+    ]:
+        result = run_cli("ask", message, db=catalog_copy)
+        assert result.returncode == 0, (message, result.stderr)
+        assert expected in result.stdout, (message, result.stdout)
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_console_pick_answers_the_open_question(catalog_copy: Path) -> None:
+    script = "!film solaris\n!pick 2\n!pick 9\n!help\n!quit\n"
+    result = run_cli("console", db=catalog_copy, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Which film did you mean?" in out
+    assert "Solaris (2002)\n==============" in out
+    assert "Directed by: Steven Soderbergh" in out
+    # The question was answered, so a second pick has nothing to pick from.
+    assert "There is no open question for you here" in out
+    assert "!film <title> [year]" in out
+    assert out.rstrip().endswith("Bye.")
+
+
+def test_run_without_platforms_starts_the_console(catalog_copy: Path) -> None:
+    result = run_cli("run", db=catalog_copy, stdin="!film seven samurai\n")
+    assert result.returncode == 0, result.stderr
+    assert "no chat platform configured" in result.stderr
+    assert "console chat on the bundled catalog" in result.stderr
+    assert "Seven Samurai (1954)" in result.stdout
+    assert "Akira Kurosawa" in result.stdout
+
+
+def test_first_start_builds_the_database(tmp_path: Path) -> None:
+    db = tmp_path / "fresh" / "filmbot.sqlite3"
+    first = run_cli("ask", "!film Seven Samurai", db=db)
+    assert first.returncode == 0, first.stderr
+    assert "imported 17,472 Wikidata films" in first.stderr
+    assert "Seven Samurai (1954)" in first.stdout
+    second = run_cli("ask", "!film Seven Samurai", db=db)
+    assert "imported" not in second.stderr  # later starts do not rebuild
+    assert second.stdout == first.stdout
+
+
+async def test_pick_belongs_to_the_asker(core: Core) -> None:
+    alice = Context(platform="matrix", channel="!room", user="@alice")
+    bob = Context(platform="matrix", channel="!room", user="@bob")
+    question = await core.handle("!film the killers", alice)
+    assert question is not None and question.choices
+    assert all(c.id.startswith("film:") for c in question.choices)
+    refused = await core.handle("!pick 1", bob)
+    assert refused is not None and refused.cards[0].kind == "error"
+    answered = await core.handle("!pick 1", alice)
+    assert answered is not None and answered.cards[0].title.startswith("The Killers (")
+
+
+async def test_pick_expires(catalog_copy: Path) -> None:
+    from bot.core.answers import COMMANDS
+    from bot.store import open_database
+
+    now = [1000.0]
+    db = await open_database(catalog_copy)
+    core = await Core.load(db)
+    core = Core(db, core.lookup, COMMANDS, clock=lambda: now[0])
+    ctx = Context()
+    await core.handle("!film solaris", ctx)
+    now[0] += 10 * 60
+    late = await core.handle("!pick 1", ctx)
+    assert late is not None and late.cards[0].title == "Nothing to pick"
+    await db.close()
+
+
+async def test_not_a_command_is_ignored_by_the_core(core: Core) -> None:
+    # Chat platforms must not answer ordinary conversation.
+    assert await core.handle("I love the cranes are flying", Context()) is None
+
+
+async def test_edition_filters(core: Core) -> None:
+    reply = await core.handle("!edition seven samurai criterion", Context())
+    assert reply is not None
+    assert reply.cards[0].title == "Seven Samurai (1954) — The Criterion Collection #2"
+    missing = await core.handle("!edition seven samurai blu-ray", Context())
+    assert missing is not None and missing.cards[0].kind == "error"
+    assert missing.cards[0].title == "No Blu-ray edition of Seven Samurai (1954)"
