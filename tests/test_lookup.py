@@ -49,3 +49,13 @@ async def test_nonsense_finds_nothing(core: Core) -> None:
 async def test_criterion_only_films_are_searchable(core: Core) -> None:
     # Before 1940, so only the Criterion list knows it.
     assert _best(core, "the passion of joan of arc") == ("The Passion of Joan of Arc", 1928)
+
+
+async def test_the_article_typed_narrows_the_exact_matches(core: Core) -> None:
+    with_article = core.lookup.lookup("The Killers")
+    assert [(h.title, h.year) for h in with_article.candidates] == [
+        ("The Killers", 1946),
+        ("The Killers", 1964),
+    ]
+    without = core.lookup.lookup("killers")
+    assert {h.year for h in without.candidates} >= {2010, 2014}

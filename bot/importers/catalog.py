@@ -140,7 +140,7 @@ async def build_catalog(
     report.criterion_rows = len(rows)
     report.counts = await db.stats()
     report.seconds = time.perf_counter() - started
-    log.info("catalog: %s", report.summary())
+    log.debug("catalog: %s", report.summary())
     return report
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.models import TitleRow
-from bot.text import norm_title
+from bot.text import fold, norm_title, uninvert
 
 # 'Solaris (1972)', 'Solaris [1972]', 'solaris 1972', 'solaris, 1972'
 _YEAR_HINT = re.compile(r"^(?P<title>.+?)[\s,]*[(\[]?(?P<year>(?:18[89]|19\d|20\d)\d)[)\]]?\s*$")
@@ -91,6 +91,11 @@ class TitleLookup:
         if not rows:
             return None
         hits = [Hit(r.film_id, r.title, r.year, 100.0, True) for r in rows]
+        # 'The Killers' means the two films called that, not also 'Killers' (2010).
+        literal = fold(uninvert(title))
+        spelled_alike = [h for h in hits if fold(uninvert(h.title)) == literal]
+        if spelled_alike:
+            hits = spelled_alike
         if year is not None:
             near = [h for h in hits if h.year is not None and abs(h.year - year) <= 1]
             if not near:
