@@ -13,6 +13,17 @@ from dotenv import dotenv_values
 
 DEFAULT_DB = Path("var") / "filmbot.sqlite3"
 
+# Every environment variable filmbot reads; `.env.example` documents each one.
+SETTING_NAMES = (
+    "FILMBOT_DB",
+    "FILMBOT_LOG_LEVEL",
+    "DISCORD_TOKEN",
+    "MATRIX_HOMESERVER",
+    "MATRIX_USER_ID",
+    "MATRIX_ACCESS_TOKEN",
+    "MATRIX_PASSWORD",
+)
+
 
 @dataclass(frozen=True)
 class Settings:

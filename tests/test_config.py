@@ -6,20 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import DEFAULT_DB, load_settings
+from bot.config import DEFAULT_DB, SETTING_NAMES, load_settings
 
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (
-        "FILMBOT_DB",
-        "FILMBOT_LOG_LEVEL",
-        "DISCORD_TOKEN",
-        "MATRIX_HOMESERVER",
-        "MATRIX_USER_ID",
-        "MATRIX_ACCESS_TOKEN",
-        "MATRIX_PASSWORD",
-    ):
+    for name in SETTING_NAMES:
         monkeypatch.delenv(name, raising=False)
 
 
@@ -52,13 +44,5 @@ def test_platforms_and_secret_hiding(tmp_path: Path, monkeypatch) -> None:
 
 def test_env_example_documents_every_setting() -> None:
     example = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
-    for name in (
-        "FILMBOT_DB",
-        "FILMBOT_LOG_LEVEL",
-        "DISCORD_TOKEN",
-        "MATRIX_HOMESERVER",
-        "MATRIX_USER_ID",
-        "MATRIX_ACCESS_TOKEN",
-        "MATRIX_PASSWORD",
-    ):
+    for name in SETTING_NAMES:
         assert f"\n{name}=" in example
