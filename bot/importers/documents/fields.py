@@ -1,0 +1,250 @@
+"""Parsers for the small values real review and retail pages print in many spellings.
+
+Each returns None when the text holds no such value; none of them raises on odd input.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from dateutil import parser as dateparser
+
+# --- scores ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    value: float
+    scale_max: float
+    raw: str
+
+    @property
+    def fraction(self) -> float:
+        return self.value / self.scale_max
+
+
+_LETTERS = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0, "E": 0.0, "F": 0.0}
+_SCORE_OF = re.compile(
+    r"(?<![\d.])(?P<v>\d{1,3}(?:[.,]\d+)?)\s*(?:/|out\s+of|of)\s*(?P<m>\d{1,3}(?:[.,]\d+)?)(?![\d.])",
+    re.I,
+)
+_STARS_WORD = re.compile(r"(?<![\d.])(?P<v>\d(?:[.,]5)?)\s*(?:½\s*)?stars?\b", re.I)
+_STAR_GLYPHS = re.compile(r"(?P<full>[★*]{1,10})(?P<half>½)?(?P<empty>[☆]{0,10})")
+# A letter grade ends the text: 'B+', 'Grade: A-', 'Picture: C'.
+_LETTER = re.compile(r"(?:^|[:\s])(?P<g>[A-F])(?P<mod>[+\-−]?)\s*$")
+
+
+def _num(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def parse_score(text: str) -> Score | None:
+    """'8/10', '4.5/5', '4.5 of 5', '3 out of 4', 'B+', '★★★★☆', '4 stars', '3½ stars'."""
+    raw = " ".join(text.split())
+    match = _SCORE_OF.search(raw)
+    if match:
+        value, scale = _num(match["v"]), _num(match["m"])
+        if 0 < scale <= 100 and 0 <= value <= scale:
+            return Score(value, scale, match.group(0))
+    match = _STARS_WORD.search(raw)
+    if match:
+        value = _num(match["v"]) + (0.5 if "½" in match.group(0) else 0.0)
+        if value <= 5:
+            return Score(value, 5.0, match.group(0))
+    match = _STAR_GLYPHS.search(raw)
+    if match and ("★" in match.group(0) or "☆" in match.group(0) or len(match["full"]) <= 5):
+        full = len(match["full"])
+        value = full + (0.5 if match["half"] else 0.0)
+        scale = float(max(5, full + (1 if match["half"] else 0) + len(match["empty"])))
+        if value <= scale <= 10:
+            return Score(value, scale, match.group(0))
+    match = _LETTER.search(raw)
+    if match:
+        base = _LETTERS[match["g"]]
+        mod = match["mod"]
+        value = base + (0.33 if mod == "+" else -0.33 if mod in "-−" and mod else 0.0)
+        value = min(max(value, 0.0), 4.33)
+        return Score(round(value, 2), 4.33, match.group(0).strip(" :"))
+    return None
+
+
+# --- runtimes --------------------------------------------------------------------------
+
+_HMS = re.compile(r"(?P<h>\d{1,2})\s*h\s*:?\s*(?P<m>\d{1,2})\s*m(?:\s*:?\s*(?P<s>\d{1,2})\s*s)?", re.I)
+_H_M_WORDS = re.compile(
+    r"(?P<h>\d{1,2})\s*(?:hours?|hrs?|h)\.?\s*,?\s*(?:and\s+)?(?P<m>\d{1,2})?\s*(?:minutes?|mins?|m)?\.?",
+    re.I,
+)
+_MINUTES = re.compile(r"(?P<m>\d{1,4})(?:[.,]\d+)?\s*[- ]?\s*(?:minutes?|mins?|m)\b\.?", re.I)
+_CLOCK = re.compile(r"\b(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\b")
+
+
+def parse_runtime(text: str) -> int | None:
+    """Minutes from '95 min.', 'Length:96 Minutes', '1 h 37 min', '1hr 43', '2 Hr. 21 Min.',
+    '02h:21m:09s', '2:21:09'. Seconds are dropped, not rounded, as sites print them."""
+    raw = " ".join(text.split())
+    for pattern in (_HMS, _H_M_WORDS):
+        match = pattern.search(raw)
+        if match and match["h"] is not None:
+            hours = int(match["h"])
+            minutes = int(match["m"] or 0)
+            if hours <= 15 and minutes < 60 and (hours or minutes):
+                return hours * 60 + minutes
+    match = _CLOCK.search(raw)
+    if match and int(match["m"]) < 60:
+        return int(match["h"]) * 60 + int(match["m"])
+    match = _MINUTES.search(raw)
+    if match and 0 < int(match["m"]) <= 1500:
+        return int(match["m"])
+    return None
+
+
+# --- dates -----------------------------------------------------------------------------
+
+_DEFAULT_A = datetime(1901, 1, 1)
+_DEFAULT_B = datetime(1902, 2, 2)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date from 'March 24 2020', 'March 24th, 2020', '12 October 1957', '2020-03-24'.
+
+    A date missing its day, month or year is not a date (dateutil would fill the gap with
+    today's); it gives None.
+    """
+    raw = " ".join(text.replace("\u00a0", " ").split()).strip(" .,;")
+    if not raw or len(raw) > 40 or not re.search(r"\d", raw):
+        return None
+    try:
+        a = dateparser.parse(raw, default=_DEFAULT_A, fuzzy=False)
+        b = dateparser.parse(raw, default=_DEFAULT_B, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
+    if a != b or not 1870 <= a.year <= 2100:
+        return None
+    return a.date().isoformat()
+
+
+def parse_year(text: str) -> int | None:
+    match = re.search(r"(?<!\d)(18[89]\d|19\d\d|20\d\d)(?!\d)", text)
+    return int(match.group(1)) if match else None
+
+
+# --- money -----------------------------------------------------------------------------
+
+_MONEY = re.compile(r"(?P<cur>[$£€])?\s*(?P<amount>\d{1,5}(?:[.,]\d{2})?)(?!\d)")
+
+
+def parse_price(text: str) -> tuple[int, str] | None:
+    """('$39.95') -> (3995, 'USD'); a bare '27.88' is taken as dollars."""
+    match = _MONEY.search(text.replace("\u00a0", " "))
+    if not match:
+        return None
+    currency = {"$": "USD", "£": "GBP", "€": "EUR"}.get(match["cur"] or "$", "USD")
+    amount = match["amount"].replace(",", ".")
+    return round(float(amount) * 100), currency
+
+
+# --- disc and video specs --------------------------------------------------------------
+
+_DISCS = re.compile(r"(?P<n>\d{1,2})\s*(?:-\s*)?discs?\b", re.I)
+_DISC_TYPE = re.compile(r"\b(?P<t>BD-?(?:25|50|66|100)|DVD-?(?:5|9|10|18)|UHD-?(?:66|100))\b", re.I)
+_ASPECT = re.compile(r"(?<![\d.])(?P<a>\d\.\d{1,2})\s*:\s*1\b")
+_REGION = re.compile(r"\bregion\s*:?\s*(?P<r>(?:[ABC0-8](?:\s*,\s*|\s*/\s*|\s*&\s*|\s+and\s+)?)+|free)\b", re.I)
+_RESOLUTION = re.compile(r"\b(?P<r>2160p|1080[pi]|720p|576[pi]|480[pi]|4K)\b", re.I)
+_CODEC = re.compile(r"\b(?P<c>AVC(?:/MPEG-4)?|MPEG-4 AVC|HEVC(?:/H\.265)?|H\.26[45]|MPEG-2|VC-1)\b", re.I)
+
+
+def parse_discs(text: str) -> tuple[int | None, str | None]:
+    """('1 Disc | BD-50') -> (1, 'BD-50')."""
+    count = _DISCS.search(text)
+    kind = _DISC_TYPE.search(text)
+    disc_type = None
+    if kind:
+        disc_type = re.sub(r"^(BD|DVD|UHD)-?", r"\1-", kind["t"].upper())
+    return (int(count["n"]) if count else None), disc_type
+
+
+def parse_aspect_ratios(text: str) -> list[str]:
+    """Every ratio in the text: '1.33:1 ratio' -> ['1.33:1']; '1.78 : 1' -> ['1.78:1']."""
+    seen: dict[str, None] = {}
+    for match in _ASPECT.finditer(text):
+        seen[f"{match['a']}:1"] = None
+    return list(seen)
+
+
+def parse_region(text: str) -> str | None:
+    match = _REGION.search(text)
+    if not match:
+        return None
+    value = match["r"].strip()
+    if value.lower() == "free":
+        return "free"
+    return ",".join(re.findall(r"[ABC0-8]", value.upper()))
+
+
+def parse_resolution(text: str) -> str | None:
+    match = _RESOLUTION.search(text)
+    if not match:
+        return None
+    value = match["r"].lower()
+    return "2160p" if value == "4k" else value
+
+
+def parse_codec(text: str) -> str | None:
+    match = _CODEC.search(text)
+    return match["c"].upper().replace("MPEG-4 AVC", "AVC/MPEG-4") if match else None
+
+
+def format_from(text: str) -> str | None:
+    """The disc format a spec line names: 'BD-50', 'Blu-ray Disc', '4K UHD', 'DVD-9'."""
+    lowered = text.lower()
+    if re.search(r"\b(4k|uhd|ultra hd)\b", lowered):
+        return "4K UHD"
+    if re.search(r"blu-?ray|\bbd-?(25|50|66|100)?\b", lowered):
+        return "Blu-ray"
+    if re.search(r"\bdvd\b|dvd-\d", lowered):
+        return "DVD"
+    return None
+
+
+# --- audio -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    language: str | None
+    codec: str | None
+    channels: str | None
+    description: str
+
+
+_AUDIO_CODECS = (
+    ("DTS-HD MA", r"dts-?hd\s*(?:ma|master\s+audio)"), ("DTS", r"\bdts\b"),
+    ("Dolby Atmos", r"atmos"), ("Dolby TrueHD", r"true\s*hd"),
+    ("Dolby Digital", r"dolby\s+digital|\bdd\b|\bac-?3\b"), ("LPCM", r"\blpcm\b"),
+    ("PCM", r"\bpcm\b"), ("FLAC", r"\bflac\b"), ("AAC", r"\baac\b"),
+)
+_CHANNELS = re.compile(r"\b(?P<c>[1-7]\.[01](?:\.[24])?)\b|\b(?P<w>mono|stereo)\b", re.I)
+_LANGUAGE = re.compile(r"^\s*(?P<l>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b")
+_NOT_LANGUAGES = {"Dolby", "Dts", "Pcm", "Lpcm", "Mono", "Stereo", "Audio", "Linear"}
+
+
+def parse_audio(text: str) -> AudioTrack | None:
+    """'Russian 1.0 PCM Mono', 'Russian: PCM Mono', 'English DTS-HD MA 5.1'."""
+    description = " ".join(text.split()).strip(" ,;")
+    if not description:
+        return None
+    codec = next((name for name, rx in _AUDIO_CODECS if re.search(rx, description, re.I)), None)
+    channels = None
+    for match in _CHANNELS.finditer(description):
+        if match["c"]:
+            channels = match["c"]
+            break
+        channels = channels or match["w"].capitalize()
+    words = _LANGUAGE.match(description)
+    language = words["l"].split()[0] if words and words["l"].split()[0] not in _NOT_LANGUAGES else None
+    if codec is None and channels is None:
+        return None
+    return AudioTrack(language, codec, channels, description)
