@@ -8,6 +8,7 @@ import sys
 from bot.config import Settings
 from bot.core.engine import Core
 from bot.importers.catalog import build_catalog
+from bot.importers.documents.importer import import_bundled_documents
 from bot.store import open_database
 
 log = logging.getLogger(__name__)
@@ -23,6 +24,9 @@ async def start_core(settings: Settings, *, progress: bool | None = None) -> Cor
         report = await build_catalog(db, progress=progress)
         if not report.skipped:
             print(f"filmbot: {report.summary()} into {settings.db_path}", file=sys.stderr)
+        for outcome in await import_bundled_documents(db):
+            if outcome.status != "unchanged":
+                print(f"filmbot: bundled document {outcome.line()}", file=sys.stderr)
         return await Core.load(db)
     except BaseException:
         await db.close()

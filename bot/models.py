@@ -71,15 +71,45 @@ class SpecialFeature:
 
 
 @dataclass(frozen=True)
+class ScoreLine:
+    category: str  # picture | audio | extras | film | overall
+    value: float
+    scale_max: float
+    raw: str  # as the review printed it: '8/10', 'B+'
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    id: int
+    source: str
+    kind: str  # disc | film
+    scores: tuple[ScoreLine, ...]
+    verdict: str | None
+    publication: str | None = None
+    author: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class EditionRelation:
+    relation: str  # 'replaces' or 'replaced by'
+    other: EditionSummary
+    note: str | None
+    source: str
+
+
+@dataclass(frozen=True)
 class EditionDetails:
     summary: EditionSummary
-    specs: dict[str, str]  # field label -> value, only fields we have
+    specs: dict[str, str]  # column -> display value, only what we have
     films: tuple[FilmSummary, ...]  # every film on the edition (box sets: many)
     audio: tuple[str, ...] = ()
     subtitles: tuple[str, ...] = ()
     features: tuple[SpecialFeature, ...] = ()
     conflicts: dict[str, tuple[ClaimedValue, ...]] = field(default_factory=dict)
     sources: tuple[str, ...] = ()
+    reviews: tuple[ReviewSummary, ...] = ()
+    relations: tuple[EditionRelation, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -90,6 +120,7 @@ class FilmDetails:
     synopsis: str | None
     other_titles: tuple[str, ...]
     writers: tuple[str, ...]
+    cinematographers: tuple[str, ...]
     cast: tuple[str, ...]
     cast_total: int
     countries: tuple[str, ...]

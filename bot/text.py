@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz import fuzz
+
 # Letters NFKD does not decompose into an ASCII base letter.
 _SPECIAL = str.maketrans(
     {
@@ -153,3 +155,44 @@ def split_list(cell: str) -> list[str]:
         if part and part.lower() not in {k.lower() for k in seen}:
             seen[part] = None
     return list(seen)
+
+
+_TRANSLIT = (
+    ("kh", "h"),
+    ("ck", "k"),
+    ("c", "k"),
+    ("x", "ks"),
+    ("ph", "f"),
+    ("w", "v"),
+    ("yo", "io"),
+    ("ya", "ia"),
+    ("yu", "iu"),
+    ("ye", "ie"),
+    ("iy", "i"),
+    ("yi", "i"),
+    ("y", "i"),
+    ("j", "i"),
+    ("ii", "i"),
+    ("ai", "ei"),
+)
+
+
+def translit_key(name: str) -> str:
+    """A key on which romanisations of one name agree.
+
+    Tatyana Samoylova / Tatiana Samoilova, Aleksey / Alexei Batalov, Vasili / Vasily
+    Merkuryev and Veronica / Veronika all share a key. Used only to compare names already
+    tied to the same film, never to merge strangers across the catalog.
+    """
+    key = fold(name).replace(" ", "")
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two spellings of one person's name, for names already tied to the same film:
+    abbreviations ('Carl Th. Dreyer'), romanisations ('Aleksey' / 'Alexei'), near-equal."""
+    if names_compatible(a, b) or translit_key(a) == translit_key(b):
+        return True
+    return fuzz.ratio(translit_key(a), translit_key(b)) >= 90 or fuzz.ratio(fold(a), fold(b)) >= 90

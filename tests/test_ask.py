@@ -15,9 +15,16 @@ def test_ask_film_cranes_are_flying(catalog_copy: Path) -> None:
     assert out.startswith("The Cranes Are Flying (1957)\n")
     assert "Directed by: Mikhail Kalatozov" in out
     assert "Written by: Viktor Rozov" in out
-    assert "Runtime: 97 min" in out
+    assert "Cinematography: Sergei Urusevsky" in out
+    assert "Genres: Drama, Romance, War" in out
+    # The catalog and the three bundled documents disagree; every value is shown.
+    assert "Runtime (sources differ):" in out
+    flat = " ".join(out.split())
+    assert "97 min (wikidata_films.csv.gz, blog-review_the-cranes-are-flying.txt)" in flat
+    assert "95 min (disc-review_the-cranes-are-flying.txt)" in flat
+    assert "96 min (release-listing_the-cranes-are-flying.txt)" in flat
     assert "Country: Soviet Union" in out
-    assert "The Criterion Collection #146" in out
+    assert "The Criterion Collection #146 (Blu-ray)" in out
     assert "Traceback" not in result.stderr
 
 
@@ -25,7 +32,7 @@ def test_ask_edition_with_slash_prefix(catalog_copy: Path) -> None:
     result = run_cli("ask", "/edition The Cranes Are Flying", db=catalog_copy)
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(
-        "The Cranes Are Flying (1957) — The Criterion Collection #146\n"
+        "The Cranes Are Flying (1957) — The Criterion Collection #146 (Blu-ray)\n"
     )
     assert "Spine: #146" in result.stdout
 

@@ -107,13 +107,12 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
             f"Editions known for {name}: {known}.",
             hint=f"{ctx.prefix}film {details.summary.title} shows the film itself.",
         )
-    cards = []
-    for summary in candidates[:MAX_EDITION_CARDS]:
-        edition_details = await films.edition_details(core.db, summary.id)
-        if edition_details is not None:
-            cards.append(edition_card(edition_details, film=details.summary))
-    if len(candidates) > MAX_EDITION_CARDS:
-        rest = ", ".join(e.name for e in candidates[MAX_EDITION_CARDS:])
+    # The editions the database knows most about come first.
+    loaded = [d for d in [await films.edition_details(core.db, e.id) for e in candidates] if d]
+    loaded.sort(key=lambda d: -(len(d.specs) + len(d.features) + len(d.reviews)))
+    cards = [edition_card(d, film=details.summary) for d in loaded[:MAX_EDITION_CARDS]]
+    if len(loaded) > MAX_EDITION_CARDS:
+        rest = ", ".join(d.summary.name for d in loaded[MAX_EDITION_CARDS:])
         cards.append(Card(f"More editions of {name}", plain(rest)))
     return Reply(tuple(cards))
 

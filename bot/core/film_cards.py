@@ -2,18 +2,54 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.constants import FILM_CARD_CAST_MAX
 from bot.core.cards import Card, Field, Text, plain
 from bot.models import ClaimedValue, EditionDetails, FilmDetails, FilmSummary
 
-# Facts fields shown as disagreements, with how to print a value.
-_FIELD_LABELS = {
+# How fields are named on cards: film facts and edition columns.
+FIELD_LABELS = {
     "year": "Year",
     "runtime_min": "Runtime",
     "released": "Released",
-    "aspect_ratio": "Aspect ratio",
     "spine": "Spine",
+    "format": "Format",
+    "disc_count": "Discs",
+    "disc_type": "Disc type",
+    "region": "Region",
+    "video_resolution": "Video",
+    "video_codec": "Codec",
+    "aspect_ratio": "Aspect ratio",
+    "release_date": "Release date",
+    "release_country": "Release country",
+    "msrp_cents": "MSRP",
+    "street_price_cents": "Street price",
+    "licensor": "Licensor",
+    "studio": "Studio",
+    "restoration_note": "Restoration",
 }
+# Edition specs too long to sit side by side with others.
+_WIDE_SPECS = {"restoration_note", "studio"}
+_SCORE_NAMES = {
+    "picture": "Picture",
+    "audio": "Audio",
+    "extras": "Extras",
+    "film": "Film",
+    "overall": "Overall",
+}
+
+Adder = Callable[..., None]
+
+
+def _fields() -> tuple[list[Field], Adder]:
+    fields: list[Field] = []
+
+    def add(name: str, value: str, inline: bool = True) -> None:
+        if value:
+            fields.append(Field(name, plain(value), inline))
+
+    return fields, add
 
 
 def _list(
@@ -32,44 +68,33 @@ def _runtime(minutes: int | str) -> str:
 
 
 def _claims(claims: tuple[ClaimedValue, ...], field_name: str) -> str:
-    """'97 min (wikidata_films.csv) · 95 min (disc review)': every value with its source."""
+    """'97 min (wikidata_films.csv.gz) · 95 min (disc-review.txt)': every value, its sources."""
     parts = []
     for claim in claims:
-        value = _runtime(claim.value) if field_name == "runtime_min" else claim.value
+        value = _runtime(claim.value) if field_name.endswith("runtime_min") else claim.value
         parts.append(f"{value} ({', '.join(claim.sources)})")
     return " · ".join(parts)
 
 
+def _conflict(add: Adder, name: str, claims: tuple[ClaimedValue, ...]) -> None:
+    add(f"{FIELD_LABELS.get(name, name)} (sources differ)", _claims(claims, name), inline=False)
+
+
 def film_card(film: FilmDetails) -> Card:
     summary = film.summary
-    fields: list[Field] = []
-
-    def add(name: str, value: str, inline: bool = True) -> None:
-        if value:
-            fields.append(Field(name, plain(value), inline))
-
+    fields, add = _fields()
     add("Also known as", _list(film.other_titles, 4), inline=False)
     add("Directed by", _list(summary.directors))
     add("Written by", _list(film.writers, 4))
+    add("Cinematography", _list(film.cinematographers, 3))
     add("Cast", _list(film.cast, FILM_CARD_CAST_MAX, film.cast_total), inline=False)
-    if "runtime_min" in film.conflicts:
-        add(
-            "Runtime (sources differ)",
-            _claims(film.conflicts["runtime_min"], "runtime_min"),
-            inline=False,
-        )
-    elif film.runtime_min:
+    if "runtime_min" not in film.conflicts and film.runtime_min:
         add("Runtime", _runtime(film.runtime_min))
     add("Country", _list(film.countries))
     add("Genres", _list(film.genres))
     add("Language", _list(film.languages, 4))
     for name, claims in film.conflicts.items():
-        if name != "runtime_min":
-            add(
-                f"{_FIELD_LABELS.get(name, name)} (sources differ)",
-                _claims(claims, name),
-                inline=False,
-            )
+        _conflict(add, name, claims)
     editions = [e.name for e in film.editions]
     add("Editions", "\n".join(editions) if editions else "none in the database yet", inline=False)
     if film.boxsets:
@@ -83,39 +108,48 @@ def film_card(film: FilmDetails) -> Card:
     )
 
 
+def _feature_line(title: str, runtime_min: int | None, year: int | None) -> str:
+    extra = ", ".join(
+        x for x in (_runtime(runtime_min) if runtime_min else "", str(year) if year else "") if x
+    )
+    return f"• {title}" + (f" ({extra})" if extra else "")
+
+
 def edition_card(edition: EditionDetails, *, film: FilmSummary | None = None) -> Card:
     summary = edition.summary
-    fields: list[Field] = []
-
-    def add(name: str, value: str, inline: bool = True) -> None:
-        if value:
-            fields.append(Field(name, plain(value), inline))
-
+    fields, add = _fields()
     add("Label", summary.label or "")
     add("Spine", f"#{summary.spine}" if summary.spine else "")
     if summary.is_boxset or len(edition.films) > 1:
         add("Films", "\n".join(f.label for f in edition.films) or "not listed", inline=False)
-    for label, value in edition.specs.items():
-        add(label, value)
+    for column, value in edition.specs.items():
+        if column in edition.conflicts:
+            _conflict(add, column, edition.conflicts[column])
+        else:
+            add(FIELD_LABELS.get(column, column), value, inline=column not in _WIDE_SPECS)
+    for name, claims in edition.conflicts.items():
+        if name not in edition.specs:
+            _conflict(add, name, claims)
     add("Audio", "\n".join(edition.audio), inline=False)
     add("Subtitles", ", ".join(edition.subtitles))
     if edition.features:
-        lines = []
-        for feature in edition.features:
-            extra = ", ".join(
-                x
-                for x in (
-                    _runtime(feature.runtime_min) if feature.runtime_min else "",
-                    str(feature.year) if feature.year else "",
-                )
-                if x
-            )
-            lines.append(f"• {feature.title}" + (f" ({extra})" if extra else ""))
-        add("Special features", "\n".join(lines), inline=False)
-    for name, claims in edition.conflicts.items():
         add(
-            f"{_FIELD_LABELS.get(name, name)} (sources differ)", _claims(claims, name), inline=False
+            "Special features",
+            "\n".join(_feature_line(f.title, f.runtime_min, f.year) for f in edition.features),
+            inline=False,
         )
+    for review in edition.reviews:
+        scores = " · ".join(
+            f"{_SCORE_NAMES.get(s.category, s.category)} {s.raw}" for s in review.scores
+        )
+        add(f"Review ({review.publication or review.source})", scores, inline=False)
+        if review.verdict:
+            add("Verdict", review.verdict, inline=False)
+    for relation in edition.relations:
+        text = relation.other.name
+        if relation.note:
+            text += f" — “{relation.note}” ({relation.source})"
+        add(relation.relation.capitalize(), text, inline=False)
     if not edition.specs and not edition.features:
         add(
             "Specs",

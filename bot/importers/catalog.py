@@ -19,13 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
 from tqdm import tqdm
 
 from bot.importers import criterion, wikidata
 from bot.importers.csvrows import read_text
 from bot.store.db import Database
-from bot.text import names_compatible, norm_name, norm_title
+from bot.text import names_compatible, norm_name, norm_title, same_person
 
 log = logging.getLogger(__name__)
 
@@ -142,13 +141,6 @@ async def build_catalog(
     report.seconds = time.perf_counter() - started
     log.debug("catalog: %s", report.summary())
     return report
-
-
-def _director_match(a: str, b: str) -> bool:
-    """Two director spellings name one person: abbreviation-compatible or nearly equal."""
-    if names_compatible(a, b):
-        return True
-    return fuzz.ratio(norm_name(a), norm_name(b)) >= 90
 
 
 class _Writer:
@@ -418,9 +410,7 @@ class _Writer:
                 if (
                     row.directors
                     and known
-                    and not any(
-                        _director_match(d, name) for d in row.directors for _, name in known
-                    )
+                    and not any(same_person(d, name) for d in row.directors for _, name in known)
                 ):
                     continue
                 distance = abs(year - row.year) if row.year and year else 0
@@ -552,9 +542,7 @@ class _Writer:
     ) -> None:
         known = film_directors.get(film_id, [])
         for billing, name in enumerate(names, start=1):
-            person_id = next(
-                (pid for pid, spelled in known if _director_match(name, spelled)), None
-            )
+            person_id = next((pid for pid, spelled in known if same_person(name, spelled)), None)
             if person_id is None:
                 person_id = self.person(name, director=True, fuzzy=True)
                 known.append((person_id, name))

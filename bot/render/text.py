@@ -35,7 +35,11 @@ def _wrap(text: str, indent: str = "") -> str:
     for paragraph in text.split("\n"):
         lines.append(
             textwrap.fill(
-                paragraph, TERMINAL_WIDTH, initial_indent=indent, subsequent_indent=indent
+                paragraph,
+                TERMINAL_WIDTH,
+                initial_indent=indent,
+                subsequent_indent=indent,
+                break_on_hyphens=False,
             )
             if paragraph
             else ""

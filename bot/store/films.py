@@ -7,30 +7,33 @@ from collections import defaultdict
 from bot.models import (
     ClaimedValue,
     EditionDetails,
+    EditionRelation,
     EditionSummary,
     FilmDetails,
     FilmSummary,
+    ReviewSummary,
+    ScoreLine,
     SpecialFeature,
     TitleRow,
 )
 from bot.store.db import Database
 
-# Edition columns shown as specs, in display order: (column, label).
+# Edition columns returned as specs, in display order (labels live with the cards).
 EDITION_SPECS = (
-    ("format", "Format"),
-    ("disc_count", "Discs"),
-    ("disc_type", "Disc type"),
-    ("region", "Region"),
-    ("video_resolution", "Video"),
-    ("video_codec", "Codec"),
-    ("aspect_ratio", "Aspect ratio"),
-    ("release_date", "Release date"),
-    ("release_country", "Release country"),
-    ("msrp_cents", "MSRP"),
-    ("street_price_cents", "Street price"),
-    ("licensor", "Licensor"),
-    ("studio", "Studio"),
-    ("restoration_note", "Restoration"),
+    "format",
+    "disc_count",
+    "disc_type",
+    "region",
+    "video_resolution",
+    "video_codec",
+    "aspect_ratio",
+    "release_date",
+    "release_country",
+    "msrp_cents",
+    "street_price_cents",
+    "licensor",
+    "studio",
+    "restoration_note",
 )
 
 _EDITION_SUMMARY_SQL = (
@@ -106,7 +109,7 @@ async def _conflicts(
     ):
         claimed[field_name][value].append(source)
     # Titles and countries legitimately have several values; they are not disagreements.
-    multi_valued = {"title", "country", "label"}
+    multi_valued = {"title", "country", "label", "audio", "synopsis"}
     return {
         name: tuple(ClaimedValue(v, tuple(srcs)) for v, srcs in values.items())
         for name, values in claimed.items()
@@ -175,6 +178,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
         synopsis=film["synopsis"],
         other_titles=tuple(t for t in other_titles if t != title),
         writers=tuple(credits.get("writer", [])),
+        cinematographers=tuple(credits.get("cinematographer", [])),
         cast=tuple(cast[:cast_limit]),
         cast_total=len(cast),
         countries=countries,
@@ -196,13 +200,13 @@ async def edition_details(db: Database, edition_id: int) -> EditionDetails | Non
     if row is None:
         return None
     specs: dict[str, str] = {}
-    for column, label in EDITION_SPECS:
+    for column in EDITION_SPECS:
         value = row[column]
         if value is None or value == "":
             continue
         if column.endswith("_cents"):
             value = _money(int(value), row["currency"])
-        specs[label] = str(value)
+        specs[column] = str(value)
     film_ids = [
         r[0]
         for r in await db.fetchall(
@@ -232,6 +236,8 @@ async def edition_details(db: Database, edition_id: int) -> EditionDetails | Non
         )
     )
     return EditionDetails(
+        reviews=await reviews_for(db, edition_id=edition_id),
+        relations=await _relations(db, edition_id),
         summary=_edition_summary(row),
         specs=specs,
         films=tuple(summaries[f] for f in film_ids if f in summaries),
@@ -241,6 +247,57 @@ async def edition_details(db: Database, edition_id: int) -> EditionDetails | Non
         conflicts=await _conflicts(db, "edition", edition_id),
         sources=await _sources(db, "edition", edition_id),
     )
+
+
+async def reviews_for(
+    db: Database, *, edition_id: int | None = None, film_id: int | None = None
+) -> tuple[ReviewSummary, ...]:
+    """Reviews of one edition, or of one film (any edition), oldest import first."""
+    column, value = (
+        ("r.edition_id", edition_id) if edition_id is not None else ("r.film_id", film_id)
+    )
+    rows = await db.fetchall(
+        "SELECT r.id, s.name, r.kind, r.verdict, r.publication, r.author, r.url "
+        f"FROM reviews r JOIN sources s ON s.id = r.source_id WHERE {column} = ? ORDER BY r.id",
+        (value,),
+    )
+    order = {"film": 0, "picture": 1, "audio": 2, "extras": 3, "overall": 4}
+    result = []
+    for row in rows:
+        scores = sorted(
+            (
+                ScoreLine(r[0], r[1], r[2], r[3])
+                for r in await db.fetchall(
+                    "SELECT category, value, scale_max, raw FROM review_scores WHERE review_id = ?",
+                    (row[0],),
+                )
+            ),
+            key=lambda sc: order.get(sc.category, 9),
+        )
+        result.append(
+            ReviewSummary(row[0], row[1], row[2], tuple(scores), row[3], row[4], row[5], row[6])
+        )
+    return tuple(result)
+
+
+async def _relations(db: Database, edition_id: int) -> tuple[EditionRelation, ...]:
+    found = []
+    for direction, mine, theirs in (
+        ("replaces", "edition_id", "related_edition_id"),
+        ("replaced by", "related_edition_id", "edition_id"),
+    ):
+        for row in await db.fetchall(
+            _EDITION_SUMMARY_SQL + f"JOIN edition_relations er ON er.{theirs} = e.id "
+            f"WHERE er.{mine} = ? ORDER BY e.id",
+            (edition_id,),
+        ):
+            meta = await db.fetchone(
+                f"SELECT er.note, s.name FROM edition_relations er JOIN sources s "
+                f"ON s.id = er.source_id WHERE er.{mine} = ? AND er.{theirs} = ?",
+                (edition_id, row["id"]),
+            )
+            found.append(EditionRelation(direction, _edition_summary(row), meta[0], meta[1]))
+    return tuple(found)
 
 
 async def catalog_counts(db: Database) -> dict[str, int]:

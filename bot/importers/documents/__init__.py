@@ -1,0 +1,1 @@
+"""Importing the documents film people write: disc reviews, retail listings, blog reviews."""

@@ -72,7 +72,9 @@ def parse_score(text: str) -> Score | None:
 
 # --- runtimes --------------------------------------------------------------------------
 
-_HMS = re.compile(r"(?P<h>\d{1,2})\s*h\s*:?\s*(?P<m>\d{1,2})\s*m(?:\s*:?\s*(?P<s>\d{1,2})\s*s)?", re.I)
+_HMS = re.compile(
+    r"(?P<h>\d{1,2})\s*h\s*:?\s*(?P<m>\d{1,2})\s*m(?:\s*:?\s*(?P<s>\d{1,2})\s*s)?", re.I
+)
 _H_M_WORDS = re.compile(
     r"(?P<h>\d{1,2})\s*(?:hours?|hrs?|h)\.?\s*,?\s*(?:and\s+)?(?P<m>\d{1,2})?\s*(?:minutes?|mins?|m)?\.?",
     re.I,
@@ -151,9 +153,13 @@ def parse_price(text: str) -> tuple[int, str] | None:
 _DISCS = re.compile(r"(?P<n>\d{1,2})\s*(?:-\s*)?discs?\b", re.I)
 _DISC_TYPE = re.compile(r"\b(?P<t>BD-?(?:25|50|66|100)|DVD-?(?:5|9|10|18)|UHD-?(?:66|100))\b", re.I)
 _ASPECT = re.compile(r"(?<![\d.])(?P<a>\d\.\d{1,2})\s*:\s*1\b")
-_REGION = re.compile(r"\bregion\s*:?\s*(?P<r>(?:[ABC0-8](?:\s*,\s*|\s*/\s*|\s*&\s*|\s+and\s+)?)+|free)\b", re.I)
+_REGION = re.compile(
+    r"\bregion\s*:?\s*(?P<r>(?:[ABC0-8](?:\s*,\s*|\s*/\s*|\s*&\s*|\s+and\s+)?)+|free)\b", re.I
+)
 _RESOLUTION = re.compile(r"\b(?P<r>2160p|1080[pi]|720p|576[pi]|480[pi]|4K)\b", re.I)
-_CODEC = re.compile(r"\b(?P<c>AVC(?:/MPEG-4)?|MPEG-4 AVC|HEVC(?:/H\.265)?|H\.26[45]|MPEG-2|VC-1)\b", re.I)
+_CODEC = re.compile(
+    r"\b(?P<c>AVC(?:/MPEG-4)?|MPEG-4 AVC|HEVC(?:/H\.265)?|H\.26[45]|MPEG-2|VC-1)\b", re.I
+)
 
 
 def parse_discs(text: str) -> tuple[int | None, str | None]:
@@ -221,10 +227,15 @@ class AudioTrack:
 
 
 _AUDIO_CODECS = (
-    ("DTS-HD MA", r"dts-?hd\s*(?:ma|master\s+audio)"), ("DTS", r"\bdts\b"),
-    ("Dolby Atmos", r"atmos"), ("Dolby TrueHD", r"true\s*hd"),
-    ("Dolby Digital", r"dolby\s+digital|\bdd\b|\bac-?3\b"), ("LPCM", r"\blpcm\b"),
-    ("PCM", r"\bpcm\b"), ("FLAC", r"\bflac\b"), ("AAC", r"\baac\b"),
+    ("DTS-HD MA", r"dts-?hd\s*(?:ma|master\s+audio)"),
+    ("DTS", r"\bdts\b"),
+    ("Dolby Atmos", r"atmos"),
+    ("Dolby TrueHD", r"true\s*hd"),
+    ("Dolby Digital", r"dolby\s+digital|\bdd\b|\bac-?3\b"),
+    ("LPCM", r"\blpcm\b"),
+    ("PCM", r"\bpcm\b"),
+    ("FLAC", r"\bflac\b"),
+    ("AAC", r"\baac\b"),
 )
 _CHANNELS = re.compile(r"\b(?P<c>[1-7]\.[01](?:\.[24])?)\b|\b(?P<w>mono|stereo)\b", re.I)
 _LANGUAGE = re.compile(r"^\s*(?P<l>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b")
@@ -244,7 +255,9 @@ def parse_audio(text: str) -> AudioTrack | None:
             break
         channels = channels or match["w"].capitalize()
     words = _LANGUAGE.match(description)
-    language = words["l"].split()[0] if words and words["l"].split()[0] not in _NOT_LANGUAGES else None
+    language = (
+        words["l"].split()[0] if words and words["l"].split()[0] not in _NOT_LANGUAGES else None
+    )
     if codec is None and channels is None:
         return None
     return AudioTrack(language, codec, channels, description)

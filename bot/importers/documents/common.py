@@ -1,0 +1,156 @@
+"""What the three document kinds share: film facts and edition specs from details."""
+
+from __future__ import annotations
+
+import re
+
+from bot.importers.documents import fields
+from bot.importers.documents.details import Details
+from bot.importers.documents.features import make_feature
+from bot.importers.documents.model import DocumentError, EditionInfo, ParsedDocument
+from bot.text import fold, norm_name, norm_title, split_list, split_names
+
+LABEL_ALIASES = {
+    "criterion": "The Criterion Collection",
+    "criterion collection": "The Criterion Collection",
+    "the criterion collection": "The Criterion Collection",
+}
+
+
+def canonical_label(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = " ".join(name.split())
+    return LABEL_ALIASES.get(name.lower(), name)
+
+
+def check_one_film(details: Details) -> None:
+    """A document whose details name two films (two years, two directors) is rejected."""
+    years = {fields.parse_year(v) for v in details.all("year")} - {None}
+    if len(years) > 1:
+        raise DocumentError(
+            f"the document seems to be about more than one film (years {', '.join(map(str, sorted(years)))}); "
+            "import one document per film"
+        )
+    director_sets = {
+        frozenset(norm_name(n) for n in split_names(v)) for v in details.all("director")
+    }
+    if len(director_sets) > 1:
+        raise DocumentError(
+            "the document seems to be about more than one film (different directors in its "
+            "details); import one document per film"
+        )
+    titles = {norm_title(v) for v in details.all("title")}
+    if len(titles) > 1:
+        raise DocumentError("the document names more than one film title; import one per film")
+
+
+def apply_film_details(doc: ParsedDocument, details: Details) -> None:
+    doc.directors = split_names(details.first("director") or "")
+    doc.writers = split_names(details.first("writer") or "")
+    doc.cast = _unique_names(details.first("cast") or "")
+    doc.cinematographers = split_names(details.first("cinematographer") or "")
+    doc.genres = split_list(details.first("genres") or "")
+    doc.countries = split_list(details.first("country") or "")
+    for value in details.all("runtime"):
+        doc.runtime_min = doc.runtime_min or fields.parse_runtime(value)
+    year = details.first("year")
+    if year:
+        doc.year = fields.parse_year(year)
+    for value in details.all("release_date"):
+        date = fields.parse_date(value)
+        if date:
+            doc.released = doc.released or date
+    synopsis = details.first("synopsis")
+    if synopsis:
+        doc.synopsis = synopsis
+
+
+def _unique_names(cell: str) -> list[str]:
+    """A cast list, with exact repeats dropped ('Tatyana Samoilova, Tatiana Samoilova' keeps
+    both spellings: the merge step makes them one person)."""
+    seen: dict[str, str] = {}
+    for name in split_names(cell):
+        seen.setdefault(name.lower(), name)
+    return list(seen.values())
+
+
+def edition_from_details(details: Details, lines: list[str]) -> EditionInfo:
+    edition = EditionInfo()
+    edition.label = canonical_label(details.first("series") or details.first("studio"))
+    edition.studio = details.first("studio")
+    spine = details.first("spine")
+    if spine:
+        number = re.search(r"\d+", spine)
+        edition.spine = str(int(number.group())) if number else None
+    edition.licensor = details.first("licensor")
+    for value in details.all("release_date"):
+        edition.release_date = edition.release_date or fields.parse_date(value)
+    edition.release_country = details.first("release_country")
+    msrp = details.first("msrp")
+    edition.msrp = fields.parse_price(msrp) if msrp else None
+    street = details.first("street_price")
+    edition.street_price = fields.parse_price(street) if street else None
+    for spec in details.all("specs") + details.all("discs"):
+        edition.format = edition.format or fields.format_from(spec)
+        count, disc_type = fields.parse_discs(spec)
+        edition.disc_count = edition.disc_count or count
+        edition.disc_type = edition.disc_type or disc_type
+    for video in details.all("video"):
+        edition.video_resolution = edition.video_resolution or fields.parse_resolution(video)
+        edition.video_codec = edition.video_codec or fields.parse_codec(video)
+    for aspect in details.all("aspect"):
+        for ratio in fields.parse_aspect_ratios(aspect):
+            if ratio not in edition.aspect_ratios:
+                edition.aspect_ratios.append(ratio)
+    for audio in details.all("audio"):
+        for part in re.split(r"\s*;\s*|\s*\|\s*|,\s+(?=[A-Z])", audio):
+            track = fields.parse_audio(part)
+            if track:
+                edition.audio.append(track)
+    for subtitles in details.all("subtitles"):
+        for language in split_list(subtitles.replace(";", ",")):
+            if language.lower() not in {s.lower() for s in edition.subtitles}:
+                edition.subtitles.append(language)
+    region = details.first("region")
+    if region:
+        edition.region = fields.parse_region(f"Region {region}")
+    _unlabelled_specs(
+        edition,
+        [line for i, line in enumerate(lines) if i not in details.lines_used and len(line) <= 80],
+    )
+    edition.features = [make_feature(f) for f in details.features]
+    return edition
+
+
+def _unlabelled_specs(edition: EditionInfo, short_lines: list[str]) -> None:
+    """'1 Disc | BD-50', '1.33:1 ratio', 'Russian 1.0 PCM Mono', 'Region A' on their own."""
+    for line in short_lines:
+        count, disc_type = fields.parse_discs(line)
+        if count or disc_type:
+            edition.disc_count = edition.disc_count or count
+            edition.disc_type = edition.disc_type or disc_type
+            edition.format = edition.format or fields.format_from(line)
+            continue
+        ratios = fields.parse_aspect_ratios(line)
+        if ratios and len(line) <= 30:
+            edition.aspect_ratios.extend(r for r in ratios if r not in edition.aspect_ratios)
+            continue
+        if re.match(r"^\s*region\b", line, re.I):
+            edition.region = edition.region or fields.parse_region(line)
+            continue
+        track = fields.parse_audio(line)
+        if (
+            track
+            and track.codec
+            and len(line) <= 50
+            and all(fold(t.description) != fold(track.description) for t in edition.audio)
+        ):
+            edition.audio.append(track)
+
+
+def require_title(title: str | None) -> str:
+    title = " ".join((title or "").split()).strip(' :-–—"“”')
+    if not title or len(title) > 200 or not re.search(r"\w", title):
+        raise DocumentError("the document has no film title on its first line")
+    return title

@@ -1,0 +1,155 @@
+"""`filmbot import`: each document read, parsed and merged in its own transaction."""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.importers.documents.merge import merge_document
+from bot.importers.documents.model import DocumentError
+from bot.importers.documents.parsers import parse_document
+from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
+from bot.store.db import Database
+
+log = logging.getLogger(__name__)
+
+BUNDLED_DOCUMENTS = Path(__file__).resolve().parents[3] / "data" / "documents"
+PARSER_VERSION = 1
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    name: str
+    status: str  # imported | merged | unchanged | rejected
+    message: str
+    film_id: int | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "rejected"
+
+    def line(self) -> str:
+        return f"{self.status:<9} {self.name}: {self.message}"
+
+
+def _kind_words(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
+async def import_document(
+    db: Database, name: str, raw: bytes, *, kind: str | None = None, uri: str | None = None
+) -> ImportOutcome:
+    """Import one document; never raises for a bad document, it is rejected with a reason."""
+    sha = hashlib.sha256(raw).hexdigest()
+    known = await db.fetchone("SELECT kind, title FROM sources WHERE sha256 = ?", (sha,))
+    if known is not None:
+        return ImportOutcome(
+            name, "unchanged", f"already imported ({_kind_words(known[0])} of {known[1]})"
+        )
+    try:
+        doc = parse_document(decode_document(raw), kind)
+    except DocumentError as exc:
+        return ImportOutcome(name, "rejected", exc.reason)
+    try:
+        async with db.transaction() as conn:
+            async with conn.execute(
+                "INSERT INTO sources (kind, name, uri, sha256, title, meta) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (
+                    doc.kind,
+                    name,
+                    uri,
+                    sha,
+                    doc.title,
+                    json.dumps({"parser": PARSER_VERSION, "bytes": len(raw)}),
+                ),
+            ) as cur:
+                source_id = (await cur.fetchone())[0]
+            result = await merge_document(conn, source_id, doc)
+    except DocumentError as exc:
+        return ImportOutcome(name, "rejected", exc.reason)
+    except Exception:
+        log.exception("importing %s failed", name)
+        return ImportOutcome(
+            name, "rejected", "an internal error stopped the import (logged); nothing was written"
+        )
+    what = _kind_words(doc.kind)
+    if result.new_film:
+        return ImportOutcome(
+            name, "imported", f"{what}; new film {result.film_label}", result.film_id
+        )
+    return ImportOutcome(
+        name,
+        "merged",
+        f"{what}; merged into film {result.film_label} (#{result.film_id})",
+        result.film_id,
+    )
+
+
+def expand_paths(specs: list[str]) -> Iterator[tuple[str, Path | None, str | None]]:
+    """(name, path, problem) for files, folders (recursively), globs and '-' (stdin)."""
+    for spec in specs:
+        if spec == "-":
+            yield "<stdin>", None, None
+            continue
+        matches = sorted(glob.glob(spec, recursive=True)) if glob.has_magic(spec) else [spec]
+        if not matches:
+            yield spec, None, "no file matches this pattern"
+        for match in matches:
+            path = Path(match)
+            if path.is_dir():
+                files = sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and not any(x.startswith(".") for x in p.parts)
+                )
+                if not files:
+                    yield str(path), None, "the folder has no files"
+                for file in files:
+                    yield str(file), file, None
+            elif path.is_file():
+                yield str(path), path, None
+            else:
+                yield str(path), None, "no such file"
+
+
+async def import_paths(
+    db: Database, specs: list[str], *, kind: str | None = None, stdin: bytes | None = None
+) -> list[ImportOutcome]:
+    outcomes = []
+    for name, path, problem in expand_paths(specs):
+        if problem:
+            outcomes.append(ImportOutcome(name, "rejected", problem))
+            continue
+        if path is None:
+            raw = stdin if stdin is not None else sys.stdin.buffer.read(MAX_DOCUMENT_BYTES + 1)
+        else:
+            try:
+                with path.open("rb") as handle:
+                    raw = handle.read(MAX_DOCUMENT_BYTES + 1)
+            except OSError as exc:
+                outcomes.append(ImportOutcome(name, "rejected", f"cannot read it ({exc.strerror})"))
+                continue
+        outcomes.append(
+            await import_document(
+                db, path.name if path else name, raw, kind=kind, uri=str(path) if path else None
+            )
+        )
+    return outcomes
+
+
+async def import_bundled_documents(db: Database) -> list[ImportOutcome]:
+    """The documents shipped in data/documents, imported once (their hashes are recorded)."""
+    if not BUNDLED_DOCUMENTS.is_dir():
+        return []
+    outcomes = await import_paths(db, [str(BUNDLED_DOCUMENTS)])
+    for outcome in outcomes:
+        if outcome.status == "rejected":
+            log.error("bundled document %s rejected: %s", outcome.name, outcome.message)
+    return outcomes

@@ -1,0 +1,301 @@
+"""The three document kinds: disc review, retail release listing, blog review.
+
+Each parser takes the document's text and returns a `ParsedDocument`, or raises
+`DocumentError` with a reason. Layout varies between sites, so each looks for labelled
+details anywhere, and for prose sections by their headings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from bot.importers.documents import fields, prose
+from bot.importers.documents.common import (
+    apply_film_details,
+    canonical_label,
+    check_one_film,
+    edition_from_details,
+    require_title,
+)
+from bot.importers.documents.details import (
+    extract_details,
+    split_run_on_features,
+    split_run_together,
+)
+from bot.importers.documents.features import assign_prose_runtimes, make_feature, merge_features
+from bot.importers.documents.model import (
+    KINDS,
+    DocumentError,
+    ParsedDocument,
+    ReviewInfo,
+    Section,
+)
+from bot.importers.documents.spoilers import heading_is_spoiler, split_spoilers
+
+_SCORE_HEADING = re.compile(
+    r"^(?P<cat>picture|video|image|audio|sound|extras|supplements|special features|bonus|"
+    r"film|movie|overall|rating|score)\b\s*(?:quality|score|rating|grade)?\s*[:\-–]?\s*"
+    r"(?P<score>.{1,20})$",
+    re.I,
+)
+_CATEGORY = {
+    "picture": "picture",
+    "video": "picture",
+    "image": "picture",
+    "audio": "audio",
+    "sound": "audio",
+    "extras": "extras",
+    "supplements": "extras",
+    "special features": "extras",
+    "bonus": "extras",
+    "film": "film",
+    "movie": "film",
+    "overall": "overall",
+    "rating": "overall",
+    "score": "overall",
+}
+_VERDICT_HEADING = re.compile(
+    r"^(?:verdict|conclusion|final thoughts|the bottom line|bottom line|summary|overall)\s*:?$",
+    re.I,
+)
+_END_MARKERS = re.compile(
+    r"^(?:leave a reply|leave a comment|comments|share this|related posts|see more details)",
+    re.I,
+)
+_LISTING_MARKERS = re.compile(
+    r"\b(?:list price|sale price|technical specs|releases details)\b", re.I
+)
+
+
+def _lines(text: str) -> list[str]:
+    return split_run_together([line.strip() for line in text.split("\n")])
+
+
+def score_heading(line: str) -> tuple[str, fields.Score] | None:
+    match = _SCORE_HEADING.match(line.strip())
+    if not match:
+        return None
+    score = fields.parse_score(match["score"])
+    if score is None:
+        return None
+    return _CATEGORY[match["cat"].lower()], score
+
+
+def detect_kind(text: str) -> str | None:
+    """The document's kind from its markers, or None when it is none of the three."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    scores = sum(1 for line in lines[:400] if score_heading(line))
+    if _LISTING_MARKERS.search(text) and scores < 2:
+        return "release_listing"
+    if scores >= 2:
+        return "disc_review"
+    details = extract_details(lines)
+    if details.values.get("director") and (
+        re.search(r"^movie details$", text, re.I | re.M)
+        or any(heading_is_spoiler(line) for line in lines if len(line) < 80)
+        or details.values.get("synopsis")
+    ):
+        return "blog_review"
+    return None
+
+
+def _prose_sections(
+    lines: list[str], used: set[int], start: int = 0
+) -> list[tuple[str | None, str]]:
+    """(heading, body) pairs from the lines that are not details; stops at page chrome."""
+    sections: list[tuple[str | None, list[str]]] = [(None, [])]
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if i in used or not line:
+            continue
+        if _END_MARKERS.match(line):
+            break
+        if re.match(r"^movie details$", line, re.I):
+            break
+        is_heading = (
+            len(line) <= 70 and not re.search(r"[.!?…”\"]$", line) and len(line.split()) <= 10
+        )
+        if is_heading:
+            sections.append((line.rstrip(":"), []))
+        else:
+            sections[-1][1].append(line)
+    return [(h, " ".join(body)) for h, body in sections if body]
+
+
+def parse_disc_review(text: str) -> ParsedDocument:
+    lines = _lines(text)
+    title = require_title(next((line for line in lines if line), ""))
+    details = extract_details(lines)
+    check_one_film(details)
+    doc = ParsedDocument(kind="disc_review", title=title)
+    apply_film_details(doc, details)
+    doc.released = None  # a disc review's release date is the disc's (kept on the edition)
+    edition = edition_from_details(details, lines)
+    review = ReviewInfo(kind="disc")
+
+    # Walk the prose: a synopsis before the first score heading, then scored sections.
+    category: str | None = None
+    bodies: dict[str | None, list[str]] = {None: []}
+    verdict_lines: list[str] = []
+    in_verdict = False
+    seen_title = False
+    for i, line in enumerate(lines):
+        if not line or i in details.lines_used:
+            continue
+        if not seen_title and line == title:
+            seen_title = True
+            continue
+        if _END_MARKERS.match(line):
+            break
+        heading = score_heading(line)
+        if heading:
+            category, score = heading
+            review.scores.setdefault(category, score)
+            bodies.setdefault(category, [])
+            in_verdict = False
+            continue
+        if _VERDICT_HEADING.match(line):
+            in_verdict = True
+            continue
+        if len(line) <= 80 and not line.endswith("."):
+            continue  # captions, stray labels, run-on feature lines handled below
+        (verdict_lines if in_verdict else bodies.setdefault(category, [])).append(line)
+
+    # Without a verdict heading, the last paragraph after the scored sections is the verdict.
+    if not verdict_lines and category is not None and len(bodies[category]) > 1:
+        verdict_lines = [bodies[category].pop()]
+    review.verdict = " ".join(verdict_lines) or None
+    synopsis = " ".join(bodies.pop(None, []))
+    if synopsis:
+        doc.synopsis = doc.synopsis or synopsis
+    for name, paragraphs in bodies.items():
+        heading = name.capitalize() if name else None
+        for paragraph in paragraphs:
+            review.sections.extend(split_spoilers(heading, paragraph))
+
+    # Features: labelled, bulleted, or blurbs run together on one line of the details.
+    run_on = [
+        part
+        for i, line in enumerate(lines)
+        if i not in details.lines_used and re.search(r"\S\s{2,}\S", line)
+        for part in split_run_on_features(line)
+    ]
+    edition.features = merge_features(edition.features, [make_feature(f) for f in run_on])
+    all_prose = " ".join(s.body for s in review.sections) + " " + (review.verdict or "")
+    assign_prose_runtimes(edition.features, all_prose)
+
+    picture = " ".join(bodies.get("picture", []))
+    for ratio in fields.parse_aspect_ratios(picture):
+        if ratio not in edition.aspect_ratios:
+            edition.aspect_ratios.append(ratio)
+    edition.video_resolution = edition.video_resolution or fields.parse_resolution(picture)
+    edition.video_codec = edition.video_codec or fields.parse_codec(picture)
+    edition.restoration_note = prose.restoration_note(picture) or prose.restoration_note(text)
+    edition.format = edition.format or fields.format_from(picture)
+    edition.replaces = prose.earlier_editions(all_prose)
+    doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
+    doc.characters = prose.characters(text)
+    doc.names_in_text = prose.capitalised_words(text)
+    if not review.scores:
+        raise DocumentError("a disc review needs at least one score (e.g. 'Picture 8/10')")
+    doc.edition = edition
+    doc.review = review
+    return doc
+
+
+def parse_release_listing(text: str) -> ParsedDocument:
+    lines = _lines(text)
+    header = re.compile(r"^(?:(?:blu-?ray|dvd|4k(?: uhd)?|uhd)\s+)?releases?\s+details?$", re.I)
+    candidates = [line for line in lines if line and not header.match(line)]
+    title = require_title(candidates[0] if candidates else "")
+    details = extract_details(lines)
+    check_one_film(details)
+    doc = ParsedDocument(kind="release_listing", title=title)
+    apply_film_details(doc, details)
+    if not doc.year:
+        doc.year = fields.parse_year(details.first("year") or "")
+    doc.released = None  # a listing's release date is the disc's (kept on the edition)
+    edition = edition_from_details(details, lines)
+    head = next((line for line in lines if header.match(line)), "")
+    edition.format = edition.format or fields.format_from(head)
+    if edition.label is None and edition.studio:
+        edition.label = canonical_label(edition.studio)
+    # The plot synopsis is the paragraph after its label.
+    for i, line in enumerate(lines):
+        if re.match(r"^plot synopsis\s*:?$", line, re.I):
+            following = next((x for x in lines[i + 1 :] if x), "")
+            if len(following) > 40:
+                doc.synopsis = following
+            break
+    if not any((edition.format, edition.msrp, edition.street_price, edition.release_date)):
+        raise DocumentError("a release listing needs a format, a price or a release date")
+    doc.edition = edition
+    doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
+    doc.names_in_text = prose.capitalised_words(text)
+    return doc
+
+
+def parse_blog_review(text: str) -> ParsedDocument:
+    lines = _lines(text)
+    title = require_title(next((line for line in lines if line), ""))
+    details = extract_details(lines)
+    check_one_film(details)
+    doc = ParsedDocument(kind="blog_review", title=title)
+    apply_film_details(doc, details)
+    if not doc.year and doc.released:
+        doc.year = int(doc.released[:4])
+    review = ReviewInfo(kind="film")
+    used = set(details.lines_used)
+    used.update(i for i, line in enumerate(lines) if line == title)
+    for i, line in enumerate(lines):
+        heading = score_heading(line)
+        if heading:
+            review.scores.setdefault(heading[0], heading[1])
+            used.add(i)
+    # Everything before the first details line is masthead (title, pull quote).
+    start = min(details.lines_used) if details.lines_used else 1
+    for heading, body in _prose_sections(lines, used, start):
+        if _VERDICT_HEADING.match(heading or ""):
+            review.verdict = body
+            continue
+        for piece in split_spoilers(heading, body):
+            review.sections.append(piece)
+            if piece.is_spoiler and heading_is_spoiler(heading):
+                doc.plot_notes.append(piece)
+    if doc.synopsis:
+        doc.plot_notes.insert(0, Section("Overview", doc.synopsis, False))
+    if not review.sections and not review.scores:
+        raise DocumentError("the blog review has no review text")
+    doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
+    doc.characters = prose.characters(text)
+    doc.names_in_text = prose.capitalised_words(text)
+    doc.review = review
+    return doc
+
+
+PARSERS: dict[str, Callable[[str], ParsedDocument]] = {
+    "disc_review": parse_disc_review,
+    "release_listing": parse_release_listing,
+    "blog_review": parse_blog_review,
+}
+assert set(PARSERS) == set(KINDS)
+
+
+def parse_document(text: str, kind: str | None = None) -> ParsedDocument:
+    """Detect (or take) the kind and parse; any failure is a DocumentError with a reason."""
+    kind = kind or detect_kind(text)
+    if kind is None:
+        raise DocumentError(
+            "could not tell what kind of document this is (a disc review with scores, a "
+            "release listing with prices and specs, or a blog review with movie details); "
+            "pass --kind if you know"
+        )
+    if kind not in PARSERS:
+        raise DocumentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+    try:
+        return PARSERS[kind](text)
+    except DocumentError:
+        raise
+    except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError) as exc:
+        raise DocumentError(f"the {kind.replace('_', ' ')} could not be read ({exc})") from exc
