@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from bot.console import answer_line, run_console
 from bot.core.engine import Context
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
+from bot.importers.documents.importer import import_paths
+from bot.importers.documents.model import KINDS
 from bot.store import migrations, open_database
 
 
@@ -59,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="read the catalog files from this folder instead of data/",
+    )
+
+    imp = sub.add_parser(
+        "import",
+        parents=[common],
+        help="import review, listing and blog documents (files, folders, globs, - for stdin)",
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument(
+        "--kind",
+        choices=KINDS,
+        default=None,
+        help="the documents' kind, when detection is not enough",
     )
 
     db = sub.add_parser("db", parents=[common], help="database maintenance")
@@ -119,6 +135,25 @@ async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    db = await open_database(settings.db_path)
+    try:
+        report = await build_catalog(db)
+        if not report.skipped:
+            print(f"filmbot: {report.summary()}", file=sys.stderr)
+        outcomes = await import_paths(db, args.paths, kind=args.kind)
+    finally:
+        await db.close()
+    for outcome in outcomes:
+        print(outcome.line())
+    counts = Counter(o.status for o in outcomes)
+    summary = ", ".join(
+        f"{counts[s]} {s}" for s in ("imported", "merged", "unchanged", "rejected") if counts[s]
+    )
+    print(f"{len(outcomes)} document{'s' if len(outcomes) != 1 else ''}: {summary}")
+    return 0 if all(o.ok for o in outcomes) else 1
+
+
 async def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     action = args.db_command
     if action != "upgrade" and not settings.db_path.exists():
@@ -157,6 +192,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = 
     "console": _cmd_console,
     "ask": _cmd_ask,
     "catalog": _cmd_catalog,
+    "import": _cmd_import,
     "db": _cmd_db,
 }
 

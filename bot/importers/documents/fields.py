@@ -33,7 +33,11 @@ _SCORE_OF = re.compile(
 _STARS_WORD = re.compile(r"(?<![\d.])(?P<v>\d(?:[.,]5)?)\s*(?:½\s*)?stars?\b", re.I)
 _STAR_GLYPHS = re.compile(r"(?P<full>[★*]{1,10})(?P<half>½)?(?P<empty>[☆]{0,10})")
 # A letter grade ends the text: 'B+', 'Grade: A-', 'Picture: C'.
-_LETTER = re.compile(r"(?:^|[:\s])(?P<g>[A-F])(?P<mod>[+\-−]?)\s*$")
+_LETTER = re.compile(
+    r"(?:^|:\s*|\b(?:grade|rating|score|picture|video|audio|sound|extras|film|movie|overall)\s+)"
+    r"(?P<g>[A-F])(?P<mod>[+\-−]?)\s*$",
+    re.I,
+)
 
 
 def _num(text: str) -> float:
@@ -62,7 +66,7 @@ def parse_score(text: str) -> Score | None:
             return Score(value, scale, match.group(0))
     match = _LETTER.search(raw)
     if match:
-        base = _LETTERS[match["g"]]
+        base = _LETTERS[match["g"].upper()]
         mod = match["mod"]
         value = base + (0.33 if mod == "+" else -0.33 if mod in "-−" and mod else 0.0)
         value = min(max(value, 0.0), 4.33)

@@ -107,7 +107,7 @@ def expand_paths(specs: list[str]) -> Iterator[tuple[str, Path | None, str | Non
                 files = sorted(
                     p
                     for p in path.rglob("*")
-                    if p.is_file() and not any(x.startswith(".") for x in p.parts)
+                    if p.is_file() and not any(x.startswith(".") for x in p.relative_to(path).parts)
                 )
                 if not files:
                     yield str(path), None, "the folder has no files"

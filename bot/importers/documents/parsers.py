@@ -20,6 +20,7 @@ from bot.importers.documents.common import (
 )
 from bot.importers.documents.details import (
     extract_details,
+    split_prose_features,
     split_run_on_features,
     split_run_together,
 )
@@ -61,6 +62,11 @@ _VERDICT_HEADING = re.compile(
 )
 _END_MARKERS = re.compile(
     r"^(?:leave a reply|leave a comment|comments|share this|related posts|see more details)",
+    re.I,
+)
+_PROSE_FEATURES = re.compile(
+    r"^(?:the\s+)?(?:special features|extras|supplements|bonus features)\s+"
+    r"(?:include|includes|are|comprise)\b",
     re.I,
 )
 _LISTING_MARKERS = re.compile(
@@ -125,7 +131,8 @@ def _prose_sections(
 
 def parse_disc_review(text: str) -> ParsedDocument:
     lines = _lines(text)
-    title = require_title(next((line for line in lines if line), ""))
+    first = next((line for line in lines if line), "")
+    title = require_title("" if score_heading(first) else first)
     details = extract_details(lines)
     check_one_film(details)
     doc = ParsedDocument(kind="disc_review", title=title)
@@ -140,21 +147,26 @@ def parse_disc_review(text: str) -> ParsedDocument:
     verdict_lines: list[str] = []
     in_verdict = False
     seen_title = False
+    prose_features: list[str] = []
     for i, line in enumerate(lines):
-        if not line or i in details.lines_used:
+        if not line:
+            continue
+        heading = score_heading(line)
+        if heading:  # 'Video: 4.5/5' is a score heading, not the 'Video' detail
+            category, score = heading
+            review.scores.setdefault(category, score)
+            bodies.setdefault(category, [])
+            in_verdict = False
+            continue
+        if i in details.lines_used:
             continue
         if not seen_title and line == title:
             seen_title = True
             continue
         if _END_MARKERS.match(line):
             break
-        heading = score_heading(line)
-        if heading:
-            category, score = heading
-            review.scores.setdefault(category, score)
-            bodies.setdefault(category, [])
-            in_verdict = False
-            continue
+        if _PROSE_FEATURES.match(line):
+            prose_features.extend(split_prose_features(line))
         if _VERDICT_HEADING.match(line):
             in_verdict = True
             continue
@@ -181,7 +193,9 @@ def parse_disc_review(text: str) -> ParsedDocument:
         if i not in details.lines_used and re.search(r"\S\s{2,}\S", line)
         for part in split_run_on_features(line)
     ]
-    edition.features = merge_features(edition.features, [make_feature(f) for f in run_on])
+    edition.features = merge_features(
+        edition.features, [make_feature(f) for f in run_on + prose_features]
+    )
     all_prose = " ".join(s.body for s in review.sections) + " " + (review.verdict or "")
     assign_prose_runtimes(edition.features, all_prose)
 
