@@ -164,7 +164,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
         _edition_summary(r)
         for r in await db.fetchall(
             _EDITION_SUMMARY_SQL + "JOIN edition_films ef ON ef.edition_id = e.id "
-            "WHERE ef.film_id = ? ORDER BY e.is_boxset, e.release_date, "
+            "WHERE ef.film_id = ? ORDER BY e.is_boxset, e.release_date IS NULL, e.release_date, "
             "CAST(e.spine AS INTEGER), e.id",
             (film_id,),
         )
