@@ -407,3 +407,32 @@ def test_ask_answers_from_the_seeds(catalog_copy: Path) -> None:
         assert expected in edition, expected
     for word in ENDING:
         assert word not in film + edition
+
+
+async def test_document_about_a_film_the_catalog_lacks_creates_it(catalog_copy: Path) -> None:
+    text = (
+        LISTING_VARIANT.replace("Seven Samurai", "The Quiet Orchard")
+        .replace("Akira Kurosawa", "Ana Lindqvist")
+        .replace("1954", "2019")
+    )
+    text += (
+        "Plot Synopsis:\n"
+        "Two sisters inherit an orchard in the north. In the end the younger one dies.\n"
+    )
+    db = await open_database(catalog_copy)
+    outcome = await import_document(db, "orchard.txt", text.encode())
+    assert outcome.status == "imported", outcome.message
+    assert outcome.message == "release listing; new film The Quiet Orchard (2019)"
+    film = await db.fetchone(
+        "SELECT title, year, synopsis FROM films WHERE id = ?", (outcome.film_id,)
+    )
+    assert tuple(film[:2]) == ("The Quiet Orchard", 2019)
+    # The synopsis is shown to everyone, so the sentence telling the ending is left out.
+    assert film[2] == "Two sisters inherit an orchard in the north."
+    director = await db.scalar(
+        "SELECT p.name FROM credits c JOIN people p ON p.id = c.person_id "
+        "WHERE c.film_id = ? AND c.role = 'director'",
+        (outcome.film_id,),
+    )
+    assert director == "Ana Lindqvist"
+    await db.close()

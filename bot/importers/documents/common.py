@@ -8,6 +8,7 @@ from bot.importers.documents import fields
 from bot.importers.documents.details import Details
 from bot.importers.documents.features import make_feature
 from bot.importers.documents.model import DocumentError, EditionInfo, ParsedDocument
+from bot.importers.documents.spoilers import split_spoilers
 from bot.text import fold, norm_name, norm_title, split_list, split_names
 
 LABEL_ALIASES = {
@@ -63,7 +64,13 @@ def apply_film_details(doc: ParsedDocument, details: Details) -> None:
             doc.released = doc.released or date
     synopsis = details.first("synopsis")
     if synopsis:
-        doc.synopsis = synopsis
+        doc.synopsis = safe_synopsis(synopsis)
+
+
+def safe_synopsis(text: str) -> str | None:
+    """The synopsis without any sentence that may tell the outcome (it is shown to all)."""
+    safe = [piece.body for piece in split_spoilers(None, text) if not piece.is_spoiler]
+    return " ".join(safe) or None
 
 
 def _unique_names(cell: str) -> list[str]:

@@ -17,6 +17,7 @@ from bot.importers.documents.common import (
     check_one_film,
     edition_from_details,
     require_title,
+    safe_synopsis,
 )
 from bot.importers.documents.details import (
     extract_details,
@@ -180,7 +181,7 @@ def parse_disc_review(text: str) -> ParsedDocument:
     review.verdict = " ".join(verdict_lines) or None
     synopsis = " ".join(bodies.pop(None, []))
     if synopsis:
-        doc.synopsis = doc.synopsis or synopsis
+        doc.synopsis = doc.synopsis or safe_synopsis(synopsis)
     for name, paragraphs in bodies.items():
         heading = name.capitalize() if name else None
         for paragraph in paragraphs:
@@ -240,7 +241,7 @@ def parse_release_listing(text: str) -> ParsedDocument:
         if re.match(r"^plot synopsis\s*:?$", line, re.I):
             following = next((x for x in lines[i + 1 :] if x), "")
             if len(following) > 40:
-                doc.synopsis = following
+                doc.synopsis = safe_synopsis(following)
             break
     if not any((edition.format, edition.msrp, edition.street_price, edition.release_date)):
         raise DocumentError("a release listing needs a format, a price or a release date")
