@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sqlite3
 import sys
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -210,6 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (migrations.MigrationError, FileExistsError) as exc:
         print(f"filmbot: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.DatabaseError as exc:
+        print(
+            f"filmbot: cannot use the database {settings.db_path}: {exc} (is it a filmbot "
+            "database? restore a backup or point FILMBOT_DB elsewhere)",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         return 130

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from bot.core.engine import Context, Core
@@ -28,6 +29,27 @@ async def answer_line(core: Core, line: str, ctx: Context, *, reveal: bool = Fal
     return render_reply(reply, reveal=reveal)
 
 
+def _start_reader(
+    stdin: TextIO, interactive: bool, loop: asyncio.AbstractEventLoop
+) -> asyncio.Queue[str | None]:
+    """Read lines in a daemon thread, so Ctrl-C or the end of the chat never waits on a
+    blocked `input()`; None marks the end of input."""
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            try:
+                line = input("\nyou> ") if interactive else stdin.readline()
+            except (EOFError, KeyboardInterrupt, OSError, ValueError):
+                line = ""
+            loop.call_soon_threadsafe(queue.put_nowait, line if line else None)
+            if not line:
+                return
+
+    threading.Thread(target=read, name="console-input", daemon=True).start()
+    return queue
+
+
 async def run_console(
     core: Core, *, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
@@ -38,25 +60,18 @@ async def run_console(
     print(GREETING, file=stdout)
     ctx = Context()
     reveal = False
-    loop = asyncio.get_running_loop()
-    while True:
-        try:
-            if interactive:
-                line = await loop.run_in_executor(None, input, "\nyou> ")
-            else:
-                line = await loop.run_in_executor(None, stdin.readline)
-                if not line:
-                    break
-        except (EOFError, KeyboardInterrupt):
-            break
-        command = line.strip().lower()
-        if command in ("!quit", "!exit", "/quit", "/exit"):
-            break
-        if command in ("!reveal", "/reveal"):
-            reveal = not reveal
-            print(f"Spoilers are now {'shown' if reveal else 'hidden'}.", file=stdout)
-            continue
-        text = await answer_line(core, line, ctx, reveal=reveal)
-        if text:
-            print(text, file=stdout, flush=True)
-    print("Bye.", file=stdout)
+    lines = _start_reader(stdin, interactive, asyncio.get_running_loop())
+    try:
+        while (line := await lines.get()) is not None:
+            command = line.strip().lower()
+            if command in ("!quit", "!exit", "/quit", "/exit"):
+                break
+            if command in ("!reveal", "/reveal"):
+                reveal = not reveal
+                print(f"Spoilers are now {'shown' if reveal else 'hidden'}.", file=stdout)
+                continue
+            text = await answer_line(core, line, ctx, reveal=reveal)
+            if text:
+                print(text, file=stdout, flush=True)
+    finally:
+        print("Bye.", file=stdout)

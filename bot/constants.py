@@ -42,6 +42,8 @@ MATRIX_BODY_SOFT_MAX_BYTES = 32000
 DISAMBIGUATION_MAX_CHOICES = 10
 # Longest label of a disambiguation choice (fits Discord select menus and Matrix lists).
 CHOICE_LABEL_MAX = DISCORD_SELECT_LABEL_MAX
+# Longest piece of the user's own text quoted back in a reply ("Nothing matches “…”").
+ECHO_MAX = 100
 # How long a pending `!pick N` choice stays valid.
 PICK_TIMEOUT_SECONDS = 5 * 60
 # Terminal width the text renderer wraps to.

@@ -32,7 +32,9 @@ _SPECIAL = str.maketrans(
         "&": " and ",
     }
 )
-_NON_ALNUM = re.compile(r"[^0-9a-z\u0370-\u03ff\u0400-\u04ff\u3040-\u30ff\u4e00-\u9fff]+")
+_NON_WORD = re.compile(r"[\W_]+")
+# Dots and hyphens inside a word join it: W.R. = WR, Blow-Up = Blowup (titles only).
+_INNER_JOINER = re.compile(r"(?<=\w)[.\-‐‑](?=\w)")
 # Articles that are never a word of their own at a title's start. "I", "O" and "De" are
 # left out on purpose: "I Am Cuba" and "O Brother" must keep their first word.
 _ARTICLES = (
@@ -69,11 +71,15 @@ def clean_cell(value: str | None) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip diacritics and punctuation, collapse spaces."""
+    """Lower-case, strip diacritics and punctuation, collapse spaces.
+
+    Letters and digits of every script are kept (a Korean or Cyrillic title folds to
+    itself, lower-cased); everything else separates words.
+    """
     text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = text.replace("'", "").replace("\u2019", "")
-    return _NON_ALNUM.sub(" ", text).strip()
+    return _NON_WORD.sub(" ", text).strip()
 
 
 def uninvert(title: str) -> str:
@@ -85,8 +91,14 @@ def uninvert(title: str) -> str:
 
 
 def norm_title(title: str) -> str:
-    """The key two spellings of one title share: folded, inversion undone, article dropped."""
-    folded = fold(uninvert(title))
+    """The key two spellings of one title share: folded, inversion undone, article dropped.
+
+    A title of punctuation only ('$', '?') keys on itself, so it stays findable and never
+    collides with the empty key.
+    """
+    folded = fold(_INNER_JOINER.sub("", uninvert(title)))
+    if not folded:
+        return " ".join(title.split()).lower()
     stripped = _LEADING_ARTICLE.sub("", folded)
     return stripped or folded
 
@@ -109,7 +121,8 @@ def names_compatible(a: str, b: str) -> bool:
         return False
     first_a, first_b = ta[:-1], tb[:-1]
     if not first_a or not first_b:
-        return True
+        # A surname alone ('Dreyer') or a suffix alone ('Jr.') names nobody in particular.
+        return ta == tb
     short, long_ = (first_a, first_b) if len(first_a) <= len(first_b) else (first_b, first_a)
     if not _token_matches(short[0], long_[0]):
         return False
@@ -120,6 +133,7 @@ def names_compatible(a: str, b: str) -> bool:
 def _name_tokens(name: str) -> list[tuple[str, bool]]:
     """(folded token, was-abbreviated) pairs; 'Th.' is an abbreviation of 'th…'."""
     tokens = []
+    name = re.sub(r",?\s+(?:jr|sr|ii|iii|iv)\.?$", "", name.strip(), flags=re.I)
     for raw in name.split():
         if not raw:
             continue
@@ -138,13 +152,35 @@ def _token_matches(a: tuple[str, bool], b: tuple[str, bool]) -> bool:
     return b[1] and a[0].startswith(b[0])
 
 
+_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.I)
+
+
+def _attach_suffixes(parts: list[str]) -> list[str]:
+    names: list[str] = []
+    for part in parts:
+        if _SUFFIX.match(part) and names:
+            names[-1] = f"{names[-1]}, {part}"
+        elif part:
+            names.append(part)
+    return names
+
+
+def split_cast(cell: str) -> list[str]:
+    """A comma-separated cast list; 'Roy Blount, Jr.' stays one name, repeats go."""
+    names = _attach_suffixes([p.strip() for p in clean_cell(cell).split(",")])
+    return list(dict.fromkeys(names))
+
+
 def split_names(cell: str) -> list[str]:
-    """Split a credit cell: 'A, B', 'A and B', 'A & B' -> ['A', 'B']."""
+    """Split a credit cell: 'A, B', 'A and B', 'A, B, and C', 'A & B' -> names.
+
+    A suffix stays with its name: 'William Broyles, Jr.' is one person.
+    """
     cell = clean_cell(cell)
     if not cell:
         return []
     parts = re.split(r",\s*|\s+and\s+|\s*&\s*", cell)
-    return [p.strip() for p in parts if p.strip()]
+    return _attach_suffixes([re.sub(r"^and\s+", "", p.strip()) for p in parts])
 
 
 def split_list(cell: str) -> list[str]:

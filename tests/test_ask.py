@@ -57,19 +57,28 @@ def test_nonsense_gets_help_not_a_traceback(catalog_copy: Path) -> None:
         ("!film zzzqqqxx", "Nothing in the catalog matches “zzzqqqxx”"),
         ("!pick 3", "There is no open question for you here"),
         ("!", "Commands start with !"),
+        ("!help !", "filmbot commands"),
+        ("!film ???", "!film needs something to look up"),
+        ("!edition blu-ray", "Which film? Give its title first."),
+        # A year alone names no film: ask, don't answer with 'Dracula A.D. 1972'.
+        ("!film (1972)", "Which film did you mean?"),
+        ("!film my favourite ran", "Which film did you mean?"),
+        ("!film " + "x" * 5000, "Nothing in the catalog matches “" + "x" * 99 + "…”"),
+        ("!" + "y" * 300, "There is no command !" + "y" * 99 + "…"),
     ]:
         result = run_cli("ask", message, db=catalog_copy)
         assert result.returncode == 0, (message, result.stderr)
-        assert expected in result.stdout, (message, result.stdout)
+        assert expected in result.stdout.replace("\n", ""), (message, result.stdout)
         assert "Traceback" not in result.stdout + result.stderr
 
 
 def test_console_pick_answers_the_open_question(catalog_copy: Path) -> None:
-    script = "!film solaris\n!pick 2\n!pick 9\n!help\n!quit\n"
+    script = "!film solaris\n!pick ²\n!pick 0\n!pick 2\n!pick 9\n!help\n!quit\n"
     result = run_cli("console", db=catalog_copy, stdin=script)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Which film did you mean?" in out
+    assert out.count("Pick a number from the list") == 2  # '²' and '0' are refused
     assert "Solaris (2002)\n==============" in out
     assert "Directed by: Steven Soderbergh" in out
     # The question was answered, so a second pick has nothing to pick from.
@@ -119,8 +128,13 @@ async def test_pick_expires(catalog_copy: Path) -> None:
     core = await Core.load(db)
     core = Core(db, core.lookup, COMMANDS, clock=lambda: now[0])
     ctx = Context()
+    question = await core.handle("!film solaris", ctx)
+    assert question is not None and len(question.choices) == 2
+    now[0] += 4 * 60
+    in_time = await core.handle("!pick 2", ctx)
+    assert in_time is not None and in_time.cards[0].title == "Solaris (2002)"
     await core.handle("!film solaris", ctx)
-    now[0] += 10 * 60
+    now[0] += 6 * 60
     late = await core.handle("!pick 1", ctx)
     assert late is not None and late.cards[0].title == "Nothing to pick"
     await db.close()

@@ -21,7 +21,10 @@ def test_db_commands(tmp_path: Path, catalog_copy: Path) -> None:
 
     stats = run_cli("db", "stats", db=catalog_copy)
     assert stats.returncode == 0, stats.stderr
-    assert "films" in stats.stdout and "18," in stats.stdout
+    counts = dict(line.split() for line in stats.stdout.splitlines()[1:])
+    with sqlite3.connect(catalog_copy) as conn:
+        films = conn.execute("SELECT count(*) FROM films").fetchone()[0]
+    assert counts["films"] == f"{films:,}" and films > 18000
 
     backup = tmp_path / "backups" / "copy.sqlite3"
     done = run_cli("db", "backup", str(backup), db=catalog_copy)
@@ -39,3 +42,13 @@ def test_db_flag_after_the_subcommand(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert target.exists()
     assert not (tmp_path / "other.sqlite3").exists()
+
+
+def test_a_file_that_is_not_a_database_gets_a_message(tmp_path: Path) -> None:
+    bogus = tmp_path / "notes.sqlite3"
+    bogus.write_text("these are my notes, not a database\n" * 100)
+    for args in (("ask", "!about"), ("db", "current")):
+        result = run_cli(*args, db=bogus)
+        assert result.returncode == 2
+        assert "cannot use the database" in result.stderr
+        assert "Traceback" not in result.stderr

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from bot import __version__
+from bot.constants import ECHO_MAX
 from bot.core.cards import Card, Field, Reply, error, plain
 from bot.core.commands import CommandTable
-from bot.core.engine import Context, Core
+from bot.core.engine import Context, Core, shorten
 from bot.core.film_cards import edition_card, film_card
 from bot.store import films
 
@@ -84,6 +85,10 @@ def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
 )
 async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
     title, fmt, label = split_edition_filters(args)
+    if title.lower().strip(" -") in _FORMATS or title.lower() in _LABEL_WORDS:
+        return core.commands.usage_reply(
+            core.commands.get("edition"), ctx.prefix, problem="Which film? Give its title first."
+        )
     if film_id is None:
         resolved = await core.resolve_film(title, ctx, "edition", args)
         if isinstance(resolved, Reply):
@@ -128,12 +133,14 @@ async def pick(core: Core, ctx: Context, args: str, film_id: int | None) -> Repl
     "help", "[command]", "This list, or how to use one command.", "help film", aliases=("commands",)
 )
 async def help_(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    if args:
-        command = core.commands.get(args.lstrip("!/").split()[0])
+    words = args.lstrip("!/").split()
+    if words:
+        command = core.commands.get(words[0])
         if command is None:
             return core.commands.help_reply(
                 ctx.prefix,
-                intro=f"There is no command {ctx.prefix}{args}. These are the ones I know:",
+                intro=f"There is no command {ctx.prefix}{shorten(words[0], ECHO_MAX)}. "
+                "These are the ones I know:",
             )
         return core.commands.usage_reply(command, ctx.prefix)
     return core.commands.help_reply(ctx.prefix)

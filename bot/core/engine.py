@@ -7,17 +7,24 @@ It owns the database, the title lookup and the short-lived disambiguation state
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.constants import CHOICE_LABEL_MAX, DISAMBIGUATION_MAX_CHOICES, PICK_TIMEOUT_SECONDS
+from bot.constants import (
+    CHOICE_LABEL_MAX,
+    DISAMBIGUATION_MAX_CHOICES,
+    ECHO_MAX,
+    PICK_TIMEOUT_SECONDS,
+)
 from bot.core.cards import Card, Choice, Reply, error, plain
 from bot.core.commands import CommandTable, parse_command
 from bot.models import FilmSummary
 from bot.search import TitleLookup
 from bot.store import films
 from bot.store.db import Database
+from bot.text import fold
 
 log = logging.getLogger(__name__)
 
@@ -44,14 +51,17 @@ class Pending:
     expires: float
 
 
+def shorten(text: str, limit: int) -> str:
+    """Cut to `limit` characters with a visible '…'."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def choice_label(film: FilmSummary) -> str:
     """'Title (Year) · Director', cut to what every menu accepts."""
     label = film.label
     if film.directors:
         label += " · " + ", ".join(film.directors[:2])
-    if len(label) > CHOICE_LABEL_MAX:
-        label = label[: CHOICE_LABEL_MAX - 1].rstrip() + "…"
-    return label
+    return shorten(label, CHOICE_LABEL_MAX)
 
 
 class Core:
@@ -93,9 +103,10 @@ class Core:
         if command is None:
             return self.commands.help_reply(
                 ctx.prefix,
-                intro=f"There is no command {ctx.prefix}{name}. These are the ones I know:",
+                intro=f"There is no command {ctx.prefix}{shorten(name, ECHO_MAX)}. "
+                "These are the ones I know:",
             )
-        if command.needs_args and not args:
+        if command.needs_args and not (fold(args) if command.takes_film else args):
             return self.commands.usage_reply(
                 command, ctx.prefix, problem=f"{ctx.prefix}{name} needs something to look up."
             )
@@ -116,7 +127,7 @@ class Core:
         if not result.candidates:
             return error(
                 "No film found",
-                f"Nothing in the catalog matches “{query}”.",
+                f"Nothing in the catalog matches “{shorten(query, ECHO_MAX)}”.",
                 hint=f"Check the spelling, or add the year: {ctx.prefix}{command} Solaris (1972)",
             )
         ids = [hit.film_id for hit in result.candidates]
@@ -124,11 +135,14 @@ class Core:
         choices = tuple(
             Choice(f"film:{i}", choice_label(summaries[i])) for i in ids if i in summaries
         )
+        now = self._clock()
+        for key in [k for k, p in self._pending.items() if p.expires < now]:
+            del self._pending[key]  # forget questions nobody answered
         self._pending[ctx.key] = Pending(
             command,
             args,
             [int(c.id.split(":")[1]) for c in choices],
-            self._clock() + PICK_TIMEOUT_SECONDS,
+            now + PICK_TIMEOUT_SECONDS,
         )
         lines = "\n".join(f"{n}. {c.label}" for n, c in enumerate(choices, start=1))
         card = Card(
@@ -149,7 +163,7 @@ class Core:
                 "There is no open question for you here.",
                 hint=f"Ask again, e.g. {ctx.prefix}film Solaris",
             )
-        if not number.isdigit() or not 1 <= int(number) <= len(pending.film_ids):
+        if not re.fullmatch(r"[0-9]{1,3}", number) or not 1 <= int(number) <= len(pending.film_ids):
             return error(
                 "Pick a number from the list",
                 f"Answer with {ctx.prefix}pick and a number from 1 to {len(pending.film_ids)}.",

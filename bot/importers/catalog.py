@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from collections import defaultdict
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from rapidfuzz import fuzz
 from tqdm import tqdm
 
 from bot.importers import criterion, wikidata
@@ -141,6 +143,31 @@ async def build_catalog(
     report.seconds = time.perf_counter() - started
     log.debug("catalog: %s", report.summary())
     return report
+
+
+_NUMERAL = re.compile(r"^(?:\d+|[ivx]+|one|two|three|four|five|six|seven|eight|nine|ten)$")
+
+
+def _same_numbers(a: str, b: str) -> bool:
+    """Sequels differ by a number: 'Once Upon a Time in China IV' is not 'V'."""
+
+    words = {
+        "one": "1",
+        "two": "2",
+        "three": "3",
+        "four": "4",
+        "five": "5",
+        "six": "6",
+        "seven": "7",
+        "eight": "8",
+        "nine": "9",
+        "ten": "10",
+    }
+
+    def numbers(title: str) -> set[str]:
+        return {words.get(w, w) for w in title.split() if _NUMERAL.match(w)}
+
+    return numbers(a) == numbers(b)
 
 
 class _Writer:
@@ -416,6 +443,50 @@ class _Writer:
                 distance = abs(year - row.year) if row.year and year else 0
                 if best is None or distance < best[0]:
                     best = (distance, film_id)
+            if best is not None:
+                return best[1]
+            return match_by_director(row)
+
+        # Films by each director's surname, with their title keys, for the second pass.
+        by_surname: dict[str, set[int]] = defaultdict(set)
+        for film_id, known in film_directors.items():
+            for _, name in known:
+                tokens = norm_name(name).split()
+                if tokens:
+                    by_surname[tokens[-1]].add(film_id)
+        titles_of: dict[int, list[str]] = defaultdict(list)
+        years_of: dict[int, int | None] = {}
+        for norm, entries in by_title.items():
+            for film_id, year in entries:
+                titles_of[film_id].append(norm)
+                years_of[film_id] = year
+
+        def match_by_director(row: criterion.CriterionRow) -> int | None:
+            """Second pass: the same director's film of a nearby year whose title is spelled
+            a little differently (Three Colors / Colours, Mulholland Dr. / Drive, Paisan /
+            Paisà). Both the director and the year must agree, so remakes stay apart."""
+            if not row.directors or not row.year:
+                return None
+            wanted = norm_title(row.title)
+            best: tuple[float, int] | None = None
+            for director in row.directors:
+                tokens = norm_name(director).split()
+                for film_id in by_surname.get(tokens[-1], ()) if tokens else ():
+                    year = years_of.get(film_id)
+                    if year is None or abs(year - row.year) > 2:
+                        continue
+                    if not any(same_person(director, n) for _, n in film_directors[film_id]):
+                        continue
+                    score = max(
+                        (
+                            fuzz.ratio(wanted, t)
+                            for t in titles_of[film_id]
+                            if _same_numbers(wanted, t)
+                        ),
+                        default=0.0,
+                    )
+                    if score >= 85 and (best is None or score > best[0]):
+                        best = (score, film_id)
             return best[1] if best else None
 
         by_set: dict[str, list[criterion.BoxsetMember]] = defaultdict(list)
@@ -452,6 +523,9 @@ class _Writer:
             else:
                 report.criterion_linked += 1
                 self.title(film_id, row.title, "label", source_id)
+                # Visible to the box-set pass below now, as it will be to a re-run.
+                if (film_id, years_of.get(film_id)) not in by_title[norm_title(row.title)]:
+                    by_title[norm_title(row.title)].append((film_id, years_of.get(film_id)))
                 self.fact("film", film_id, "title", row.title, source_id)
                 if row.year:
                     self.fact("film", film_id, "year", row.year, source_id)
@@ -505,17 +579,35 @@ class _Writer:
                 )
                 report.editions += 1
                 report.boxsets += 1
+            # A set is usually one director's: a title two films share (Lola: Demy's,
+            # Fassbinder's) goes to the one by a director of the set's other films.
+            set_directors = {
+                person_id
+                for member in items
+                if member.title
+                and len(candidates := by_title.get(norm_title(member.title), [])) == 1
+                for person_id, _ in film_directors.get(candidates[0][0], [])
+            }
             for position, member in enumerate(items):
                 self.bar.update(1)
                 if member.title is None:
                     continue
                 candidates = by_title.get(norm_title(member.title), [])
                 if candidates:
-                    # Prefer the film Criterion releases; the list's year column is the
-                    # set's, not the film's, so it cannot choose.
-                    film_id = sorted(candidates, key=lambda c: (c[0] not in criterion_films, c[0]))[
-                        0
-                    ][0]
+                    # Prefer the set's director, then a film Criterion releases; the list's
+                    # year column is the set's, not the film's, so it cannot choose.
+                    def rank(
+                        candidate: tuple[int, int | None], set_directors: set[int] = set_directors
+                    ) -> tuple[bool, bool, int]:
+                        film_id = candidate[0]
+                        directed = {p for p, _ in film_directors.get(film_id, [])}
+                        return (
+                            not directed & set_directors,
+                            film_id not in criterion_films,
+                            film_id,
+                        )
+
+                    film_id = min(candidates, key=rank)[0]
                 else:
                     film_id = self.film(
                         f"criterion:film:{norm_title(member.title)}:",

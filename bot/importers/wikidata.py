@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.importers.csvrows import CatalogError, iter_rows, parse_date, parse_float, parse_int
-from bot.text import clean_cell, split_list, split_names
+from bot.text import clean_cell, split_cast, split_list, split_names
 
 COLUMNS = (
     "ID",
@@ -80,7 +80,7 @@ def parse(path: Path, text: str) -> list[WikidataFilm]:
                 genres=split_list(row.cells["Genre"]),
                 directors=split_names(row.cells["Director"]),
                 writers=split_names(row.cells["Writer"]),
-                cast=split_list(row.cells["Cast"]),
+                cast=split_cast(row.cells["Cast"]),
                 languages=split_list(row.cells["Language"]),
                 countries=split_list(row.cells["Country"]),
                 # Critics' review count is the catalog's best proxy for how known a film

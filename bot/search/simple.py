@@ -55,7 +55,8 @@ class TitleLookup:
     def __init__(self, rows: list[TitleRow]) -> None:
         self._by_norm: dict[str, list[TitleRow]] = defaultdict(list)
         for row in rows:
-            self._by_norm[row.norm].append(row)
+            if row.norm:
+                self._by_norm[row.norm].append(row)
         self._norms = list(self._by_norm)
         self._popularity = {row.film_id: row.popularity for row in rows}
         self.size = len(rows)
@@ -140,6 +141,21 @@ class TitleLookup:
             ranked
             and ranked[0].score >= CLEAR_FUZZY_SCORE
             and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_LEAD)
+            and _covers(needle, norm_title(ranked[0].title))
         ):
             best = ranked[0]
         return LookupResult(query, year, best, tuple(ranked))
+
+
+def _covers(needle: str, title: str) -> bool:
+    """Whether a fuzzy hit may answer without asking.
+
+    A near-exact spelling may ('cranes are flyng'). A word-set match must share most
+    words both ways: 'cranes flying' may answer with The Cranes Are Flying, but '1972'
+    must not answer with Dracula A.D. 1972, nor 'my favourite ran' with Ran.
+    """
+    if fuzz.QRatio(needle, title) >= CLEAR_FUZZY_SCORE:
+        return True
+    query_words, title_words = set(needle.split()), set(title.split())
+    shared = len(query_words & title_words)
+    return shared / len(title_words) >= 0.5 and shared / len(query_words) >= 0.6

@@ -101,17 +101,17 @@ async def open_database(path: Path | str, *, upgrade: bool = True) -> Database:
         path.parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
-    await conn.execute("PRAGMA journal_mode = WAL")
-    await conn.execute("PRAGMA foreign_keys = ON")
-    await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    await conn.execute("PRAGMA synchronous = NORMAL")
     db = Database(conn, path)
-    if upgrade:
-        try:
-            applied = await db.upgrade()
-        except Exception:
-            await conn.close()
-            raise
-        if applied:
-            log.info("database %s upgraded to schema %d", path, applied[-1].version)
+    try:
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        applied = await db.upgrade() if upgrade else []
+    except BaseException:
+        # The connection's worker thread would otherwise keep the process alive.
+        await conn.close()
+        raise
+    if applied:
+        log.info("database %s upgraded to schema %d", path, applied[-1].version)
     return db
