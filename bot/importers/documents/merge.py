@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
+from bot.importers.documents.common import canonical_label
 from bot.importers.documents.features import same_feature
 from bot.importers.documents.model import (
     DocumentError,
@@ -309,23 +310,12 @@ class DocumentMerger:
         label_id = await self._label_id(info.label)
         edition_id = await self.find_edition(film_id, info, label_id)
         if edition_id is None:
-            film_key = (
-                await _one(self.conn, "SELECT external_key FROM films WHERE id = ?", (film_id,))
-            )[0]
-            key = f"doc:{film_key}:{fold(info.label or 'unknown')}:{info.format or ''}:{info.spine or ''}"
-            title = (await _one(self.conn, "SELECT title FROM films WHERE id = ?", (film_id,)))[0]
-            row = await _one(
-                self.conn,
-                "INSERT INTO editions (external_key, title, label_id, spine, source_id) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
-                "SET title = editions.title RETURNING id",
-                (key, title, label_id, info.spine, self.source_id),
-            )
-            edition_id = int(row[0])
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, source_id) "
-                "VALUES (?, ?, 0, ?)",
-                (edition_id, film_id, self.source_id),
+            edition_id = await self._new_edition(
+                film_id,
+                f"{info.format or ''}:{info.spine or ''}",
+                info.label,
+                label_id,
+                spine=info.spine,
             )
         values = {
             "format": info.format,
@@ -428,34 +418,46 @@ class DocumentMerger:
             await self.fact("special_feature", feature_id, "title", feature.title)
             await self.fact("special_feature", feature_id, "runtime_min", feature.runtime_min)
 
+    async def _new_edition(
+        self,
+        film_id: int,
+        key_suffix: str,
+        label: str | None,
+        label_id: int | None,
+        *,
+        spine: str | None = None,
+        fmt: str | None = None,
+    ) -> int:
+        """An edition of this film the catalog lacks, keyed so a re-import finds it again."""
+        film_key, title = await _one(
+            self.conn, "SELECT external_key, title FROM films WHERE id = ?", (film_id,)
+        )
+        key = f"doc:{film_key}:{fold(label or 'unknown')}:{key_suffix}"
+        row = await _one(
+            self.conn,
+            "INSERT INTO editions (external_key, title, label_id, spine, format, source_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
+            "SET title = editions.title RETURNING id",
+            (key, title, label_id, spine, fmt, self.source_id),
+        )
+        edition_id = int(row[0])
+        await self.conn.execute(
+            "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, source_id) "
+            "VALUES (?, ?, 0, ?)",
+            (edition_id, film_id, self.source_id),
+        )
+        return edition_id
+
     async def _replaces(self, film_id: int, edition_id: int, info: EditionInfo) -> None:
         for earlier in info.replaces:
-            label = (
-                "The Criterion Collection"
-                if (earlier.label or "").lower() == "criterion"
-                else earlier.label or info.label
-            )
+            label = canonical_label(earlier.label) or info.label
             label_id = await self._label_id(label)
-            film_key, title = await _one(
-                self.conn, "SELECT external_key, title FROM films WHERE id = ?", (film_id,)
+            earlier_id = await self._new_edition(
+                film_id, f"{earlier.format}:earlier", label, label_id, fmt=earlier.format
             )
-            key = f"doc:{film_key}:{fold(label or 'unknown')}:{earlier.format}:earlier"
-            row = await _one(
-                self.conn,
-                "INSERT INTO editions (external_key, title, label_id, format, source_id) "
-                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
-                "SET title = editions.title RETURNING id",
-                (key, title, label_id, earlier.format, self.source_id),
-            )
-            earlier_id = int(row[0])
             await self.fact("edition", earlier_id, "format", earlier.format)
             if label:
                 await self.fact("edition", earlier_id, "label", label)
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, source_id) "
-                "VALUES (?, ?, 0, ?)",
-                (earlier_id, film_id, self.source_id),
-            )
             await self.conn.execute(
                 "INSERT OR IGNORE INTO edition_relations (edition_id, related_edition_id, "
                 "relation, note, source_id) VALUES (?, ?, 'replaces', ?, ?)",
