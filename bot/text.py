@@ -232,3 +232,10 @@ def same_person(a: str, b: str) -> bool:
     if names_compatible(a, b) or translit_key(a) == translit_key(b):
         return True
     return fuzz.ratio(translit_key(a), translit_key(b)) >= 90 or fuzz.ratio(fold(a), fold(b)) >= 90
+
+
+def format_money(cents: int, currency: str | None) -> str:
+    """(3995, 'USD') -> '$39.95'; (580000, 'JPY') -> '¥5800.00'; unknown codes spelled out."""
+    symbol = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", None: "$"}.get(currency, "")
+    amount = f"{cents / 100:.2f}"
+    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"

@@ -231,7 +231,7 @@ def test_prose_features_are_split() -> None:
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
         (b"<!DOCTYPE html><html><head></head><body><p>Solaris</p></body></html>", "HTML page"),
         ("Café review\nPicture 8/10\n".encode("latin-1"), "not UTF-8"),
-        (b"x" * (MAX_DOCUMENT_BYTES + 1), "the limit is 1,000,000"),
+        (b"x" * (MAX_DOCUMENT_BYTES + 1), "over the limit of 1,000,000 bytes"),
         (b"Just some words about nothing in particular.\n", "what kind of document"),
         (b"Picture 8/10\n\nAudio 5/10\n", "no film title"),
         (
@@ -436,3 +436,143 @@ async def test_document_about_a_film_the_catalog_lacks_creates_it(catalog_copy: 
     )
     assert director == "Ana Lindqvist"
     await db.close()
+
+
+SEVEN_SAMURAI_REVIEW = """Seven Samurai (1954) – a Blu-ray review
+
+Akira Kurosawa's epic arrives on Blu-ray again.  A poor village hires seven samurai.  It remains one of the most influential films ever made.
+
+Video: 4/5
+
+The image is presented in 1080p.  Grain is well resolved and the new 4K restoration is a marked step up.
+
+Audio: 5.0/5
+
+The Japanese mono track is clean.  Dialogue is always clear.
+
+Extras: 4.0/5
+
+The extras include an audio commentary by film historian Stephen Prince, a 50-minute documentary on the making of the film, and the theatrical trailer.
+
+Spoilers below
+
+Kikuchiyo is shot by the bandit chief and falls in the mud.  Kambei says the farmers are the real winners.
+
+Verdict
+
+Highly recommended. In the end only three samurai survive, and it is devastating.
+
+Director: Akira Kurosawa
+Directed by: Akira Kurosawa
+Series: Criterion
+Spine #: 2
+2 Discs | BD-50
+Region A
+Price: $39.95
+"""
+
+
+def test_review_of_the_real_world_kind() -> None:
+    """Double spaces after stops, a year in the title line, a spoiler heading, a spoiler in
+    the verdict, a score on a detail-like label: the import the review found wanting."""
+    doc = parse_document(SEVEN_SAMURAI_REVIEW)
+    assert (doc.title, doc.year) == ("Seven Samurai", 1954)
+    edition = doc.edition
+    # Prose with two spaces after its stops is not a run-on list of features.
+    assert [(f.kind, f.runtime_min) for f in edition.features] == [
+        ("commentary", None),
+        ("documentary", 50),
+        ("trailer", None),
+    ]
+    assert edition.audio == []  # 'Audio: 5.0/5' is a score, not a 5.0 track
+    assert doc.review.scores["audio"].raw == "5.0/5"
+    assert doc.review.verdict == "Highly recommended."
+    spoilers = " ".join(s.body for s in doc.review.sections if s.is_spoiler)
+    safe = " ".join(s.body for s in doc.review.sections if not s.is_spoiler)
+    for secret in ("Kikuchiyo is shot", "only three samurai survive"):
+        assert secret in spoilers and secret not in safe and secret not in doc.synopsis
+
+
+async def test_title_line_with_year_merges_into_the_catalog_film(catalog_copy: Path) -> None:
+    db = await open_database(catalog_copy)
+    outcome = await import_document(db, "seven.txt", SEVEN_SAMURAI_REVIEW.encode())
+    assert outcome.status == "merged", outcome.message
+    assert "Seven Samurai (1954)" in outcome.message
+    await db.close()
+
+
+STALKER_BLOG = """Stalker
+
+Tarkovsky's Stalker is slow and hypnotic.
+
+The Journey
+
+The Stalker leads the Writer and the Professor into the Zone.
+
+Warning: spoilers ahead!
+
+The Professor dismantles his bomb and throws it into the pool. At home, the Stalker's daughter moves a glass with her mind.
+
+Movie Details
+Director
+Andrei Tarkovsky
+Release Date
+25 May 1979
+Overview
+Three men cross a guarded wasteland towards a room said to grant wishes.
+"""
+
+
+def test_blog_with_details_at_the_bottom_and_an_exclaimed_spoiler_heading() -> None:
+    doc = parse_document(STALKER_BLOG)
+    assert doc.kind == "blog_review" and doc.year == 1979
+    sections = {(s.heading, s.is_spoiler) for s in doc.review.sections}
+    assert ("The Journey", False) in sections
+    assert ("Warning: spoilers ahead!", True) in sections
+    spoiler = next(s for s in doc.review.sections if s.is_spoiler)
+    assert "dismantles his bomb" in spoiler.body
+
+
+def test_an_ending_without_a_spoiler_heading_is_still_hidden() -> None:
+    text = (
+        BLOG.read_text()
+        .replace("The Biggest Spoiler: The Ending", "Veronica at the station")
+        .replace("tells her that Boris died", "tells her the news")
+    )
+    doc = parse_document(text, "blog_review")
+    safe = " ".join(s.body for s in doc.review.sections if not s.is_spoiler)
+    assert "Stepan" not in safe and "flowers" not in safe
+    assert doc.synopsis.startswith("Veronika and Boris come together")
+
+
+def test_two_spellings_of_one_director_are_one_film_but_a_double_feature_is_refused() -> None:
+    listing = LISTING_VARIANT.replace(
+        "Director: Akira Kurosawa", "Director: Akira Kurosawa\nDirected by: Akira Kurosawa."
+    )
+    assert parse_document(listing).directors == ["Akira Kurosawa"]
+    with pytest.raises(DocumentError, match="two films on one disc"):
+        parse_document(LISTING_VARIANT.replace("Seven Samurai", "Solaris / Stalker"))
+
+
+def test_utf16_without_a_byte_order_mark_is_read() -> None:
+    text = decode_document(LISTING_VARIANT.encode("utf-16-le"))
+    assert parse_document(text).title == "Seven Samurai"
+
+
+async def test_price_conflicts_show_money_with_currency(catalog_copy: Path) -> None:
+    db = await open_database(catalog_copy)
+    await import_paths(db, [str(LISTING)])
+    uk = LISTING.read_text().replace("List Price 39.95", "List Price £29.99")
+    await import_document(db, "uk-listing.txt", uk.encode())
+    await db.close()
+    edition = " ".join(run_cli("ask", "!edition cranes are flying", db=catalog_copy).stdout.split())
+    assert "MSRP (sources differ): $39.95 (release-listing_the-cranes-are-flying.txt" in edition
+    assert "· £29.99 (uk-listing.txt)" in edition
+
+
+def test_cli_says_the_size_limit_for_a_huge_file(tmp_path: Path, catalog_copy: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"Solaris\n" + b"words " * 400_000)
+    result = run_cli("import", str(huge), db=catalog_copy)
+    assert result.returncode == 1
+    assert "huge.txt: the document is over the limit of 1,000,000 bytes" in result.stdout

@@ -17,6 +17,7 @@ from bot.models import (
     TitleRow,
 )
 from bot.store.db import Database
+from bot.text import format_money
 
 # Edition columns returned as specs, in display order (labels live with the cards).
 EDITION_SPECS = (
@@ -52,12 +53,6 @@ def _edition_summary(row) -> EditionSummary:
         release_date=row["release_date"],
         is_boxset=bool(row["is_boxset"]),
     )
-
-
-def _money(cents: int, currency: str | None) -> str:
-    symbol = {"USD": "$", "GBP": "£", "EUR": "€", None: "$"}.get(currency, "")
-    amount = f"{cents / 100:.2f}"
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
 
 
 async def title_rows(db: Database) -> list[TitleRow]:
@@ -205,7 +200,7 @@ async def edition_details(db: Database, edition_id: int) -> EditionDetails | Non
         if value is None or value == "":
             continue
         if column.endswith("_cents"):
-            value = _money(int(value), row["currency"])
+            value = format_money(int(value), row["currency"])
         specs[column] = str(value)
     film_ids = [
         r[0]

@@ -9,7 +9,7 @@ from bot.importers.documents.details import Details
 from bot.importers.documents.features import make_feature
 from bot.importers.documents.model import DocumentError, EditionInfo, ParsedDocument
 from bot.importers.documents.spoilers import split_spoilers
-from bot.text import fold, norm_name, norm_title, split_list, split_names
+from bot.text import fold, norm_title, same_person, split_list, split_names
 
 LABEL_ALIASES = {
     "criterion": "The Criterion Collection",
@@ -25,25 +25,32 @@ def canonical_label(name: str | None) -> str | None:
     return LABEL_ALIASES.get(name.lower(), name)
 
 
-def check_one_film(details: Details) -> None:
+def check_one_film(details: Details, title: str = "") -> None:
     """A document whose details name two films (two years, two directors) is rejected."""
-    years = {fields.parse_year(v) for v in details.all("year")} - {None}
+    years = {
+        int(y)
+        for v in details.all("year")
+        for y in re.findall(r"(?<!\d)(?:18[89]\d|19\d\d|20\d\d)(?!\d)", v)
+    }
     if len(years) > 1:
         raise DocumentError(
-            f"the document seems to be about more than one film (years {', '.join(map(str, sorted(years)))}); "
-            "import one document per film"
+            "the document seems to be about more than one film (years "
+            f"{', '.join(map(str, sorted(years)))}); import one document per film"
         )
-    director_sets = {
-        frozenset(norm_name(n) for n in split_names(v)) for v in details.all("director")
-    }
-    if len(director_sets) > 1:
-        raise DocumentError(
-            "the document seems to be about more than one film (different directors in its "
-            "details); import one document per film"
-        )
+    director_lists = [split_names(v) for v in details.all("director")]
+    for other in director_lists[1:]:
+        if not any(same_person(a, b) for a in director_lists[0] for b in other):
+            raise DocumentError(
+                "the document seems to be about more than one film (different directors in "
+                "its details); import one document per film"
+            )
     titles = {norm_title(v) for v in details.all("title")}
     if len(titles) > 1:
         raise DocumentError("the document names more than one film title; import one per film")
+    if re.search(r"\s/\s|double feature", title, re.I):
+        raise DocumentError(
+            f"“{title}” looks like two films on one disc; import one document per film"
+        )
 
 
 def apply_film_details(doc: ParsedDocument, details: Details) -> None:
@@ -156,8 +163,38 @@ def _unlabelled_specs(edition: EditionInfo, short_lines: list[str]) -> None:
             edition.audio.append(track)
 
 
+_TITLE_SUFFIX = re.compile(
+    r"\s*(?:[-–—:|]\s*(?:a\s+)?(?:(?:blu-?ray|dvd|4k|uhd)\s+)?review\b.*|"
+    r"\((?:blu-?ray|dvd|4k(?:\s+uhd)?|uhd|criterion(?:\s+collection)?)\)|"
+    r"\[(?:blu-?ray|dvd|4k(?:\s+uhd)?|uhd)\]|"
+    r"\s+(?:blu-?ray|dvd|4k uhd)\s+review\b.*)\s*$",
+    re.I,
+)
+_TITLE_YEAR = re.compile(r"\s*[(\[](?P<year>18[89]\d|19\d\d|20\d\d)[)\]]\s*$")
+
+
 def require_title(title: str | None) -> str:
-    title = " ".join((title or "").split()).strip(' :-–—"“”')
+    return split_title(title)[0]
+
+
+def split_title(line: str | None) -> tuple[str, int | None]:
+    """The film's title from a document's title line, and a year printed with it.
+
+    'Solaris (1972)', 'Solaris (Blu-ray) (1972)', 'The Cranes Are Flying (1957) – a review'
+    all name the film; the suffixes are the page's, not the title's.
+    """
+    title = " ".join((line or "").split())
+    year = None
+    for _ in range(3):
+        before = title
+        title = _TITLE_SUFFIX.sub("", title)
+        match = _TITLE_YEAR.search(title)
+        if match and match.start() > 0:
+            year = year or int(match["year"])
+            title = title[: match.start()]
+        if title == before:
+            break
+    title = title.strip(' :-–—"“”')
     if not title or len(title) > 200 or not re.search(r"\w", title):
         raise DocumentError("the document has no film title on its first line")
-    return title
+    return title, year

@@ -35,8 +35,8 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "series": ("series", "label", "collection"),
     "spine": ("edition #", "edition number", "edition no.", "spine #", "spine number", "spine"),
     "licensor": ("licensor", "licensed from"),
-    "msrp": ("list price", "retail price", "msrp", "srp"),
-    "street_price": ("sale price", "street price", "price"),
+    "msrp": ("list price", "retail price", "msrp", "srp", "rrp"),
+    "street_price": ("sale price", "street price", "our price", "price"),
     "studio": ("movie studio", "studio", "distributor"),
     "specs": ("specs", "format"),
     "video": ("video resolution/codec", "video resolution", "video codec", "video"),
@@ -54,12 +54,12 @@ _NO_COLON = {"msrp", "street_price", "region"}
 _NAME_FIELDS = {"director", "writer", "cast", "cinematographer"}
 # Fields whose value may be a paragraph on the next line.
 _PARAGRAPH_FIELDS = {"synopsis"}
-_BULLET = re.compile(r"^\s*[•\-*·▪‣◦–]\s+")
+_BULLET = re.compile(r"^\s*(?:[•\-*·▪‣◦–]|\d{1,2}[.)])\s+")
 
 _ALL = sorted(((lab, f) for f, labs in _LABELS.items() for lab in labs), key=lambda x: -len(x[0]))
 _LABEL_ALT = "|".join(re.escape(lab) for lab, _ in _ALL)
 _FIELD_OF = {lab: f for lab, f in _ALL}
-_WITH_COLON = re.compile(rf"^(?P<label>{_LABEL_ALT})\s*[:：]\s*(?P<value>.*)$", re.I)
+_WITH_COLON = re.compile(rf"^(?P<label>{_LABEL_ALT})(?:\s*[:：]|\t)\s*(?P<value>.*)$", re.I)
 _BARE = re.compile(rf"^(?P<label>{_LABEL_ALT})\s*[:：]?\s*$", re.I)
 _NO_COLON_RX = re.compile(
     rf"^(?P<label>{'|'.join(re.escape(lab) for lab, f in _ALL if f in _NO_COLON)})\s+(?P<value>\S.*)$",
@@ -102,7 +102,12 @@ def _looks_like_names(value: str) -> bool:
     )
 
 
+_SCORE_LIKE = re.compile(r"^\s*\d+(?:[.,]\d+)?\s*(?:/|of|out of)\s*\d+\s*$|^[A-F][+\-]?$", re.I)
+
+
 def _valid(name: str, value: str) -> bool:
+    if name in ("audio", "video") and _SCORE_LIKE.match(value):
+        return False  # 'Audio: 5.0/5' is a score, not a track
     if name in _NAME_FIELDS:
         return _looks_like_names(value)
     if name in _PARAGRAPH_FIELDS:

@@ -90,12 +90,21 @@ def classify(title: str) -> str | None:
 
 def make_feature(text: str) -> Feature:
     title = re.sub(r"^(?:plus|also|and)\s*:\s*", "", " ".join(text.split()), flags=re.I)
+    title = re.sub(
+        r"^(?:the\s+)?(?:special features|extras|supplements|bonus features)\s+"
+        r"(?:include|includes|are|comprise)\s*:?\s*",
+        "",
+        title,
+        flags=re.I,
+    )
     title = title.strip(" .;")
     title = title[:1].upper() + title[1:]
     runtime = None
     in_title = re.search(r"\((?P<r>[^)]*\d[^)]*(?:min|h)[^)]*)\)", title, re.I)
     if in_title:
         runtime = parse_runtime(in_title["r"])
+    elif own := re.search(r"\b(?P<m>\d{1,3})[- ]minute\b", title, re.I):
+        runtime = int(own["m"])  # 'a 50-minute documentary on the making of the film'
     return Feature(title=title, kind=classify(title), runtime_min=runtime, year=parse_year(title))
 
 
@@ -153,7 +162,7 @@ def assign_prose_runtimes(features: list[Feature], prose: str) -> None:
                 if score >= 1.5:
                     claims.append((score, f_index, minutes))
     taken_features: set[int] = set()
-    taken_minutes: set[int] = set()
+    taken_minutes = {f.runtime_min for f in features if f.runtime_min is not None}
     for _score, f_index, minutes in sorted(claims, reverse=True):
         if f_index in taken_features or features[f_index].runtime_min is not None:
             continue

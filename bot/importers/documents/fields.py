@@ -139,17 +139,43 @@ def parse_year(text: str) -> int | None:
 
 # --- money -----------------------------------------------------------------------------
 
-_MONEY = re.compile(r"(?P<cur>[$£€])?\s*(?P<amount>\d{1,5}(?:[.,]\d{2})?)(?!\d)")
+_CURRENCY_SIGNS = {
+    "$": "USD",
+    "US$": "USD",
+    "£": "GBP",
+    "€": "EUR",
+    "¥": "JPY",
+    "C$": "CAD",
+    "A$": "AUD",
+}
+_CURRENCY_CODES = ("USD", "GBP", "EUR", "JPY", "CAD", "AUD")
+_MONEY = re.compile(
+    r"(?P<pre>US\$|C\$|A\$|[$£€¥]|\b(?:USD|GBP|EUR|JPY|CAD|AUD)\b)?\s*"
+    r"(?P<amount>\d{1,3}(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d])"
+    r"\s*(?P<post>[$£€¥]|\b(?:USD|GBP|EUR|JPY|CAD|AUD)\b)?",
+    re.I,
+)
 
 
 def parse_price(text: str) -> tuple[int, str] | None:
-    """('$39.95') -> (3995, 'USD'); a bare '27.88' is taken as dollars."""
-    match = _MONEY.search(text.replace("\u00a0", " "))
-    if not match:
-        return None
-    currency = {"$": "USD", "£": "GBP", "€": "EUR"}.get(match["cur"] or "$", "USD")
-    amount = match["amount"].replace(",", ".")
-    return round(float(amount) * 100), currency
+    """('$39.95') -> (3995, 'USD'); '$1,299.99', '39,95 €', 'EUR 24.99', '¥5,800'.
+
+    A bare '27.88' is taken as US dollars, as the US retail listings print it.
+    """
+    for match in _MONEY.finditer(text.replace("\u00a0", " ")):
+        amount = match["amount"].replace(" ", "")
+        sign = (match["pre"] or match["post"] or "$").upper()
+        currency = _CURRENCY_SIGNS.get(sign, sign if sign in _CURRENCY_CODES else "USD")
+        # The last separator followed by one or two digits is the decimal one.
+        decimal = re.search(r"[.,](\d{1,2})$", amount)
+        whole = amount[: decimal.start()] if decimal else amount
+        whole = re.sub(r"[.,]", "", whole)
+        if not whole.isdigit():
+            continue
+        cents = int(whole) * 100 + (int(decimal[1].ljust(2, "0")) if decimal else 0)
+        if cents > 0:
+            return cents, currency
+    return None
 
 
 # --- disc and video specs --------------------------------------------------------------

@@ -19,7 +19,7 @@ from bot.importers.documents.model import (
     Feature,
     ParsedDocument,
 )
-from bot.text import fold, norm_name, norm_title, same_person, translit_key
+from bot.text import fold, format_money, norm_name, norm_title, same_person, translit_key
 
 
 @dataclass
@@ -92,7 +92,8 @@ class DocumentMerger:
             return None
         candidates.sort()
         if len(candidates) > 1 and candidates[0][0] == candidates[1][0] and not doc.year:
-            names = " or ".join(f"{t} ({y})" for _, _, t, y in candidates[:3])
+            names = ", ".join(f"{t} ({y})" for _, _, t, y in candidates[:-1])
+            names += f" or {candidates[-1][2]} ({candidates[-1][3]})"
             raise DocumentError(
                 f"the document could be about {names}; add the film's year (and director) "
                 "to the document so it attaches to the right one"
@@ -284,13 +285,15 @@ class DocumentMerger:
         """This film's edition from the same label whose spine and format do not contradict."""
         rows = await _all(
             self.conn,
-            "SELECT e.id, e.spine, e.format, e.label_id FROM editions e "
+            "SELECT e.id, e.spine, e.format, e.label_id, e.region FROM editions e "
             "JOIN edition_films ef ON ef.edition_id = e.id "
             "WHERE ef.film_id = ? AND e.is_boxset = 0 ORDER BY e.id",
             (film_id,),
         )
         best = None
-        for edition_id, spine, fmt, edition_label in rows:
+        for edition_id, spine, fmt, edition_label, region in rows:
+            if info.region and region and info.region != region:
+                continue  # a Region B disc is not the Region A one
             if label_id is not None and edition_label is not None and edition_label != label_id:
                 continue
             if info.spine and spine and info.spine != spine:
@@ -342,6 +345,9 @@ class DocumentMerger:
             {**values, "id": edition_id},
         )
         for field, value in values.items():
+            if field in ("msrp_cents", "street_price_cents") and value is not None:
+                price = info.msrp if field == "msrp_cents" else info.street_price
+                value = format_money(*price)  # with its currency, so conflicts read right
             if field not in ("aspect_ratio", "label_id", "currency"):
                 await self.fact("edition", edition_id, field, value)
         for ratio in info.aspect_ratios:

@@ -16,8 +16,8 @@ from bot.importers.documents.common import (
     canonical_label,
     check_one_film,
     edition_from_details,
-    require_title,
     safe_synopsis,
+    split_title,
 )
 from bot.importers.documents.details import (
     extract_details,
@@ -71,7 +71,9 @@ _PROSE_FEATURES = re.compile(
     re.I,
 )
 _LISTING_MARKERS = re.compile(
-    r"\b(?:list price|sale price|technical specs|releases details)\b", re.I
+    r"\b(?:list price|sale price|our price|rrp|technical specs|releases? details|"
+    r"add to (?:basket|cart)|in stock|pre-?order)\b",
+    re.I,
 )
 
 
@@ -120,9 +122,9 @@ def _prose_sections(
             break
         if re.match(r"^movie details$", line, re.I):
             break
-        is_heading = (
-            len(line) <= 70 and not re.search(r"[.!?…”\"]$", line) and len(line.split()) <= 10
-        )
+        short = len(line) <= 70 and len(line.split()) <= 10
+        # 'Warning: spoilers ahead!' is a heading although it ends like a sentence.
+        is_heading = short and (not re.search(r"[.!?…”\"]$", line) or heading_is_spoiler(line))
         if is_heading:
             sections.append((line.rstrip(":"), []))
         else:
@@ -130,23 +132,35 @@ def _prose_sections(
     return [(h, " ".join(body)) for h, body in sections if body]
 
 
+def _run_on_blurbs(line: str) -> list[str]:
+    """Feature blurbs run together with runs of spaces: two or more short pieces, none of
+    them a sentence."""
+    parts = split_run_on_features(line)
+    if len(parts) < 2 or any(len(p) > 200 or p.endswith((".", "!", "?")) for p in parts):
+        return []
+    return parts
+
+
 def parse_disc_review(text: str) -> ParsedDocument:
     lines = _lines(text)
     first = next((line for line in lines if line), "")
-    title = require_title("" if score_heading(first) else first)
+    title, title_year = split_title("" if score_heading(first) else first)
     details = extract_details(lines)
-    check_one_film(details)
+    check_one_film(details, title)
     doc = ParsedDocument(kind="disc_review", title=title)
     apply_film_details(doc, details)
+    doc.year = doc.year or title_year
     doc.released = None  # a disc review's release date is the disc's (kept on the edition)
     edition = edition_from_details(details, lines)
     review = ReviewInfo(kind="disc")
 
     # Walk the prose: a synopsis before the first score heading, then scored sections.
+    # A heading such as 'Spoilers below' makes what follows it a spoiler, up to the next
+    # scored section.
     category: str | None = None
-    bodies: dict[str | None, list[str]] = {None: []}
+    bodies: dict[str | None, list[tuple[str, bool]]] = {None: []}
     verdict_lines: list[str] = []
-    in_verdict = False
+    in_verdict = in_spoilers = False
     seen_title = False
     prose_features: list[str] = []
     for i, line in enumerate(lines):
@@ -157,11 +171,11 @@ def parse_disc_review(text: str) -> ParsedDocument:
             category, score = heading
             review.scores.setdefault(category, score)
             bodies.setdefault(category, [])
-            in_verdict = False
+            in_verdict = in_spoilers = False
             continue
         if i in details.lines_used:
             continue
-        if not seen_title and line == title:
+        if not seen_title and line in (title, first):
             seen_title = True
             continue
         if _END_MARKERS.match(line):
@@ -169,30 +183,54 @@ def parse_disc_review(text: str) -> ParsedDocument:
         if _PROSE_FEATURES.match(line):
             prose_features.extend(split_prose_features(line))
         if _VERDICT_HEADING.match(line):
-            in_verdict = True
+            in_verdict, in_spoilers = True, False
             continue
         if len(line) <= 80 and not line.endswith("."):
-            continue  # captions, stray labels, run-on feature lines handled below
-        (verdict_lines if in_verdict else bodies.setdefault(category, [])).append(line)
+            if heading_is_spoiler(line):
+                in_spoilers = True
+            continue  # headings, captions, stray labels; run-on feature lines come below
+        if in_verdict:
+            verdict_lines.append(line)
+        else:
+            bodies.setdefault(category, []).append((line, in_spoilers))
 
     # Without a verdict heading, the last paragraph after the scored sections is the verdict.
-    if not verdict_lines and category is not None and len(bodies[category]) > 1:
-        verdict_lines = [bodies[category].pop()]
-    review.verdict = " ".join(verdict_lines) or None
-    synopsis = " ".join(bodies.pop(None, []))
+    if (
+        not verdict_lines
+        and category is not None
+        and len(bodies[category]) > 1
+        and not bodies[category][-1][1]  # not a spoiler paragraph
+    ):
+        verdict_lines = [bodies[category].pop()[0]]
+    # The verdict is shown to everyone: a sentence in it that may tell the outcome is kept
+    # as a spoiler section instead.
+    verdict_spoilers = []
+    for piece in split_spoilers(None, " ".join(verdict_lines)) if verdict_lines else []:
+        if piece.is_spoiler:
+            verdict_spoilers.append(Section("Verdict", piece.body, True))
+        else:
+            review.verdict = f"{review.verdict} {piece.body}" if review.verdict else piece.body
+    synopsis = " ".join(p for p, spoils in bodies.pop(None, []) if not spoils)
     if synopsis:
         doc.synopsis = doc.synopsis or safe_synopsis(synopsis)
     for name, paragraphs in bodies.items():
         heading = name.capitalize() if name else None
-        for paragraph in paragraphs:
-            review.sections.extend(split_spoilers(heading, paragraph))
+        for paragraph, spoils in paragraphs:
+            if spoils:
+                review.sections.append(Section(heading, paragraph, True))
+            else:
+                review.sections.extend(split_spoilers(heading, paragraph))
 
-    # Features: labelled, bulleted, or blurbs run together on one line of the details.
+    review.sections.extend(verdict_spoilers)
+
+    # Features: labelled, bulleted, in prose, or short blurbs run together on one line of
+    # the details block (never a paragraph that happens to use two spaces after a stop).
+    details_start = min(details.lines_used, default=len(lines))
     run_on = [
         part
         for i, line in enumerate(lines)
-        if i not in details.lines_used and re.search(r"\S\s{2,}\S", line)
-        for part in split_run_on_features(line)
+        if i >= details_start and i not in details.lines_used
+        for part in _run_on_blurbs(line)
     ]
     edition.features = merge_features(
         edition.features, [make_feature(f) for f in run_on + prose_features]
@@ -200,7 +238,7 @@ def parse_disc_review(text: str) -> ParsedDocument:
     all_prose = " ".join(s.body for s in review.sections) + " " + (review.verdict or "")
     assign_prose_runtimes(edition.features, all_prose)
 
-    picture = " ".join(bodies.get("picture", []))
+    picture = " ".join(p for p, _ in bodies.get("picture", []))
     for ratio in fields.parse_aspect_ratios(picture):
         if ratio not in edition.aspect_ratios:
             edition.aspect_ratios.append(ratio)
@@ -223,11 +261,12 @@ def parse_release_listing(text: str) -> ParsedDocument:
     lines = _lines(text)
     header = re.compile(r"^(?:(?:blu-?ray|dvd|4k(?: uhd)?|uhd)\s+)?releases?\s+details?$", re.I)
     candidates = [line for line in lines if line and not header.match(line)]
-    title = require_title(candidates[0] if candidates else "")
+    title, title_year = split_title(candidates[0] if candidates else "")
     details = extract_details(lines)
-    check_one_film(details)
+    check_one_film(details, title)
     doc = ParsedDocument(kind="release_listing", title=title)
     apply_film_details(doc, details)
+    doc.year = doc.year or title_year
     if not doc.year:
         doc.year = fields.parse_year(details.first("year") or "")
     doc.released = None  # a listing's release date is the disc's (kept on the edition)
@@ -253,24 +292,25 @@ def parse_release_listing(text: str) -> ParsedDocument:
 
 def parse_blog_review(text: str) -> ParsedDocument:
     lines = _lines(text)
-    title = require_title(next((line for line in lines if line), ""))
+    first = next((line for line in lines if line), "")
+    title, title_year = split_title(first)
     details = extract_details(lines)
-    check_one_film(details)
+    check_one_film(details, title)
     doc = ParsedDocument(kind="blog_review", title=title)
     apply_film_details(doc, details)
+    doc.year = doc.year or title_year
     if not doc.year and doc.released:
         doc.year = int(doc.released[:4])
     review = ReviewInfo(kind="film")
     used = set(details.lines_used)
-    used.update(i for i, line in enumerate(lines) if line == title)
+    used.update(i for i, line in enumerate(lines) if line in (title, first))
     for i, line in enumerate(lines):
         heading = score_heading(line)
         if heading:
             review.scores.setdefault(heading[0], heading[1])
             used.add(i)
-    # Everything before the first details line is masthead (title, pull quote).
-    start = min(details.lines_used) if details.lines_used else 1
-    for heading, body in _prose_sections(lines, used, start):
+    # The review's prose may come before or after its details block.
+    for heading, body in _prose_sections(lines, used):
         if _VERDICT_HEADING.match(heading or ""):
             review.verdict = body
             continue

@@ -11,11 +11,20 @@ _HTML = re.compile(r"<\s*(?:!doctype|html|head|body|div|p|span|table|script|a\s+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of ASCII text is NUL."""
+    sample = raw[:2000]
+    if len(sample) < 4:
+        return False
+    odd, even = sample[1::2], sample[0::2]
+    return odd.count(0) > 0.9 * len(odd) or even.count(0) > 0.9 * len(even)
+
+
 def decode_document(raw: bytes) -> str:
     """UTF-8 (or BOM-marked UTF-16) text with normalised line ends and spaces."""
     if len(raw) > MAX_DOCUMENT_BYTES:
         raise DocumentError(
-            f"the document is {len(raw):,} bytes; the limit is {MAX_DOCUMENT_BYTES:,} "
+            f"the document is over the limit of {MAX_DOCUMENT_BYTES:,} bytes "
             "(a review or listing is a few kilobytes: is this the right file?)"
         )
     if not raw.strip():
@@ -25,6 +34,11 @@ def decode_document(raw: bytes) -> str:
             text = raw.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise DocumentError("the document claims to be UTF-16 but is not") from exc
+    elif _looks_utf16(raw):
+        try:
+            text = raw.decode("utf-16-le" if raw[1] == 0 else "utf-16-be")
+        except UnicodeDecodeError as exc:
+            raise DocumentError("the document looks like UTF-16 text but is not") from exc
     else:
         if b"\x00" in raw:
             raise DocumentError("this is a binary file, not a text document")

@@ -1,8 +1,9 @@
 """Deciding what reveals the plot. Conservative on purpose: when in doubt, it is a spoiler.
 
 A heading that mentions spoilers, the ending, a twist or the finale marks its whole
-section. Elsewhere, single sentences that tell how things turn out (someone dies, the film
-ends, a reveal) are split off and marked, so the rest of the paragraph stays usable.
+section. Elsewhere, from the first sentence of a paragraph that tells how things turn out
+(someone dies, the film ends, a reveal, a homecoming) to the paragraph's end is marked;
+the sentences before it stay usable.
 """
 
 from __future__ import annotations
@@ -19,7 +20,10 @@ _SPOILER_HEADING = re.compile(
 _OUTCOME = re.compile(
     r"\b(?:ends?|ending|ended|dies|died|dying|death|dead|killed|kills|murder(?:s|ed)?|"
     r"suicide|twist|reveals?|revealed|turns out|in the end|final (?:scene|shot|moments?)|"
-    r"climax|survives?|survived|fate|is never seen again|reunited?)\b",
+    r"climax|survives?|survived|fate|is never seen again|reunited?|reunion|finally|"
+    r"at last|last (?:scene|shot|act|minutes?)|tells? (?:her|him|them) (?:the news|that)|"
+    r"learns? (?:that|the truth)|the truth|(?:return|come)(?:s|ing|ed)? home|came home|"
+    r"goodbye|farewell)\b",
     re.I,
 )
 _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
@@ -37,16 +41,12 @@ def split_spoilers(heading: str | None, body: str) -> list[Section]:
     """One section, or several: runs of safe sentences and single spoiler sentences."""
     if heading_is_spoiler(heading):
         return [Section(heading, " ".join(body.split()), True)]
-    pieces: list[Section] = []
-    safe: list[str] = []
-    for sentence in sentences(body):
-        if _OUTCOME.search(sentence):
-            if safe:
-                pieces.append(Section(heading, " ".join(safe), False))
-                safe = []
-            pieces.append(Section(heading, sentence, True))
-        else:
-            safe.append(sentence)
-    if safe:
-        pieces.append(Section(heading, " ".join(safe), False))
+    # The story goes on from a revealing sentence, so the rest of its paragraph is a
+    # spoiler too.
+    parts = sentences(body)
+    first = next((i for i, sentence in enumerate(parts) if _OUTCOME.search(sentence)), None)
+    if first is None:
+        return [Section(heading, " ".join(parts), False)] if parts else []
+    pieces = [Section(heading, " ".join(parts[:first]), False)] if first else []
+    pieces.append(Section(heading, " ".join(parts[first:]), True))
     return pieces
