@@ -14,7 +14,6 @@ class TitleRow:
     norm: str
     year: int | None
     popularity: float
-    primary: bool
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,6 @@ def plain(text: str) -> Text:
     return (Span(text),)
 
 
-def spoiler(text: str) -> Text:
-    return (Span(text, "spoiler"),)
-
-
 @dataclass(frozen=True)
 class Field:
     name: str

@@ -62,12 +62,12 @@ async def title_rows(db: Database) -> list[TitleRow]:
     one is the likelier meaning of an ambiguous title.
     """
     rows = await db.fetchall(
-        "SELECT t.film_id, t.title, t.norm, f.year, t.kind = 'primary' AS is_primary, "
+        "SELECT t.film_id, t.title, t.norm, f.year, "
         "f.popularity + CASE WHEN EXISTS (SELECT 1 FROM edition_films ef "
         "  WHERE ef.film_id = f.id) THEN 2.0 ELSE 0 END AS rank "
         "FROM film_titles t JOIN films f ON f.id = t.film_id"
     )
-    return [TitleRow(r[0], r[1], r[2], r[3], float(r[5]), bool(r[4])) for r in rows]
+    return [TitleRow(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
 
 async def film_summaries(db: Database, film_ids: list[int]) -> dict[int, FilmSummary]:

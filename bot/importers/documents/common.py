@@ -173,10 +173,6 @@ _TITLE_SUFFIX = re.compile(
 _TITLE_YEAR = re.compile(r"\s*[(\[](?P<year>18[89]\d|19\d\d|20\d\d)[)\]]\s*$")
 
 
-def require_title(title: str | None) -> str:
-    return split_title(title)[0]
-
-
 def split_title(line: str | None) -> tuple[str, int | None]:
     """The film's title from a document's title line, and a year printed with it.
 
