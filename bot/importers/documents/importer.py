@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.importers.catalog import DATA_DIR
 from bot.importers.documents.merge import merge_document
 from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import parse_document
@@ -19,7 +20,7 @@ from bot.store.db import Database
 
 log = logging.getLogger(__name__)
 
-BUNDLED_DOCUMENTS = Path(__file__).resolve().parents[3] / "data" / "documents"
+BUNDLED_DOCUMENTS = DATA_DIR / "documents"
 PARSER_VERSION = 1
 
 
@@ -71,7 +72,7 @@ async def import_document(
                 ),
             ) as cur:
                 source_id = (await cur.fetchone())[0]
-            result = await merge_document(conn, source_id, doc)
+            result = await merge_document(db, source_id, doc)
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
     except Exception:

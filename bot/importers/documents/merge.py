@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import aiosqlite
-
 from bot.importers.documents.common import canonical_label
 from bot.importers.documents.features import same_feature
 from bot.importers.documents.model import (
@@ -19,6 +17,7 @@ from bot.importers.documents.model import (
     Feature,
     ParsedDocument,
 )
+from bot.store.db import Database
 from bot.text import fold, format_money, norm_name, norm_title, same_person, translit_key
 
 
@@ -30,19 +29,10 @@ class MergeResult:
     edition_id: int | None = None
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: tuple = ()):
-    async with conn.execute(sql, params) as cur:
-        return await cur.fetchone()
-
-
-async def _all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list:
-    async with conn.execute(sql, params) as cur:
-        return list(await cur.fetchall())
-
-
 class DocumentMerger:
-    def __init__(self, conn: aiosqlite.Connection, source_id: int, doc: ParsedDocument) -> None:
-        self.conn = conn
+    def __init__(self, db: Database, source_id: int, doc: ParsedDocument) -> None:
+        self.db = db
+        self.conn = db.conn
         self.source_id = source_id
         self.doc = doc
 
@@ -61,8 +51,7 @@ class DocumentMerger:
         """The catalog film this document is about: same title or alias, year within one,
         and a compatible director when both sides name one."""
         doc = self.doc
-        rows = await _all(
-            self.conn,
+        rows = await self.db.fetchall(
             "SELECT DISTINCT f.id, f.title, f.year FROM film_titles t "
             "JOIN films f ON f.id = t.film_id WHERE t.norm = ?",
             (norm_title(doc.title),),
@@ -73,8 +62,7 @@ class DocumentMerger:
                 continue
             directors = [
                 r[0]
-                for r in await _all(
-                    self.conn,
+                for r in await self.db.fetchall(
                     "SELECT a.name FROM credits c JOIN person_aliases a ON a.person_id = c.person_id "
                     "WHERE c.film_id = ? AND c.role = 'director'",
                     (film_id,),
@@ -106,8 +94,7 @@ class DocumentMerger:
         found = await self.find_film()
         if found is None:
             key = f"doc:{norm_title(doc.title)}:{doc.year or ''}"
-            row = await _one(
-                self.conn,
+            row = await self.db.fetchone(
                 "INSERT INTO films (external_key, title, year, runtime_min, released, synopsis, "
                 "source_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
                 "SET title = films.title RETURNING id",
@@ -129,8 +116,8 @@ class DocumentMerger:
             film_id, label = found
             result = MergeResult(film_id, label, new_film=False)
             kind = "alternative"
-        known_titles = await _all(
-            self.conn, "SELECT title FROM film_titles WHERE film_id = ?", (film_id,)
+        known_titles = await self.db.fetchall(
+            "SELECT title FROM film_titles WHERE film_id = ?", (film_id,)
         )
         if all(fold(t[0]) != fold(doc.title) for t in known_titles):
             await self.conn.execute(
@@ -164,7 +151,7 @@ class DocumentMerger:
     ) -> None:
         for name in names:
             await self.conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
-            row = await _one(self.conn, f"SELECT id FROM {table} WHERE name = ?", (name,))
+            row = await self.db.fetchone(f"SELECT id FROM {table} WHERE name = ?", (name,))
             await self.conn.execute(
                 f"INSERT OR IGNORE INTO {link} (film_id, {column}, source_id) VALUES (?, ?, ?)",
                 (film_id, row[0], self.source_id),
@@ -175,8 +162,7 @@ class DocumentMerger:
     async def person_for(self, film_id: int, name: str) -> int:
         """A person already credited on this film under another spelling, else the
         person of that exact name, else a new person; the spelling becomes an alias."""
-        credited = await _all(
-            self.conn,
+        credited = await self.db.fetchall(
             "SELECT DISTINCT a.person_id, a.name FROM credits c "
             "JOIN person_aliases a ON a.person_id = c.person_id WHERE c.film_id = ?",
             (film_id,),
@@ -185,16 +171,14 @@ class DocumentMerger:
         if person_id is None:
             person_id = next((pid for pid, spelled in credited if same_person(name, spelled)), None)
         if person_id is None:
-            row = await _one(
-                self.conn,
+            row = await self.db.fetchone(
                 "SELECT p.id FROM people p WHERE p.norm = ? UNION ALL "
                 "SELECT a.person_id FROM person_aliases a WHERE a.norm = ? LIMIT 1",
                 (norm_name(name), norm_name(name)),
             )
             person_id = row[0] if row else None
         if person_id is None:
-            row = await _one(
-                self.conn,
+            row = await self.db.fetchone(
                 "INSERT INTO people (name, norm) VALUES (?, ?) RETURNING id",
                 (name, norm_name(name)),
             )
@@ -226,8 +210,7 @@ class DocumentMerger:
 
     async def _characters(self, film_id: int) -> None:
         """'Veronica (Tatyana Samoylova)' names a role; 'Veronika' elsewhere is its alias."""
-        cast = await _all(
-            self.conn,
+        cast = await self.db.fetchall(
             "SELECT c.id, a.name FROM credits c JOIN person_aliases a ON a.person_id = c.person_id "
             "WHERE c.film_id = ? AND c.role = 'cast'",
             (film_id,),
@@ -236,15 +219,13 @@ class DocumentMerger:
             credit_id = next((cid for cid, spelled in cast if same_person(actor, spelled)), None)
             if credit_id is None:
                 continue  # not a role: '(Golden Palm)' after 'Palme d'Or'
-            row = await _one(
-                self.conn,
+            row = await self.db.fetchone(
                 "SELECT ch.id FROM characters ch JOIN character_aliases ca "
                 "ON ca.character_id = ch.id WHERE ch.film_id = ? AND ca.norm = ?",
                 (film_id, translit_key(character)),
             )
             if row is None:
-                row = await _one(
-                    self.conn,
+                row = await self.db.fetchone(
                     "INSERT INTO characters (film_id, name) VALUES (?, ?) "
                     "ON CONFLICT (film_id, name) DO UPDATE SET name = excluded.name RETURNING id",
                     (film_id, character),
@@ -255,8 +236,8 @@ class DocumentMerger:
                 "UPDATE credits SET character_id = coalesce(character_id, ?) WHERE id = ?",
                 (character_id, credit_id),
             )
-        characters = await _all(
-            self.conn, "SELECT id, name FROM characters WHERE film_id = ?", (film_id,)
+        characters = await self.db.fetchall(
+            "SELECT id, name FROM characters WHERE film_id = ?", (film_id,)
         )
         for word in self.doc.names_in_text:
             for character_id, name in characters:
@@ -276,15 +257,14 @@ class DocumentMerger:
         if not label:
             return None
         await self.conn.execute("INSERT OR IGNORE INTO labels (name) VALUES (?)", (label,))
-        row = await _one(self.conn, "SELECT id FROM labels WHERE name = ?", (label,))
+        row = await self.db.fetchone("SELECT id FROM labels WHERE name = ?", (label,))
         return int(row[0])
 
     async def find_edition(
         self, film_id: int, info: EditionInfo, label_id: int | None
     ) -> int | None:
         """This film's edition from the same label whose spine and format do not contradict."""
-        rows = await _all(
-            self.conn,
+        rows = await self.db.fetchall(
             "SELECT e.id, e.spine, e.format, e.label_id, e.region FROM editions e "
             "JOIN edition_films ef ON ef.edition_id = e.id "
             "WHERE ef.film_id = ? AND e.is_boxset = 0 ORDER BY e.id",
@@ -354,8 +334,7 @@ class DocumentMerger:
             await self.fact("edition", edition_id, "aspect_ratio", ratio)
         if info.label:
             await self.fact("edition", edition_id, "label", info.label)
-        tracks = await _all(
-            self.conn,
+        tracks = await self.db.fetchall(
             "SELECT language, codec FROM edition_audio WHERE edition_id = ?",
             (edition_id,),
         )
@@ -388,8 +367,8 @@ class DocumentMerger:
         return edition_id
 
     async def _features(self, edition_id: int, features: list[Feature]) -> None:
-        existing = await _all(
-            self.conn, "SELECT id, title FROM special_features WHERE edition_id = ?", (edition_id,)
+        existing = await self.db.fetchall(
+            "SELECT id, title FROM special_features WHERE edition_id = ?", (edition_id,)
         )
         position = len(existing)
         for feature in features:
@@ -404,8 +383,7 @@ class DocumentMerger:
                 )
                 feature_id = twin
             else:
-                row = await _one(
-                    self.conn,
+                row = await self.db.fetchone(
                     "INSERT INTO special_features (edition_id, position, title, kind, runtime_min, "
                     "year, source_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
                     (
@@ -435,12 +413,11 @@ class DocumentMerger:
         fmt: str | None = None,
     ) -> int:
         """An edition of this film the catalog lacks, keyed so a re-import finds it again."""
-        film_key, title = await _one(
-            self.conn, "SELECT external_key, title FROM films WHERE id = ?", (film_id,)
+        film_key, title = await self.db.fetchone(
+            "SELECT external_key, title FROM films WHERE id = ?", (film_id,)
         )
         key = f"doc:{film_key}:{fold(label or 'unknown')}:{key_suffix}"
-        row = await _one(
-            self.conn,
+        row = await self.db.fetchone(
             "INSERT INTO editions (external_key, title, label_id, spine, format, source_id) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
             "SET title = editions.title RETURNING id",
@@ -476,8 +453,7 @@ class DocumentMerger:
         review = self.doc.review
         if review is None:
             return
-        row = await _one(
-            self.conn,
+        row = await self.db.fetchone(
             "INSERT INTO reviews (film_id, edition_id, source_id, kind, publication, author, url, "
             "verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
@@ -514,10 +490,9 @@ class DocumentMerger:
             )
 
 
-async def merge_document(
-    conn: aiosqlite.Connection, source_id: int, doc: ParsedDocument
-) -> MergeResult:
-    merger = DocumentMerger(conn, source_id, doc)
+async def merge_document(db: Database, source_id: int, doc: ParsedDocument) -> MergeResult:
+    """Call inside `db.transaction()`: the caller commits or rolls back the whole document."""
+    merger = DocumentMerger(db, source_id, doc)
     result = await merger.film()
     await merger.edition(result)
     await merger.review(result)
