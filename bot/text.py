@@ -76,8 +76,11 @@ def fold(text: str) -> str:
     Letters and digits of every script are kept (a Korean or Cyrillic title folds to
     itself, lower-cased); everything else separates words.
     """
-    text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    if text.isascii():  # the common case: NFKD would change nothing
+        text = text.replace("&", " and ").lower()
+    else:
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
+        text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
     text = text.replace("'", "").replace("\u2019", "")
     return _NON_WORD.sub(" ", text).strip()
 

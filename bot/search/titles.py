@@ -1,0 +1,390 @@
+"""Title search: every title and alias of every film, answered in about a millisecond.
+
+A `TitleIndex` maps search keys (see `title_keys`) to entries (film id, the title as
+written, year, a popularity weight) and keeps a `FuzzyIndex` over the keys. `TitleSearch`
+answers over a list of such indexes: the big one built (or loaded) at start-up plus a
+small one of titles imported since, so imports show up at once without a rebuild.
+
+Ranking: match quality first (exact key, then rapidfuzz similarity), adjusted by a year
+hint, then the catalog's popularity as a small bonus that settles near-ties. The
+decision rule follows RoboDanny's fuzzy lookup: answer when the top hit is exact or
+clearly ahead, otherwise hand back the close candidates to choose from.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from anyascii import anyascii
+from rapidfuzz import fuzz
+
+from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES, DISCORD_AUTOCOMPLETE_NAME_MAX
+from bot.search.fuzzy import FuzzyIndex, StringTable
+from bot.text import fold, norm_title, uninvert
+
+FORMAT_VERSION = 1
+# Queries are cut to this many characters before anything else happens: no title is
+# longer, and a 10,000-character paste must cost no more than a title.
+QUERY_MAX = 200
+# 'Solaris (1972)', 'Solaris [1972]', 'solaris 1972', 'solaris, 1972'
+_YEAR_HINT = re.compile(r"^(?P<title>.+?)[\s,]*[(\[]?(?P<year>(?:18[89]|19\d|20\d)\d)[)\]]?\s*$")
+# Scores are 0-100. A fuzzy hit answers without asking when it scores at least
+# CLEAR_SCORE and leads the next film by CLEAR_LEAD; hits under MIN_SCORE are dropped.
+MIN_SCORE = 70.0
+CLEAR_SCORE = 88.0
+CLEAR_LEAD = 4.0
+# How much the catalog's popularity (0-1) may add to a score: enough to order films of
+# nearly equal match, never enough to beat a clearly better spelling.
+POPULARITY_BONUS = 3.0
+# A year hint adds this much to films of that year (or one off), takes this much off others.
+YEAR_MATCH, YEAR_NEAR, YEAR_MISS = 6.0, 3.0, -15.0
+
+
+@dataclass(frozen=True)
+class TitleEntry:
+    film_id: int
+    title: str
+    year: int | None
+    popularity: float = 0.0  # any scale; ranks are taken within one build
+    primary: bool = True  # the film's display title
+
+
+@dataclass(frozen=True)
+class Hit:
+    film_id: int
+    title: str  # the film's display title
+    year: int | None
+    score: float  # 0-100 match quality, after the year hint
+    exact: bool
+    matched: str = ""  # the title or alias that matched, when not the display title
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    query: str
+    year_hint: int | None
+    best: Hit | None  # set when one film is the clear answer
+    candidates: tuple[Hit, ...]  # ranked; more than one without `best` means "ask"
+
+
+@dataclass(frozen=True)
+class Completion:
+    film_id: int
+    label: str  # "Title (Year)", at most 100 characters
+
+    @property
+    def value(self) -> str:
+        return f"film:{self.film_id}"
+
+
+def split_year_hint(query: str) -> tuple[str, int | None]:
+    """('Solaris (1972)') -> ('Solaris', 1972); a query that is only a year is a title."""
+    match = _YEAR_HINT.match(query.strip())
+    if not match or not match["title"].strip(" ,([-"):
+        return query.strip(), None
+    return match["title"].strip(" ,([-"), int(match["year"])
+
+
+def title_keys(title: str) -> list[str]:
+    """The keys a title is found by: its folded form and, for other scripts, a Latin one.
+
+    'Летят журавли' is found as itself and as 'letiat zhuravli'; 'Matrix, The' as 'matrix'.
+    """
+    key = norm_title(title)
+    keys = [key] if key else []
+    if key and not key.isascii():
+        latin = norm_title(anyascii(title))
+        if latin and latin != key:
+            keys.append(latin)
+    return keys
+
+
+def query_key(text: str) -> str:
+    """The key a query is looked up by (the first of `title_keys`)."""
+    keys = title_keys(text[:QUERY_MAX])
+    return keys[0] if keys else ""
+
+
+def label(title: str, year: int | None, limit: int = DISCORD_AUTOCOMPLETE_NAME_MAX) -> str:
+    """'Title (Year)', the title cut with '…' so the whole fits `limit`."""
+    suffix = f" ({year})" if year else ""
+    room = limit - len(suffix)
+    if len(title) > room:
+        title = title[: room - 1].rstrip() + "…"
+    return title + suffix
+
+
+def _ranks(values: Sequence[float]) -> np.ndarray:
+    """Percentile ranks 0-1 (ties share the lower rank), so any popularity scale works."""
+    array = np.asarray(values, dtype=np.float64)
+    if not len(array):
+        return np.zeros(0, dtype=np.float32)
+    ranks = np.searchsorted(np.sort(array), array, side="left")
+    return (ranks / max(1, len(array) - 1)).astype(np.float32)
+
+
+class TitleIndex:
+    """Keys -> entries, plus the fuzzy index over the keys."""
+
+    _ARRAYS = ("offsets", "films", "years", "weights", "primary")
+
+    def __init__(
+        self,
+        fuzzy: FuzzyIndex,
+        offsets: np.ndarray,
+        films: np.ndarray,
+        years: np.ndarray,
+        weights: np.ndarray,
+        primary: np.ndarray,
+        titles: StringTable,
+    ) -> None:
+        self.fuzzy = fuzzy
+        self.offsets = offsets  # int64: entries of key k are offsets[k]:offsets[k + 1]
+        self.films = films  # int64 film ids
+        self.years = years  # int16, 0 when unknown
+        self.weights = weights  # float32 popularity rank of the film, 0-1
+        self.primary = primary  # int32: the entry holding the film's display title
+        self.titles = titles  # each entry's title as written
+
+    @property
+    def size(self) -> int:
+        return len(self.titles)
+
+    @property
+    def nbytes(self) -> int:
+        arrays = sum(getattr(self, name).nbytes for name in self._ARRAYS)
+        return self.fuzzy.nbytes + self.titles.nbytes + arrays
+
+    @classmethod
+    def build(cls, entries: Iterable[TitleEntry]) -> TitleIndex:
+        keys, films, years, pops, titles, primary = [], [], [], [], [], []
+        for entry in entries:
+            title = " ".join(entry.title.split())  # one line, one space between words
+            for key in title_keys(title) if title else ():
+                keys.append(key)
+                films.append(entry.film_id)
+                years.append(entry.year or 0)
+                pops.append(entry.popularity)
+                titles.append(title)
+                primary.append(entry.primary)
+        order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
+        keys = [keys[n] for n in order]
+        film_ids = np.asarray(films, dtype=np.int64)[order]
+        is_primary = np.asarray(primary, dtype=bool)[order]
+        # Popularity is the film's: the best of its entries, as a percentile rank.
+        unique_films, film_of = np.unique(film_ids, return_inverse=True)
+        best = np.full(len(unique_films), -np.inf)
+        np.maximum.at(best, film_of, np.asarray(pops, dtype=np.float64)[order])
+        weights = _ranks(best)[film_of]
+        # The display title: the film's entry marked primary, else its first entry.
+        by_film = np.lexsort((~is_primary, film_of))
+        first = np.r_[True, film_of[by_film][1:] != film_of[by_film][:-1]]
+        display = np.empty(len(unique_films), dtype=np.int32)
+        display[film_of[by_film][first]] = by_film[first]
+        starts = [n for n in range(len(keys)) if n == 0 or keys[n] != keys[n - 1]]
+        offsets = np.asarray([*starts, len(keys)], dtype=np.int64)
+        distinct = [keys[n] for n in starts]
+        key_weights = np.maximum.reduceat(weights, offsets[:-1]) if starts else weights[:0]
+        return cls(
+            FuzzyIndex.build(distinct, key_weights),
+            offsets,
+            film_ids,
+            np.asarray(years, dtype=np.int16)[order],
+            weights,
+            display[film_of],
+            StringTable.of([titles[n] for n in order]),
+        )
+
+    def save(self, folder: Path) -> None:
+        self.fuzzy.save(folder)
+        for name in self._ARRAYS:
+            np.save(folder / f"entry_{name}.npy", getattr(self, name))
+        self.titles.save(folder, "titles")
+        (folder / "titles.json").write_text(json.dumps({"format": FORMAT_VERSION}))
+
+    @classmethod
+    def load(cls, folder: Path) -> TitleIndex:
+        meta = json.loads((folder / "titles.json").read_text())
+        if meta.get("format") != FORMAT_VERSION:
+            raise ValueError(f"title index format {meta.get('format')} is not {FORMAT_VERSION}")
+        fuzzy = FuzzyIndex.load(folder)
+        arrays = {name: np.load(folder / f"entry_{name}.npy") for name in cls._ARRAYS}
+        titles = StringTable.load(folder, "titles")
+        if len(titles) != len(arrays["films"]) or len(arrays["offsets"]) != len(fuzzy) + 1:
+            raise ValueError("title index files disagree")
+        return cls(fuzzy, titles=titles, **arrays)
+
+    def hits(self, key_id: int, score: float, exact: bool) -> list[tuple[Hit, float]]:
+        """The entries of one key as hits, each with its film's popularity weight."""
+        out = []
+        for n in range(int(self.offsets[key_id]), int(self.offsets[key_id + 1])):
+            year = int(self.years[n]) or None
+            display = self.titles[int(self.primary[n])]
+            matched = self.titles[n]
+            hit = Hit(int(self.films[n]), display, year, score, exact,
+                      "" if matched == display else matched)  # fmt: skip
+            out.append((hit, float(self.weights[n])))
+        return out
+
+
+class TitleSearch:
+    """Lookup and autocomplete over one or more `TitleIndex` parts (main + recent)."""
+
+    def __init__(self, parts: Sequence[TitleIndex]) -> None:
+        self.parts = list(parts)
+
+    @property
+    def size(self) -> int:
+        return sum(part.size for part in self.parts)
+
+    # -- lookup ----------------------------------------------------------------------
+
+    def lookup(self, query: str, *, limit: int = 10) -> LookupResult:
+        query = " ".join(query[:QUERY_MAX].split())
+        title, year = split_year_hint(query)
+        interpretations = [(title, year)]
+        if year is not None:
+            # 'Blade Runner 2049' or '1984' may be the whole title, not a hint.
+            interpretations.append((query, None))
+        for text, hint in interpretations:
+            result = self._exact(query, text, hint, limit)
+            if result is not None:
+                return result
+        return self._fuzzy(query, title, year, limit)
+
+    def _exact_hits(self, text: str) -> list[tuple[Hit, float]]:
+        found = []
+        for key in title_keys(text):
+            for part in self.parts:
+                key_id = part.fuzzy.find(key)
+                if key_id is not None:
+                    found.extend(part.hits(key_id, 100.0, True))
+            if found:
+                break
+        return found
+
+    def _exact(self, query: str, title: str, year: int | None, limit: int) -> LookupResult | None:
+        found = self._exact_hits(title)
+        if not found:
+            return None
+        # 'The Killers' means the two films called that, not also 'Killers' (2010).
+        literal = fold(uninvert(title))
+        spelled_alike = [
+            (h, w) for h, w in found if fold(uninvert(h.matched or h.title)) == literal
+        ]
+        if spelled_alike:
+            found = spelled_alike
+        if year is not None:
+            near = [(h, w) for h, w in found if h.year is not None and abs(h.year - year) <= 1]
+            if not near:
+                return None
+            found = near
+        ranked = _rank(found, year)
+        if year is not None:
+            same_year = [h for h in ranked if h.year == year]
+            if len(same_year) == 1:
+                return LookupResult(query, year, same_year[0], tuple(ranked[:limit]))
+        best = ranked[0] if len(ranked) == 1 else None
+        return LookupResult(query, year, best, tuple(ranked[:limit]))
+
+    def _fuzzy(self, query: str, title: str, year: int | None, limit: int) -> LookupResult:
+        needle = query_key(title)
+        if not needle or len(needle.replace(" ", "")) < 2:
+            return LookupResult(query, year, None, ())
+        found: list[tuple[Hit, float]] = []
+        for part in self.parts:
+            for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
+                found.extend(part.hits(key_id, score, False))
+        ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE][:limit]
+        best = None
+        if (
+            ranked
+            and ranked[0].score >= CLEAR_SCORE
+            and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_LEAD)
+            and _covers(needle, query_key(ranked[0].matched or ranked[0].title))
+        ):
+            best = ranked[0]
+        return LookupResult(query, year, best, tuple(ranked))
+
+    # -- autocomplete ----------------------------------------------------------------
+
+    def complete(
+        self, text: str, *, limit: int = DISCORD_AUTOCOMPLETE_MAX_CHOICES
+    ) -> list[Completion]:
+        """Up to `limit` films for what has been typed so far: prefixes, then fuzzy."""
+        text = " ".join(text[:QUERY_MAX].split())
+        title, year = split_year_hint(text)
+        key = query_key(title)
+        seen: dict[int, Completion] = {}
+
+        def add(hits: Iterable[Hit]) -> None:
+            for hit in hits:
+                if len(seen) >= limit:
+                    return
+                if hit.film_id not in seen and (year is None or _near(hit.year, year)):
+                    seen[hit.film_id] = Completion(hit.film_id, label(hit.title, hit.year))
+
+        if not key and text:
+            return []  # punctuation or emoji only: nothing to complete
+        prefixed = [
+            pair
+            for part in self.parts
+            for key_id in part.fuzzy.prefixed(key, limit)
+            for pair in part.hits(key_id, 100.0, False)
+        ]
+        add(hit for hit, _ in sorted(prefixed, key=lambda pair: -pair[1]))
+        if len(seen) < limit and len(key.replace(" ", "")) >= 3:
+            found = []
+            for part in self.parts:
+                for key_id, score in part.fuzzy.search(
+                    key, partial=True, limit=limit, cutoff=MIN_SCORE
+                ):
+                    found.extend(part.hits(key_id, score, False))
+            add(_rank(found, year))
+        return list(seen.values())[:limit]
+
+
+def _near(found: int | None, hinted: int) -> bool:
+    return found is not None and abs(found - hinted) <= 1
+
+
+def _rank(found: list[tuple[Hit, float]], year: int | None) -> list[Hit]:
+    """Best hit per film, by score (year-adjusted) plus popularity, then film id."""
+    best: dict[int, tuple[float, Hit]] = {}
+    for hit, weight in found:
+        score = hit.score
+        if year is not None:
+            if hit.year == year:
+                score += YEAR_MATCH
+            elif _near(hit.year, year):
+                score += YEAR_NEAR
+            else:
+                score += YEAR_MISS
+            if score != hit.score:
+                shown = max(0.0, min(score, 100.0))
+                hit = Hit(hit.film_id, hit.title, hit.year, shown, hit.exact, hit.matched)
+        key = score + POPULARITY_BONUS * weight
+        if hit.film_id not in best or key > best[hit.film_id][0]:
+            best[hit.film_id] = (key, hit)
+    ordered = sorted(best.values(), key=lambda pair: (-pair[0], pair[1].film_id))
+    return [hit for _, hit in ordered]
+
+
+def _covers(needle: str, title: str) -> bool:
+    """Whether a fuzzy hit may answer without asking.
+
+    A near-exact spelling may ('cranes are flyng'). A word-set match must share most
+    words both ways: 'cranes flying' may answer with The Cranes Are Flying, but '1972'
+    must not answer with Dracula A.D. 1972, nor 'my favourite ran' with Ran.
+    """
+    if fuzz.ratio(needle, title) >= CLEAR_SCORE:
+        return True
+    query_words, title_words = needle.split(), title.split()
+    found = sum(any(fuzz.ratio(q, t) >= 75 for t in title_words) for q in query_words)
+    asked = sum(any(fuzz.ratio(q, t) >= 75 for q in query_words) for t in title_words)
+    return found / len(query_words) >= 0.8 and asked / len(title_words) >= 0.5
