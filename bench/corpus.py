@@ -25,6 +25,7 @@ autocomplete.
 from __future__ import annotations
 
 import csv
+import itertools
 import random
 import re
 from collections import defaultdict
@@ -33,7 +34,7 @@ from pathlib import Path
 
 from anyascii import anyascii
 
-from bot.text import fold, norm_title
+from bot.text import fold, norm_title, uninvert
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "catalogs"
 ARTICLES = ("The ", "A ", "An ")
@@ -163,7 +164,7 @@ def derive(base: list[Film], total: int, seed: int = 7) -> list[Film]:
     while len(films) < total and attempts < total * 4:
         attempts += 1
         a = rng.choice(sources)
-        title = a.titles[0]
+        title = uninvert(a.titles[0])  # 'The Reluctant Debutante 2', not '…, The 2'
         roll = rng.random()
         if roll < 0.25:
             new = f"{title} {rng.randint(2, 6)}"
@@ -172,17 +173,20 @@ def derive(base: list[Film], total: int, seed: int = 7) -> list[Film]:
         elif roll < 0.50:
             new = f"{title} {rng.choice(_ROMAN)}"
         elif roll < 0.70:
-            b_words = rng.choice(sources).titles[0].split()
-            new = f"{title}: {' '.join(b_words[: rng.randint(1, min(4, len(b_words)))])}"
+            b_words = uninvert(rng.choice(sources).titles[0]).split()
+            if len(b_words) < 2:
+                continue
+            new = f"{title}: {' '.join(b_words[: rng.randint(2, min(4, len(b_words)))])}"
         elif roll < 0.80:
             new = f"{title} ({rng.choice(_TAGS)})"
         else:
-            a_words, b_words = title.split(), rng.choice(sources).titles[0].split()
+            a_words, b_words = title.split(), uninvert(rng.choice(sources).titles[0]).split()
             if len(a_words) < 2 or len(b_words) < 2:
                 continue
             new = " ".join(a_words[: len(a_words) // 2] + b_words[len(b_words) // 2 :])
         key = norm_title(new)
-        if not key or key in taken:
+        words = key.split()
+        if not key or key in taken or any(a == b for a, b in itertools.pairwise(words)):
             continue
         taken.add(key)
         year = a.year + rng.randint(1, 12) if a.year else None

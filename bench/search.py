@@ -31,7 +31,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from corpus import Film, Query, derive, load_base, make_queries, prefixes
 
-from bot.search.titles import TitleEntry, TitleIndex, TitleSearch
+from bot.models import TitleEntry
+from bot.search.titles import TitleIndex, TitleSearch
 
 
 def pct(values: list[float], q: float) -> float:

@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import __version__
+from bot import __version__, cli_search
 from bot.app import setup_logging, start_core
 from bot.config import Settings, load_settings
 from bot.console import answer_line, run_console
@@ -47,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common], help="answer one message and print the reply")
     ask.add_argument("message", help='a chat message, e.g. "!film The Cranes Are Flying"')
     ask.add_argument("--reveal", action="store_true", help="show spoilers instead of hiding them")
+
+    cli_search.add_parser(sub, common)
 
     catalog = sub.add_parser(
         "catalog",
@@ -125,6 +127,14 @@ async def _cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+async def _cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    core = await start_core(settings)
+    try:
+        return await cli_search.run(core, args)
+    finally:
+        await core.db.close()
+
+
 async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     files = CatalogFiles.bundled(args.data_dir) if args.data_dir else CatalogFiles.bundled()
     db = await open_database(settings.db_path)
@@ -192,6 +202,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = 
     "run": _cmd_run,
     "console": _cmd_console,
     "ask": _cmd_ask,
+    "search": _cmd_search,
     "catalog": _cmd_catalog,
     "import": _cmd_import,
     "db": _cmd_db,

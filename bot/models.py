@@ -6,14 +6,30 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class TitleRow:
-    """One name a film goes by, as the title lookup indexes it."""
+class TitleEntry:
+    """One name a film goes by, as title search indexes it."""
 
     film_id: int
     title: str
-    norm: str
     year: int | None
-    popularity: float
+    popularity: float = 0.0  # any scale: search ranks it within one index
+    primary: bool = True  # the film's display title
+
+
+@dataclass(frozen=True)
+class NameEntry:
+    """One name a person goes by, as person search indexes it."""
+
+    person_id: int
+    name: str
+    credits: int  # films credited: the more, the likelier the person meant
+    primary: bool = True
+
+
+@dataclass(frozen=True)
+class PersonCredit:
+    film: FilmSummary
+    roles: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ async def test_pick_expires(catalog_copy: Path) -> None:
     now = [1000.0]
     db = await open_database(catalog_copy)
     core = await Core.load(db)
-    core = Core(db, core.lookup, COMMANDS, clock=lambda: now[0])
+    core = Core(db, core.search, COMMANDS, clock=lambda: now[0])
     ctx = Context()
     question = await core.handle("!film solaris", ctx)
     assert question is not None and len(question.choices) == 2

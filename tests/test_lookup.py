@@ -6,7 +6,7 @@ from bot.core.engine import Core
 
 
 def _best(core: Core, query: str) -> tuple[str, int | None] | None:
-    result = core.lookup.lookup(query)
+    result = core.search.titles.lookup(query)
     return (result.best.title, result.best.year) if result.best else None
 
 
@@ -18,7 +18,7 @@ async def test_exact_titles_answer_at_once(core: Core) -> None:
 
 
 async def test_year_hint_chooses_between_films_sharing_a_title(core: Core) -> None:
-    ambiguous = core.lookup.lookup("Solaris")
+    ambiguous = core.search.titles.lookup("Solaris")
     assert ambiguous.best is None
     assert [(h.title, h.year) for h in ambiguous.candidates] == [
         ("Solaris", 1972),
@@ -41,7 +41,7 @@ async def test_typos_and_missing_words(core: Core) -> None:
 
 
 async def test_nonsense_finds_nothing(core: Core) -> None:
-    result = core.lookup.lookup("zzzqqqxx")
+    result = core.search.titles.lookup("zzzqqqxx")
     assert result.best is None
     assert result.candidates == ()
 
@@ -52,10 +52,10 @@ async def test_criterion_only_films_are_searchable(core: Core) -> None:
 
 
 async def test_the_article_typed_narrows_the_exact_matches(core: Core) -> None:
-    with_article = core.lookup.lookup("The Killers")
+    with_article = core.search.titles.lookup("The Killers")
     assert [(h.title, h.year) for h in with_article.candidates] == [
         ("The Killers", 1946),
         ("The Killers", 1964),
     ]
-    without = core.lookup.lookup("killers")
+    without = core.search.titles.lookup("killers")
     assert {h.year for h in without.candidates} >= {2010, 2014}

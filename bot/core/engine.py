@@ -21,7 +21,7 @@ from bot.constants import (
 from bot.core.cards import Card, Choice, Reply, error, plain
 from bot.core.commands import CommandTable, parse_command
 from bot.models import FilmSummary
-from bot.search import TitleLookup
+from bot.search import Completion, SearchService, TitleSearch, cache_dir_for
 from bot.store import films
 from bot.store.db import Database
 from bot.text import fold
@@ -68,27 +68,38 @@ class Core:
     def __init__(
         self,
         db: Database,
-        lookup: TitleLookup,
+        search: SearchService,
         commands: CommandTable,
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
-        self.lookup = lookup
+        self.search = search
         self.commands = commands
         self._clock = clock
         self._pending: dict[tuple[str, str, str], Pending] = {}
 
     @classmethod
-    async def load(cls, db: Database) -> Core:
+    async def load(cls, db: Database, *, wait: bool = True) -> Core:
+        """A core on this database. The search index is loaded or built in the background;
+        with `wait` this returns once it is ready, else commands wait for it."""
         from bot.core.answers import COMMANDS
 
-        started = time.perf_counter()
-        lookup = TitleLookup(await films.title_rows(db))
-        log.debug(
-            "title lookup ready: %d titles in %.2f s", lookup.size, time.perf_counter() - started
-        )
-        return cls(db, lookup, COMMANDS)
+        search = SearchService(db, cache_dir_for(db.path))
+        search.start()
+        if wait:
+            await search.ready()
+        return cls(db, search, COMMANDS)
+
+    async def titles(self) -> TitleSearch:
+        """The title search, once ready and current."""
+        await self.search.ready()
+        await self.search.refresh_if_changed()
+        return self.search.titles
+
+    async def complete_title(self, text: str) -> list[Completion]:
+        """Autocomplete choices for a title option ("Title (Year)", value film:ID)."""
+        return (await self.titles()).complete(text)
 
     async def handle(self, message: str, ctx: Context) -> Reply | None:
         """Answer a chat message; None when it is not addressed to the bot (no prefix)."""
@@ -121,7 +132,7 @@ class Core:
 
     async def resolve_film(self, query: str, ctx: Context, command: str, args: str) -> int | Reply:
         """A film id when the query names one film clearly, else a reply that asks."""
-        result = self.lookup.lookup(query, limit=DISAMBIGUATION_MAX_CHOICES)
+        result = (await self.titles()).lookup(query, limit=DISAMBIGUATION_MAX_CHOICES)
         if result.best is not None:
             return result.best.film_id
         if not result.candidates:
@@ -130,10 +141,23 @@ class Core:
                 f"Nothing in the catalog matches “{shorten(query, ECHO_MAX)}”.",
                 hint=f"Check the spelling, or add the year: {ctx.prefix}{command} Solaris (1972)",
             )
-        ids = [hit.film_id for hit in result.candidates]
-        summaries = await films.film_summaries(self.db, ids)
+        return await self.offer_films(
+            ctx,
+            [hit.film_id for hit in result.candidates],
+            command,
+            args,
+            heading="Which film did you mean?"
+            if len(result.candidates) > 1
+            else "Did you mean this film?",
+        )
+
+    async def offer_films(
+        self, ctx: Context, film_ids: list[int], command: str, args: str, *, heading: str
+    ) -> Reply:
+        """A numbered list of films the user answers with `pick N` (or a menu choice)."""
+        summaries = await films.film_summaries(self.db, film_ids)
         choices = tuple(
-            Choice(f"film:{i}", choice_label(summaries[i])) for i in ids if i in summaries
+            Choice(f"film:{i}", choice_label(summaries[i])) for i in film_ids if i in summaries
         )
         now = self._clock()
         for key in [k for k, p in self._pending.items() if p.expires < now]:
@@ -146,7 +170,7 @@ class Core:
         )
         lines = "\n".join(f"{n}. {c.label}" for n, c in enumerate(choices, start=1))
         card = Card(
-            "Which film did you mean?" if len(choices) > 1 else "Did you mean this film?",
+            heading,
             plain(lines),
             footer=f"Answer with {ctx.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
             kind="choices",

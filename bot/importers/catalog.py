@@ -26,6 +26,7 @@ from tqdm import tqdm
 from bot.importers import criterion, wikidata
 from bot.importers.csvrows import read_text
 from bot.store.db import Database
+from bot.store.search_data import write_film_text
 from bot.text import names_compatible, norm_name, norm_title, same_person
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ async def build_catalog(
                 rows, members, source_ids[files.criterion], source_ids[files.boxsets], report
             )
             await writer.flush()
+            await write_film_text(db.conn, None)
     finally:
         bar.close()
     report.wikidata_films = len(films)

@@ -1,5 +1,30 @@
-"""Title search. `TitleLookup` is the foundation's simple engine."""
+"""Search: titles (fuzzy, autocomplete), people, and keywords (SQLite FTS5).
 
-from bot.search.simple import Hit, LookupResult, TitleLookup, split_year_hint
+`SearchService` owns the indexes of a running bot; `TitleSearch` and `PersonSearch`
+answer lookups; `bot.store.search_data` holds the SQL, including keyword search.
+"""
 
-__all__ = ["Hit", "LookupResult", "TitleLookup", "split_year_hint"]
+from bot.search.people import PersonHit, PersonResult, PersonSearch
+from bot.search.service import SearchService, cache_dir_for
+from bot.search.titles import (
+    Completion,
+    Hit,
+    LookupResult,
+    TitleIndex,
+    TitleSearch,
+    split_year_hint,
+)
+
+__all__ = [
+    "Completion",
+    "Hit",
+    "LookupResult",
+    "PersonHit",
+    "PersonResult",
+    "PersonSearch",
+    "SearchService",
+    "TitleIndex",
+    "TitleSearch",
+    "cache_dir_for",
+    "split_year_hint",
+]

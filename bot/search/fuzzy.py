@@ -35,6 +35,8 @@ MIN_TRIGRAMS = 3
 # How many candidates the trigram stage hands to the re-scoring.
 RESCORE = 120
 _NEWLINE = 10
+# Below this similarity a key word does not count as one the query asked for.
+COVER_MIN = 70.0
 
 
 class StringTable(Sequence[str]):
@@ -191,7 +193,10 @@ def similarity(query: str, key: str, *, partial: bool = False) -> float:
                 best_for_key[m] = score
         found += best * _weight(word)
     found /= sum(_weight(w) for w in q_words)
-    covered = sum(s * _weight(w) for s, w in zip(best_for_key, k_words, strict=True))
+    # A key word only counts as asked for when some query word really resembles it.
+    covered = sum(
+        s * _weight(w) for s, w in zip(best_for_key, k_words, strict=True) if s >= COVER_MIN
+    )
     covered /= sum(_weight(w) for w in k_words)
     aligned = 0.75 * found + 0.25 * covered
     # Same words in another order is good, but never as good as the exact spelling.

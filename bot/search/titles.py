@@ -24,6 +24,7 @@ from anyascii import anyascii
 from rapidfuzz import fuzz
 
 from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES, DISCORD_AUTOCOMPLETE_NAME_MAX
+from bot.models import TitleEntry
 from bot.search.fuzzy import FuzzyIndex, StringTable
 from bot.text import fold, norm_title, uninvert
 
@@ -36,22 +37,14 @@ _YEAR_HINT = re.compile(r"^(?P<title>.+?)[\s,]*[(\[]?(?P<year>(?:18[89]|19\d|20\
 # Scores are 0-100. A fuzzy hit answers without asking when it scores at least
 # CLEAR_SCORE and leads the next film by CLEAR_LEAD; hits under MIN_SCORE are dropped.
 MIN_SCORE = 70.0
-CLEAR_SCORE = 88.0
+CLEAR_SCORE = 80.0
 CLEAR_LEAD = 4.0
 # How much the catalog's popularity (0-1) may add to a score: enough to order films of
 # nearly equal match, never enough to beat a clearly better spelling.
 POPULARITY_BONUS = 3.0
-# A year hint adds this much to films of that year (or one off), takes this much off others.
-YEAR_MATCH, YEAR_NEAR, YEAR_MISS = 6.0, 3.0, -15.0
-
-
-@dataclass(frozen=True)
-class TitleEntry:
-    film_id: int
-    title: str
-    year: int | None
-    popularity: float = 0.0  # any scale; ranks are taken within one build
-    primary: bool = True  # the film's display title
+# A year hint adds this much to films of that year (or one off), takes this much off
+# films of another year, and a little off films whose year the catalog does not know.
+YEAR_MATCH, YEAR_NEAR, YEAR_MISS, YEAR_UNKNOWN = 6.0, 3.0, -15.0, -4.0
 
 
 @dataclass(frozen=True)
@@ -110,28 +103,35 @@ def query_key(text: str) -> str:
     return keys[0] if keys else ""
 
 
-def label(title: str, year: int | None, limit: int = DISCORD_AUTOCOMPLETE_NAME_MAX) -> str:
-    """'Title (Year)', the title cut with '…' so the whole fits `limit`."""
+def label(
+    title: str, year: int | None, alias: str = "", limit: int = DISCORD_AUTOCOMPLETE_NAME_MAX
+) -> str:
+    """'Title (Year)', or 'Title (Year) · Alias' when an alias matched; cut to `limit`.
+
+    The title is cut first (with '…'), the year always shows.
+    """
     suffix = f" ({year})" if year else ""
+    if alias and norm_title(alias) != norm_title(title):
+        suffix += f" · {alias}"
+        suffix = suffix if len(suffix) <= limit // 2 else suffix[: limit // 2 - 1] + "…"
     room = limit - len(suffix)
     if len(title) > room:
         title = title[: room - 1].rstrip() + "…"
     return title + suffix
 
 
-def _ranks(values: Sequence[float]) -> np.ndarray:
-    """Percentile ranks 0-1 (ties share the lower rank), so any popularity scale works."""
-    array = np.asarray(values, dtype=np.float64)
-    if not len(array):
-        return np.zeros(0, dtype=np.float32)
-    ranks = np.searchsorted(np.sort(array), array, side="left")
-    return (ranks / max(1, len(array) - 1)).astype(np.float32)
+def _ranks(values: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Percentile ranks 0-1 of values within a sorted scale, so any popularity unit works."""
+    if not len(values) or not len(scale):
+        return np.zeros(len(values), dtype=np.float32)
+    ranks = np.searchsorted(scale, values, side="left")
+    return np.minimum(1.0, ranks / max(1, len(scale) - 1)).astype(np.float32)
 
 
 class TitleIndex:
     """Keys -> entries, plus the fuzzy index over the keys."""
 
-    _ARRAYS = ("offsets", "films", "years", "weights", "primary")
+    _ARRAYS = ("offsets", "films", "years", "weights", "primary", "scale")
 
     def __init__(
         self,
@@ -142,6 +142,7 @@ class TitleIndex:
         weights: np.ndarray,
         primary: np.ndarray,
         titles: StringTable,
+        scale: np.ndarray,
     ) -> None:
         self.fuzzy = fuzzy
         self.offsets = offsets  # int64: entries of key k are offsets[k]:offsets[k + 1]
@@ -150,6 +151,7 @@ class TitleIndex:
         self.weights = weights  # float32 popularity rank of the film, 0-1
         self.primary = primary  # int32: the entry holding the film's display title
         self.titles = titles  # each entry's title as written
+        self.scale = scale  # float64: every film's raw popularity, sorted
 
     @property
     def size(self) -> int:
@@ -161,7 +163,9 @@ class TitleIndex:
         return self.fuzzy.nbytes + self.titles.nbytes + arrays
 
     @classmethod
-    def build(cls, entries: Iterable[TitleEntry]) -> TitleIndex:
+    def build(cls, entries: Iterable[TitleEntry], scale: np.ndarray | None = None) -> TitleIndex:
+        """Index the entries; popularity is ranked against `scale` (another index's
+        films, so a small index of new titles ranks like the big one) or its own films."""
         keys, films, years, pops, titles, primary = [], [], [], [], [], []
         for entry in entries:
             title = " ".join(entry.title.split())  # one line, one space between words
@@ -180,7 +184,9 @@ class TitleIndex:
         unique_films, film_of = np.unique(film_ids, return_inverse=True)
         best = np.full(len(unique_films), -np.inf)
         np.maximum.at(best, film_of, np.asarray(pops, dtype=np.float64)[order])
-        weights = _ranks(best)[film_of]
+        if scale is None:
+            scale = np.sort(best)
+        weights = _ranks(best, scale)[film_of]
         # The display title: the film's entry marked primary, else its first entry.
         by_film = np.lexsort((~is_primary, film_of))
         first = np.r_[True, film_of[by_film][1:] != film_of[by_film][:-1]]
@@ -198,6 +204,7 @@ class TitleIndex:
             weights,
             display[film_of],
             StringTable.of([titles[n] for n in order]),
+            scale,
         )
 
     def save(self, folder: Path) -> None:
@@ -300,7 +307,16 @@ class TitleSearch:
         for part in self.parts:
             for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
                 found.extend(part.hits(key_id, score, False))
-        ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE][:limit]
+        ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
+        whole = query_key(query)
+        if year is not None and whole != needle:
+            # The number may belong to the title ('Universe Magic 2026', 'Tomorow 2049').
+            also = []
+            for part in self.parts:
+                for key_id, score in part.fuzzy.search(whole, limit=limit, cutoff=MIN_SCORE):
+                    also.extend(part.hits(key_id, score, False))
+            ranked = _merge(ranked, _rank(also, None))
+        ranked = ranked[:limit]
         best = None
         if (
             ranked
@@ -316,29 +332,58 @@ class TitleSearch:
     def complete(
         self, text: str, *, limit: int = DISCORD_AUTOCOMPLETE_MAX_CHOICES
     ) -> list[Completion]:
-        """Up to `limit` films for what has been typed so far: prefixes, then fuzzy."""
+        """Up to `limit` films for what has been typed so far.
+
+        The exact title first, then titles that start with what was typed (those spelled
+        as typed, article included, before the others; then by popularity), then fuzzy
+        matches with the last word taken as unfinished. 'solaris 1972' puts the 1972 film
+        first; 'blade runner 2049' still finds the film whose title has the number.
+        """
         text = " ".join(text[:QUERY_MAX].split())
+        key = query_key(text)
+        if not key:
+            # Nothing typed yet: the best-known films. Punctuation or emoji: nothing.
+            return [] if text else self._complete("", text, None, limit)
         title, year = split_year_hint(text)
-        key = query_key(title)
-        seen: dict[int, Completion] = {}
+        found = self._complete(query_key(title), title, year, limit) if year else []
+        seen = {c.film_id for c in found}
+        for completion in self._complete(key, text, None, limit):
+            if len(found) >= limit:
+                break
+            if completion.film_id not in seen:
+                seen.add(completion.film_id)
+                found.append(completion)
+        return found[:limit]
+
+    def _complete(self, key: str, typed: str, year: int | None, limit: int) -> list[Completion]:
+        chosen: dict[int, Completion] = {}
 
         def add(hits: Iterable[Hit]) -> None:
             for hit in hits:
-                if len(seen) >= limit:
+                if len(chosen) >= limit:
                     return
-                if hit.film_id not in seen and (year is None or _near(hit.year, year)):
-                    seen[hit.film_id] = Completion(hit.film_id, label(hit.title, hit.year))
+                if hit.film_id not in chosen and (year is None or _near(hit.year, year)):
+                    chosen[hit.film_id] = Completion(
+                        hit.film_id, label(hit.title, hit.year, hit.matched)
+                    )
 
-        if not key and text:
-            return []  # punctuation or emoji only: nothing to complete
+        if not key and typed:
+            return []
+        literal = fold(typed)
         prefixed = [
             pair
             for part in self.parts
-            for key_id in part.fuzzy.prefixed(key, limit)
+            for key_id in part.fuzzy.prefixed(key, limit * 4)
             for pair in part.hits(key_id, 100.0, False)
         ]
-        add(hit for hit, _ in sorted(prefixed, key=lambda pair: -pair[1]))
-        if len(seen) < limit and len(key.replace(" ", "")) >= 3:
+
+        def order(pair: tuple[Hit, float]) -> tuple[bool, bool, float]:
+            hit, weight = pair
+            written = fold(uninvert(hit.matched or hit.title))
+            return (written != literal, not written.startswith(literal), -weight)
+
+        add(hit for hit, _ in sorted(prefixed, key=order))
+        if len(chosen) < limit and len(key.replace(" ", "")) >= 3:
             found = []
             for part in self.parts:
                 for key_id, score in part.fuzzy.search(
@@ -346,11 +391,21 @@ class TitleSearch:
                 ):
                     found.extend(part.hits(key_id, score, False))
             add(_rank(found, year))
-        return list(seen.values())[:limit]
+        return list(chosen.values())
 
 
 def _near(found: int | None, hinted: int) -> bool:
     return found is not None and abs(found - hinted) <= 1
+
+
+def _merge(first: list[Hit], second: list[Hit]) -> list[Hit]:
+    """Two rankings as one, by score; a film keeps its better hit."""
+    best: dict[int, Hit] = {}
+    for hit in [*first, *second]:
+        if hit.film_id not in best or hit.score > best[hit.film_id].score:
+            best[hit.film_id] = hit
+    position = {id(h): n for n, h in enumerate([*first, *second])}
+    return sorted(best.values(), key=lambda h: (-h.score, position[id(h)]))
 
 
 def _rank(found: list[tuple[Hit, float]], year: int | None) -> list[Hit]:
@@ -363,6 +418,8 @@ def _rank(found: list[tuple[Hit, float]], year: int | None) -> list[Hit]:
                 score += YEAR_MATCH
             elif _near(hit.year, year):
                 score += YEAR_NEAR
+            elif hit.year is None:
+                score += YEAR_UNKNOWN
             else:
                 score += YEAR_MISS
             if score != hit.score:

@@ -14,7 +14,6 @@ from bot.models import (
     ReviewSummary,
     ScoreLine,
     SpecialFeature,
-    TitleRow,
 )
 from bot.store.db import Database
 from bot.text import format_money
@@ -53,21 +52,6 @@ def _edition_summary(row) -> EditionSummary:
         release_date=row["release_date"],
         is_boxset=bool(row["is_boxset"]),
     )
-
-
-async def title_rows(db: Database) -> list[TitleRow]:
-    """Every title and alias with the film's year and a ranking signal.
-
-    Films that a label released get a bonus: people ask about editions, so a film with
-    one is the likelier meaning of an ambiguous title.
-    """
-    rows = await db.fetchall(
-        "SELECT t.film_id, t.title, t.norm, f.year, "
-        "f.popularity + CASE WHEN EXISTS (SELECT 1 FROM edition_films ef "
-        "  WHERE ef.film_id = f.id) THEN 2.0 ELSE 0 END AS rank "
-        "FROM film_titles t JOIN films f ON f.id = t.film_id"
-    )
-    return [TitleRow(r[0], r[1], r[2], r[3], float(r[4])) for r in rows]
 
 
 async def film_summaries(db: Database, film_ids: list[int]) -> dict[int, FilmSummary]:

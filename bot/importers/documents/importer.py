@@ -17,6 +17,7 @@ from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
 from bot.store.db import Database
+from bot.store.search_data import write_film_text
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,7 @@ async def import_document(
             ) as cur:
                 source_id = (await cur.fetchone())[0]
             result = await merge_document(db, source_id, doc)
+            await write_film_text(conn, [result.film_id])
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
     except Exception:

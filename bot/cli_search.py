@@ -1,0 +1,145 @@
+"""`filmbot search`: the search engine from the command line, for people and for tooling.
+
+filmbot search cranes flyng                    # ranked films, the answer marked
+filmbot search --json --limit 5 "solaris 1972"
+filmbot search --batch queries.txt --json      # one JSON line per query
+filmbot search --kind person tarkovsky
+filmbot search --kind keyword samurai village
+filmbot search --kind complete "the cran"      # what autocomplete would offer
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from bot.core.engine import Core
+from bot.store import search_data
+
+KINDS = ("title", "person", "keyword", "complete")
+
+
+def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
+    search = sub.add_parser(
+        "search",
+        parents=[common],
+        help="look up titles (or people, keywords, autocomplete) and print the results",
+        description="Look up titles, people or keywords as the bot would, with timings.",
+    )
+    search.add_argument("query", nargs="*", help="what to look for")
+    search.add_argument("--json", action="store_true", help="print JSON instead of text")
+    search.add_argument("--limit", type=int, default=10, metavar="N", help="results (1-100)")
+    search.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="read one query per line from FILE ('-': standard input) and write one JSON "
+        "line per query",
+    )
+    search.add_argument(
+        "--kind",
+        choices=KINDS,
+        default="title",
+        help="title lookup (default), person, keyword (synopses, reviews, notes) or complete",
+    )
+
+
+async def answer(core: Core, query: str, kind: str, limit: int) -> dict[str, Any]:
+    """One query's results as a JSON-ready dict, with the time the search took."""
+    best: int | None = None
+    if kind == "title":
+        titles = await core.titles()
+        started = time.perf_counter()
+        result = titles.lookup(query, limit=limit)
+        took = time.perf_counter() - started
+        best = result.best.film_id if result.best else None
+        results = [
+            {"id": h.film_id, "title": h.title, "year": h.year, "score": round(h.score, 1)}
+            | ({"matched": h.matched} if h.matched else {})
+            for h in result.candidates
+        ]
+    elif kind == "complete":
+        titles = await core.titles()
+        started = time.perf_counter()
+        choices = titles.complete(query, limit=min(limit, 25))
+        took = time.perf_counter() - started
+        results = [{"id": c.film_id, "label": c.label, "value": c.value} for c in choices]
+    elif kind == "person":
+        people = await core.search.people()
+        started = time.perf_counter()
+        found = people.lookup(query, limit=limit)
+        took = time.perf_counter() - started
+        best = found.best.person_id if found.best else None
+        results = [
+            {"id": h.person_id, "name": h.name, "score": round(h.score, 1)}
+            | ({"matched": h.matched} if h.matched else {})
+            for h in found.candidates
+        ]
+    else:
+        started = time.perf_counter()
+        films = await search_data.keyword_films(core.db, query, limit=limit)
+        took = time.perf_counter() - started
+        results = [{"id": f.id, "title": f.title, "year": f.year} for f in films]
+    return {
+        "query": query,
+        "kind": kind,
+        "best": best,
+        "results": results,
+        "ms": round(took * 1000, 3),
+    }
+
+
+def _lines(path: str) -> Iterator[str]:
+    stream = sys.stdin if path == "-" else open(Path(path), encoding="utf-8")  # noqa: SIM115
+    try:
+        for line in stream:
+            line = line.rstrip("\r\n")
+            if line.strip():
+                yield line
+    finally:
+        if stream is not sys.stdin:
+            stream.close()
+
+
+def _text(found: dict[str, Any]) -> str:
+    if not found["results"]:
+        return f"No match for “{found['query']}” ({found['ms']:.2f} ms)."
+    lines = []
+    for n, r in enumerate(found["results"], start=1):
+        name = r.get("label") or r.get("name") or (
+            f"{r['title']} ({r['year']})" if r.get("year") else r["title"]
+        )  # fmt: skip
+        extra = f" · {r['matched']}" if r.get("matched") else ""
+        score = f"  {r['score']:.1f}" if "score" in r else ""
+        mark = "  ← answer" if found["best"] == r["id"] else ""
+        lines.append(f"{n:>3}. {name}{extra}  [{r['id']}]{score}{mark}")
+    lines.append(f"({found['ms']:.2f} ms)")
+    return "\n".join(lines)
+
+
+async def run(core: Core, args: argparse.Namespace) -> int:
+    limit = max(1, min(100, args.limit))
+    if args.batch:
+        if args.query:
+            print("filmbot search: give either --batch FILE or a query, not both", file=sys.stderr)
+            return 2
+        try:
+            for line in _lines(args.batch):
+                found = await answer(core, line, args.kind, limit)
+                print(json.dumps(found, ensure_ascii=False), flush=True)
+        except OSError as exc:
+            print(f"filmbot search: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+            return 2
+        return 0
+    query = " ".join(args.query)
+    if not query.strip():
+        print("filmbot search: what should I look for? e.g. filmbot search cranes flying",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    found = await answer(core, query, args.kind, limit)
+    print(json.dumps(found, ensure_ascii=False, indent=2) if args.json else _text(found))
+    return 0 if found["results"] or args.json else 1

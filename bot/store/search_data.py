@@ -1,0 +1,181 @@
+"""What the search engine reads from the database, and the FTS5 keyword table it owns."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import aiosqlite
+
+from bot.models import FilmSummary, NameEntry, PersonCredit, TitleEntry
+from bot.store.db import Database
+from bot.store.films import film_summaries
+from bot.text import fold
+
+# Films that a label released get a popularity bonus: people ask about editions, so a
+# film with one is the likelier meaning of an ambiguous title.
+_TITLE_ROWS = (
+    "SELECT t.id, t.film_id, t.title, f.year, "
+    "f.popularity + CASE WHEN EXISTS (SELECT 1 FROM edition_films ef "
+    "  WHERE ef.film_id = f.id) THEN 2.0 ELSE 0 END, t.kind = 'primary' "
+    "FROM film_titles t JOIN films f ON f.id = t.film_id WHERE t.id > ? ORDER BY t.id"
+)
+
+
+async def title_entries(db: Database, after_id: int = 0) -> tuple[list[TitleEntry], int]:
+    """Titles and aliases added after `after_id`, and the highest id seen."""
+    rows = await db.fetchall(_TITLE_ROWS, (after_id,))
+    entries = [TitleEntry(r[1], r[2], r[3], float(r[4]), bool(r[5])) for r in rows]
+    return entries, max([after_id, *(r[0] for r in rows)])
+
+
+async def name_entries(
+    db: Database, after: tuple[int, int] = (0, 0)
+) -> tuple[list[NameEntry], tuple[int, int]]:
+    """People's names and aliases added after the (person id, alias id) marks."""
+    people = await db.fetchall(
+        "SELECT p.id, p.name, count(DISTINCT c.film_id) FROM people p "
+        "LEFT JOIN credits c ON c.person_id = p.id WHERE p.id > ? GROUP BY p.id ORDER BY p.id",
+        (after[0],),
+    )
+    aliases = await db.fetchall(
+        "SELECT a.id, a.person_id, a.name, count(DISTINCT c.film_id) FROM person_aliases a "
+        "LEFT JOIN credits c ON c.person_id = a.person_id WHERE a.id > ? "
+        "GROUP BY a.id ORDER BY a.id",
+        (after[1],),
+    )
+    entries = [NameEntry(r[0], r[1], r[2], True) for r in people]
+    entries += [NameEntry(r[1], r[2], r[3], False) for r in aliases]
+    marks = (
+        max([after[0], *(r[0] for r in people)]),
+        max([after[1], *(r[0] for r in aliases)]),
+    )
+    return entries, marks
+
+
+async def fingerprint(db: Database) -> str:
+    """Changes whenever a title, person or alias is added or removed."""
+    row = await db.fetchone(
+        "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM film_titles), "
+        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM people), "
+        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM person_aliases), "
+        "(SELECT sum(popularity) FROM films)"
+    )
+    return "/".join(str(v) for v in row) if row else ""
+
+
+async def data_version(db: Database) -> int:
+    """SQLite's counter of commits by other connections (another `filmbot import`)."""
+    return int(await db.scalar("PRAGMA data_version"))
+
+
+async def credits_of(db: Database, person_ids: list[int]) -> dict[int, list[PersonCredit]]:
+    """Each person's films with the roles they had, newest first."""
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
+    rows = await db.fetchall(
+        f"SELECT c.person_id, c.film_id, c.role FROM credits c "
+        f"WHERE c.person_id IN ({marks}) ORDER BY c.person_id, c.film_id, c.role",
+        person_ids,
+    )
+    roles: dict[int, dict[int, list[str]]] = defaultdict(dict)
+    for person_id, film_id, role in rows:
+        roles[person_id].setdefault(film_id, []).append(role)
+    summaries = await film_summaries(db, sorted({r[1] for r in rows}))
+    result: dict[int, list[PersonCredit]] = {}
+    for person_id, films in roles.items():
+        credits = [PersonCredit(summaries[f], tuple(r)) for f, r in films.items() if f in summaries]
+        credits.sort(key=lambda c: (-(c.film.year or 0), c.film.title))
+        result[person_id] = credits
+    return result
+
+
+# -- keyword search (FTS5) ----------------------------------------------------------------
+
+_FILM_TEXT = """
+SELECT f.id, f.title || ' ' || coalesce(f.synopsis, '') || ' ' ||
+  coalesce((SELECT group_concat(t.title, ' ') FROM film_titles t WHERE t.film_id = f.id), '')
+  || ' ' ||
+  coalesce((SELECT group_concat(r.verdict, ' ') FROM reviews r WHERE r.film_id = f.id), '')
+  || ' ' ||
+  coalesce((SELECT group_concat(s.body, ' ') FROM review_sections s
+            JOIN reviews r ON r.id = s.review_id
+            WHERE r.film_id = f.id AND s.is_spoiler = 0), '')
+  || ' ' ||
+  coalesce((SELECT group_concat(n.body, ' ') FROM plot_notes n
+            WHERE n.film_id = f.id AND n.is_spoiler = 0), '')
+FROM films f
+"""
+
+
+async def refresh_film_text(db: Database, film_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the keyword rows of these films (all films when None) in one transaction."""
+    async with db.transaction() as conn:
+        return await write_film_text(conn, film_ids)
+
+
+async def write_film_text(conn: aiosqlite.Connection, film_ids: Iterable[int] | None) -> int:
+    """`refresh_film_text` inside the caller's transaction (an import's own).
+
+    Spoiler sections and spoiler plot notes are left out: a keyword hit must never tell
+    anyone how a film ends.
+    """
+    if film_ids is None:
+        await conn.execute("DELETE FROM film_text")
+        await conn.execute(f"INSERT INTO film_text (film_id, body) {_FILM_TEXT}")
+        async with conn.execute("SELECT count(*) FROM film_text") as cursor:
+            return int((await cursor.fetchone())[0])
+    ids = sorted(set(film_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        await conn.execute(f"DELETE FROM film_text WHERE film_id IN ({marks})", chunk)
+        await conn.execute(
+            f"INSERT INTO film_text (film_id, body) {_FILM_TEXT} WHERE f.id IN ({marks})", chunk
+        )
+    return len(ids)
+
+
+async def film_text_missing(db: Database) -> bool:
+    """True for a database filled before keyword search existed (migration 0003)."""
+    row = await db.fetchone("SELECT EXISTS (SELECT 1 FROM films), EXISTS (SELECT 1 FROM film_text)")
+    return bool(row and row[0] and not row[1])
+
+
+# Anything but letters and digits separates words; FTS5 operators become plain words.
+_WORD = re.compile(r"\w+")
+KEYWORDS_MAX = 12
+
+
+def match_expression(query: str, *, any_word: bool = False) -> str | None:
+    """A safe FTS5 MATCH string for what a user typed, or None when nothing is searchable.
+
+    Every word is quoted, so `"`, `*`, `NEAR`, `OR`, `-` and column filters are text, never
+    syntax; words are folded like titles (diacritics off) and capped at KEYWORDS_MAX.
+    """
+    words = _WORD.findall(fold(query[:1000]).replace("_", " "))[:KEYWORDS_MAX]
+    if not words:
+        return None
+    return (" OR " if any_word else " ").join(f'"{w}"' for w in words)
+
+
+async def keyword_films(db: Database, query: str, limit: int = 10) -> list[FilmSummary]:
+    """Films whose text has all the words (else any of them), best match first."""
+    for any_word in (False, True):
+        expression = match_expression(query, any_word=any_word)
+        if expression is None:
+            return []
+        rows = await db.fetchall(
+            "SELECT t.film_id FROM film_text t JOIN films f ON f.id = t.film_id "
+            "WHERE film_text MATCH ? ORDER BY bm25(film_text) - f.popularity / 10.0 LIMIT ?",
+            (expression, limit),
+        )
+        if rows:
+            ids = [int(r[0]) for r in rows]
+            summaries = await film_summaries(db, ids)
+            return [summaries[i] for i in ids if i in summaries]
+        if " " not in expression:
+            return []
+    return []
