@@ -28,6 +28,7 @@ test: $(DEVSTAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build_db.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) var

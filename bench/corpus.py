@@ -12,9 +12,9 @@ Million-title corpus: the base films plus variants derived from their real title
 kind a big catalog is full of: sequels ("Title 2", "Title Part III", "Title II"), subtitled
 follow-ups ("Title: <words of another real title>"), re-releases with an edition tag
 ("Title (Director's Cut)") and word recombinations of two real titles ("first half of
-one + second half of another"). Each variant has a year near its source and a lower
-popularity drawn from the real distribution. Variants never repeat an existing key, so
-every base film's title stays a unique answer.
+one + second half of another"). Each variant has a year near its source and a popularity
+drawn from the real films' distribution (so targets get no head start). Variants never
+repeat an existing key, so every base film's title stays a unique answer.
 
 Queries (seeded, with known answers): typos (1 and 2 edits), dropped or inverted
 articles, partial titles, reordered words, year hints that decide between films of the
@@ -190,7 +190,7 @@ def derive(base: list[Film], total: int, seed: int = 7) -> list[Film]:
             continue
         taken.add(key)
         year = a.year + rng.randint(1, 12) if a.year else None
-        popularity = rng.choice(pops) * rng.random()
+        popularity = rng.choice(pops)  # as popular as real films: no free lead for targets
         films.append(Film(len(films), [new], year, popularity, "derived", derived=True, keys={key}))
     return films
 
@@ -261,8 +261,7 @@ def make_queries(films: list[Film], per_kind: int = 50, seed: int = 11) -> list[
         return owners.get(norm_title(text), {film.id}) <= {film.id}
 
     ascii_titled = [f for f in base if f.titles[0].isascii() and unique(f)]
-    # Queries about films people look up: the better known half.
-    known = [f for f in ascii_titled if f.popularity >= 0.5]
+    known = ascii_titled  # targets of any popularity
     queries: list[Query] = []
 
     def pick(pool: list[Film], make, kind: str) -> None:
@@ -359,7 +358,7 @@ def make_queries(films: list[Film], per_kind: int = 50, seed: int = 11) -> list[
 def prefixes(films: list[Film], count: int = 200, seed: int = 13) -> list[Query]:
     """What people type into autocomplete: the first 3 to 12 letters of a known title."""
     rng = random.Random(seed)
-    known = [f for f in films if not f.derived and f.popularity >= 0.5 and f.titles[0].isascii()]
+    known = [f for f in films if not f.derived and f.titles[0].isascii() and len(f.titles[0]) >= 3]
     result = []
     while len(result) < count:
         film = rng.choice(known)

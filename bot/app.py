@@ -27,7 +27,8 @@ async def start_core(settings: Settings, *, progress: bool | None = None) -> Cor
         for outcome in await import_bundled_documents(db):
             if outcome.status != "unchanged":
                 print(f"filmbot: bundled document {outcome.line()}", file=sys.stderr)
-        return await Core.load(db)
+        # The search index loads or builds in the background; commands wait for it.
+        return await Core.load(db, wait=False)
     except BaseException:
         await db.close()
         raise

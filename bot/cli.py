@@ -113,7 +113,7 @@ async def _cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     try:
         await run_console(core)
     finally:
-        await core.db.close()
+        await core.close()
     return 0
 
 
@@ -122,7 +122,7 @@ async def _cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     try:
         text = await answer_line(core, args.message, Context(platform="cli"), reveal=args.reveal)
     finally:
-        await core.db.close()
+        await core.close()
     print(text)
     return 0
 
@@ -132,7 +132,7 @@ async def _cmd_search(settings: Settings, args: argparse.Namespace) -> int:
     try:
         return await cli_search.run(core, args)
     finally:
-        await core.db.close()
+        await core.close()
 
 
 async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:

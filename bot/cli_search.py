@@ -11,7 +11,9 @@ filmbot search --kind complete "the cran"      # what autocomplete would offer
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -22,6 +24,7 @@ from bot.core.engine import Core
 from bot.store import search_data
 
 KINDS = ("title", "person", "keyword", "complete")
+log = logging.getLogger(__name__)
 
 
 def add_parser(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -93,15 +96,24 @@ async def answer(core: Core, query: str, kind: str, limit: int) -> dict[str, Any
     }
 
 
+def _clean(text: str) -> str:
+    """Text safe to search and print: undecodable bytes and lone surrogates become '?'."""
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def _lines(path: str) -> Iterator[str]:
-    stream = sys.stdin if path == "-" else open(Path(path), encoding="utf-8")  # noqa: SIM115
+    """Non-blank lines of FILE or stdin; bytes that are not UTF-8 become '?', never an error."""
+    if path == "-":
+        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8", errors="replace")
+    else:
+        stream = open(Path(path), encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         for line in stream:
-            line = line.rstrip("\r\n")
+            line = _clean(line.rstrip("\r\n"))
             if line.strip():
                 yield line
     finally:
-        if stream is not sys.stdin:
+        if path != "-":
             stream.close()
 
 
@@ -123,19 +135,27 @@ def _text(found: dict[str, Any]) -> str:
 
 async def run(core: Core, args: argparse.Namespace) -> int:
     limit = max(1, min(100, args.limit))
+    await core.search.ready()  # a broken index fails the command once, not every line
     if args.batch:
         if args.query:
             print("filmbot search: give either --batch FILE or a query, not both", file=sys.stderr)
             return 2
         try:
-            for line in _lines(args.batch):
-                found = await answer(core, line, args.kind, limit)
+            lines = _lines(args.batch)
+            for line in lines:
+                try:
+                    found = await answer(core, line, args.kind, limit)
+                except Exception as exc:  # one bad query must not lose the rest
+                    log.exception("search failed for %r", line)
+                    found = {"query": line, "kind": args.kind, "error": repr(exc)}
                 print(json.dumps(found, ensure_ascii=False), flush=True)
+        except BrokenPipeError:  # `| head`: the reader has had enough
+            return 0
         except OSError as exc:
             print(f"filmbot search: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
             return 2
         return 0
-    query = " ".join(args.query)
+    query = _clean(" ".join(args.query))
     if not query.strip():
         print("filmbot search: what should I look for? e.g. filmbot search cranes flying",
               file=sys.stderr)  # fmt: skip

@@ -91,6 +91,11 @@ class Core:
             await search.ready()
         return cls(db, search, COMMANDS)
 
+    async def close(self) -> None:
+        """Stop background work and close the database."""
+        await self.search.close()
+        await self.db.close()
+
     async def titles(self) -> TitleSearch:
         """The title search, once ready and current."""
         await self.search.ready()

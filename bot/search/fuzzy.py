@@ -43,9 +43,9 @@ class StringTable(Sequence[str]):
     """An immutable list of strings without newlines, stored as one UTF-8 buffer."""
 
     def __init__(self, blob: np.ndarray, offsets: np.ndarray) -> None:
-        self.blob = blob  # uint8
-        self.offsets = offsets  # int64, len + 1; a string ends one byte before the next
         self._bytes = blob.tobytes()
+        self.blob = np.frombuffer(self._bytes, dtype=np.uint8)  # a view: one copy in memory
+        self.offsets = offsets  # int64, len + 1; a string ends one byte before the next
 
     @classmethod
     def of(cls, strings: Sequence[str]) -> StringTable:
@@ -76,7 +76,7 @@ class StringTable(Sequence[str]):
 
     @property
     def nbytes(self) -> int:
-        return self.blob.nbytes + self.offsets.nbytes + len(self._bytes)
+        return len(self._bytes) + self.offsets.nbytes
 
     def save(self, folder: Path, name: str) -> None:
         np.save(folder / f"{name}_blob.npy", self.blob)
@@ -222,8 +222,9 @@ class FuzzyIndex:
         self.tri_codes = tri_codes  # int64, sorted
         self.tri_offsets = tri_offsets  # int64, len(tri_codes) + 1
         self.postings = postings  # int32 key ids, grouped by trigram
-        self.key_trigrams = key_trigrams  # int16: how many distinct trigrams each key has
+        self.key_trigrams = key_trigrams  # int32: how many distinct trigrams each key has
         self._common = max(64, int(len(keys) * COMMON_SHARE))
+        self._heaviest: list[int] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -246,7 +247,7 @@ class FuzzyIndex:
         table = StringTable.of(keys)
         if not len(keys):
             return cls(table, weights, "", np.zeros(0, np.int64), np.zeros(1, np.int64),
-                       np.zeros(0, np.int32), np.zeros(0, np.int16))  # fmt: skip
+                       np.zeros(0, np.int32), np.zeros(0, np.int32))  # fmt: skip
         # Every word padded with spaces, words two spaces apart, keys a newline apart:
         # trigrams whose middle is a space straddle two words and are dropped.
         buffer = "\n".join(" " + key.replace(" ", "  ") + " " for key in keys)
@@ -284,7 +285,7 @@ class FuzzyIndex:
         tri_codes = tri_of[starts]
         tri_offsets = np.append(starts, len(tri_of)).astype(np.int64)
         postings = postings.astype(np.int32)
-        key_trigrams = np.bincount(postings, minlength=len(keys)).astype(np.int16)
+        key_trigrams = np.bincount(postings, minlength=len(keys)).astype(np.int32)
         return cls(table, weights, alphabet, tri_codes, tri_offsets, postings, key_trigrams)
 
     # -- persistence -----------------------------------------------------------------
@@ -306,8 +307,15 @@ class FuzzyIndex:
             raise ValueError(f"index format {meta.get('format')} is not {FORMAT_VERSION}")
         keys = StringTable.load(folder, "keys")
         arrays = {name: np.load(folder / f"{name}.npy") for name in cls._ARRAYS}
-        if len(arrays["weights"]) != len(keys):
-            raise ValueError("keys and weights disagree")
+        postings, offsets = arrays["postings"], arrays["tri_offsets"]
+        if (
+            len(arrays["weights"]) != len(keys)
+            or len(arrays["key_trigrams"]) != len(keys)
+            or len(offsets) != len(arrays["tri_codes"]) + 1
+            or offsets[-1] != len(postings)
+            or (len(postings) and postings.max() >= len(keys))
+        ):
+            raise ValueError("index files disagree")
         return cls(keys, alphabet=meta["alphabet"], **arrays)
 
     # -- lookups ---------------------------------------------------------------------
@@ -319,6 +327,8 @@ class FuzzyIndex:
 
     def prefixed(self, prefix: str, limit: int) -> list[int]:
         """Ids of the heaviest keys that start with `prefix`, heaviest first."""
+        if not prefix and self._heaviest is not None and len(self._heaviest) >= limit:
+            return self._heaviest[:limit]
         lo = bisect.bisect_left(self.keys, prefix)
         hi = bisect.bisect_left(self.keys, prefix + "\U0010ffff", lo)
         if hi <= lo:
@@ -329,7 +339,10 @@ class FuzzyIndex:
         else:
             top = np.arange(hi - lo)
         top = top[np.lexsort((top, -weights[top]))]
-        return [lo + int(n) for n in top]
+        found = [lo + int(n) for n in top]
+        if not prefix:
+            self._heaviest = found  # every key matches '': asked on each empty box, kept
+        return found
 
     def candidates(self, query: str, *, partial: bool = False, limit: int = RESCORE) -> list[int]:
         """Key ids sharing the most trigrams with `query`, best first (not yet re-scored)."""

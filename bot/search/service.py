@@ -5,8 +5,9 @@ At start-up the title index is loaded from `<database>.search/` when its fingerp
 in a worker thread and saved for next time; the bot connects meanwhile, and commands
 wait for `ready()`. After an import, `refresh()` indexes only the titles and names added
 since (a small second index searched beside the big one), so new films are found at
-once without a rebuild. `refresh_if_changed()` notices imports made by another process
-(`filmbot import` while the bot runs) through SQLite's data_version.
+once without a rebuild. `refresh_if_changed()`, called before lookups, notices writes by
+this connection and by other processes (`filmbot import` while the bot runs, through
+SQLite's data_version).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import asyncio
 import json
 import logging
 import shutil
+import tempfile
 import time
 from pathlib import Path
 
-from bot.models import NameEntry, TitleEntry
+from bot.models import NameEntry
 from bot.search.people import PersonIndex, PersonSearch
 from bot.search.titles import TitleIndex, TitleSearch
 from bot.store import search_data
@@ -29,6 +31,8 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 # How often (at most) a lookup asks SQLite whether another process changed the data.
 CHANGE_CHECK_SECONDS = 2.0
+# Past this many re-indexed films the side index is folded into a full rebuild.
+REBUILD_AFTER_FILMS = 20_000
 
 
 def cache_dir_for(db_path: Path) -> Path | None:
@@ -46,14 +50,15 @@ class SearchService:
         self._people: PersonSearch | None = None
         self._main_titles: TitleIndex | None = None
         self._main_people: PersonIndex | None = None
-        self._recent_titles: list[TitleEntry] = []
+        self._recent_films: set[int] = set()
         self._recent_names: list[NameEntry] = []
-        self._title_mark = 0
+        self._change_mark = 0
         self._name_marks = (0, 0)
         self._task: asyncio.Task[None] | None = None
         self._people_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._data_version: int | None = None
+        self._own_changes = 0
         self._checked_at = 0.0
         self.loaded_from_cache = False
 
@@ -65,10 +70,18 @@ class SearchService:
             self._task = asyncio.get_running_loop().create_task(self._load())
 
     async def ready(self) -> None:
-        """Wait until the indexes can answer; re-raises a failed build."""
+        """Wait until the indexes can answer. A failed build raises here and is tried
+        again by the next caller (the database may have been fixed meanwhile)."""
+        if self._task is not None and self._task.done() and not self.is_ready:
+            self._task = None
         self.start()
         assert self._task is not None
         await asyncio.shield(self._task)
+
+    @property
+    def busy(self) -> bool:
+        """True while a build or load is still running in the background."""
+        return any(t is not None and not t.done() for t in (self._task, self._people_task))
 
     @property
     def is_ready(self) -> bool:
@@ -106,23 +119,20 @@ class SearchService:
         if await search_data.film_text_missing(self.db):
             count = await search_data.refresh_film_text(self.db)
             log.info("keyword index: filled for %d films (first start after upgrade)", count)
-        fingerprint = await search_data.fingerprint(self.db)
+        # Read every marker before the data, so a write landing in between is seen later.
+        mark = await search_data.change_mark(self.db)
+        fingerprint = await search_data.fingerprint(self.db, mark)
         self._data_version = await search_data.data_version(self.db)
+        self._own_changes = self.db.conn.total_changes
         index = await asyncio.to_thread(self._load_cached, fingerprint)
         if index is not None:
-            self._main_titles, self._title_mark = index
+            self._main_titles = index
             self.loaded_from_cache = True
             how = "loaded"
         else:
-            entries, self._title_mark = await search_data.title_entries(self.db)
-            log.log(
-                logging.INFO if len(entries) > 100_000 else logging.DEBUG,
-                "search index: building for %d titles…",
-                len(entries),
-            )
-            self._main_titles = await asyncio.to_thread(TitleIndex.build, entries)
-            await asyncio.to_thread(self._save_cached, fingerprint)
+            self._main_titles = await self._build_main(fingerprint)
             how = "built"
+        self._change_mark = mark
         self._titles = TitleSearch([self._main_titles])
         log.debug(
             "search index: %s %d titles in %.2f s",
@@ -131,67 +141,107 @@ class SearchService:
             time.perf_counter() - started,
         )
 
-    def _load_cached(self, fingerprint: str) -> tuple[TitleIndex, int] | None:
+    async def _build_main(self, fingerprint: str) -> TitleIndex:
+        entries = await search_data.title_entries(self.db)
+        log.log(
+            logging.INFO if len(entries) > 100_000 else logging.DEBUG,
+            "search index: building for %d titles…",
+            len(entries),
+        )
+        index = await asyncio.to_thread(TitleIndex.build, entries)
+        await asyncio.to_thread(self._save_cached, index, fingerprint)
+        return index
+
+    def _load_cached(self, fingerprint: str) -> TitleIndex | None:
         if self.cache_dir is None or not (self.cache_dir / "meta.json").exists():
             return None
         try:
             meta = json.loads((self.cache_dir / "meta.json").read_text(encoding="utf-8"))
             if meta.get("format") != CACHE_FORMAT or meta.get("fingerprint") != fingerprint:
                 return None
-            return TitleIndex.load(self.cache_dir), int(meta["title_mark"])
-        except (OSError, ValueError, KeyError) as exc:
-            log.warning("search index in %s unreadable (%s); rebuilding", self.cache_dir, exc)
+            return TitleIndex.load(self.cache_dir)
+        except Exception as exc:  # any damage means: build it again
+            log.warning("search index in %s unreadable (%r); rebuilding", self.cache_dir, exc)
             return None
 
-    def _save_cached(self, fingerprint: str) -> None:
-        if self.cache_dir is None or self._main_titles is None:
+    def _save_cached(self, index: TitleIndex, fingerprint: str) -> None:
+        """Write into a private staging folder, then swap it in: readers never see a half."""
+        if self.cache_dir is None:
             return
-        staging = self.cache_dir.with_name(self.cache_dir.name + ".tmp")
+        staging: Path | None = None
         try:
-            shutil.rmtree(staging, ignore_errors=True)
-            staging.mkdir(parents=True)
-            self._main_titles.save(staging)
-            meta = {
-                "format": CACHE_FORMAT,
-                "fingerprint": fingerprint,
-                "title_mark": self._title_mark,
-            }
+            self.cache_dir.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".search-", dir=self.cache_dir.parent))
+            index.save(staging)
+            meta = {"format": CACHE_FORMAT, "fingerprint": fingerprint}
             (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
             shutil.rmtree(self.cache_dir, ignore_errors=True)
             staging.rename(self.cache_dir)
         except OSError as exc:  # a read-only folder costs a rebuild next start, nothing more
             log.warning("could not save the search index to %s: %s", self.cache_dir, exc)
-            shutil.rmtree(staging, ignore_errors=True)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    async def close(self) -> None:
+        """Stop a build still running (the bot is shutting down before it finished).
+
+        A build already inside its worker thread finishes there; nothing waits for it."""
+        for task in (self._task, self._people_task):
+            if task is not None and not task.done():
+                task.cancel()
+                await asyncio.wait([task])
 
     # -- staying current -------------------------------------------------------------
 
     async def refresh(self) -> int:
-        """Index titles and names added since the last look; returns how many."""
+        """Re-index the films whose titles, year or editions changed, and people added,
+        since the last look; returns how many films and names that was."""
         await self.ready()
         async with self._lock:
-            titles, self._title_mark = await search_data.title_entries(self.db, self._title_mark)
+            mark = await search_data.change_mark(self.db)
+            self._data_version = await search_data.data_version(self.db)
+            self._own_changes = self.db.conn.total_changes
+            films = await search_data.changed_films(self.db, self._change_mark, mark)
             names: list[NameEntry] = []
             if self._main_people is not None:
                 names, self._name_marks = await search_data.name_entries(self.db, self._name_marks)
-            if titles:
-                self._recent_titles.extend(titles)
-                assert self._main_titles is not None
-                recent = TitleIndex.build(self._recent_titles, self._main_titles.scale)
-                self._titles = TitleSearch([self._main_titles, recent])
+            assert self._main_titles is not None
+            if films:
+                self._recent_films |= films
+                if len(self._recent_films) > REBUILD_AFTER_FILMS:
+                    # Too much for the side index: one full build, off the event loop.
+                    fingerprint = await search_data.fingerprint(self.db, mark)
+                    self._main_titles = await self._build_main(fingerprint)
+                    self._recent_films = set()
+                    self._titles = TitleSearch([self._main_titles])
+                else:
+                    entries = await search_data.title_entries(self.db, self._recent_films)
+                    recent = await asyncio.to_thread(
+                        TitleIndex.build, entries, self._main_titles.scale
+                    )
+                    self._titles = TitleSearch([self._main_titles, recent], self._recent_films)
+            self._change_mark = mark
             if names:
                 self._recent_names.extend(names)
                 assert self._main_people is not None
-                self._people = PersonSearch([self._main_people, PersonIndex(self._recent_names)])
-            self._data_version = await search_data.data_version(self.db)
-            if titles or names:
-                log.info("search index: added %d titles and %d names", len(titles), len(names))
-            return len(titles) + len(names)
+                recent_people = await asyncio.to_thread(PersonIndex, self._recent_names)
+                self._people = PersonSearch([self._main_people, recent_people])
+            if films or names:
+                log.info("search index: re-indexed %d films and %d names", len(films), len(names))
+            return len(films) + len(names)
 
     async def refresh_if_changed(self) -> None:
-        """Refresh when another connection committed since the last look (throttled)."""
+        """Refresh when anything was written since the last look: by this connection (an
+        import inside the bot) or by another one (`filmbot import`). Checked at most every
+        CHANGE_CHECK_SECONDS; a refresh that finds nothing new costs two indexed queries."""
         now = time.monotonic()
         if not self.is_ready or now - self._checked_at < CHANGE_CHECK_SECONDS:
             return
         self._checked_at = now
-        if await search_data.data_version(self.db) != self._data_version:
+        if self.db.conn.in_transaction:
+            return  # an import still writing: look again once it committed
+        ours = self.db.conn.total_changes
+        if ours != self._own_changes or (
+            await search_data.data_version(self.db) != self._data_version
+        ):
             await self.refresh()

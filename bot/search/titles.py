@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -176,6 +176,14 @@ class TitleIndex:
                 pops.append(entry.popularity)
                 titles.append(title)
                 primary.append(entry.primary)
+        if not keys:
+            nothing = np.zeros(0, dtype=np.int64)
+            return cls(
+                FuzzyIndex.build([], []), np.zeros(1, np.int64), nothing,
+                np.zeros(0, np.int16), np.zeros(0, np.float32), np.zeros(0, np.int32),
+                StringTable.of([]), np.sort(np.asarray(scale if scale is not None else [],
+                                                       dtype=np.float64)),
+            )  # fmt: skip
         order = np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.int64)
         keys = [keys[n] for n in order]
         film_ids = np.asarray(films, dtype=np.int64)[order]
@@ -222,7 +230,12 @@ class TitleIndex:
         fuzzy = FuzzyIndex.load(folder)
         arrays = {name: np.load(folder / f"entry_{name}.npy") for name in cls._ARRAYS}
         titles = StringTable.load(folder, "titles")
-        if len(titles) != len(arrays["films"]) or len(arrays["offsets"]) != len(fuzzy) + 1:
+        entries, offsets = len(arrays["films"]), arrays["offsets"]
+        if (
+            len(titles) != entries
+            or len(offsets) != len(fuzzy) + 1
+            or (entries and (offsets[-1] != entries or arrays["primary"].max() >= entries))
+        ):
             raise ValueError("title index files disagree")
         return cls(fuzzy, titles=titles, **arrays)
 
@@ -242,8 +255,19 @@ class TitleIndex:
 class TitleSearch:
     """Lookup and autocomplete over one or more `TitleIndex` parts (main + recent)."""
 
-    def __init__(self, parts: Sequence[TitleIndex]) -> None:
+    def __init__(self, parts: Sequence[TitleIndex], superseded: Set[int] = frozenset()) -> None:
+        """`superseded`: films re-indexed in the last part; earlier parts' entries for
+        them are stale (an old year, a missing alias) and are ignored."""
         self.parts = list(parts)
+        self.superseded = frozenset(superseded)
+
+    def _hits(
+        self, part: TitleIndex, key_id: int, score: float, exact: bool
+    ) -> list[tuple[Hit, float]]:
+        found = part.hits(key_id, score, exact)
+        if self.superseded and part is not self.parts[-1]:
+            found = [pair for pair in found if pair[0].film_id not in self.superseded]
+        return found
 
     @property
     def size(self) -> int:
@@ -270,7 +294,7 @@ class TitleSearch:
             for part in self.parts:
                 key_id = part.fuzzy.find(key)
                 if key_id is not None:
-                    found.extend(part.hits(key_id, 100.0, True))
+                    found.extend(self._hits(part, key_id, 100.0, True))
             if found:
                 break
         return found
@@ -306,7 +330,7 @@ class TitleSearch:
         found: list[tuple[Hit, float]] = []
         for part in self.parts:
             for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
-                found.extend(part.hits(key_id, score, False))
+                found.extend(self._hits(part, key_id, score, False))
         ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
         whole = query_key(query)
         if year is not None and whole != needle:
@@ -314,7 +338,7 @@ class TitleSearch:
             also = []
             for part in self.parts:
                 for key_id, score in part.fuzzy.search(whole, limit=limit, cutoff=MIN_SCORE):
-                    also.extend(part.hits(key_id, score, False))
+                    also.extend(self._hits(part, key_id, score, False))
             ranked = _merge(ranked, _rank(also, None))
         ranked = ranked[:limit]
         best = None
@@ -374,7 +398,7 @@ class TitleSearch:
             pair
             for part in self.parts
             for key_id in part.fuzzy.prefixed(key, limit * 4)
-            for pair in part.hits(key_id, 100.0, False)
+            for pair in self._hits(part, key_id, 100.0, False)
         ]
 
         def order(pair: tuple[Hit, float]) -> tuple[bool, bool, float]:
@@ -389,7 +413,7 @@ class TitleSearch:
                 for key_id, score in part.fuzzy.search(
                     key, partial=True, limit=limit, cutoff=MIN_SCORE
                 ):
-                    found.extend(part.hits(key_id, score, False))
+                    found.extend(self._hits(part, key_id, score, False))
             add(_rank(found, year))
         return list(chosen.values())
 

@@ -16,18 +16,39 @@ from bot.text import fold
 # Films that a label released get a popularity bonus: people ask about editions, so a
 # film with one is the likelier meaning of an ambiguous title.
 _TITLE_ROWS = (
-    "SELECT t.id, t.film_id, t.title, f.year, "
+    "SELECT t.film_id, t.title, f.year, "
     "f.popularity + CASE WHEN EXISTS (SELECT 1 FROM edition_films ef "
     "  WHERE ef.film_id = f.id) THEN 2.0 ELSE 0 END, t.kind = 'primary' "
-    "FROM film_titles t JOIN films f ON f.id = t.film_id WHERE t.id > ? ORDER BY t.id"
+    "FROM film_titles t JOIN films f ON f.id = t.film_id"
 )
 
 
-async def title_entries(db: Database, after_id: int = 0) -> tuple[list[TitleEntry], int]:
-    """Titles and aliases added after `after_id`, and the highest id seen."""
-    rows = await db.fetchall(_TITLE_ROWS, (after_id,))
-    entries = [TitleEntry(r[1], r[2], r[3], float(r[4]), bool(r[5])) for r in rows]
-    return entries, max([after_id, *(r[0] for r in rows)])
+async def title_entries(db: Database, film_ids: Iterable[int] | None = None) -> list[TitleEntry]:
+    """Every title and alias of these films (of all films when None)."""
+    if film_ids is None:
+        rows = await db.fetchall(_TITLE_ROWS + " ORDER BY t.id")
+    else:
+        ids, rows = sorted(set(film_ids)), []
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows += await db.fetchall(
+                f"{_TITLE_ROWS} WHERE t.film_id IN ({marks}) ORDER BY t.id", chunk
+            )
+    return [TitleEntry(r[0], r[1], r[2], float(r[3]), bool(r[4])) for r in rows]
+
+
+async def change_mark(db: Database) -> int:
+    """The id of the latest logged change to searchable film facts (migration 0003)."""
+    return int(await db.scalar("SELECT coalesce(max(id), 0) FROM search_changes"))
+
+
+async def changed_films(db: Database, after: int, upto: int) -> set[int]:
+    """Films whose titles, year, popularity or editions changed in (after, upto]."""
+    rows = await db.fetchall(
+        "SELECT DISTINCT film_id FROM search_changes WHERE id > ? AND id <= ?", (after, upto)
+    )
+    return {int(r[0]) for r in rows}
 
 
 async def name_entries(
@@ -54,15 +75,11 @@ async def name_entries(
     return entries, marks
 
 
-async def fingerprint(db: Database) -> str:
-    """Changes whenever a title, person or alias is added or removed."""
-    row = await db.fetchone(
-        "SELECT (SELECT count(*) || ':' || coalesce(max(id), 0) FROM film_titles), "
-        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM people), "
-        "(SELECT count(*) || ':' || coalesce(max(id), 0) FROM person_aliases), "
-        "(SELECT sum(popularity) FROM films)"
-    )
-    return "/".join(str(v) for v in row) if row else ""
+async def fingerprint(db: Database, mark: int) -> str:
+    """What a saved title index must match to be used: the change log's position, plus
+    the title count as a guard against a log someone emptied."""
+    count = await db.scalar("SELECT count(*) FROM film_titles")
+    return f"{mark}:{count}"
 
 
 async def data_version(db: Database) -> int:
@@ -125,6 +142,10 @@ async def write_film_text(conn: aiosqlite.Connection, film_ids: Iterable[int] | 
     if film_ids is None:
         await conn.execute("DELETE FROM film_text")
         await conn.execute(f"INSERT INTO film_text (film_id, body) {_FILM_TEXT}")
+        await conn.execute(
+            "INSERT INTO search_state (name, value) VALUES ('film_text_complete', '1') "
+            "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
+        )
         async with conn.execute("SELECT count(*) FROM film_text") as cursor:
             return int((await cursor.fetchone())[0])
     ids = sorted(set(film_ids))
@@ -139,8 +160,12 @@ async def write_film_text(conn: aiosqlite.Connection, film_ids: Iterable[int] | 
 
 
 async def film_text_missing(db: Database) -> bool:
-    """True for a database filled before keyword search existed (migration 0003)."""
-    row = await db.fetchone("SELECT EXISTS (SELECT 1 FROM films), EXISTS (SELECT 1 FROM film_text)")
+    """True for a database filled before keyword search existed (migration 0003) until
+    the text of every film has been written once; imports write only their own film's."""
+    row = await db.fetchone(
+        "SELECT EXISTS (SELECT 1 FROM films), "
+        "EXISTS (SELECT 1 FROM search_state WHERE name = 'film_text_complete')"
+    )
     return bool(row and row[0] and not row[1])
 
 
