@@ -32,8 +32,10 @@ FORMAT_VERSION = 2
 # keys says little ("ing", " th") and is skipped when rarer ones exist.
 COMMON_SHARE = 0.04
 MIN_TRIGRAMS = 3
-# How many candidates the trigram stage hands to the re-scoring.
+# How many candidates the trigram stage hands to the re-scoring (lookup, autocomplete:
+# autocomplete runs on every keystroke and only needs a good first screen).
 RESCORE = 120
+RESCORE_COMPLETE = 60
 _NEWLINE = 10
 # Below this similarity a key word does not count as one the query asked for.
 COVER_MIN = 70.0
@@ -146,8 +148,18 @@ _LIGHT_WORDS = frozenset(
 )
 
 
+# Sequel numbers tell films apart: 'Enter the Fat Dragon' is not 'Enter the Fat Dragon 3'.
+_NUMBER_WORDS = frozenset(["ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"])
+NUMBER_WEIGHT = 4.0
+
+
 def _weight(word: str) -> float:
-    return 0.3 * len(word) if word in _LIGHT_WORDS else float(len(word))
+    """How much a word counts in the alignment: by length, small words less, numbers more."""
+    if word in _LIGHT_WORDS:
+        return 0.3 * len(word)
+    if word.isdigit() or word in _NUMBER_WORDS:
+        return max(NUMBER_WEIGHT, float(len(word)))
+    return float(len(word))
 
 
 def edit_similarity(a: str, b: str) -> float:
@@ -163,7 +175,12 @@ def edit_similarity(a: str, b: str) -> float:
 
 
 def similarity(query: str, key: str, *, partial: bool = False) -> float:
-    """0-100: how well `key` answers `query`, both normalised.
+    """0-100: how well `key` answers `query`, both normalised (see `Scorer`)."""
+    return Scorer(query, partial=partial)(key)
+
+
+class Scorer:
+    """How well keys answer one query, 0-100; the query's half is prepared once.
 
     The better of the whole-string edit similarity (typos, joined words: "spider man" /
     "spiderman") and a word alignment: each query word's best match among the key's
@@ -172,35 +189,55 @@ def similarity(query: str, key: str, *, partial: bool = False) -> float:
     The Cranes Are Flying to a longer title that also has both words. With `partial`
     the last query word is compared with the beginning of the key's words.
     """
-    if query == key:
-        return 100.0
-    plain = edit_similarity(query, key)
-    q_words, k_words = query.split(), key.split()
-    if not q_words or not k_words:
-        return plain
-    best_for_key = [0.0] * len(k_words)
-    found = 0.0
-    last = len(q_words) - 1
-    for n, word in enumerate(q_words):
-        best = 0.0
-        for m, other in enumerate(k_words):
-            if partial and n == last and len(other) > len(word):
-                other = other[: len(word)]
-            score = edit_similarity(word, other)
-            if score > best:
-                best = score
-            if score > best_for_key[m]:
-                best_for_key[m] = score
-        found += best * _weight(word)
-    found /= sum(_weight(w) for w in q_words)
-    # A key word only counts as asked for when some query word really resembles it.
-    covered = sum(
-        s * _weight(w) for s, w in zip(best_for_key, k_words, strict=True) if s >= COVER_MIN
-    )
-    covered /= sum(_weight(w) for w in k_words)
-    aligned = 0.75 * found + 0.25 * covered
-    # Same words in another order is good, but never as good as the exact spelling.
-    return max(plain, aligned * 0.98)
+
+    __slots__ = ("last", "partial", "query", "total", "weights", "words")
+
+    def __init__(self, query: str, *, partial: bool = False) -> None:
+        self.query = query
+        self.partial = partial
+        self.words = query.split()
+        self.weights = [_weight(w) for w in self.words]
+        self.total = sum(self.weights)
+        self.last = len(self.words) - 1
+
+    def __call__(self, key: str) -> float:
+        query = self.query
+        if query == key:
+            return 100.0
+        plain = edit_similarity(query, key)
+        k_words = key.split()
+        if not self.words or not k_words:
+            return plain
+        distance = OSA.distance
+        best_for_key = [0.0] * len(k_words)
+        found = 0.0
+        partial, last = self.partial, self.last
+        for n, word in enumerate(self.words):
+            best = 0.0
+            size = len(word)
+            for m, other in enumerate(k_words):
+                if partial and n == last and len(other) > size:
+                    other = other[:size]
+                if word == other:
+                    score = 100.0
+                else:
+                    score = 100.0 * (1.0 - 2.0 * distance(word, other) / (size + len(other)))
+                if score > best:
+                    best = score
+                if score > best_for_key[m]:
+                    best_for_key[m] = score
+            found += best * self.weights[n]
+        found /= self.total
+        # A key word only counts as asked for when some query word really resembles it.
+        covered = total = 0.0
+        for score, word in zip(best_for_key, k_words, strict=True):
+            weight = _weight(word)
+            total += weight
+            if score >= COVER_MIN:
+                covered += score * weight
+        aligned = 0.75 * found + 0.25 * covered / total
+        # Same words in another order is good, but never as good as the exact spelling.
+        return max(plain, aligned * 0.98)
 
 
 class FuzzyIndex:
@@ -389,14 +426,16 @@ class FuzzyIndex:
         limit: int = 10,
         cutoff: float = 60.0,
         accept: Callable[[int], bool] | None = None,
+        rescore: int = RESCORE,
     ) -> list[tuple[int, float]]:
         """(key id, similarity) of the best fuzzy matches, best first."""
         scored = []
         keys = self.keys
-        for key_id in self.candidates(query, partial=partial):
+        scorer = Scorer(query, partial=partial)
+        for key_id in self.candidates(query, partial=partial, limit=rescore):
             if accept is not None and not accept(key_id):
                 continue
-            score = similarity(query, keys[key_id], partial=partial)
+            score = scorer(keys[key_id])
             if score >= cutoff:
                 scored.append((key_id, score))
         scored.sort(key=lambda pair: (-pair[1], -self.weights[pair[0]], pair[0]))

@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 
 from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES, DISCORD_AUTOCOMPLETE_NAME_MAX
 from bot.models import TitleEntry
-from bot.search.fuzzy import FuzzyIndex, StringTable
+from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable
 from bot.text import fold, norm_title, uninvert
 
 FORMAT_VERSION = 1
@@ -41,7 +41,7 @@ CLEAR_SCORE = 80.0
 CLEAR_LEAD = 4.0
 # How much the catalog's popularity (0-1) may add to a score: enough to order films of
 # nearly equal match, never enough to beat a clearly better spelling.
-POPULARITY_BONUS = 3.0
+POPULARITY_BONUS = 2.0
 # A year hint adds this much to films of that year (or one off), takes this much off
 # films of another year, and a little off films whose year the catalog does not know.
 YEAR_MATCH, YEAR_NEAR, YEAR_MISS, YEAR_UNKNOWN = 6.0, 3.0, -15.0, -4.0
@@ -411,7 +411,7 @@ class TitleSearch:
             found = []
             for part in self.parts:
                 for key_id, score in part.fuzzy.search(
-                    key, partial=True, limit=limit, cutoff=MIN_SCORE
+                    key, partial=True, limit=limit, cutoff=MIN_SCORE, rescore=RESCORE_COMPLETE
                 ):
                     found.extend(self._hits(part, key_id, score, False))
             add(_rank(found, year))
