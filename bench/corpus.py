@@ -225,7 +225,7 @@ _SMALL_WORDS = set(
 )
 
 
-def _typo(text: str, rng: random.Random) -> str:
+def typo(text: str, rng: random.Random) -> str:
     """One edit inside a word of at least four letters: insert, delete, substitute, swap."""
     spots = [m.span() for m in re.finditer(r"[A-Za-z]{4,}", text)]
     if not spots:
@@ -278,14 +278,14 @@ def make_queries(films: list[Film], per_kind: int = 50, seed: int = 11) -> list[
         title = f.titles[0]
         if len(norm_title(title)) < 8:
             return None
-        text = _typo(title, rng)
+        text = typo(title, rng)
         return text if text != title else None
 
     def typo2(f: Film) -> str | None:
         title = f.titles[0]
         if len(norm_title(title)) < 12:
             return None
-        text = _typo(_typo(title, rng), rng)
+        text = typo(typo(title, rng), rng)
         return text if norm_title(text) != norm_title(title) else None
 
     def article(f: Film) -> str | None:

@@ -165,9 +165,7 @@ async def test_changes_to_films_already_indexed_are_picked_up(core: Core) -> Non
     # Found by the new alias, shown under its own title with the new year.
     assert (hit.film_id, hit.title, hit.year) == (film_id, "The Cranes Are Flying", 1958)
     assert titles.lookup("the cranes are flying (1958)").best.film_id == film_id
-    assert titles.complete("letyat")[0].label == (
-        "The Cranes Are Flying (1958) · Letyat zhuravli"
-    )
+    assert titles.complete("letyat")[0].label == ("The Cranes Are Flying (1958) · Letyat zhuravli")
     # The big index's stale entry (year 1957) no longer answers.
     assert all(h.year != 1957 for h in titles.lookup("cranes are flying").candidates)
 

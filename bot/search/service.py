@@ -134,7 +134,8 @@ class SearchService:
             how = "built"
         self._change_mark = mark
         self._titles = TitleSearch([self._main_titles])
-        log.debug(
+        log.log(
+            logging.INFO if self._main_titles.size > 100_000 else logging.DEBUG,
             "search index: %s %d titles in %.2f s",
             how,
             self._main_titles.size,
