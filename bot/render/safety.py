@@ -1,0 +1,56 @@
+"""Making data text safe for each chat platform (groundwork for the renderers, issue 5).
+
+Text in cards comes from documents and users. Before it reaches Discord it must not
+format (markdown), ping (`@everyone`, `<@id>`, `<@&role>`), advertise (invite links) or
+close a spoiler early (`||`); before it reaches Matrix it must not carry HTML, and links
+may only be http(s). Mentions are also switched off at send time (`allowed_mentions`);
+escaping them here keeps the text from even looking like a mention.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urlsplit
+
+ZERO_WIDTH_SPACE = "\u200b"
+
+# Characters Discord markdown gives a meaning to anywhere in a line.
+_DISCORD_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
+# Line starts that make headings, quotes, lists or subtext.
+_DISCORD_LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
+_MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+_INVITE = re.compile(
+    r"(discord(?:app)?\.(?:gg|io|me|li|com/invite)|discord\.com/invite)/", re.IGNORECASE
+)
+
+
+def discord_escape(text: str) -> str:
+    """Plain text for Discord: no markdown, no mentions, no clickable invites."""
+    text = _DISCORD_MARKDOWN.sub(r"\\\1", text)
+    text = _DISCORD_LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
+    text = _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m[1], text)
+    return _INVITE.sub(lambda m: m[1] + ZERO_WIDTH_SPACE + "/", text)
+
+
+def discord_spoiler(text: str) -> str:
+    """`||text||` whose inside can neither close the spoiler nor format or ping."""
+    return f"||{discord_escape(text)}||" if text else ""
+
+
+def matrix_escape(text: str) -> str:
+    """Text for a Matrix `formatted_body`: every tag and entity shown, not interpreted."""
+    return html.escape(text, quote=True)
+
+
+def matrix_link(url: str, label: str) -> str:
+    """An `<a>` for http(s) URLs only; anything else (javascript:, data:) stays text."""
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return matrix_escape(label)
+    return f'<a href="{matrix_escape(url.strip())}">{matrix_escape(label)}</a>'
+
+
+def matrix_spoiler(text: str) -> str:
+    """A Matrix spoiler span around escaped text."""
+    return f"<span data-mx-spoiler>{matrix_escape(text)}</span>" if text else ""
