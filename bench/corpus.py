@@ -1,6 +1,6 @@
 """Search benchmark corpora and query sets, built from the real catalogs in ../shared/data.
 
-Base corpus (~120k distinct titles): every row of wikidata_films, ggplot2movies (IMDb
+Base corpus (~157k films, 216k search keys): every row of wikidata_films, ggplot2movies (IMDb
 titles such as "Matrix, The"), movielens_films ("Léon: The Professional (a.k.a. The
 Professional) (Léon)": each a.k.a. and bracketed title becomes an alias) and tmdb_titles
 (title plus original title in its own script). Rows of the catalogs that carry a year are

@@ -1,6 +1,6 @@
 """Benchmark title search against the naive rapidfuzz baseline, on real titles.
 
-    .venv/bin/python bench/search.py                 # base corpus (~184k keys) and 1M titles
+    .venv/bin/python bench/search.py                 # real catalogs (216k keys) and 1M titles
     .venv/bin/python bench/search.py --corpus base   # only the real catalogs
     .venv/bin/python bench/search.py --baseline-sample 100   # baseline on fewer queries
 

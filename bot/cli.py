@@ -128,6 +128,10 @@ async def _cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _cmd_search(settings: Settings, args: argparse.Namespace) -> int:
+    problem = cli_search.usage_problem(args)
+    if problem:
+        print(f"filmbot search: {problem}", file=sys.stderr)
+        return 2
     core = await start_core(settings)
     try:
         return await cli_search.run(core, args)

@@ -72,7 +72,7 @@ async def answer(core: Core, query: str, kind: str, limit: int) -> dict[str, Any
         took = time.perf_counter() - started
         results = [{"id": c.film_id, "label": c.label, "value": c.value} for c in choices]
     elif kind == "person":
-        people = await core.search.people()
+        people = await core.people()
         started = time.perf_counter()
         found = people.lookup(query, limit=limit)
         took = time.perf_counter() - started
@@ -133,33 +133,55 @@ def _text(found: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def usage_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the arguments, before any work is done."""
+    if args.batch and args.query:
+        return "give either --batch FILE or a query, not both"
+    if not args.batch and not " ".join(args.query).strip():
+        return "what should I look for? e.g. filmbot search cranes flying"
+    return None
+
+
+def _emit(found: dict[str, Any], *, indent: int | None = None) -> None:
+    # JSON stays valid on any console: non-ASCII is escaped when stdout is not UTF-8.
+    ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
+    print(json.dumps(found, ensure_ascii=ascii_only, indent=indent), flush=True)
+
+
 async def run(core: Core, args: argparse.Namespace) -> int:
     limit = max(1, min(100, args.limit))
+    sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     await core.search.ready()  # a broken index fails the command once, not every line
-    if args.batch:
-        if args.query:
-            print("filmbot search: give either --batch FILE or a query, not both", file=sys.stderr)
-            return 2
-        try:
-            lines = _lines(args.batch)
-            for line in lines:
-                try:
-                    found = await answer(core, line, args.kind, limit)
-                except Exception as exc:  # one bad query must not lose the rest
-                    log.exception("search failed for %r", line)
-                    found = {"query": line, "kind": args.kind, "error": repr(exc)}
-                print(json.dumps(found, ensure_ascii=False), flush=True)
-        except BrokenPipeError:  # `| head`: the reader has had enough
-            return 0
-        except OSError as exc:
-            print(f"filmbot search: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
-            return 2
+    try:
+        if args.batch:
+            return await _batch(core, args, limit)
+        found = await answer(core, _clean(" ".join(args.query)), args.kind, limit)
+        if args.json:
+            _emit(found, indent=2)
+        else:
+            print(_text(found))
+        return 0 if found["results"] or args.json else 1
+    except BrokenPipeError:  # `| head`: the reader has had enough
         return 0
-    query = _clean(" ".join(args.query))
-    if not query.strip():
-        print("filmbot search: what should I look for? e.g. filmbot search cranes flying",
-              file=sys.stderr)  # fmt: skip
+    except OSError as exc:
+        print(f"filmbot search: cannot write the output: {exc.strerror}", file=sys.stderr)
         return 2
-    found = await answer(core, query, args.kind, limit)
-    print(json.dumps(found, ensure_ascii=False, indent=2) if args.json else _text(found))
-    return 0 if found["results"] or args.json else 1
+
+
+async def _batch(core: Core, args: argparse.Namespace, limit: int) -> int:
+    try:
+        lines = list(_lines(args.batch))
+    except OSError as exc:
+        print(f"filmbot search: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+        return 2
+    failed = 0
+    for line in lines:
+        try:
+            found = await answer(core, line, args.kind, limit)
+        except Exception as exc:  # one bad query must not lose the rest
+            log.exception("search failed for %r", line)
+            failed += 1
+            found = {"query": line, "kind": args.kind, "best": None, "results": [],
+                     "ms": 0.0, "error": repr(exc)}  # fmt: skip
+        _emit(found)
+    return 1 if failed else 0

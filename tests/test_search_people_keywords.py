@@ -111,3 +111,9 @@ def test_cli_search_usage_errors(catalog_copy: Path, tmp_path: Path) -> None:
     assert missing.returncode == 2 and "cannot read" in missing.stderr
     nothing = run_cli("search", "zzzqqqxx", db=catalog_copy)
     assert nothing.returncode == 1 and "No match" in nothing.stdout
+
+
+async def test_keywords_with_apostrophes_and_letters_fold_does_not_keep(core: Core) -> None:
+    titles = [f.title for f in await search_data.keyword_films(core.db, "l'avventura")]
+    assert "L'Avventura" in titles
+    assert search_data.match_expression("Drømmen kurosawa's") == '"drømmen" "kurosawa" "s"'

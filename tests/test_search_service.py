@@ -182,3 +182,74 @@ async def test_an_empty_catalog_is_searchable(tmp_path: Path) -> None:
         assert reply is not None and reply.cards[0].title == "No film found"
     finally:
         await db.close()
+
+
+async def test_a_failed_refresh_is_done_again_by_the_next(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await core.titles()
+    outcome = await import_document(core.db, "orchard.txt", ORCHARD.encode())
+    real_build = service_module.TitleIndex.build
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk trouble")
+
+    monkeypatch.setattr(service_module.TitleIndex, "build", broken)
+    with pytest.raises(OSError):
+        await core.search.refresh()
+    monkeypatch.setattr(service_module.TitleIndex, "build", real_build)
+    assert await core.search.refresh() >= 1
+    assert (await core.titles()).lookup("quiet orchard").best.film_id == outcome.film_id
+
+
+async def test_a_saved_index_is_never_taken_for_another_databases(
+    catalog_copy: Path, tmp_path: Path
+) -> None:
+    other_path = tmp_path / "other" / "filmbot.sqlite3"
+    other_path.parent.mkdir()
+    other_path.write_bytes(catalog_copy.read_bytes())
+    for path in (catalog_copy, other_path):
+        db = await open_database(path)
+        try:
+            # Same contents, but each copy gets its own identity, as a recreated database would.
+            await db.conn.execute(
+                "UPDATE search_state SET value = lower(hex(randomblob(16))) "
+                "WHERE name = 'database_id'"
+            )
+            await db.conn.commit()
+        finally:
+            await db.close()
+    db = await open_database(catalog_copy)
+    try:
+        await SearchService(db, cache_dir_for(catalog_copy)).ready()
+    finally:
+        await db.close()
+    db = await open_database(other_path)
+    try:
+        borrowed = SearchService(db, cache_dir_for(catalog_copy))  # the first one's folder
+        await borrowed.ready()
+        assert not borrowed.loaded_from_cache
+    finally:
+        await db.close()
+
+
+async def test_people_added_by_another_process_are_found(
+    core: Core, catalog_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service_module, "CHANGE_CHECK_SECONDS", 0.0)
+    assert (await core.people()).lookup("ana lindqvist").best is None
+    other = await open_database(catalog_copy)
+    try:
+        await import_document(other, "orchard.txt", ORCHARD.encode())
+        await other.conn.execute(
+            "INSERT INTO person_aliases (person_id, name, norm) "
+            "SELECT id, 'Anna Lindquist', 'anna lindquist' FROM people WHERE name = ?",
+            ("Ana Lindqvist",),
+        )
+        await other.conn.commit()
+    finally:
+        await other.close()
+    people = await core.people()
+    assert people.lookup("ana lindqvist").best.name == "Ana Lindqvist"
+    by_alias = people.lookup("anna lindquist").best
+    assert (by_alias.name, by_alias.matched) == ("Ana Lindqvist", "Anna Lindquist")

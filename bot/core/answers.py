@@ -146,7 +146,7 @@ _ROLE_NAMES = {
     aliases=("who",),
 )
 async def person(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    result = (await core.search.people()).lookup(args, limit=8)
+    result = (await core.people()).lookup(args, limit=8)
     if not result.candidates:
         return error(
             "Nobody found",

@@ -96,6 +96,8 @@ class SearchService:
     async def people(self) -> PersonSearch:
         """The person search, built on first use (most chats never ask for a person)."""
         await self.ready()
+        if self._people_task is not None and self._people_task.done() and self._people is None:
+            self._people_task = None  # the last try failed: try again
         if self._people_task is None:
             self._people_task = asyncio.get_running_loop().create_task(self._load_people())
         await asyncio.shield(self._people_task)
@@ -186,7 +188,8 @@ class SearchService:
     async def close(self) -> None:
         """Stop a build still running (the bot is shutting down before it finished).
 
-        A build already inside its worker thread finishes there; nothing waits for it."""
+        A build already inside its worker thread runs on there until done; asyncio.run
+        waits for worker threads when the loop closes."""
         for task in (self._task, self._people_task):
             if task is not None and not task.done():
                 task.cancel()
@@ -196,37 +199,44 @@ class SearchService:
 
     async def refresh(self) -> int:
         """Re-index the films whose titles, year or editions changed, and people added,
-        since the last look; returns how many films and names that was."""
+        since the last look; returns how many films and names that was.
+
+        The markers are read before the data and kept only once everything succeeded,
+        so a refresh that fails is simply done again by the next one."""
         await self.ready()
         async with self._lock:
             mark = await search_data.change_mark(self.db)
-            self._data_version = await search_data.data_version(self.db)
-            self._own_changes = self.db.conn.total_changes
+            data_version = await search_data.data_version(self.db)
+            own_changes = self.db.conn.total_changes
             films = await search_data.changed_films(self.db, self._change_mark, mark)
             names: list[NameEntry] = []
+            name_marks = self._name_marks
             if self._main_people is not None:
-                names, self._name_marks = await search_data.name_entries(self.db, self._name_marks)
+                names, name_marks = await search_data.name_entries(self.db, self._name_marks)
             assert self._main_titles is not None
             if films:
-                self._recent_films |= films
-                if len(self._recent_films) > REBUILD_AFTER_FILMS:
+                recent_films = self._recent_films | films
+                if len(recent_films) > REBUILD_AFTER_FILMS:
                     # Too much for the side index: one full build, off the event loop.
                     fingerprint = await search_data.fingerprint(self.db, mark)
                     self._main_titles = await self._build_main(fingerprint)
-                    self._recent_films = set()
+                    recent_films = set()
                     self._titles = TitleSearch([self._main_titles])
                 else:
-                    entries = await search_data.title_entries(self.db, self._recent_films)
+                    entries = await search_data.title_entries(self.db, recent_films)
                     recent = await asyncio.to_thread(
                         TitleIndex.build, entries, self._main_titles.scale
                     )
-                    self._titles = TitleSearch([self._main_titles, recent], self._recent_films)
-            self._change_mark = mark
+                    self._titles = TitleSearch([self._main_titles, recent], recent_films)
+                self._recent_films = recent_films
             if names:
-                self._recent_names.extend(names)
                 assert self._main_people is not None
-                recent_people = await asyncio.to_thread(PersonIndex, self._recent_names)
+                recent_names = [*self._recent_names, *names]
+                recent_people = await asyncio.to_thread(PersonIndex, recent_names)
                 self._people = PersonSearch([self._main_people, recent_people])
+                self._recent_names = recent_names
+            self._change_mark, self._name_marks = mark, name_marks
+            self._data_version, self._own_changes = data_version, own_changes
             if films or names:
                 log.info("search index: re-indexed %d films and %d names", len(films), len(names))
             return len(films) + len(names)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,7 +12,6 @@ import aiosqlite
 from bot.models import FilmSummary, NameEntry, PersonCredit, TitleEntry
 from bot.store.db import Database
 from bot.store.films import film_summaries
-from bot.text import fold
 
 # Films that a label released get a popularity bonus: people ask about editions, so a
 # film with one is the likelier meaning of an ambiguous title.
@@ -35,6 +35,11 @@ async def title_entries(db: Database, film_ids: Iterable[int] | None = None) -> 
             rows += await db.fetchall(
                 f"{_TITLE_ROWS} WHERE t.film_id IN ({marks}) ORDER BY t.id", chunk
             )
+    # A million rows become entries off the event loop.
+    return await asyncio.to_thread(_title_entries, rows)
+
+
+def _title_entries(rows: list) -> list[TitleEntry]:
     return [TitleEntry(r[0], r[1], r[2], float(r[3]), bool(r[4])) for r in rows]
 
 
@@ -61,13 +66,16 @@ async def name_entries(
         (after[0],),
     )
     aliases = await db.fetchall(
-        "SELECT a.id, a.person_id, a.name, count(DISTINCT c.film_id) FROM person_aliases a "
+        "SELECT a.id, a.person_id, a.name, count(DISTINCT c.film_id), p.name "
+        "FROM person_aliases a JOIN people p ON p.id = a.person_id "
         "LEFT JOIN credits c ON c.person_id = a.person_id WHERE a.id > ? "
         "GROUP BY a.id ORDER BY a.id",
         (after[1],),
     )
     entries = [NameEntry(r[0], r[1], r[2], True) for r in people]
-    entries += [NameEntry(r[1], r[2], r[3], False) for r in aliases]
+    for r in aliases:
+        # The person's own name too, so a side index shows it and not the alias.
+        entries += [NameEntry(r[1], r[4], r[3], True), NameEntry(r[1], r[2], r[3], False)]
     marks = (
         max([after[0], *(r[0] for r in people)]),
         max([after[1], *(r[0] for r in aliases)]),
@@ -76,10 +84,13 @@ async def name_entries(
 
 
 async def fingerprint(db: Database, mark: int) -> str:
-    """What a saved title index must match to be used: the change log's position, plus
-    the title count as a guard against a log someone emptied."""
-    count = await db.scalar("SELECT count(*) FROM film_titles")
-    return f"{mark}:{count}"
+    """What a saved title index must match to be used: this database's id, the change
+    log's position, and the titles' count and highest id (guards against an emptied log)."""
+    row = await db.fetchone(
+        "SELECT (SELECT value FROM search_state WHERE name = 'database_id'), "
+        "count(*), coalesce(max(id), 0) FROM film_titles"
+    )
+    return f"{row[0]}:{mark}:{row[1]}:{row[2]}" if row else str(mark)
 
 
 async def data_version(db: Database) -> int:
@@ -178,9 +189,11 @@ def match_expression(query: str, *, any_word: bool = False) -> str | None:
     """A safe FTS5 MATCH string for what a user typed, or None when nothing is searchable.
 
     Every word is quoted, so `"`, `*`, `NEAR`, `OR`, `-` and column filters are text, never
-    syntax; words are folded like titles (diacritics off) and capped at KEYWORDS_MAX.
+    syntax; words are split as the FTS tokenizer splits them and capped at KEYWORDS_MAX.
     """
-    words = _WORD.findall(fold(query[:1000]).replace("_", " "))[:KEYWORDS_MAX]
+    # Split like the FTS tokenizer does (apostrophes separate: "l'avventura" is two
+    # words; ø and ß stay letters); it removes diacritics itself.
+    words = _WORD.findall(query[:1000].lower().replace("_", " "))[:KEYWORDS_MAX]
     if not words:
         return None
     return (" OR " if any_word else " ").join(f'"{w}"' for w in words)

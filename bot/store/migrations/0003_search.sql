@@ -16,6 +16,10 @@ CREATE TABLE search_state (
     value  TEXT NOT NULL
 ) WITHOUT ROWID;
 
+-- This database's identity: a saved index is never taken for another database's, even
+-- one recreated at the same path that reached the same change count.
+INSERT INTO search_state (name, value) VALUES ('database_id', lower(hex(randomblob(16))));
+
 -- search_changes: an append-only log of films whose searchable facts changed (a title
 -- added, removed or renamed; year or popularity changed; a first edition). A running
 -- bot re-indexes exactly those films and remembers the last id it saw; the saved index
@@ -51,4 +55,9 @@ END;
 CREATE TRIGGER search_edition_linked AFTER INSERT ON edition_films
 BEGIN
     INSERT INTO search_changes (film_id) VALUES (new.film_id);
+END;
+
+CREATE TRIGGER search_edition_unlinked AFTER DELETE ON edition_films
+BEGIN
+    INSERT INTO search_changes (film_id) VALUES (old.film_id);
 END;
