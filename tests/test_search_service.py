@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
@@ -253,3 +254,19 @@ async def test_people_added_by_another_process_are_found(
     assert people.lookup("ana lindqvist").best.name == "Ana Lindqvist"
     by_alias = people.lookup("anna lindquist").best
     assert (by_alias.name, by_alias.matched) == ("Ana Lindqvist", "Anna Lindquist")
+
+
+async def test_a_big_side_index_is_folded_into_the_main_one_in_the_background(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(service_module, "REBUILD_AFTER_FILMS", 0)
+    await core.titles()
+    outcome = await import_document(core.db, "orchard.txt", ORCHARD.encode())
+    await core.search.refresh()
+    # Answered at once from the side index while the main one is rebuilt.
+    assert (await core.titles()).lookup("quiet orchard").best.film_id == outcome.film_id
+    while core.search.busy:
+        await asyncio.sleep(0.01)
+    titles = await core.titles()
+    assert len(titles.parts) == 1  # folded in: no side index left
+    assert titles.lookup("quiet orchard").best.film_id == outcome.film_id

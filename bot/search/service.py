@@ -56,6 +56,7 @@ class SearchService:
         self._name_marks = (0, 0)
         self._task: asyncio.Task[None] | None = None
         self._people_task: asyncio.Task[None] | None = None
+        self._rebuild_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._data_version: int | None = None
         self._own_changes = 0
@@ -81,7 +82,8 @@ class SearchService:
     @property
     def busy(self) -> bool:
         """True while a build or load is still running in the background."""
-        return any(t is not None and not t.done() for t in (self._task, self._people_task))
+        tasks = (self._task, self._people_task, self._rebuild_task)
+        return any(t is not None and not t.done() for t in tasks)
 
     @property
     def is_ready(self) -> bool:
@@ -190,7 +192,7 @@ class SearchService:
 
         A build already inside its worker thread runs on there until done; asyncio.run
         waits for worker threads when the loop closes."""
-        for task in (self._task, self._people_task):
+        for task in (self._task, self._people_task, self._rebuild_task):
             if task is not None and not task.done():
                 task.cancel()
                 await asyncio.wait([task])
@@ -216,19 +218,14 @@ class SearchService:
             assert self._main_titles is not None
             if films:
                 recent_films = self._recent_films | films
-                if len(recent_films) > REBUILD_AFTER_FILMS:
-                    # Too much for the side index: one full build, off the event loop.
-                    fingerprint = await search_data.fingerprint(self.db, mark)
-                    self._main_titles = await self._build_main(fingerprint)
-                    recent_films = set()
-                    self._titles = TitleSearch([self._main_titles])
-                else:
-                    entries = await search_data.title_entries(self.db, recent_films)
-                    recent = await asyncio.to_thread(
-                        TitleIndex.build, entries, self._main_titles.scale
-                    )
-                    self._titles = TitleSearch([self._main_titles, recent], recent_films)
+                entries = await search_data.title_entries(self.db, recent_films)
+                recent = await asyncio.to_thread(TitleIndex.build, entries, self._main_titles.scale)
+                self._titles = TitleSearch([self._main_titles, recent], recent_films)
                 self._recent_films = recent_films
+                if len(recent_films) > REBUILD_AFTER_FILMS and self._rebuild_task is None:
+                    # The side index grew big: rebuild the main one in the background
+                    # while this one keeps answering.
+                    self._rebuild_task = asyncio.get_running_loop().create_task(self._rebuild(mark))
             if names:
                 assert self._main_people is not None
                 recent_names = [*self._recent_names, *names]
@@ -240,6 +237,25 @@ class SearchService:
             if films or names:
                 log.info("search index: re-indexed %d films and %d names", len(films), len(names))
             return len(films) + len(names)
+
+    async def _rebuild(self, mark: int) -> None:
+        """A new main index as of `mark`; films changed since stay in the side index."""
+        try:
+            fingerprint = await search_data.fingerprint(self.db, mark)
+            main = await self._build_main(fingerprint)
+            async with self._lock:
+                later = await search_data.changed_films(self.db, mark, self._change_mark)
+                parts = [main]
+                if later:
+                    entries = await search_data.title_entries(self.db, later)
+                    parts.append(await asyncio.to_thread(TitleIndex.build, entries, main.scale))
+                self._main_titles, self._recent_films = main, later
+                self._titles = TitleSearch(parts, later)
+            log.info("search index: rebuilt with %d titles", main.size)
+        except Exception:
+            log.exception("search index: background rebuild failed; the side index goes on")
+        finally:
+            self._rebuild_task = None
 
     async def refresh_if_changed(self) -> None:
         """Refresh when anything was written since the last look: by this connection (an
