@@ -15,20 +15,28 @@ from urllib.parse import urlsplit
 
 ZERO_WIDTH_SPACE = "\u200b"
 
-# Characters Discord markdown gives a meaning to anywhere in a line.
-_DISCORD_MARKDOWN = re.compile(r"([\\*_~`|\[\]()<>])")
-# Line starts that make headings, quotes, lists or subtext.
-_DISCORD_LINE_START = re.compile(r"(?m)^(\s*)([#>\-+]|\d+\.)")
+# Characters Discord markdown gives a meaning to anywhere in a line (with [ ] escaped,
+# parentheses cannot form a masked link, so they stay as they are).
+_DISCORD_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>])")
+# Line starts that make headings, quotes, lists or subtext ("# ", "-# ", "- ", "1. ").
+_DISCORD_LINE_START = re.compile(r"(?m)^(\s*)(#{1,3}(?=\s)|-#|[>\-+](?=\s)|\d+\.(?=\s))")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
 _INVITE = re.compile(
     r"(discord(?:app)?\.(?:gg|io|me|li|com/invite)|discord\.com/invite)/", re.IGNORECASE
 )
 
 
+def _escape_line_start(match: re.Match[str]) -> str:
+    marker = match[2]
+    if marker.endswith("."):  # "1. " lists: escape the dot, a backslash before a digit shows
+        return match[1] + marker[:-1] + "\\."
+    return match[1] + "\\" + marker
+
+
 def discord_escape(text: str) -> str:
     """Plain text for Discord: no markdown, no mentions, no clickable invites."""
     text = _DISCORD_MARKDOWN.sub(r"\\\1", text)
-    text = _DISCORD_LINE_START.sub(lambda m: m[1] + "\\" + m[2], text)
+    text = _DISCORD_LINE_START.sub(_escape_line_start, text)
     text = _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m[1], text)
     return _INVITE.sub(lambda m: m[1] + ZERO_WIDTH_SPACE + "/", text)
 

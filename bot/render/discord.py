@@ -1,0 +1,138 @@
+"""Discord rendering (first part of issue 5): a `Reply` as a message payload of embeds.
+
+Every piece of data text is escaped (`bot.render.safety`); every Discord limit comes from
+`bot.constants`. Text that does not fit is cut at a span boundary where possible, with a
+visible '…' and, for the message as a whole, a footer pointing to the rest, so Discord
+never answers 400. A spoiler is never cut open: it is dropped whole rather than halved.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.constants import (
+    DISCORD_EMBED_DESCRIPTION_MAX,
+    DISCORD_EMBED_FIELD_NAME_MAX,
+    DISCORD_EMBED_FIELD_VALUE_MAX,
+    DISCORD_EMBED_FIELDS_MAX,
+    DISCORD_EMBED_FOOTER_MAX,
+    DISCORD_EMBED_TITLE_MAX,
+    DISCORD_EMBEDS_PER_MESSAGE,
+    DISCORD_EMBEDS_TOTAL_MAX,
+)
+from bot.core.cards import Card, Reply, Text
+from bot.render.safety import discord_escape, discord_spoiler
+
+EPHEMERAL_FLAG = 1 << 6
+COLOURS = {"info": 0x5865F2, "help": 0x57F287, "choices": 0xFEE75C, "error": 0xED4245}
+MORE = "…"
+
+
+def _span(text: str, style: str, url: str | None) -> str:
+    if style == "spoiler":
+        return discord_spoiler(text)
+    safe = discord_escape(text)
+    if not safe:
+        return ""
+    if style == "bold":
+        return f"**{safe}**"
+    if style == "italic":
+        return f"*{safe}*"
+    if style == "code":
+        return safe  # escaped text shows as typed; backticks inside cannot break out
+    if style == "link" and url and urlsplit(url).scheme in ("http", "https"):
+        return f"[{safe}]({url.replace(')', '%29').replace(' ', '%20')})"
+    return safe
+
+
+def render_text(spans: Text, limit: int) -> str:
+    """Spans as Discord markdown in at most `limit` characters, '…' when cut."""
+    out, used = [], 0
+    for span in spans:
+        piece = _span(span.text, span.style, span.url)
+        if used + len(piece) <= limit:
+            out.append(piece)
+            used += len(piece)
+            continue
+        room = limit - used - len(MORE)
+        if span.style == "plain" and room > 0:
+            cut = piece[:room]
+            if cut.endswith("\\"):  # never leave a lone escape at the cut
+                cut = cut[:-1]
+            out.append(cut)
+        out.append(MORE)
+        break
+    return "".join(out)
+
+
+def _cut(text: str, limit: int) -> str:
+    text = discord_escape(text)
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(MORE)]
+    return (cut[:-1] if cut.endswith("\\") else cut) + MORE
+
+
+def render_card(card: Card) -> dict[str, Any]:
+    embed: dict[str, Any] = {
+        "title": _cut(card.title, DISCORD_EMBED_TITLE_MAX),
+        "color": COLOURS.get(card.kind, COLOURS["info"]),
+    }
+    if card.description:
+        embed["description"] = render_text(card.description, DISCORD_EMBED_DESCRIPTION_MAX)
+    fields = []
+    for field in card.fields[:DISCORD_EMBED_FIELDS_MAX]:
+        value = render_text(field.value, DISCORD_EMBED_FIELD_VALUE_MAX) or "—"
+        name = _cut(field.name, DISCORD_EMBED_FIELD_NAME_MAX) or "—"
+        fields.append({"name": name, "value": value, "inline": field.inline})
+    if fields:
+        embed["fields"] = fields
+    footer = card.footer or ""
+    if len(card.fields) > DISCORD_EMBED_FIELDS_MAX:
+        footer = f"{footer} · {len(card.fields) - DISCORD_EMBED_FIELDS_MAX} more not shown".lstrip(
+            " ·"
+        )
+    if footer:
+        embed["footer"] = {"text": _cut(footer, DISCORD_EMBED_FOOTER_MAX)}
+    return embed
+
+
+def embed_size(embed: dict[str, Any]) -> int:
+    """Characters Discord counts toward its 6,000 per message."""
+    size = len(embed.get("title", "")) + len(embed.get("description", ""))
+    size += len(embed.get("footer", {}).get("text", ""))
+    return size + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
+
+
+def render_reply(reply: Reply) -> dict[str, Any]:
+    """The message payload: embeds within every limit, mentions off, ephemeral when asked."""
+    embeds: list[dict[str, Any]] = []
+    total = 0
+    for card in reply.cards[:DISCORD_EMBEDS_PER_MESSAGE]:
+        embed = render_card(card)
+        size = embed_size(embed)
+        if total + size > DISCORD_EMBEDS_TOTAL_MAX:
+            while embed.get("fields") and total + embed_size(embed) > DISCORD_EMBEDS_TOTAL_MAX:
+                embed["fields"].pop()
+            if total + embed_size(embed) > DISCORD_EMBEDS_TOTAL_MAX:
+                room = (
+                    DISCORD_EMBEDS_TOTAL_MAX
+                    - total
+                    - embed_size(embed)
+                    + len(embed.get("description", ""))
+                )
+                embed["description"] = render_text(card.description, max(1, room - 1))
+            if total + embed_size(embed) > DISCORD_EMBEDS_TOTAL_MAX:
+                break
+            embeds.append(embed)
+            total += embed_size(embed)
+            break
+        embeds.append(embed)
+        total += size
+    payload: dict[str, Any] = {"embeds": embeds, "allowed_mentions": {"parse": []}}
+    if len(embeds) < len(reply.cards):
+        payload["content"] = f"{MORE} {len(reply.cards) - len(embeds)} more card(s) not shown."
+    if reply.ephemeral:
+        payload["flags"] = EPHEMERAL_FLAG
+    return payload

@@ -1,0 +1,60 @@
+"""The Discord renderer keeps every limit with oversized data and never opens a spoiler."""
+
+from __future__ import annotations
+
+from bot.constants import (
+    DISCORD_EMBED_DESCRIPTION_MAX,
+    DISCORD_EMBED_FIELD_VALUE_MAX,
+    DISCORD_EMBED_FIELDS_MAX,
+    DISCORD_EMBED_TITLE_MAX,
+    DISCORD_EMBEDS_PER_MESSAGE,
+    DISCORD_EMBEDS_TOTAL_MAX,
+)
+from bot.core.cards import Card, Field, Reply, Span, plain
+from bot.render.discord import EPHEMERAL_FLAG, embed_size, render_reply
+
+ENDING = "Boris died at the front"
+
+
+def test_oversized_cards_stay_within_every_limit() -> None:
+    cast = ", ".join(f"Actor Number {n}" for n in range(300))
+    review = "A long review sentence. " * 2_100  # ~50,000 characters
+    features = tuple(Field(f"Feature {n}", plain("An interview, 12 min")) for n in range(40))
+    card = Card("T" * 400, plain(review), (Field("Cast", plain(cast)), *features), footer="f")
+    payload = render_reply(Reply((card,) * 12))
+    embeds = payload["embeds"]
+    assert len(embeds) <= DISCORD_EMBEDS_PER_MESSAGE
+    assert sum(embed_size(e) for e in embeds) <= DISCORD_EMBEDS_TOTAL_MAX
+    for embed in embeds:
+        assert len(embed["title"]) <= DISCORD_EMBED_TITLE_MAX and embed["title"].endswith("…")
+        assert len(embed.get("description", "")) <= DISCORD_EMBED_DESCRIPTION_MAX
+        assert len(embed.get("fields", [])) <= DISCORD_EMBED_FIELDS_MAX
+        assert all(len(f["value"]) <= DISCORD_EMBED_FIELD_VALUE_MAX for f in embed["fields"])
+    assert embeds[0]["description"].endswith("…")
+    assert "more card(s) not shown" in payload["content"]
+    assert payload["allowed_mentions"] == {"parse": []}
+
+
+def test_spoilers_are_wrapped_or_left_out_never_cut_open() -> None:
+    spans = (Span("x" * 4090), Span(ENDING, "spoiler"))
+    embed = render_reply(Reply((Card("Plot", spans),)))["embeds"][0]
+    assert ENDING not in embed["description"]  # did not fit: dropped whole, not halved
+    assert embed["description"].endswith("…")
+    fits = render_reply(Reply((Card("Plot", (Span("Intro. "), Span(ENDING, "spoiler"))),)))
+    assert fits["embeds"][0]["description"] == f"Intro. ||{ENDING}||"
+
+
+def test_hostile_data_cannot_ping_or_break_markup() -> None:
+    card = Card(
+        "@everyone **Title**",
+        (Span("join discord.gg/x <@&1> "), Span("a||b @here", "spoiler")),
+        (Field("[x](javascript:alert(1))", plain("`code` ~~s~~")),),
+    )
+    payload = render_reply(Reply((card,), ephemeral=True))
+    embed = payload["embeds"][0]
+    assert "@everyone" not in embed["title"] and "**" not in embed["title"].replace("\\*", "")
+    assert "discord.gg/" not in embed["description"]
+    assert "<@&" not in embed["description"].replace("\\<", "")  # shown, not a role ping
+    assert embed["description"].endswith("||a\\|\\|b @\u200bhere||")
+    assert "](javascript" not in embed["fields"][0]["name"].replace("\\]", "").replace("\\(", "")
+    assert payload["flags"] == EPHEMERAL_FLAG
