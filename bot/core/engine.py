@@ -21,7 +21,7 @@ from bot.constants import (
 from bot.core.cards import Card, Choice, Reply, error, plain
 from bot.core.commands import CommandTable, parse_command
 from bot.models import FilmSummary
-from bot.search import Completion, PersonSearch, SearchService, TitleSearch, cache_dir_for
+from bot.search import PersonSearch, SearchService, TitleSearch, cache_dir_for
 from bot.store import films
 from bot.store.db import Database
 from bot.text import fold
@@ -107,10 +107,6 @@ class Core:
         await self.search.ready()
         await self.search.refresh_if_changed()
         return await self.search.people()
-
-    async def complete_title(self, text: str) -> list[Completion]:
-        """Autocomplete choices for a title option ("Title (Year)", value film:ID)."""
-        return (await self.titles()).complete(text)
 
     async def handle(self, message: str, ctx: Context) -> Reply | None:
         """Answer a chat message; None when it is not addressed to the bot (no prefix)."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -75,10 +75,6 @@ class StringTable(Sequence[str]):
     def __iter__(self) -> Iterator[str]:
         text = self._bytes.decode("utf-8")
         return iter(text.split("\n")[:-1]) if text else iter(())
-
-    @property
-    def nbytes(self) -> int:
-        return len(self._bytes) + self.offsets.nbytes
 
     def save(self, folder: Path, name: str) -> None:
         np.save(folder / f"{name}_blob.npy", self.blob)
@@ -266,11 +262,6 @@ class FuzzyIndex:
     def __len__(self) -> int:
         return len(self.keys)
 
-    @property
-    def nbytes(self) -> int:
-        arrays = (self.weights, self.tri_codes, self.tri_offsets, self.postings, self.key_trigrams)
-        return self.keys.nbytes + sum(a.nbytes for a in arrays)
-
     # -- building --------------------------------------------------------------------
 
     @classmethod
@@ -425,7 +416,6 @@ class FuzzyIndex:
         partial: bool = False,
         limit: int = 10,
         cutoff: float = 60.0,
-        accept: Callable[[int], bool] | None = None,
         rescore: int = RESCORE,
     ) -> list[tuple[int, float]]:
         """(key id, similarity) of the best fuzzy matches, best first."""
@@ -433,8 +423,6 @@ class FuzzyIndex:
         keys = self.keys
         scorer = Scorer(query, partial=partial)
         for key_id in self.candidates(query, partial=partial, limit=rescore):
-            if accept is not None and not accept(key_id):
-                continue
             score = scorer(keys[key_id])
             if score >= cutoff:
                 scored.append((key_id, score))

@@ -157,11 +157,6 @@ class TitleIndex:
     def size(self) -> int:
         return len(self.titles)
 
-    @property
-    def nbytes(self) -> int:
-        arrays = sum(getattr(self, name).nbytes for name in self._ARRAYS)
-        return self.fuzzy.nbytes + self.titles.nbytes + arrays
-
     @classmethod
     def build(cls, entries: Iterable[TitleEntry], scale: np.ndarray | None = None) -> TitleIndex:
         """Index the entries; popularity is ranked against `scale` (another index's
