@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sqlite3
 import sys
 from collections import Counter
@@ -13,12 +14,12 @@ from pathlib import Path
 from bot import __version__, cli_search
 from bot.app import setup_logging, start_core
 from bot.config import Settings, load_settings
-from bot.console import answer_line, run_console
-from bot.core.engine import Context
+from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import import_paths
 from bot.importers.documents.model import KINDS
+from bot.render.answer import RENDERERS, render_answer
 from bot.store import migrations, open_database
 
 
@@ -46,7 +47,18 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", parents=[common], help="chat with filmbot in this terminal")
     ask = sub.add_parser("ask", parents=[common], help="answer one message and print the reply")
     ask.add_argument("message", help='a chat message, e.g. "!film The Cranes Are Flying"')
-    ask.add_argument("--reveal", action="store_true", help="show spoilers instead of hiding them")
+    ask.add_argument(
+        "--reveal", action="store_true", help="text: show spoilers instead of hiding them"
+    )
+    ask.add_argument(
+        "--as",
+        dest="render_as",
+        choices=RENDERERS,
+        default="text",
+        help="print what would be sent: the Discord message payload, the Matrix event "
+        "content, or the terminal text (default)",
+    )
+    ask.add_argument("--json", action="store_true", help='one line of JSON (text: {"text": ...})')
 
     cli_search.add_parser(sub, common)
 
@@ -120,10 +132,15 @@ async def _cmd_console(settings: Settings, args: argparse.Namespace) -> int:
 async def _cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
     core = await start_core(settings)
     try:
-        text = await answer_line(core, args.message, Context(platform="cli"), reveal=args.reveal)
+        output = await render_answer(core, args.message, args.render_as, reveal=args.reveal)
     finally:
         await core.close()
-    print(text)
+    if args.json or args.render_as != "text":
+        data = output if args.render_as != "text" else {"text": output}
+        indent = None if args.json else 2
+        print(json.dumps(data, ensure_ascii=False, indent=indent))
+    else:
+        print(output)
     return 0
 
 

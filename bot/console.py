@@ -9,24 +9,19 @@ import threading
 from typing import TextIO
 
 from bot.core.engine import Context, Core
-from bot.render.text import render_reply
+from bot.render.answer import render_answer
 
 GREETING = (
     "filmbot console chat. Try !film The Cranes Are Flying, !edition seven samurai, "
     "!film Solaris (1972) or !help. !reveal toggles spoilers; !quit or Ctrl-D leaves."
 )
-NOT_A_COMMAND = "Commands start with ! (or /). Try !film {text} or !help."
 
 
 async def answer_line(core: Core, line: str, ctx: Context, *, reveal: bool = False) -> str:
-    """The text reply to one console line (also what `filmbot ask` prints)."""
-    line = line.strip()
-    if not line:
+    """The text reply to one console line."""
+    if not line.strip():
         return ""
-    reply = await core.handle(line, ctx)
-    if reply is None:
-        return NOT_A_COMMAND.format(text=line)
-    return render_reply(reply, reveal=reveal)
+    return await render_answer(core, line, "text", ctx=ctx, reveal=reveal)
 
 
 def _start_reader(

@@ -36,6 +36,22 @@ MATRIX_DEFAULT_RATE_BURST = 10
 # Conservative size for one event's body; the spec caps a whole event at 65,536 bytes.
 MATRIX_EVENT_MAX_BYTES = 65536
 MATRIX_BODY_SOFT_MAX_BYTES = 32000
+# body and formatted_body together; the rest of the 65,536 is left to the content's other
+# keys, m.relates_to and what the server adds to the event (ids, hashes, signatures).
+MATRIX_CONTENT_SOFT_MAX_BYTES = 60000
+# What a formatted_body may use: the spec's allow-list for org.matrix.custom.html without
+# tables (Element X does not render them) and images; attributes limited to what we need.
+MATRIX_ALLOWED_TAGS = (
+    "font", "del", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "p", "a", "ul", "ol",
+    "sup", "sub", "li", "b", "i", "u", "strong", "em", "s", "code", "hr", "br", "div",
+    "pre", "span", "details", "summary",
+)  # fmt: skip
+MATRIX_ALLOWED_ATTRIBUTES = {"a": ("href",), "span": ("data-mx-spoiler",)}
+# Matrix limits only bytes; these readability caps (characters) keep one long review or
+# cast list from pushing every other field of a card out of the message.
+MATRIX_LINE_MAX = 256  # a card's title, a field's name, a footer
+MATRIX_DESCRIPTION_MAX = 4096
+MATRIX_FIELD_VALUE_MAX = 2048
 
 # --- filmbot's own choices -----------------------------------------------------------
 # How many candidates a disambiguation list shows (fits a Discord select menu).
@@ -50,3 +66,9 @@ PICK_TIMEOUT_SECONDS = 5 * 60
 TERMINAL_WIDTH = 88
 # How many cast members a film card lists.
 FILM_CARD_CAST_MAX = 8
+# Longest piece of spoiler text in one spoiler span: long spoilers are wrapped piece by
+# piece, so a limit cuts between pieces (never inside one). Half a Discord field value,
+# because escaping markdown can double the length of hostile text.
+SPOILER_PIECE_MAX = DISCORD_EMBED_FIELD_VALUE_MAX // 2 - 16
+# How many editions `editions` puts side by side (3 rows of 3 on Discord).
+COMPARE_MAX_EDITIONS = 9

@@ -103,6 +103,32 @@ class ReviewSummary:
     publication: str | None = None
     author: str | None = None
     url: str | None = None
+    source_kind: str | None = None  # disc_review | blog_review | ...
+    published_at: str | None = None
+    edition_id: int | None = None
+
+    @property
+    def name(self) -> str:
+        """Who wrote it, as a reader would cite it: publication, else author, else source."""
+        return self.publication or self.author or self.source
+
+
+@dataclass(frozen=True)
+class TextSection:
+    """A piece of a review or a plot note, with its spoiler flag."""
+
+    heading: str | None
+    body: str
+    is_spoiler: bool
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    """An edition with a release date, for `releases` and announcements."""
+
+    edition: EditionSummary
+    films: tuple[FilmSummary, ...]
 
 
 @dataclass(frozen=True)
@@ -145,3 +171,5 @@ class FilmDetails:
     boxsets: tuple[EditionSummary, ...]
     conflicts: dict[str, tuple[ClaimedValue, ...]]  # field -> every value claimed, when >1
     sources: tuple[str, ...]
+    original_title: str | None = None
+    reviews: tuple[ReviewSummary, ...] = ()

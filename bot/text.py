@@ -242,3 +242,11 @@ def format_money(cents: int, currency: str | None) -> str:
     symbol = {"USD": "$", "GBP": "£", "EUR": "€", "JPY": "¥", None: "$"}.get(currency, "")
     amount = f"{cents / 100:.2f}"
     return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+
+
+_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
+
+
+def sentences(text: str) -> list[str]:
+    """Split prose into sentences (whitespace collapsed); good enough for reviews."""
+    return [s for s in _SENTENCE.split(" ".join(text.split())) if s]

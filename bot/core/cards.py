@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.constants import SPOILER_PIECE_MAX
+from bot.text import sentences
+
 Style = Literal["plain", "bold", "italic", "code", "spoiler", "link"]
 CardKind = Literal["info", "help", "choices", "error"]
 
@@ -57,6 +60,28 @@ class Reply:
     cards: tuple[Card, ...]
     choices: tuple[Choice, ...] = ()
     ephemeral: bool = False  # errors and help: only the asker needs to see them
+
+
+def spoiler(text: str, piece_max: int = SPOILER_PIECE_MAX) -> Text:
+    """Spoiler text as spoiler spans of at most `piece_max` characters, split between
+    sentences (or words), so a renderer short of room drops whole pieces, never cuts one."""
+    pieces: list[str] = []
+    for sentence in sentences(text) or [text]:
+        while len(sentence) > piece_max:
+            cut = sentence.rfind(" ", 0, piece_max)
+            cut = cut if cut > 0 else piece_max
+            pieces.append(sentence[:cut])
+            sentence = sentence[cut:].lstrip()
+        if pieces and len(pieces[-1]) + 1 + len(sentence) <= piece_max:
+            pieces[-1] += " " + sentence
+        elif sentence:
+            pieces.append(sentence)
+    spans: list[Span] = []
+    for piece in pieces:
+        if spans:
+            spans.append(Span(" "))
+        spans.append(Span(piece, "spoiler"))
+    return tuple(spans)
 
 
 def error(title: str, message: str, *, hint: str | None = None) -> Reply:

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.constants import ECHO_MAX
 from bot.core.cards import Card, Field, Reply, plain
 
 if TYPE_CHECKING:
@@ -103,6 +104,19 @@ class CommandTable:
             kind="error" if problem else "help",
         )
         return Reply((card,), ephemeral=True)
+
+
+NOT_A_COMMAND = "Commands start with {prefix} (or /). Try {prefix}film {text} or {prefix}help."
+
+
+def not_a_command(message: str, prefix: str = "!") -> Reply:
+    """What a direct chat (console, `filmbot ask`) says to text that is not a command.
+    Chat rooms say nothing: the bot must not answer conversation."""
+    text = " ".join(message.split())
+    if len(text) > ECHO_MAX:
+        text = text[: ECHO_MAX - 1] + "…"
+    hint = NOT_A_COMMAND.format(prefix=prefix, text=text or "<title>")
+    return Reply((Card("Not a command", plain(hint), kind="help"),), ephemeral=True)
 
 
 def parse_command(message: str) -> tuple[str, str] | None:

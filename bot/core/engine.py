@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from bot.constants import (
     CHOICE_LABEL_MAX,
@@ -72,11 +73,13 @@ class Core:
         commands: CommandTable,
         *,
         clock: Callable[[], float] = time.monotonic,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.db = db
         self.search = search
         self.commands = commands
         self._clock = clock
+        self.today = today  # the calendar date, for what is upcoming or recent
         self._pending: dict[tuple[str, str, str], Pending] = {}
 
     @classmethod
@@ -179,7 +182,8 @@ class Core:
         card = Card(
             heading,
             plain(lines),
-            footer=f"Answer with {ctx.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
+            footer=("Choose from the menu, or answer" if ctx.prefix == "/" else "Answer")
+            + f" with {ctx.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
             kind="choices",
         )
         return Reply((card,), choices=choices, ephemeral=True)

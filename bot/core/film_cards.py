@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from bot.constants import FILM_CARD_CAST_MAX
 from bot.core.cards import Card, Field, Text, plain
+from bot.core.scores import averages_line, name_of
 from bot.models import ClaimedValue, EditionDetails, FilmDetails, FilmSummary
 
 # How fields are named on cards: film facts and edition columns.
@@ -31,13 +32,6 @@ FIELD_LABELS = {
 }
 # Edition specs too long to sit side by side with others.
 _WIDE_SPECS = {"restoration_note", "studio"}
-_SCORE_NAMES = {
-    "picture": "Picture",
-    "audio": "Audio",
-    "extras": "Extras",
-    "film": "Film",
-    "overall": "Overall",
-}
 
 Adder = Callable[..., None]
 
@@ -83,7 +77,9 @@ def _conflict(add: Adder, name: str, claims: tuple[ClaimedValue, ...]) -> None:
 def film_card(film: FilmDetails) -> Card:
     summary = film.summary
     fields, add = _fields()
-    add("Also known as", _list(film.other_titles, 4), inline=False)
+    add("Original title", film.original_title or "")
+    others = [t for t in film.other_titles if t != film.original_title]
+    add("Also known as", _list(others, 4), inline=False)
     add("Directed by", _list(summary.directors))
     add("Written by", _list(film.writers, 4))
     add("Cinematography", _list(film.cinematographers, 3))
@@ -99,6 +95,16 @@ def film_card(film: FilmDetails) -> Card:
     add("Editions", "\n".join(editions) if editions else "none in the database yet", inline=False)
     if film.boxsets:
         add("In box sets", "\n".join(b.title for b in film.boxsets), inline=False)
+    if film.reviews:
+        count = len(film.reviews)
+        scores = averages_line(film.reviews)
+        add(
+            "Average scores" if scores else "Reviews",
+            (f"{scores} (" if scores else "")
+            + f"{count} review{'s' if count != 1 else ''}"
+            + (")" if scores else ""),
+            inline=False,
+        )
     description: Text = plain(film.synopsis) if film.synopsis else ()
     return Card(
         title=summary.label,
@@ -139,9 +145,7 @@ def edition_card(edition: EditionDetails, *, film: FilmSummary | None = None) ->
             inline=False,
         )
     for review in edition.reviews:
-        scores = " · ".join(
-            f"{_SCORE_NAMES.get(s.category, s.category)} {s.raw}" for s in review.scores
-        )
+        scores = " · ".join(f"{name_of(s.category)} {s.raw}" for s in review.scores)
         add(f"Review ({review.publication or review.source})", scores, inline=False)
         if review.verdict:
             add("Verdict", review.verdict, inline=False)

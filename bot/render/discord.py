@@ -20,11 +20,17 @@ from bot.constants import (
     DISCORD_EMBED_TITLE_MAX,
     DISCORD_EMBEDS_PER_MESSAGE,
     DISCORD_EMBEDS_TOTAL_MAX,
+    DISCORD_SELECT_LABEL_MAX,
+    DISCORD_SELECT_MAX_OPTIONS,
+    DISCORD_SELECT_VALUE_MAX,
 )
-from bot.core.cards import Card, Reply, Text
+from bot.core.cards import Card, Choice, Reply, Text
 from bot.render.safety import discord_escape, discord_spoiler
 
 EPHEMERAL_FLAG = 1 << 6
+# The select menu of a disambiguation; its values are the choices' ids ('film:123').
+PICK_CUSTOM_ID = "filmbot:pick"
+ACTION_ROW, STRING_SELECT = 1, 3
 COLOURS = {"info": 0x5865F2, "help": 0x57F287, "choices": 0xFEE75C, "error": 0xED4245}
 MORE = "…"
 
@@ -133,6 +139,34 @@ def render_reply(reply: Reply) -> dict[str, Any]:
     payload: dict[str, Any] = {"embeds": embeds, "allowed_mentions": {"parse": []}}
     if len(embeds) < len(reply.cards):
         payload["content"] = f"{MORE} {len(reply.cards) - len(embeds)} more card(s) not shown."
+    if reply.choices:
+        payload["components"] = [select_menu(reply.choices)]
     if reply.ephemeral:
         payload["flags"] = EPHEMERAL_FLAG
     return payload
+
+
+def select_menu(choices: tuple[Choice, ...]) -> dict[str, Any]:
+    """An action row with one select menu: 'Title (Year) · Director' labels, id values.
+    Labels are not markdown in a menu, so they are only cut to size, not escaped."""
+    options = [
+        {
+            "label": _cut_plain(choice.label, DISCORD_SELECT_LABEL_MAX),
+            "value": choice.id[:DISCORD_SELECT_VALUE_MAX],
+        }
+        for choice in choices[:DISCORD_SELECT_MAX_OPTIONS]
+    ]
+    menu = {
+        "type": STRING_SELECT,
+        "custom_id": PICK_CUSTOM_ID,
+        "placeholder": "Choose one",
+        "options": options,
+        "min_values": 1,
+        "max_values": 1,
+    }
+    return {"type": ACTION_ROW, "components": [menu]}
+
+
+def _cut_plain(text: str, limit: int) -> str:
+    text = " ".join(text.split()) or "—"
+    return text if len(text) <= limit else text[: limit - len(MORE)] + MORE

@@ -125,7 +125,11 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
         return tuple(r[0] for r in await db.fetchall(sql, (film_id,)))
 
     other_titles = await names(
-        "SELECT title FROM film_titles WHERE film_id = ? AND kind != 'primary' ORDER BY id"
+        "SELECT title FROM film_titles WHERE film_id = ? AND kind != 'primary' "
+        "ORDER BY kind != 'original', id"
+    )
+    original = await names(
+        "SELECT title FROM film_titles WHERE film_id = ? AND kind = 'original' ORDER BY id LIMIT 1"
     )
     countries = await names(
         "SELECT c.name FROM film_countries fc JOIN countries c ON c.id = fc.country_id "
@@ -167,6 +171,8 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
         boxsets=tuple(e for e in editions if e.is_boxset),
         conflicts=await _conflicts(db, "film", film_id),
         sources=await _sources(db, "film", film_id),
+        original_title=original[0] if original and original[0] != title else None,
+        reviews=await reviews_for(db, film_id=film_id),
     )
 
 
@@ -236,7 +242,8 @@ async def reviews_for(
         ("r.edition_id", edition_id) if edition_id is not None else ("r.film_id", film_id)
     )
     rows = await db.fetchall(
-        "SELECT r.id, s.name, r.kind, r.verdict, r.publication, r.author, r.url "
+        "SELECT r.id, s.name, r.kind, r.verdict, r.publication, r.author, r.url, s.kind, "
+        "r.published_at, r.edition_id "
         f"FROM reviews r JOIN sources s ON s.id = r.source_id WHERE {column} = ? ORDER BY r.id",
         (value,),
     )
@@ -254,7 +261,19 @@ async def reviews_for(
             key=lambda sc: order.get(sc.category, 9),
         )
         result.append(
-            ReviewSummary(row[0], row[1], row[2], tuple(scores), row[3], row[4], row[5], row[6])
+            ReviewSummary(
+                row[0],
+                row[1],
+                row[2],
+                tuple(scores),
+                row[3],
+                row[4],
+                row[5],
+                row[6],
+                source_kind=row[7],
+                published_at=row[8],
+                edition_id=row[9],
+            )
         )
     return tuple(result)
 

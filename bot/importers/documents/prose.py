@@ -6,7 +6,7 @@ import re
 
 from bot.importers.documents.fields import format_from
 from bot.importers.documents.model import EarlierEdition
-from bot.importers.documents.spoilers import sentences
+from bot.text import sentences
 
 _NAME = r"[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|de|da|von|van|del|der|la|le))*\s+[A-Z][a-zà-ÿ'’\-]+"
 _CHARACTER = re.compile(rf"\b(?P<character>[A-Z][a-zà-ÿ]+)\s+\((?P<actor>{_NAME})\)")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from bot.importers.documents.model import Section
+from bot.text import sentences
 
 _SPOILER_HEADING = re.compile(
     r"spoiler|\bend(?:ing|s)?\b|\btwist|\bfinale\b|\bclimax\b|\bconclusion of the (?:film|plot)|"
@@ -26,15 +27,10 @@ _OUTCOME = re.compile(
     r"goodbye|farewell)\b",
     re.I,
 )
-_SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 
 
 def heading_is_spoiler(heading: str | None) -> bool:
     return bool(heading and _SPOILER_HEADING.search(heading))
-
-
-def sentences(text: str) -> list[str]:
-    return [s for s in _SENTENCE.split(" ".join(text.split())) if s]
 
 
 def split_spoilers(heading: str | None, body: str) -> list[Section]:

@@ -1,0 +1,130 @@
+"""`film`, `edition` and `editions`: what a film is and what it was released as."""
+
+from __future__ import annotations
+
+from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, film_for, split_edition_filters
+from bot.core.cards import Card, Reply, error, plain
+from bot.core.compare import comparison_card
+from bot.core.engine import Context, Core
+from bot.core.film_cards import edition_card, film_card
+from bot.store import films, reviews
+
+MAX_EDITION_CARDS = 3
+
+
+@COMMANDS.command(
+    "film",
+    "<title> [year]",
+    "A film's card: year, director, writers, cast, runtime, country, genres, editions, scores.",
+    "film The Cranes Are Flying",
+    "film Solaris (1972)",
+    "film solaris 2002",
+    takes_film=True,
+    needs_args=True,
+    aliases=("movie",),
+)
+async def film(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+    resolved = await film_for(core, ctx, "film", args, args, film_id)
+    if isinstance(resolved, Reply):
+        return resolved
+    details = await films.film_details(core.db, resolved)
+    if details is None:
+        return error("Film not found", "That film is no longer in the catalog.")
+    return Reply((film_card(details),))
+
+
+def _title_missing(core: Core, ctx: Context, name: str, title: str) -> Reply | None:
+    """Help when the arguments are only filter words ('!edition blu-ray')."""
+    word = title.lower().strip(" -")
+    if word in FORMATS or word in LABEL_WORDS:
+        command = core.commands.get(name)
+        assert command is not None
+        return core.commands.usage_reply(
+            command, ctx.prefix, problem="Which film? Give its title first."
+        )
+    return None
+
+
+@COMMANDS.command(
+    "edition",
+    "<title> [format] [label]",
+    "A film's home-video editions: label and spine, format, every spec, features, prices.",
+    "edition The Cranes Are Flying",
+    "edition seven samurai criterion",
+    "edition cranes are flying dvd",
+    takes_film=True,
+    needs_args=True,
+)
+async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+    title, fmt, label = split_edition_filters(args)
+    if film_id is None and (missing := _title_missing(core, ctx, "edition", title)):
+        return missing
+    resolved = await film_for(core, ctx, "edition", title, args, film_id)
+    if isinstance(resolved, Reply):
+        return resolved
+    details = await films.film_details(core.db, resolved)
+    if details is None:
+        return error("Film not found", "That film is no longer in the catalog.")
+    candidates = [
+        e
+        for e in details.editions + details.boxsets
+        if (fmt is None or e.format == fmt) and (label is None or e.label == label)
+    ]
+    name = details.summary.label
+    if not candidates:
+        wanted = " ".join(x for x in (label, fmt) if x)
+        known = ", ".join(e.name for e in details.editions + details.boxsets) or "none yet"
+        what = f"No {wanted} edition" if wanted else "No edition"
+        return error(
+            f"{what} of {name}",
+            f"Editions known for {name}: {known}.",
+            hint=f"{ctx.prefix}film {details.summary.title} shows the film itself.",
+        )
+    # The editions the database knows most about come first.
+    loaded = [d for d in [await films.edition_details(core.db, e.id) for e in candidates] if d]
+    loaded.sort(key=lambda d: -(len(d.specs) + len(d.features) + len(d.reviews)))
+    cards = [edition_card(d, film=details.summary) for d in loaded[:MAX_EDITION_CARDS]]
+    if len(loaded) > MAX_EDITION_CARDS:
+        rest = ", ".join(d.summary.name for d in loaded[MAX_EDITION_CARDS:])
+        cards.append(
+            Card(
+                f"More editions of {name}",
+                plain(rest),
+                footer=f"Narrow it down: {ctx.prefix}edition {details.summary.title} <format> <label>",
+            )
+        )
+    return Reply(tuple(cards))
+
+
+@COMMANDS.command(
+    "editions",
+    "<title>",
+    "A film's editions side by side, with what reviews say about the differences.",
+    "editions The Cranes Are Flying",
+    "editions seven samurai",
+    takes_film=True,
+    needs_args=True,
+    aliases=("compare",),
+)
+async def editions(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+    resolved = await film_for(core, ctx, "editions", args, args, film_id)
+    if isinstance(resolved, Reply):
+        return resolved
+    details = await films.film_details(core.db, resolved)
+    if details is None:
+        return error("Film not found", "That film is no longer in the catalog.")
+    if not details.editions and not details.boxsets:
+        return error(
+            f"No editions of {details.summary.label} yet",
+            "The database knows no home-video edition of this film.",
+            hint=f"{ctx.prefix}film {details.summary.title} shows the film itself.",
+        )
+    loaded = [
+        d
+        for d in [
+            await films.edition_details(core.db, e.id) for e in details.editions + details.boxsets
+        ]
+        if d
+    ]
+    sections = {r.id: await reviews.review_sections(core.db, r.id) for r in details.reviews}
+    return Reply((comparison_card(details, loaded, sections, ctx.prefix),))

@@ -1,0 +1,148 @@
+"""`review` and `plot`: what reviewers thought (spoiler-free) and what happens (wrapped)."""
+
+from __future__ import annotations
+
+import re
+
+from bot.constants import ECHO_MAX
+from bot.core.answers.table import COMMANDS, film_for
+from bot.core.cards import Reply, error
+from bot.core.engine import Context, Core, shorten
+from bot.core.review_cards import plot_card, review_card, review_kind
+from bot.models import ReviewSummary
+from bot.store import films, reviews
+from bot.text import fold
+
+MAX_REVIEW_CARDS = 3
+# Trailing words that pick a review by kind: '!review cranes are flying disc'.
+_KIND_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<kind>disc|blog)(?:\s+reviews?)?$", re.I)
+_SPOILER_WORDS = {"spoiler", "spoilers", "--spoilers", "reveal"}
+
+
+def _haystack(review: ReviewSummary) -> str:
+    return fold(
+        " ".join(
+            x
+            for x in (
+                review_kind(review),
+                review.source,
+                review.publication,
+                review.author,
+            )
+            if x
+        )
+    )
+
+
+def review_matches(review: ReviewSummary, wanted: str) -> bool:
+    """Every word of `wanted` appears in the review's kind, source, publication or author."""
+    words = fold(wanted).split()
+    haystack = _haystack(review)
+    return bool(words) and all(w in haystack for w in words)
+
+
+async def split_review_source(core: Core, args: str) -> tuple[str, str | None]:
+    """'cranes are flying disc' -> ('cranes are flying', 'disc'); 'X from <source>' only when
+    <source> names a known review source, so 'Letter from an Unknown Woman' stays a title."""
+    if match := _KIND_SUFFIX.match(args):
+        return match["title"], match["kind"]
+    head, sep, tail = args.rpartition(" from ")
+    if sep and head.strip() and tail.strip():
+        known = fold(" ".join(await reviews.review_source_names(core.db)))
+        if all(w in known for w in fold(tail).split()):
+            return head.strip(), tail.strip()
+    return args, None
+
+
+@COMMANDS.command(
+    "review",
+    "<title> [disc|blog|from <source>]",
+    "Review summaries: score bars, the verdict, key sentences and the source. No spoilers.",
+    "review The Cranes Are Flying",
+    "review cranes are flying disc",
+    "review cranes are flying from blog-review",
+    takes_film=True,
+    needs_args=True,
+    aliases=("reviews",),
+)
+async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+    title, wanted = await split_review_source(core, args)
+    resolved = await film_for(core, ctx, "review", title, args, film_id)
+    if isinstance(resolved, Reply):
+        return resolved
+    details = await films.film_details(core.db, resolved)
+    if details is None:
+        return error("Film not found", "That film is no longer in the catalog.")
+    found = list(details.reviews)
+    name = details.summary.label
+    if not found:
+        return error(
+            f"No reviews of {name} yet",
+            "No review of this film has been imported.",
+            hint=f"{ctx.prefix}film {details.summary.title} shows what the catalog knows.",
+        )
+    if wanted:
+        chosen = [r for r in found if review_matches(r, wanted)]
+        if not chosen:
+            known = "; ".join(f"{review_kind(r)}: {r.name}" for r in found)
+            return error(
+                f"No review of {name} from “{shorten(wanted, ECHO_MAX)}”",
+                f"Reviews of {name}: {known}.",
+                hint=f"{ctx.prefix}review {details.summary.title} shows them all.",
+            )
+        found = chosen
+    # Reviews with scores first: they summarise best.
+    found.sort(key=lambda r: (not r.scores, r.id))
+    editions = {e.id: e.name for e in details.editions + details.boxsets}
+    cards = []
+    for item in found[:MAX_REVIEW_CARDS]:
+        sections = await reviews.review_sections(core.db, item.id)
+        edition_name = editions.get(item.edition_id) if item.edition_id else None
+        cards.append(
+            review_card(
+                details.summary, item, sections, edition_name=edition_name, prefix=ctx.prefix
+            )
+        )
+    return Reply(tuple(cards))
+
+
+def split_spoiler_flag(args: str) -> tuple[str, bool]:
+    """'cranes are flying spoilers' -> ('cranes are flying', True)."""
+    words = args.split()
+    if len(words) > 1 and words[-1].lower() in _SPOILER_WORDS:
+        return " ".join(words[:-1]), True
+    return args, False
+
+
+@COMMANDS.command(
+    "plot",
+    "<title> [spoilers]",
+    "The spoiler-free overview; add 'spoilers' for plot notes and endings, hidden as spoilers.",
+    "plot The Cranes Are Flying",
+    "plot cranes are flying spoilers",
+    takes_film=True,
+    needs_args=True,
+)
+async def plot(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+    title, reveal = split_spoiler_flag(args)
+    resolved = await film_for(core, ctx, "plot", title, args, film_id)
+    if isinstance(resolved, Reply):
+        return resolved
+    details = await films.film_details(core.db, resolved)
+    if details is None:
+        return error("Film not found", "That film is no longer in the catalog.")
+    notes = await reviews.plot_notes(core.db, resolved)
+    review_spoilers = []
+    for item in details.reviews:
+        for section in await reviews.review_sections(core.db, item.id):
+            if section.is_spoiler:
+                review_spoilers.append((f"{review_kind(item).lower()} ({item.name})", section))
+    card = plot_card(
+        details.summary,
+        details.synopsis,
+        notes,
+        review_spoilers,
+        reveal=reveal,
+        prefix=ctx.prefix,
+    )
+    return Reply((card,))

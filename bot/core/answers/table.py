@@ -1,0 +1,58 @@
+"""The command table every answer registers on, and the argument words they share."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.cards import Reply
+from bot.core.commands import CommandTable
+from bot.core.engine import Context, Core
+
+COMMANDS = CommandTable()
+
+# Words that name a format rather than a title ("seven samurai blu-ray").
+FORMATS = {
+    "dvd": "DVD",
+    "bluray": "Blu-ray",
+    "blu-ray": "Blu-ray",
+    "bd": "Blu-ray",
+    "4k": "4K UHD",
+    "uhd": "4K UHD",
+    "4k-uhd": "4K UHD",
+}
+# Short names of labels people type ("criterion").
+LABEL_WORDS = {"criterion": "The Criterion Collection"}
+
+
+def bare_word(word: str) -> str:
+    """'Blu-ray,' -> 'blu-ray': a word as the filters compare it."""
+    return re.sub(r"[^\w-]", "", word.lower())
+
+
+def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
+    """Split trailing filter words off a title.
+
+    'seven samurai blu-ray criterion' -> ('seven samurai', 'Blu-ray', 'The Criterion Collection')
+    """
+    words = args.split()
+    fmt = label = None
+    while len(words) > 1:
+        last = bare_word(words[-1])
+        if fmt is None and last in FORMATS:
+            fmt = FORMATS[last]
+        elif label is None and last in LABEL_WORDS:
+            label = LABEL_WORDS[last]
+        else:
+            break
+        words.pop()
+    return " ".join(words), fmt, label
+
+
+async def film_for(
+    core: Core, ctx: Context, command: str, title: str, args: str, film_id: int | None
+) -> int | Reply:
+    """The film a command is about: the one already chosen (a pick, a menu, an
+    autocomplete id) or the one the title names, else the reply that asks which."""
+    if film_id is not None:
+        return film_id
+    return await core.resolve_film(title, ctx, command, args)

@@ -1,0 +1,65 @@
+"""Read queries for dated releases: what `releases` lists and announcements will use."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from bot.models import Release
+from bot.store.db import Database
+from bot.store.films import _EDITION_SUMMARY_SQL, _edition_summary, film_summaries
+
+
+async def releases(
+    db: Database,
+    *,
+    on_or_after: str | None = None,
+    before: str | None = None,
+    label: str | None = None,
+    fmt: str | None = None,
+    newest_first: bool = False,
+    limit: int = 10,
+) -> tuple[list[Release], int]:
+    """Editions released in [on_or_after, before) (ISO dates), filtered by label (a
+    case-insensitive part of its name) and exact format; returns a page and the total."""
+    where = ["e.release_date IS NOT NULL", "e.release_date != ''"]
+    params: list[object] = []
+    if on_or_after:
+        where.append("e.release_date >= ?")
+        params.append(on_or_after)
+    if before:
+        where.append("e.release_date < ?")
+        params.append(before)
+    if label:
+        where.append("l.name LIKE ? ESCAPE '\\'")
+        escaped = label.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params.append(f"%{escaped}%")
+    if fmt:
+        where.append("e.format = ?")
+        params.append(fmt)
+    condition = " AND ".join(where)
+    total = await db.scalar(
+        f"SELECT count(*) FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
+        f"WHERE {condition}",
+        params,
+    )
+    order = "DESC" if newest_first else "ASC"
+    rows = await db.fetchall(
+        _EDITION_SUMMARY_SQL + f"WHERE {condition} "
+        f"ORDER BY e.release_date {order}, l.name, CAST(e.spine AS INTEGER), e.id LIMIT ?",
+        [*params, limit],
+    )
+    editions = [_edition_summary(r) for r in rows]
+    films_of: dict[int, list[int]] = defaultdict(list)
+    if editions:
+        marks = ",".join("?" * len(editions))
+        for edition_id, film_id in await db.fetchall(
+            f"SELECT edition_id, film_id FROM edition_films WHERE edition_id IN ({marks}) "
+            f"ORDER BY position, film_id",
+            [e.id for e in editions],
+        ):
+            films_of[edition_id].append(film_id)
+    summaries = await film_summaries(db, [f for ids in films_of.values() for f in ids])
+    found = [
+        Release(e, tuple(summaries[f] for f in films_of[e.id] if f in summaries)) for e in editions
+    ]
+    return found, int(total or 0)
