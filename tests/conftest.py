@@ -14,15 +14,25 @@ import pytest
 
 from bot.core.engine import Core
 from bot.importers.catalog import build_catalog
+from bot.importers.documents.importer import import_bundled_documents
 from bot.store import open_database
 
 
-async def _build(path: Path) -> None:
+async def _build(path: Path, *, documents: bool = False) -> None:
     db = await open_database(path)
     try:
         await build_catalog(db, progress=False)
+        if documents:
+            for outcome in await import_bundled_documents(db):
+                assert outcome.ok, outcome.line()
     finally:
         await db.close()
+
+
+def _checkpoint(path: Path) -> None:
+    """Fold the WAL into the main file so copies of the file are complete."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 @pytest.fixture(scope="session")
@@ -30,9 +40,17 @@ def catalog_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding the whole bundled catalog, built once (read-only for tests)."""
     path = tmp_path_factory.mktemp("catalog") / "filmbot.sqlite3"
     asyncio.run(_build(path))
-    # Fold the WAL into the main file so copies of the file are complete.
-    with sqlite3.connect(path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    _checkpoint(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_db(catalog_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The catalog plus the three bundled seed documents: what a user's first start builds."""
+    path = tmp_path_factory.mktemp("seeded") / "filmbot.sqlite3"
+    shutil.copyfile(catalog_db, path)
+    asyncio.run(_build(path, documents=True))
+    _checkpoint(path)
     return path
 
 
@@ -45,8 +63,17 @@ def catalog_copy(catalog_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-async def core(catalog_copy: Path):
-    db = await open_database(catalog_copy)
+def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the seeded database."""
+    target = tmp_path / "seeded.sqlite3"
+    shutil.copyfile(seeded_db, target)
+    return target
+
+
+@pytest.fixture
+async def core(seeded_copy: Path):
+    """A core on a private copy of the seeded database (catalog + bundled documents)."""
+    db = await open_database(seeded_copy)
     try:
         yield await Core.load(db)
     finally:

@@ -87,11 +87,11 @@ async def test_imports_are_found_at_once_after_refresh(core: Core) -> None:
 
 
 async def test_imports_by_another_process_are_noticed(
-    core: Core, catalog_copy: Path, monkeypatch: pytest.MonkeyPatch
+    core: Core, seeded_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service_module, "CHANGE_CHECK_SECONDS", 0.0)
     await core.titles()
-    other = await open_database(catalog_copy)  # a `filmbot import` running beside the bot
+    other = await open_database(seeded_copy)  # a `filmbot import` running beside the bot
     try:
         outcome = await import_document(other, "orchard.txt", ORCHARD.encode())
         assert outcome.status == "imported"
@@ -235,11 +235,11 @@ async def test_a_saved_index_is_never_taken_for_another_databases(
 
 
 async def test_people_added_by_another_process_are_found(
-    core: Core, catalog_copy: Path, monkeypatch: pytest.MonkeyPatch
+    core: Core, seeded_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(service_module, "CHANGE_CHECK_SECONDS", 0.0)
     assert (await core.people()).lookup("ana lindqvist").best is None
-    other = await open_database(catalog_copy)
+    other = await open_database(seeded_copy)
     try:
         await import_document(other, "orchard.txt", ORCHARD.encode())
         await other.conn.execute(

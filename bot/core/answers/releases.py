@@ -66,7 +66,7 @@ async def releases(core: Core, ctx: Context, args: str, film_id: int | None) -> 
     tomorrow = (today + timedelta(days=1)).isoformat()
     filters = {"label": label, "fmt": fmt, "limit": RELEASES_SHOWN}
     wanted = " ".join(x for x in (label, fmt) if x)
-    what = f"{wanted} releases" if wanted else "Releases"
+    what = " · ".join(["Releases", *(x for x in (label, fmt) if x)])
     fields = []
     if mode in (None, "upcoming"):
         found, total = await store.releases(core.db, on_or_after=tomorrow, **filters)
