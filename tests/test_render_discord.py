@@ -58,3 +58,17 @@ def test_hostile_data_cannot_ping_or_break_markup() -> None:
     assert embed["description"].endswith("||a\\|\\|b @\u200bhere||")
     assert "](javascript" not in embed["fields"][0]["name"].replace("\\]", "").replace("\\(", "")
     assert payload["flags"] == EPHEMERAL_FLAG
+
+
+def test_a_long_list_is_cut_after_a_whole_line_and_counts_what_is_left() -> None:
+    features = "\n".join(
+        f"• Interview number {n} with a long description (12 min)" for n in range(40)
+    )
+    embed = render_reply(
+        Reply((Card("Edition", (), (Field("Special features", plain(features)),)),))
+    )
+    value = embed["embeds"][0]["fields"][0]["value"]
+    assert len(value) <= DISCORD_EMBED_FIELD_VALUE_MAX
+    shown = value.splitlines()[:-1]
+    assert all(line.endswith("(12 min)") for line in shown)  # whole lines only
+    assert value.splitlines()[-1] == f"… {40 - len(shown)} more"

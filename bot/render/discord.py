@@ -25,6 +25,7 @@ from bot.constants import (
     DISCORD_SELECT_VALUE_MAX,
 )
 from bot.core.cards import Card, Choice, Reply, Text
+from bot.render.fit import MORE, cut_text
 from bot.render.safety import discord_escape, discord_spoiler
 
 EPHEMERAL_FLAG = 1 << 6
@@ -32,7 +33,6 @@ EPHEMERAL_FLAG = 1 << 6
 PICK_CUSTOM_ID = "filmbot:pick"
 ACTION_ROW, STRING_SELECT = 1, 3
 COLOURS = {"info": 0x5865F2, "help": 0x57F287, "choices": 0xFEE75C, "error": 0xED4245}
-MORE = "…"
 
 
 def _span(text: str, style: str, url: str | None) -> str:
@@ -61,23 +61,14 @@ def render_text(spans: Text, limit: int) -> str:
             out.append(piece)
             used += len(piece)
             continue
-        room = limit - used - len(MORE)
-        if span.style == "plain" and room > 0:
-            cut = piece[:room]
-            if cut.endswith("\\"):  # never leave a lone escape at the cut
-                cut = cut[:-1]
-            out.append(cut)
-        out.append(MORE)
+        room = limit - used
+        out.append(cut_text(piece, room) if span.style == "plain" and room > len(MORE) else MORE)
         break
     return "".join(out)
 
 
 def _cut(text: str, limit: int) -> str:
-    text = discord_escape(text)
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - len(MORE)]
-    return (cut[:-1] if cut.endswith("\\") else cut) + MORE
+    return cut_text(discord_escape(text), limit)
 
 
 def render_card(card: Card) -> dict[str, Any]:

@@ -25,11 +25,11 @@ from bot.constants import (
     MATRIX_LINE_MAX,
 )
 from bot.core.cards import Card, Field, Reply, Span, Text
+from bot.render.fit import MORE, cut_text
 from bot.render.safety import ZERO_WIDTH_SPACE, matrix_escape, matrix_link, matrix_spoiler
 from bot.render.text import render_card as render_plain_card
 from bot.render.text import strip_controls
 
-MORE = "…"
 BULLET = "• "
 _STYLE_TAGS = {"bold": "strong", "italic": "em", "code": "code"}
 _GAP = ("\n\n", "<hr>")  # between cards: in body, in formatted_body
@@ -155,7 +155,8 @@ def cut_spans(spans: Text, limit: int) -> Text:
             room -= len(span.text)
             continue
         if span.style != "spoiler" and room > 0:
-            out.append(replace(span, text=span.text[:room]))
+            out.append(replace(span, text=cut_text(span.text, room + len(MORE))))
+            return tuple(out)
         break
     return (*out, Span(MORE))
 
