@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, film_for, split_edition_filters
+from bot.core.answers.table import (
+    COMMANDS,
+    FORMATS,
+    LABEL_WORDS,
+    film_details_for,
+    split_edition_filters,
+)
 from bot.core.cards import Card, Reply, error, plain
 from bot.core.compare import comparison_card
 from bot.core.engine import Context, Core
@@ -24,12 +30,9 @@ MAX_EDITION_CARDS = 3
     aliases=("movie",),
 )
 async def film(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    resolved = await film_for(core, ctx, "film", args, args, film_id)
-    if isinstance(resolved, Reply):
-        return resolved
-    details = await films.film_details(core.db, resolved)
-    if details is None:
-        return error("Film not found", "That film is no longer in the catalog.")
+    details = await film_details_for(core, ctx, "film", args, args, film_id)
+    if isinstance(details, Reply):
+        return details
     return Reply((film_card(details),))
 
 
@@ -59,12 +62,9 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
     title, fmt, label = split_edition_filters(args)
     if film_id is None and (missing := _title_missing(core, ctx, "edition", title)):
         return missing
-    resolved = await film_for(core, ctx, "edition", title, args, film_id)
-    if isinstance(resolved, Reply):
-        return resolved
-    details = await films.film_details(core.db, resolved)
-    if details is None:
-        return error("Film not found", "That film is no longer in the catalog.")
+    details = await film_details_for(core, ctx, "edition", title, args, film_id)
+    if isinstance(details, Reply):
+        return details
     candidates = [
         e
         for e in details.editions + details.boxsets
@@ -107,12 +107,9 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
     aliases=("compare",),
 )
 async def editions(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    resolved = await film_for(core, ctx, "editions", args, args, film_id)
-    if isinstance(resolved, Reply):
-        return resolved
-    details = await films.film_details(core.db, resolved)
-    if details is None:
-        return error("Film not found", "That film is no longer in the catalog.")
+    details = await film_details_for(core, ctx, "editions", args, args, film_id)
+    if isinstance(details, Reply):
+        return details
     if not details.editions and not details.boxsets:
         return error(
             f"No editions of {details.summary.label} yet",

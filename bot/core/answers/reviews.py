@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 
 from bot.constants import ECHO_MAX
-from bot.core.answers.table import COMMANDS, film_for
+from bot.core.answers.table import COMMANDS, film_details_for
 from bot.core.cards import Reply, error
 from bot.core.engine import Context, Core, shorten
 from bot.core.review_cards import plot_card, review_card, review_kind
 from bot.models import ReviewSummary
-from bot.store import films, reviews
+from bot.store import reviews
 from bot.text import fold
 
 MAX_REVIEW_CARDS = 3
@@ -67,12 +67,9 @@ async def split_review_source(core: Core, args: str) -> tuple[str, str | None]:
 )
 async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
     title, wanted = await split_review_source(core, args)
-    resolved = await film_for(core, ctx, "review", title, args, film_id)
-    if isinstance(resolved, Reply):
-        return resolved
-    details = await films.film_details(core.db, resolved)
-    if details is None:
-        return error("Film not found", "That film is no longer in the catalog.")
+    details = await film_details_for(core, ctx, "review", title, args, film_id)
+    if isinstance(details, Reply):
+        return details
     found = list(details.reviews)
     name = details.summary.label
     if not found:
@@ -125,13 +122,10 @@ def split_spoiler_flag(args: str) -> tuple[str, bool]:
 )
 async def plot(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
     title, reveal = split_spoiler_flag(args)
-    resolved = await film_for(core, ctx, "plot", title, args, film_id)
-    if isinstance(resolved, Reply):
-        return resolved
-    details = await films.film_details(core.db, resolved)
-    if details is None:
-        return error("Film not found", "That film is no longer in the catalog.")
-    notes = await reviews.plot_notes(core.db, resolved)
+    details = await film_details_for(core, ctx, "plot", title, args, film_id)
+    if isinstance(details, Reply):
+        return details
+    notes = await reviews.plot_notes(core.db, details.summary.id)
     review_spoilers = []
     for item in details.reviews:
         for section in await reviews.review_sections(core.db, item.id):

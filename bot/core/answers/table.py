@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
-from bot.core.cards import Reply
+from bot.core.cards import Reply, error
 from bot.core.commands import CommandTable
 from bot.core.engine import Context, Core
+from bot.models import FilmDetails
+from bot.store import films
 
 COMMANDS = CommandTable()
 
@@ -48,11 +50,17 @@ def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
     return " ".join(words), fmt, label
 
 
-async def film_for(
+async def film_details_for(
     core: Core, ctx: Context, command: str, title: str, args: str, film_id: int | None
-) -> int | Reply:
+) -> FilmDetails | Reply:
     """The film a command is about: the one already chosen (a pick, a menu, an
-    autocomplete id) or the one the title names, else the reply that asks which."""
-    if film_id is not None:
-        return film_id
-    return await core.resolve_film(title, ctx, command, args)
+    autocomplete id) or the one the title names; else the reply that asks which."""
+    if film_id is None:
+        resolved = await core.resolve_film(title, ctx, command, args)
+        if isinstance(resolved, Reply):
+            return resolved
+        film_id = resolved
+    details = await films.film_details(core.db, film_id)
+    if details is None:
+        return error("Film not found", "That film is no longer in the catalog.")
+    return details
