@@ -58,11 +58,12 @@ def shorten(text: str, limit: int) -> str:
 
 
 def choice_label(film: FilmSummary) -> str:
-    """'Title (Year) · Director', cut to what every menu accepts."""
-    label = film.label
-    if film.directors:
-        label += " · " + ", ".join(film.directors[:2])
-    return shorten(label, CHOICE_LABEL_MAX)
+    """'Title (Year) · Director', cut to what every menu accepts. The title is cut, never
+    the year or the director, which are what tell remakes apart."""
+    year = f" ({film.year})" if film.year else ""
+    who = " · " + ", ".join(film.directors[:2]) if film.directors else ""
+    who = shorten(who, CHOICE_LABEL_MAX // 3)
+    return shorten(film.title, CHOICE_LABEL_MAX - len(year) - len(who)) + year + who
 
 
 class Core:

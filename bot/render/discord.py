@@ -71,25 +71,31 @@ def _cut(text: str, limit: int) -> str:
     return cut_text(discord_escape(text), limit)
 
 
-def render_card(card: Card) -> dict[str, Any]:
+def render_card(
+    card: Card,
+    *,
+    description_max: int = DISCORD_EMBED_DESCRIPTION_MAX,
+    fields_max: int = DISCORD_EMBED_FIELDS_MAX,
+) -> dict[str, Any]:
+    """One embed; fields past `fields_max` are left out and counted in the footer."""
     embed: dict[str, Any] = {
         "title": _cut(card.title, DISCORD_EMBED_TITLE_MAX),
         "color": COLOURS.get(card.kind, COLOURS["info"]),
     }
     if card.description:
-        embed["description"] = render_text(card.description, DISCORD_EMBED_DESCRIPTION_MAX)
+        embed["description"] = render_text(card.description, description_max) or MORE
     fields = []
-    for field in card.fields[:DISCORD_EMBED_FIELDS_MAX]:
+    for field in card.fields[:fields_max]:
         value = render_text(field.value, DISCORD_EMBED_FIELD_VALUE_MAX) or "—"
         name = _cut(field.name, DISCORD_EMBED_FIELD_NAME_MAX) or "—"
         fields.append({"name": name, "value": value, "inline": field.inline})
     if fields:
         embed["fields"] = fields
     footer = card.footer or ""
-    if len(card.fields) > DISCORD_EMBED_FIELDS_MAX:
-        footer = f"{footer} · {len(card.fields) - DISCORD_EMBED_FIELDS_MAX} more not shown".lstrip(
-            " ·"
-        )
+    hidden = len(card.fields) - len(fields)
+    if hidden > 0:
+        note = f"{MORE} {hidden} more field{'s' if hidden != 1 else ''} not shown"
+        footer = f"{footer} · {note}" if footer else note
     if footer:
         embed["footer"] = {"text": _cut(footer, DISCORD_EMBED_FOOTER_MAX)}
     return embed
@@ -102,34 +108,48 @@ def embed_size(embed: dict[str, Any]) -> int:
     return size + sum(len(f["name"]) + len(f["value"]) for f in embed.get("fields", []))
 
 
+def fit_card(card: Card, room: int) -> dict[str, Any] | None:
+    """The card as an embed of at most `room` characters, or None if not even its title
+    and footer fit. A long description is shortened first (it would crowd out every
+    field), down to a third of the room; then fields go from the end, counted."""
+    embed = render_card(card)
+    if embed_size(embed) <= room:
+        return embed
+    description = len(embed.get("description", ""))
+    rest = embed_size(embed) - description
+    description_max = max(room - rest, min(description, room // 3), len(MORE))
+    fields_max = min(len(card.fields), DISCORD_EMBED_FIELDS_MAX)
+    while True:
+        embed = render_card(card, description_max=description_max, fields_max=fields_max)
+        if embed_size(embed) <= room:
+            return embed
+        if fields_max == 0:
+            break
+        fields_max -= 1
+    # Even without fields it is too big: the description takes what is left.
+    bare = render_card(card, description_max=len(MORE), fields_max=0)
+    left = room - embed_size(bare) + len(bare.get("description", ""))
+    if left < len(MORE):
+        return None
+    return render_card(card, description_max=left, fields_max=0)
+
+
 def render_reply(reply: Reply) -> dict[str, Any]:
     """The message payload: embeds within every limit, mentions off, ephemeral when asked."""
     embeds: list[dict[str, Any]] = []
     total = 0
     for card in reply.cards[:DISCORD_EMBEDS_PER_MESSAGE]:
-        embed = render_card(card)
-        size = embed_size(embed)
-        if total + size > DISCORD_EMBEDS_TOTAL_MAX:
-            while embed.get("fields") and total + embed_size(embed) > DISCORD_EMBEDS_TOTAL_MAX:
-                embed["fields"].pop()
-            if total + embed_size(embed) > DISCORD_EMBEDS_TOTAL_MAX:
-                room = (
-                    DISCORD_EMBEDS_TOTAL_MAX
-                    - total
-                    - embed_size(embed)
-                    + len(embed.get("description", ""))
-                )
-                embed["description"] = render_text(card.description, max(1, room - 1))
-            if total + embed_size(embed) > DISCORD_EMBEDS_TOTAL_MAX:
-                break
-            embeds.append(embed)
-            total += embed_size(embed)
+        embed = fit_card(card, DISCORD_EMBEDS_TOTAL_MAX - total)
+        if embed is None:
             break
         embeds.append(embed)
-        total += size
+        total += embed_size(embed)
+        if total >= DISCORD_EMBEDS_TOTAL_MAX:
+            break
     payload: dict[str, Any] = {"embeds": embeds, "allowed_mentions": {"parse": []}}
     if len(embeds) < len(reply.cards):
-        payload["content"] = f"{MORE} {len(reply.cards) - len(embeds)} more card(s) not shown."
+        hidden = len(reply.cards) - len(embeds)
+        payload["content"] = f"{MORE} {hidden} more card{'s' if hidden != 1 else ''} not shown."
     if reply.choices:
         payload["components"] = [select_menu(reply.choices)]
     if reply.ephemeral:

@@ -99,7 +99,7 @@ async def find(core: Core, ctx: Context, args: str, film_id: int | None) -> Repl
         return error(
             "Nothing found",
             f"No film's text mentions “{shorten(args, ECHO_MAX)}”.",
-            hint=f"Try fewer or other words, or look up a title: {ctx.prefix}film <title>",
+            hint=f"Fewer or other words, or look up a title: {ctx.prefix}film <title>",
         )
     return await core.offer_films(
         ctx,
