@@ -57,6 +57,12 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def film_value(value: str) -> int | None:
+    """'film:123' (an autocomplete or menu value) -> 123; anything else -> None."""
+    match = re.fullmatch(r"film:([0-9]{1,18})", value.strip())
+    return int(match[1]) if match else None
+
+
 def choice_label(film: FilmSummary) -> str:
     """'Title (Year) · Director', cut to what every menu accepts. The title is cut, never
     the year or the director, which are what tell remakes apart."""
@@ -140,6 +146,58 @@ class Core:
                 "Something went wrong",
                 "That command failed on my side; the error is logged. Please try again.",
             )
+
+    async def answer(self, name: str, ctx: Context, title: str = "", *extra: str) -> Reply:
+        """A command given as options (a Discord slash command): `title` may be what the
+        user typed or an autocomplete value ('film:123'); `extra` are option words
+        ('blu-ray', 'label:criterion', 'spoilers') parsed as if typed after the title."""
+        args = " ".join(" ".join(part.split()) for part in (title, *extra) if part and part.strip())
+        film_id = film_value(title)
+        command = self.commands.get(name)
+        if film_id is None or command is None or not command.takes_film:
+            return await self.run(name, args, ctx)
+        try:
+            return await command.handler(self, ctx, args, film_id)
+        except Exception:
+            log.exception("command %s failed (platform=%s, args=%r)", name, ctx.platform, args)
+            return error(
+                "Something went wrong",
+                "That command failed on my side; the error is logged. Please try again.",
+            )
+
+    async def choose(self, ctx: Context, choice_id: str) -> Reply:
+        """Answer this user's open question with a menu choice ('film:123')."""
+        pending = self._pending.get(ctx.key)
+        film_id = film_value(choice_id)
+        if pending is None or pending.expires < self._clock() or film_id not in pending.film_ids:
+            self._pending.pop(ctx.key, None)
+            return error(
+                "That question has expired",
+                "The list was answered already or is more than a few minutes old.",
+                hint=f"Ask again, e.g. {ctx.prefix}film Solaris",
+            )
+        return await self.pick(ctx, str(pending.film_ids.index(film_id) + 1))
+
+    def suggest_titles(self, typed: str) -> list[tuple[str, str]]:
+        """Autocomplete: (label, value) pairs at once from the loaded index; nothing while
+        it is still building (autocomplete cannot wait)."""
+        if not self.search.is_ready:
+            return []
+        return [(c.label, c.value) for c in self.search.titles.complete(typed)]
+
+    async def suggest_people(self, typed: str) -> list[tuple[str, str]]:
+        """Autocomplete for names: (label, name) pairs; empty while the person index is
+        first built (it is started here, so the next keystroke has it)."""
+        if not self.search.is_ready:
+            return []
+        if not self.search.people_ready:
+            self.search.start_people()
+            return []
+        people = await self.people()
+        return [
+            (shorten(h.name, CHOICE_LABEL_MAX), shorten(h.name, CHOICE_LABEL_MAX))
+            for h in people.complete(typed)
+        ]
 
     async def resolve_film(self, query: str, ctx: Context, command: str, args: str) -> int | Reply:
         """A film id when the query names one film clearly, else a reply that asks."""

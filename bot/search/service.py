@@ -95,6 +95,16 @@ class SearchService:
             raise RuntimeError("the search index is not ready yet; await ready() first")
         return self._titles
 
+    @property
+    def people_ready(self) -> bool:
+        return self._people is not None
+
+    def start_people(self) -> None:
+        """Start building the person index in the background, if nobody has yet."""
+        idle = self._people_task is None or self._people_task.done()
+        if self.is_ready and idle and self._people is None:
+            self._people_task = asyncio.get_running_loop().create_task(self._load_people())
+
     async def people(self) -> PersonSearch:
         """The person search, built on first use (most chats never ask for a person)."""
         await self.ready()

@@ -7,6 +7,7 @@ from bot.core.answers.table import (
     FORMATS,
     LABEL_WORDS,
     film_details_for,
+    label_matches,
     split_edition_filters,
 )
 from bot.core.cards import Card, Reply, error, plain
@@ -68,7 +69,7 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
     candidates = [
         e
         for e in details.editions + details.boxsets
-        if (fmt is None or e.format == fmt) and (label is None or e.label == label)
+        if (fmt is None or e.format == fmt) and (label is None or label_matches(e.label, label))
     ]
     name = details.summary.label
     if not candidates:

@@ -9,6 +9,7 @@ from bot.core.commands import CommandTable
 from bot.core.engine import Context, Core
 from bot.models import FilmDetails
 from bot.store import films
+from bot.text import fold
 
 COMMANDS = CommandTable()
 
@@ -31,13 +32,20 @@ def bare_word(word: str) -> str:
     return re.sub(r"[^\w-]", "", word.lower())
 
 
+_LABEL_OPTION = re.compile(r"\s+label:\s*(?P<label>.+)$", re.I)
+
+
 def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
     """Split trailing filter words off a title.
 
-    'seven samurai blu-ray criterion' -> ('seven samurai', 'Blu-ray', 'The Criterion Collection')
+    'seven samurai blu-ray criterion' -> ('seven samurai', 'Blu-ray', 'The Criterion Collection');
+    any label by part of its name: 'seven samurai label:masters of cinema'.
     """
-    words = args.split()
     fmt = label = None
+    if match := _LABEL_OPTION.search(args):
+        label = " ".join(match["label"].split())
+        args = args[: match.start()]
+    words = args.split()
     while len(words) > 1:
         last = bare_word(words[-1])
         if fmt is None and last in FORMATS:
@@ -48,6 +56,12 @@ def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
             break
         words.pop()
     return " ".join(words), fmt, label
+
+
+def label_matches(name: str | None, wanted: str) -> bool:
+    """'criterion' matches 'The Criterion Collection': every word, any order."""
+    have = fold(name or "")
+    return all(word in have for word in fold(wanted).split())
 
 
 async def film_details_for(
