@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_search.add_parser(sub, common)
 
+    dc = sub.add_parser("discord", parents=[common], help="Discord set-up")
+    dc_sub = dc.add_subparsers(dest="discord_command", metavar="ACTION", required=True)
+    sync = dc_sub.add_parser(
+        "sync",
+        parents=[common],
+        help="register the slash commands with Discord (globally, or in one server at once)",
+    )
+    sync.add_argument("--guild", type=int, default=None, metavar="ID", help="a server's id")
+
     catalog = sub.add_parser(
         "catalog",
         parents=[common],
@@ -104,20 +113,43 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     platforms = settings.platforms()
-    if platforms:
-        # The adapters arrive with their own issues; until then say so plainly.
-        print(
-            f"filmbot: {', '.join(platforms)} configured in .env, but this version has no "
-            f"adapter for it yet; starting the console chat instead.",
-            file=sys.stderr,
-        )
-    else:
+    if not platforms:
         print(
             "filmbot: no chat platform configured in .env (DISCORD_TOKEN, MATRIX_*); "
             "starting the console chat on the bundled catalog.",
             file=sys.stderr,
         )
-    return await _cmd_console(settings, args)
+        return await _cmd_console(settings, args)
+    if "matrix" in platforms:
+        print("filmbot: Matrix is configured, but its adapter is not built yet.", file=sys.stderr)
+        if "discord" not in platforms:
+            return await _cmd_console(settings, args)
+    from bot.adapters.discord_bot import run_discord
+
+    core = await start_core(settings)
+    try:
+        assert settings.discord_token is not None
+        await run_discord(core, settings.discord_token)
+    finally:
+        await core.close()
+    return 0
+
+
+async def _cmd_discord(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.discord_token:
+        print("filmbot: set DISCORD_TOKEN in the environment or .env first.", file=sys.stderr)
+        return 2
+    from bot.adapters.discord_bot import invite_url, sync_commands
+
+    core = await start_core(settings)
+    try:
+        names, application_id = await sync_commands(core, settings.discord_token, args.guild)
+    finally:
+        await core.close()
+    where = f"server {args.guild}" if args.guild else "all servers (may take up to an hour)"
+    print(f"synced {len(names)} commands to {where}: {', '.join('/' + n for n in names)}")
+    print(f"invite link: {invite_url(application_id)}")
+    return 0
 
 
 async def _cmd_console(settings: Settings, args: argparse.Namespace) -> int:
@@ -227,6 +259,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = 
     "catalog": _cmd_catalog,
     "import": _cmd_import,
     "db": _cmd_db,
+    "discord": _cmd_discord,
 }
 
 

@@ -72,3 +72,9 @@ FILM_CARD_CAST_MAX = 8
 SPOILER_PIECE_MAX = DISCORD_EMBED_FIELD_VALUE_MAX // 2 - 16
 # How many editions `editions` puts side by side (3 rows of 3 on Discord).
 COMPARE_MAX_EDITIONS = 9
+# How long a Discord command may work before it defers ("thinking…"): well inside the
+# 3 s Discord allows for the first response, leaving room for the network.
+DISCORD_ANSWER_BUDGET_SECONDS = 2.0
+# Per-user cooldown of the expensive Discord commands: uses per window (seconds).
+DISCORD_COOLDOWN_RATE = 5
+DISCORD_COOLDOWN_SECONDS = 20.0

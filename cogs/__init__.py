@@ -1,4 +1,2 @@
-"""discord.py command cogs: thin wrappers that parse options, call the core and render.
-
-The Discord adapter lands with its own issue; this package exists so the layout is stable.
-"""
+"""discord.py command cogs, one file per feature: thin wrappers that parse options, call
+the core (`bot.adapters.discord_send.answer`) and reply. No SQL and no card layout here."""

@@ -1,0 +1,106 @@
+"""The Discord bot: a discord.py `AutoShardedBot` that loads the cogs and answers with the core.
+
+No privileged intents (slash commands need none). Mentions are off for every message.
+Command errors are logged with their context and answered with a short ephemeral note;
+the bot keeps running.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.adapters.discord_send import NO_MENTIONS
+from bot.core.engine import Core
+
+log = logging.getLogger(__name__)
+COGS = ("cogs.films", "cogs.reviews", "cogs.releases", "cogs.admin")
+# Scopes and permissions of the invite link (README): send messages and embeds in
+# channels, use slash commands. 2048 Send Messages + 16384 Embed Links + 274877906944
+# Send Messages in Threads.
+INVITE_PERMISSIONS = 2048 | 16384 | 274877906944
+
+
+class FilmBot(commands.AutoShardedBot):
+    def __init__(self, core: Core, **options: object) -> None:
+        intents = discord.Intents.none()
+        intents.guilds = True  # channel and permission data; not privileged
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=intents,
+            help_command=None,
+            allowed_mentions=NO_MENTIONS,
+            **options,  # type: ignore[arg-type]
+        )
+        self.core = core
+
+    async def setup_hook(self) -> None:
+        for name in COGS:
+            await self.load_extension(name)
+        self.tree.on_error = self.on_tree_error
+
+    async def on_ready(self) -> None:
+        log.info("Discord: connected as %s to %d servers", self.user, len(self.guilds))
+
+    async def on_tree_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        """A friendly, ephemeral note for the user; the details go to the log."""
+        if isinstance(error, app_commands.CommandOnCooldown):
+            message = f"Easy there: try again in {error.retry_after:.0f} s."
+        elif isinstance(error, app_commands.BotMissingPermissions):
+            missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
+            message = f"I need these permissions in this channel: {missing}."
+        else:
+            command = interaction.command.qualified_name if interaction.command else "?"
+            log.error(
+                "/%s failed (guild %s, channel %s, user %s)",
+                command,
+                interaction.guild_id,
+                interaction.channel_id,
+                interaction.user.id,
+                exc_info=error,
+            )
+            message = "Something went wrong on my side; the error is logged. Please try again."
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(message, ephemeral=True)
+            else:
+                await interaction.response.send_message(message, ephemeral=True)
+        except discord.HTTPException:
+            log.warning("could not send the error note for an interaction")
+
+
+def invite_url(application_id: int) -> str:
+    """The invite link with the scopes and permissions the bot needs."""
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=discord.Permissions(INVITE_PERMISSIONS),
+        scopes=("bot", "applications.commands"),
+    )
+
+
+async def run_discord(core: Core, token: str) -> None:
+    """Connect and answer until cancelled. Commands are synced by `filmbot discord sync`."""
+    bot = FilmBot(core)
+    async with bot:
+        await bot.start(token)
+
+
+async def sync_commands(core: Core, token: str, guild_id: int | None) -> tuple[list[str], int]:
+    """Register the slash commands globally (can take a while to show) or in one server
+    (at once). Returns the names synced and the application's id."""
+    bot = FilmBot(core)
+    async with bot:
+        await bot.login(token)  # runs setup_hook, which loads the cogs
+        if guild_id is not None:
+            guild = discord.Object(id=guild_id)
+            bot.tree.copy_global_to(guild=guild)
+            synced = await bot.tree.sync(guild=guild)
+        else:
+            synced = await bot.tree.sync()
+        assert bot.application_id is not None
+        return [c.name for c in synced], bot.application_id
