@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from bot.constants import (
+    DISCORD_BUTTON_LABEL_MAX,
+    DISCORD_BUTTONS_PER_ROW,
     DISCORD_CUSTOM_ID_MAX,
     DISCORD_EMBED_AUTHOR_MAX,
     DISCORD_EMBED_DESCRIPTION_MAX,
@@ -38,10 +40,19 @@ from bot.constants import (
 
 # --- Discord ---------------------------------------------------------------------------
 
-PAYLOAD_KEYS = {"content", "embeds", "allowed_mentions", "flags", "components"}
-EMBED_KEYS = {"title", "description", "color", "fields", "footer", "url", "author"}
+# What filmbot sends, plus what discord.py adds itself (tts, attachments, embed flags/type).
+PAYLOAD_KEYS = {
+    "content",
+    "embeds",
+    "allowed_mentions",
+    "flags",
+    "components",
+    "tts",
+    "attachments",
+}
+EMBED_KEYS = {"title", "description", "color", "fields", "footer", "url", "author", "flags", "type"}
 EPHEMERAL = 1 << 6
-ACTION_ROW, STRING_SELECT = 1, 3
+ACTION_ROW, BUTTON, STRING_SELECT = 1, 2, 3
 ACTION_ROWS_MAX = 5
 SELECT_PLACEHOLDER_MAX = 150
 
@@ -129,8 +140,23 @@ def check_discord_payload(payload: dict[str, Any]) -> None:
     rows = payload.get("components", [])
     assert len(rows) <= ACTION_ROWS_MAX, len(rows)
     for row in rows:
-        assert row["type"] == ACTION_ROW and len(row["components"]) == 1, row
-        _check_select(row["components"][0])
+        assert row["type"] == ACTION_ROW, row
+        items = row["components"]
+        if any(item["type"] == STRING_SELECT for item in items):
+            assert len(items) == 1, row  # a select menu fills its row
+            _check_select(items[0])
+        else:
+            assert 1 <= len(items) <= DISCORD_BUTTONS_PER_ROW, row
+            for button in items:
+                _check_button(button)
+
+
+def _check_button(button: dict[str, Any]) -> None:
+    assert button["type"] == BUTTON and button["style"] in (1, 2, 3, 4), button
+    assert _filled(button.get("label", "")) and len(button["label"]) <= DISCORD_BUTTON_LABEL_MAX, (
+        button
+    )
+    assert 0 < len(button["custom_id"]) <= DISCORD_CUSTOM_ID_MAX, button
 
 
 def discord_strings(payload: dict[str, Any]) -> list[str]:
@@ -144,7 +170,7 @@ def discord_strings(payload: dict[str, Any]) -> list[str]:
             out += [field["name"], field["value"]]
     for row in payload.get("components", []):
         for menu in row["components"]:
-            out.append(menu.get("placeholder", ""))
+            out += [menu.get("placeholder", ""), menu.get("label", "")]
             for option in menu.get("options", []):
                 out += [option["label"], option.get("description", "")]
     return [text for text in out if text]

@@ -113,12 +113,7 @@ class PageView(_OwnedView):
         self.index = max(0, self.index - 1)
         await self._show(interaction)
 
-    @discord.ui.button(
-        label="1 / 1",
-        style=discord.ButtonStyle.secondary,
-        disabled=True,
-        custom_id="filmbot:page:position",
-    )
+    @discord.ui.button(label="1 / 1", style=discord.ButtonStyle.secondary, disabled=True)
     async def position(self, interaction: discord.Interaction, button: discord.ui.Button) -> None:
         await interaction.response.defer()
 
@@ -135,12 +130,14 @@ class PageView(_OwnedView):
 
 
 def pages_of(reply: Reply) -> list[Reply]:
-    """Split a reply into messages that each show all their cards within Discord's limits."""
+    """Split a reply into messages that each show their cards whole within Discord's
+    limits (a card too big for any message is cut on a page of its own)."""
     pages: list[Reply] = []
     current: list = []
     for card in reply.cards:
-        trial = Reply((*current, card), reply.choices, reply.ephemeral)
-        if current and "content" in render.render_reply(trial):
+        trial = render.render_reply(Reply((*current, card), reply.choices, reply.ephemeral))
+        whole = "content" not in trial and trial["embeds"][-1] == render.render_card(card)
+        if current and not whole:
             pages.append(Reply(tuple(current), reply.choices, reply.ephemeral))
             current = [card]
         else:
