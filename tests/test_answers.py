@@ -18,6 +18,7 @@ from bot.render.text import render_reply
 from tests.conftest import run_cli
 
 CRANES = "The Cranes Are Flying"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def _ask(core: Core, message: str) -> Reply:
@@ -249,3 +250,78 @@ def test_ask_as_every_renderer(seeded_copy: Path) -> None:
     assert menu["flags"] == 64  # only the asker sees the question
     nonsense = run_cli("ask", "--as", "matrix", "hello", db=seeded_copy)
     assert "Commands start with !" in json.loads(nonsense.stdout)["body"]
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        ("!review escape from l.a.", "Escape from L.A."),
+        ("!review letter from an unknown woman", "Letter from an Unknown Woman"),
+    ],
+)
+async def test_from_stays_part_of_a_title(core: Core, message: str, title: str) -> None:
+    reply = await _ask(core, message)
+    assert reply.cards[0].title.startswith(f"No reviews of {title}")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ("coming soon", ("upcoming", None, None)),
+        ("upcoming recent", (None, None, None)),
+        ("new blu ray", ("recent", None, "Blu-ray")),
+        ("4k uhd arrow", (None, "arrow", "4K UHD")),
+        ("recent criterion", ("recent", "The Criterion Collection", None)),
+    ],
+)
+def test_release_words(args: str, expected: tuple) -> None:
+    from bot.core.answers.releases import parse_release_filters
+
+    assert parse_release_filters(args) == expected
+
+
+def test_edition_filter_words() -> None:
+    from bot.core.answers.table import split_edition_filters
+
+    assert split_edition_filters("seven samurai blu ray") == ("seven samurai", "Blu-ray", None)
+    assert split_edition_filters("cranes label:masters of cinema") == (
+        "cranes",
+        None,
+        "masters of cinema",
+    )
+
+
+async def test_a_relation_note_from_a_spoiler_passage_is_not_shown(core: Core) -> None:
+    spoiler = "In the end Boris dies, which looked murky on Criterion’s previous DVD."
+    async with core.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE review_sections SET body = body || ' ' || ? WHERE review_id = 2 "
+            "AND is_spoiler = 1 AND position = 3",
+            (spoiler,),
+        )
+        await conn.execute("UPDATE edition_relations SET note = ?", (spoiler,))
+    for message in (f"!editions {CRANES}", f"!edition {CRANES}"):
+        shown = render_reply(await _ask(core, message))
+        assert "Boris dies" not in shown, message
+    assert "Replaces: The Criterion Collection (DVD)" in render_reply(
+        await _ask(core, f"!edition {CRANES} blu-ray")
+    )
+
+
+async def test_an_original_title_from_a_document_shows_on_the_card_and_is_searchable(
+    core: Core,
+) -> None:
+    from bot.importers.documents.importer import import_document
+
+    listing = (
+        ROOT / "data" / "documents" / "release-listing_the-cranes-are-flying.txt"
+    ).read_text()
+    listing = listing.replace(
+        "Genres: Drama", "Original Title: Letyat zhuravli\nGenres: Drama", 1
+    ).replace("Sale Price 27.88", "Sale Price 26.50")  # another document, not a repeat
+    outcome = await import_document(core.db, "listing-with-original.txt", listing.encode())
+    assert outcome.ok, outcome.line()
+    card = (await _ask(core, f"!film {CRANES}")).cards[0]
+    assert _field(card, "Original title") == "Letyat zhuravli"
+    found = await _ask(core, "!film letyat zhuravli")
+    assert found.cards[0].title == "The Cranes Are Flying (1957)"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from bot.constants import (
     DISCORD_EMBED_DESCRIPTION_MAX,
     DISCORD_EMBED_FIELD_VALUE_MAX,
@@ -74,3 +77,57 @@ def test_a_long_list_is_cut_after_a_whole_line_and_counts_what_is_left() -> None
     shown = value.splitlines()[:-1]
     assert all(line.endswith("(12 min)") for line in shown)  # whole lines only
     assert value.splitlines()[-1] == f"… {40 - len(shown)} more"
+
+
+def test_a_full_field_still_has_room_for_the_ellipsis() -> None:
+    from bot.render.discord import render_text
+
+    assert render_text((Span("a" * 1024), Span("b")), 1024) == "a" * 1023 + "…"
+    spans = (Span("a" * 1000), Span("x" * 40, "spoiler"))
+    assert render_text(spans, 1024) == "a" * 1000 + "…"  # the spoiler is dropped whole
+    filled = (Span("a" * 1020), Span("||" * 3, "spoiler"), Span("tail"))
+    assert len(render_text(filled, 1024)) <= 1024
+
+
+def test_cutting_many_lines_to_a_tiny_limit_stays_within_it() -> None:
+    from bot.render.fit import cut_text
+
+    lines = "\n".join(f"line {n}" for n in range(200))
+    for limit in range(1, 40):
+        assert len(cut_text(lines, limit)) <= limit
+
+
+def test_footers_are_not_markdown_and_links_are_checked() -> None:
+    card = Card(
+        "T",
+        (
+            Span("read it", "link", "https://example.org/a b)<@&1>||"),
+            Span(" · "),
+            Span("ok", "link", "https://example.org/review"),
+        ),
+        (Field("   ", plain("  ")),),
+        footer="sources: wikidata_films.csv.gz · @everyone <@123>",
+    )
+    embed = render_reply(Reply((card,)))["embeds"][0]
+    assert embed["footer"]["text"] == (
+        "sources: wikidata_films.csv.gz · @\u200beveryone <\u200b@123>"
+    )
+    assert embed["description"] == "read it · [ok](https://example.org/review)"
+    assert embed["fields"][0] == {"name": "—", "value": "—", "inline": False}
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=300), st.sampled_from(["plain", "bold", "spoiler"])),
+        max_size=8,
+    ),
+    st.integers(min_value=1, max_value=600),
+)
+def test_render_text_never_exceeds_its_limit(parts: list, limit: int) -> None:
+    from bot.render.discord import render_text
+
+    spans = tuple(Span(text, style) for text, style in parts)
+    out = render_text(spans, limit)
+    assert len(out) <= limit
+    # Every spoiler marker is paired: a spoiler is never cut open.
+    assert out.replace("\\|", "").count("||") % 2 == 0

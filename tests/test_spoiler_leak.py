@@ -84,12 +84,6 @@ async def seeds(core: Core) -> Seeds:
         "JOIN edition_films ef ON ef.edition_id = sf.edition_id WHERE ef.film_id = ?",
         film_id,
     )
-    safe += await _texts(
-        core,
-        "SELECT er.note FROM edition_relations er JOIN edition_films ef "
-        "ON ef.edition_id IN (er.edition_id, er.related_edition_id) WHERE ef.film_id = ?",
-        film_id,
-    )
     safe_text = "\n".join(safe)
     # A spoiler section's heading can give the ending away ("The Biggest Spoiler: The
     # Ending"); headings that safe sections share are not spoilers.

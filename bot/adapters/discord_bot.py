@@ -7,6 +7,7 @@ the bot keeps running.
 
 from __future__ import annotations
 
+import gc
 import logging
 
 import discord
@@ -41,6 +42,9 @@ class FilmBot(commands.AutoShardedBot):
         for name in COGS:
             await self.load_extension(name)
         self.tree.on_error = self.on_tree_error
+        # What exists now (catalog, indexes, discord.py) lives as long as the bot: keep it
+        # out of the garbage collector's full passes, which otherwise stall answers.
+        gc.freeze()
 
     async def on_ready(self) -> None:
         log.info("Discord: connected as %s to %d servers", self.user, len(self.guilds))

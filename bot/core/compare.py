@@ -127,5 +127,5 @@ def comparison_card(
         title=f"Editions of {film.summary.label}",
         description=plain(f"{count} edition{'s' if count != 1 else ''} known."),
         fields=tuple(fields),
-        footer=f"{prefix}edition {film.summary.title} <format> shows one edition in full.",
+        footer=f"{prefix}edition {film.summary.label} <format> shows one edition in full.",
     )

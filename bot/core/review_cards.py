@@ -64,7 +64,7 @@ def review_card(
     if hidden:
         footer += (
             f": {hidden} passage{'s' if hidden != 1 else ''} with spoilers left out "
-            f"({prefix}plot {film.title} spoilers shows them)"
+            f"({prefix}plot {film.label} spoilers shows them)"
         )
     return Card(
         title=f"{film.label} — {review_kind(review).lower()}", fields=tuple(fields), footer=footer
@@ -97,14 +97,14 @@ def plot_card(
             seen.add(key)
             # A spoiler section's heading can give the ending away too, so it goes inside.
             unique.append((name, f"{heading}: {body}" if heading else body))
-    if reveal:
+    if reveal and unique:
         fields.extend(Field(f"Spoiler · {name}", spoiler(body)) for name, body in unique)
         footer = "Each spoiler stays hidden until you reveal it."
     elif unique:
         count = len(unique)
         footer = (
             f"{count} passage{'s' if count != 1 else ''} with spoilers not shown: "
-            f"{prefix}plot {film.title} spoilers"
+            f"{prefix}plot {film.label} spoilers"
         )
     else:
         footer = "No spoilers known for this film."

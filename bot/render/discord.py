@@ -9,7 +9,6 @@ never answers 400. A spoiler is never cut open: it is dropped whole rather than 
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from bot.constants import (
     DISCORD_EMBED_DESCRIPTION_MAX,
@@ -26,7 +25,7 @@ from bot.constants import (
 )
 from bot.core.cards import Card, Choice, Reply, Text
 from bot.render.fit import MORE, cut_text
-from bot.render.safety import discord_escape, discord_spoiler
+from bot.render.safety import discord_defuse, discord_escape, discord_spoiler, discord_url
 
 EPHEMERAL_FLAG = 1 << 6
 # The select menu of a disambiguation; its values are the choices' ids ('film:123').
@@ -47,24 +46,45 @@ def _span(text: str, style: str, url: str | None) -> str:
         return f"*{safe}*"
     if style == "code":
         return safe  # escaped text shows as typed; backticks inside cannot break out
-    if style == "link" and url and urlsplit(url).scheme in ("http", "https"):
-        return f"[{safe}]({url.replace(')', '%29').replace(' ', '%20')})"
+    if style == "link" and url and (target := discord_url(url)):
+        return f"[{safe}]({target})"
     return safe
 
 
 def render_text(spans: Text, limit: int) -> str:
-    """Spans as Discord markdown in at most `limit` characters, '…' when cut."""
-    out, used = [], 0
+    """Spans as Discord markdown in at most `limit` characters, '…' when cut. Plain text
+    is cut; a styled piece (a spoiler, a link, bold) goes whole or not at all."""
+    out: list[tuple[str, bool]] = []  # (markdown, is plain text)
+    used = 0
     for span in spans:
         piece = _span(span.text, span.style, span.url)
         if used + len(piece) <= limit:
-            out.append(piece)
+            out.append((piece, span.style == "plain"))
             used += len(piece)
             continue
-        room = limit - used
-        out.append(cut_text(piece, room) if span.style == "plain" and room > len(MORE) else MORE)
-        break
-    return "".join(out)
+        out.append((piece, span.style == "plain"))
+        used += len(piece)
+        # Give back from the end until the '…' fits: cut the last plain piece if that is
+        # enough, else drop whole pieces.
+        while out:
+            last, is_plain = out.pop()
+            used -= len(last)
+            room = limit - used
+            if is_plain and room > len(MORE):
+                return "".join(p for p, _ in out) + _ending(last, room)
+            if room >= len(MORE):
+                break
+        return "".join(p for p, _ in out) + MORE
+    return "".join(p for p, _ in out)
+
+
+def _ending(text: str, room: int) -> str:
+    """`text` followed by a visible cut, in at most `room` characters."""
+    if len(text) > room:
+        return cut_text(text, room)
+    if len(text) + len(MORE) <= room:
+        return text + MORE
+    return text[: room - len(MORE)].rstrip("\\") + MORE
 
 
 def _cut(text: str, limit: int) -> str:
@@ -78,17 +98,25 @@ def render_card(
     fields_max: int = DISCORD_EMBED_FIELDS_MAX,
 ) -> dict[str, Any]:
     """One embed; fields past `fields_max` are left out and counted in the footer."""
+    title = _cut(card.title, DISCORD_EMBED_TITLE_MAX)
     embed: dict[str, Any] = {
-        "title": _cut(card.title, DISCORD_EMBED_TITLE_MAX),
+        "title": title if title.strip() else "—",
         "color": COLOURS.get(card.kind, COLOURS["info"]),
     }
-    if card.description:
-        embed["description"] = render_text(card.description, description_max) or MORE
+    description = render_text(card.description, description_max) if card.description else ""
+    if description.strip():  # Discord refuses blank text anywhere in an embed
+        embed["description"] = description
     fields = []
     for field in card.fields[:fields_max]:
-        value = render_text(field.value, DISCORD_EMBED_FIELD_VALUE_MAX) or "—"
-        name = _cut(field.name, DISCORD_EMBED_FIELD_NAME_MAX) or "—"
-        fields.append({"name": name, "value": value, "inline": field.inline})
+        value = render_text(field.value, DISCORD_EMBED_FIELD_VALUE_MAX)
+        name = _cut(field.name, DISCORD_EMBED_FIELD_NAME_MAX)
+        fields.append(
+            {
+                "name": name if name.strip() else "—",
+                "value": value if value.strip() else "—",
+                "inline": field.inline,
+            }
+        )
     if fields:
         embed["fields"] = fields
     footer = card.footer or ""
@@ -96,8 +124,9 @@ def render_card(
     if hidden > 0:
         note = f"{MORE} {hidden} more field{'s' if hidden != 1 else ''} not shown"
         footer = f"{footer} · {note}" if footer else note
-    if footer:
-        embed["footer"] = {"text": _cut(footer, DISCORD_EMBED_FOOTER_MAX)}
+    footer = cut_text(discord_defuse(footer), DISCORD_EMBED_FOOTER_MAX)
+    if footer.strip():  # footers show no markdown: nothing to escape but pings and invites
+        embed["footer"] = {"text": footer}
     return embed
 
 
@@ -131,7 +160,8 @@ def fit_card(card: Card, room: int) -> dict[str, Any] | None:
     left = room - embed_size(bare) + len(bare.get("description", ""))
     if left < len(MORE):
         return None
-    return render_card(card, description_max=left, fields_max=0)
+    embed = render_card(card, description_max=left, fields_max=0)
+    return embed if embed_size(embed) <= room else None
 
 
 def render_reply(reply: Reply) -> dict[str, Any]:

@@ -11,8 +11,9 @@ def cut_text(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     total = text.count("\n") + 1
-    if total > 1:
-        boundary = text.rfind("\n", 0, limit - len(f"\n{MORE} {total} more") + 1)
+    end = limit - len(f"\n{MORE} {total} more") + 1
+    if total > 1 and end > 0:
+        boundary = text.rfind("\n", 0, end)
         if boundary > 0:
             hidden = total - (text.count("\n", 0, boundary) + 1)
             return f"{text[:boundary]}\n{MORE} {hidden} more"

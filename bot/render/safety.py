@@ -21,6 +21,7 @@ _DISCORD_MARKDOWN = re.compile(r"([\\*_~`|\[\]<>])")
 # Line starts that make headings, quotes, lists or subtext ("# ", "-# ", "- ", "1. ").
 _DISCORD_LINE_START = re.compile(r"(?m)^(\s*)(#{1,3}(?=\s)|-#|[>\-+](?=\s)|\d+\.(?=\s))")
 _MASS_MENTION = re.compile(r"@(everyone|here)", re.IGNORECASE)
+_MENTION = re.compile(r"<(?:@[!&]?|#)\d+>")
 _INVITE = re.compile(
     r"(discord(?:app)?\.(?:gg|io|me|li|com/invite)|discord\.com/invite)/", re.IGNORECASE
 )
@@ -37,8 +38,27 @@ def discord_escape(text: str) -> str:
     """Plain text for Discord: no markdown, no mentions, no clickable invites."""
     text = _DISCORD_MARKDOWN.sub(r"\\\1", text)
     text = _DISCORD_LINE_START.sub(_escape_line_start, text)
+    return discord_defuse(text)
+
+
+def discord_defuse(text: str) -> str:
+    """Text for places Discord shows without markdown (footers, menus): mass mentions and
+    user/role mention syntax broken with a zero-width space, invites made unclickable."""
     text = _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m[1], text)
+    text = _MENTION.sub(lambda m: "<" + ZERO_WIDTH_SPACE + m[0][1:], text)
     return _INVITE.sub(lambda m: m[1] + ZERO_WIDTH_SPACE + "/", text)
+
+
+def discord_url(url: str) -> str | None:
+    """An http(s) URL safe inside a markdown link, or None (then only the label shows):
+    no whitespace or control characters, no markdown or mention syntax, no invites."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    if _INVITE.search(url) or re.search(r"[\s\x00-\x1f\x7f<>|\[\]()`*_~\\]", url):
+        return None
+    return url
 
 
 def discord_spoiler(text: str) -> str:

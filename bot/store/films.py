@@ -289,8 +289,13 @@ async def _relations(db: Database, edition_id: int) -> tuple[EditionRelation, ..
             f"WHERE er.{mine} = ? ORDER BY e.id",
             (edition_id,),
         ):
+            # A note that a spoiler passage of its source contains is not shown (databases
+            # imported before the importer learnt to pick notes from safe text only).
             meta = await db.fetchone(
-                f"SELECT er.note, s.name FROM edition_relations er JOIN sources s "
+                f"SELECT CASE WHEN EXISTS (SELECT 1 FROM review_sections rs JOIN reviews r "
+                f"ON r.id = rs.review_id WHERE r.source_id = er.source_id AND rs.is_spoiler = 1 "
+                f"AND instr(rs.body, er.note) > 0) THEN NULL ELSE er.note END, s.name "
+                f"FROM edition_relations er JOIN sources s "
                 f"ON s.id = er.source_id WHERE er.{mine} = ? AND er.{theirs} = ?",
                 (edition_id, row["id"]),
             )

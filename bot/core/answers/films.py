@@ -79,7 +79,7 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
         return error(
             f"{what} of {name}",
             f"Editions known for {name}: {known}.",
-            hint=f"{ctx.prefix}film {details.summary.title} shows the film itself.",
+            hint=f"{ctx.prefix}film {details.summary.label} shows the film itself.",
         )
     # The editions the database knows most about come first.
     loaded = [d for d in [await films.edition_details(core.db, e.id) for e in candidates] if d]
@@ -91,7 +91,7 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
             Card(
                 f"More editions of {name}",
                 plain(rest),
-                footer=f"Narrow it down: {ctx.prefix}edition {details.summary.title} <format> <label>",
+                footer=f"Narrow it down: {ctx.prefix}edition {details.summary.label} <format> <label>",
             )
         )
     return Reply(tuple(cards))
@@ -115,7 +115,7 @@ async def editions(core: Core, ctx: Context, args: str, film_id: int | None) -> 
         return error(
             f"No editions of {details.summary.label} yet",
             "The database knows no home-video edition of this film.",
-            hint=f"{ctx.prefix}film {details.summary.title} shows the film itself.",
+            hint=f"{ctx.prefix}film {details.summary.label} shows the film itself.",
         )
     loaded = [
         d

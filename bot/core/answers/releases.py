@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, bare_word
+from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, bare_word, join_format_words
 from bot.core.cards import Card, Field, Reply, plain
 from bot.core.engine import Context, Core
 from bot.models import Release
@@ -12,21 +12,31 @@ from bot.store import releases as store
 
 RECENT_DAYS = 90
 RELEASES_SHOWN = 10
-_MODES = {"upcoming": "upcoming", "coming": "upcoming", "soon": "upcoming", "recent": "recent"}
+_MODES = {
+    "upcoming": "upcoming",
+    "coming": "upcoming",
+    "soon": "upcoming",
+    "next": "upcoming",
+    "recent": "recent",
+    "recently": "recent",
+    "new": "recent",
+    "latest": "recent",
+}
 
 
 def parse_release_filters(args: str) -> tuple[str | None, str | None, str | None]:
     """'upcoming criterion blu-ray' -> ('upcoming', 'criterion' label text, 'Blu-ray')."""
-    mode = fmt = None
-    label_words = []
-    for word in args.split():
+    modes, formats, label_words = set(), [], []
+    for word in join_format_words(args).split():
         bare = bare_word(word)
-        if mode is None and bare in _MODES:
-            mode = _MODES[bare]
-        elif fmt is None and bare in FORMATS:
-            fmt = FORMATS[bare]
+        if bare in _MODES:
+            modes.add(_MODES[bare])
+        elif bare in FORMATS:
+            formats.append(FORMATS[bare])
         else:
             label_words.append(word)
+    mode = modes.pop() if len(modes) == 1 else None  # 'upcoming recent' means both
+    fmt = formats[-1] if formats else None
     label = " ".join(label_words) or None
     if label and label.lower() in LABEL_WORDS:
         label = LABEL_WORDS[label.lower()]

@@ -6,7 +6,7 @@ import re
 
 from bot.constants import ECHO_MAX
 from bot.core.answers.table import COMMANDS, film_details_for
-from bot.core.cards import Reply, error
+from bot.core.cards import Card, Reply, error, plain
 from bot.core.engine import Context, Core, shorten
 from bot.core.review_cards import plot_card, review_card, review_kind
 from bot.models import ReviewSummary
@@ -16,7 +16,7 @@ from bot.text import fold
 MAX_REVIEW_CARDS = 3
 # Trailing words that pick a review by kind: '!review cranes are flying disc'.
 _KIND_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<kind>disc|blog)(?:\s+reviews?)?$", re.I)
-_SPOILER_WORDS = {"spoiler", "spoilers", "--spoilers", "reveal"}
+_SPOILER_WORDS = {"spoiler", "spoilers", "--spoilers"}
 
 
 def _haystack(review: ReviewSummary) -> str:
@@ -47,9 +47,10 @@ async def split_review_source(core: Core, args: str) -> tuple[str, str | None]:
     if match := _KIND_SUFFIX.match(args):
         return match["title"], match["kind"]
     head, sep, tail = args.rpartition(" from ")
-    if sep and head.strip() and tail.strip():
-        known = fold(" ".join(await reviews.review_source_names(core.db)))
-        if all(w in known for w in fold(tail).split()):
+    words = [w for w in fold(tail).split() if len(w) > 1]
+    if sep and head.strip() and words and len(words) == len(fold(tail).split()):
+        known = set(fold(" ".join(await reviews.review_source_names(core.db))).split())
+        if all(w in known for w in words):  # whole words: 'from u.n.c.l.e.' stays a title
             return head.strip(), tail.strip()
     return args, None
 
@@ -76,7 +77,7 @@ async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
         return error(
             f"No reviews of {name} yet",
             "No review of this film has been imported.",
-            hint=f"{ctx.prefix}film {details.summary.title} shows what the catalog knows.",
+            hint=f"{ctx.prefix}film {details.summary.label} shows what the catalog knows.",
         )
     if wanted:
         chosen = [r for r in found if review_matches(r, wanted)]
@@ -85,19 +86,29 @@ async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
             return error(
                 f"No review of {name} from “{shorten(wanted, ECHO_MAX)}”",
                 f"Reviews of {name}: {known}.",
-                hint=f"{ctx.prefix}review {details.summary.title} shows them all.",
+                hint=f"{ctx.prefix}review {details.summary.label} shows them all.",
             )
         found = chosen
     # Reviews with scores first: they summarise best.
     found.sort(key=lambda r: (not r.scores, r.id))
     editions = {e.id: e.name for e in details.editions + details.boxsets}
     cards = []
+    rest = found[MAX_REVIEW_CARDS:]
     for item in found[:MAX_REVIEW_CARDS]:
         sections = await reviews.review_sections(core.db, item.id)
         edition_name = editions.get(item.edition_id) if item.edition_id else None
         cards.append(
             review_card(
                 details.summary, item, sections, edition_name=edition_name, prefix=ctx.prefix
+            )
+        )
+    if rest:
+        names = "\n".join(f"• {review_kind(r)}: {r.name}" for r in rest)
+        cards.append(
+            Card(
+                f"{len(rest)} more review{'s' if len(rest) != 1 else ''} of {name}",
+                plain(names),
+                footer=f"One of them: {ctx.prefix}review {name} from <source>",
             )
         )
     return Reply(tuple(cards))

@@ -27,6 +27,14 @@ FORMATS = {
 LABEL_WORDS = {"criterion": "The Criterion Collection"}
 
 
+_TWO_WORD_FORMATS = re.compile(r"\b(?:blu[\s-]+ray|4k[\s-]+uhd|ultra[\s-]+hd)\b", re.I)
+
+
+def join_format_words(args: str) -> str:
+    """'blu ray' -> 'blu-ray', '4k uhd' -> '4k': formats people type as two words."""
+    return _TWO_WORD_FORMATS.sub(lambda m: "blu-ray" if m[0][0] in "bB" else "4k", args)
+
+
 def bare_word(word: str) -> str:
     """'Blu-ray,' -> 'blu-ray': a word as the filters compare it."""
     return re.sub(r"[^\w-]", "", word.lower())
@@ -42,6 +50,7 @@ def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
     any label by part of its name: 'seven samurai label:masters of cinema'.
     """
     fmt = label = None
+    args = join_format_words(args)
     if match := _LABEL_OPTION.search(args):
         label = " ".join(match["label"].split())
         args = args[: match.start()]

@@ -72,6 +72,9 @@ def apply_film_details(doc: ParsedDocument, details: Details) -> None:
     synopsis = details.first("synopsis")
     if synopsis:
         doc.synopsis = safe_synopsis(synopsis)
+    original = " ".join((details.first("original_title") or "").split())
+    if original and fold(original) != fold(doc.title or ""):
+        doc.original_title = original
 
 
 def safe_synopsis(text: str) -> str | None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 # canonical field -> labels, longest first where one is a prefix of another.
 _LABELS: dict[str, tuple[str, ...]] = {
     "title": ("movie title", "title"),
+    "original_title": ("original title", "original name", "native title"),
     "director": ("directed by", "director(s)", "directors", "director"),
     "writer": ("written by", "screenplay by", "screenplay", "writers", "writer"),
     "cast": ("starring", "actors", "cast"),

@@ -119,12 +119,16 @@ class DocumentMerger:
         known_titles = await self.db.fetchall(
             "SELECT title FROM film_titles WHERE film_id = ?", (film_id,)
         )
-        if all(fold(t[0]) != fold(doc.title) for t in known_titles):
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO film_titles (film_id, title, norm, kind, source_id) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (film_id, doc.title, norm_title(doc.title), kind, self.source_id),
-            )
+        titles = [(doc.title, kind)]
+        if doc.original_title:
+            titles.append((doc.original_title, "original"))
+        for title, title_kind in titles:
+            if all(fold(t[0]) != fold(title) for t in known_titles):
+                await self.conn.execute(
+                    "INSERT OR IGNORE INTO film_titles (film_id, title, norm, kind, source_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    (film_id, title, norm_title(title), title_kind, self.source_id),
+                )
         # Fill what the film lacks; keep every claim as a fact either way.
         await self.conn.execute(
             "UPDATE films SET runtime_min = coalesce(runtime_min, ?), "

@@ -92,6 +92,7 @@ class ParsedDocument:
     genres: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
     synopsis: str | None = None
+    original_title: str | None = None  # in the film's own language ('Letyat zhuravli')
     edition: EditionInfo | None = None
     review: ReviewInfo | None = None
     plot_notes: list[Section] = field(default_factory=list)

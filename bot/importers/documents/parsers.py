@@ -246,7 +246,9 @@ def parse_disc_review(text: str) -> ParsedDocument:
     edition.video_codec = edition.video_codec or fields.parse_codec(picture)
     edition.restoration_note = prose.restoration_note(picture) or prose.restoration_note(text)
     edition.format = edition.format or fields.format_from(picture)
-    edition.replaces = prose.earlier_editions(all_prose)
+    # The sentence kept as the relation's note is shown as is: never from a spoiler.
+    safe_prose = " ".join(s.body for s in review.sections if not s.is_spoiler)
+    edition.replaces = prose.earlier_editions(safe_prose + " " + (review.verdict or ""))
     doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
     doc.characters = prose.characters(text)
     doc.names_in_text = prose.capitalised_words(text)
