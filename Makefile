@@ -29,6 +29,7 @@ test: $(DEVSTAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/build_db.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/discord_load.py
 
 clean:
 	rm -rf $(VENV) var

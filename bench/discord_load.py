@@ -182,7 +182,7 @@ async def _queries(core: Any, rng: random.Random, count: int) -> tuple[list[str]
 
 def _line(name: str, r: dict[str, Any]) -> str:
     return (
-        f"  {name:<28} {r['answered']:>6}/{r['sent']:<6} {r['throughput']:7.1f}/s  "
+        f"  {name:<22} {r['answered']:>6}/{r['sent']:<6} {r['throughput']:7.1f}/s  "
         f"p50 {r['p50']:6.2f} ms  p99 {r['p99']:6.2f} ms  max {r['max']:7.2f} ms"
         f"  (late fires {r['late_fires']})"
     )
@@ -195,6 +195,9 @@ async def main() -> int:
     parser.add_argument("--ac-rate", type=float, default=100.0, help="autocompletes per second")
     parser.add_argument("--ac-seconds", type=float, default=10.0)
     parser.add_argument("--seed", type=int, default=6)
+    parser.add_argument(
+        "--runs", type=int, default=3, help="repeat both phases (this VM is noisy): median"
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -225,36 +228,41 @@ async def main() -> int:
             f"load: /film at {args.rate:.0f}/s for {args.seconds:.0f} s, autocomplete at "
             f"{args.ac_rate:.0f}/s for {args.ac_seconds:.0f} s (open loop, 2,000 real titles)"
         )
-        base = await _drive(BaselineBot, [warm, film_job, ac_job])
-        mine = await _drive(
-            lambda: BenchFilmBot(core, guild_ready_timeout=0), [warm, film_job, ac_job]
-        )
+        jobs = [warm] + [film_job, ac_job] * args.runs
+        base = await _drive(BaselineBot, jobs)
+        mine = await _drive(lambda: BenchFilmBot(core, guild_ready_timeout=0), jobs)
         await core.close()
 
-    print("baseline (bare discord.py bot, fixed answer):")
-    print(_line("/film", base[1]))
-    print(_line("autocomplete", base[2]))
-    print("filmbot (bundled catalog):")
-    print(_line("/film", mine[1]))
-    print(_line("autocomplete", mine[2]))
-    film, ac = mine[1], mine[2]
+    def show(title: str, results: list[dict[str, Any]]) -> tuple[dict, dict]:
+        print(title)
+        films, acs = results[1::2], results[2::2]
+        for n, (film, ac) in enumerate(zip(films, acs, strict=True), start=1):
+            print(_line(f"/film, run {n}", film))
+            print(_line(f"autocomplete, run {n}", ac))
+        return _median(films), _median(acs)
+
+    base_film, base_ac = show("baseline (bare discord.py bot, fixed answer):", base)
+    film, ac = show("filmbot (bundled catalog):", mine)
     print(
-        f"filmbot's own cost: /film p50 +{film['p50'] - base[1]['p50']:.2f} ms, "
-        f"p99 +{film['p99'] - base[1]['p99']:.2f} ms; autocomplete p99 "
-        f"+{ac['p99'] - base[2]['p99']:.2f} ms"
+        f"medians over {args.runs} runs: /film p50 {film['p50']:.2f} ms (baseline "
+        f"{base_film['p50']:.2f}), p99 {film['p99']:.2f} ms (baseline {base_film['p99']:.2f}); "
+        f"autocomplete p99 {ac['p99']:.2f} ms (baseline {base_ac['p99']:.2f})"
     )
     ok = (
-        film["answered"] == film["sent"]
+        all(r["answered"] == r["sent"] for r in mine[1:])
         and film["throughput"] >= 0.98 * args.rate
         and film["p99"] <= FILM_P99_TARGET_MS
-        and ac["answered"] == ac["sent"]
         and ac["p99"] <= AUTOCOMPLETE_P99_TARGET_MS
     )
     print(
-        f"targets: /film {args.rate:.0f}/s with p99 <= {FILM_P99_TARGET_MS:.0f} ms, autocomplete "
-        f"p99 <= {AUTOCOMPLETE_P99_TARGET_MS:.0f} ms: {'met' if ok else 'NOT met'}"
+        f"targets (median run): /film {args.rate:.0f}/s with p99 <= {FILM_P99_TARGET_MS:.0f} ms, "
+        f"autocomplete p99 <= {AUTOCOMPLETE_P99_TARGET_MS:.0f} ms: {'met' if ok else 'NOT met'}"
     )
     return 0 if ok else 1
+
+
+def _median(results: list[dict[str, Any]]) -> dict[str, float]:
+    return {key: statistics.median(r[key] for r in results) for key in ("p50", "p99", "throughput")}
 
 
 if __name__ == "__main__":

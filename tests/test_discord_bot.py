@@ -15,7 +15,7 @@ import discord
 import pytest
 
 from bot.adapters import discord_send, discord_views
-from bot.adapters.discord_bot import FilmBot
+from bot.adapters.discord_bot import FilmBot, sync_commands
 from bot.core.cards import Card, Reply, plain
 from bot.core.engine import Core
 from tests.discord_emulator import DiscordEmulator
@@ -301,3 +301,26 @@ async def test_a_long_answer_pages_with_buttons(
     assert update["type"] == 7
     assert [e["title"] for e in update["data"]["embeds"]] == ["Card 3", "Card 4", "Card 5"]
     assert update["data"]["components"][0]["components"][1]["label"] == "2 / 4"
+
+
+async def test_pick_answers_the_open_question_by_number(
+    emu: DiscordEmulator, bot: EmulatedFilmBot
+) -> None:
+    question = _message(await (await emu.command("film", {"title": "solaris"})).callback(TIMEOUT))
+    assert "/pick N" in question["embeds"][0]["footer"]["text"]
+    picked = _message(await (await emu.command("pick", {"number": 2})).callback(TIMEOUT))
+    assert picked["embeds"][0]["title"] == "Solaris (2002)"
+    again = _message(await (await emu.command("pick", {"number": 1})).callback(TIMEOUT))
+    assert again["flags"] & EPHEMERAL and again["embeds"][0]["title"] == "Nothing to pick"
+
+
+async def test_commands_are_synced_only_when_asked(emu: DiscordEmulator, core: Core) -> None:
+    with emu.patch():
+        names, application_id = await sync_commands(core, "emulator-token", emu.guild_id)
+        assert application_id == emu.application_id
+        assert emu.sync_calls == [{"guild_id": emu.guild_id, "count": len(names)}]
+        expected = {"film", "edition", "editions", "review", "plot", "person", "find", "pick"}
+        assert expected | {"releases", "help", "about"} == set(names)
+        assert emu.commands["edition"]["options"][1]["choices"][1]["value"] == "blu-ray"
+        await sync_commands(core, "emulator-token", None)
+        assert emu.sync_calls[-1]["guild_id"] is None
