@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import multiprocessing as mp
 import random
@@ -63,7 +64,17 @@ async def _emulator_main(conn: Any) -> None:
         await emu.wait_until(lambda: "film" in emu.commands, 60, "the bot's commands")
         conn.send("ready")
         while (job := await loop.run_in_executor(None, conn.recv)) is not None:
-            conn.send(await _phase(emu, job))
+            # The measuring process must not pause: no garbage collection during a phase,
+            # and what the emulator recorded is dropped between phases.
+            gc.collect()
+            gc.disable()
+            try:
+                result = await _phase(emu, job)
+            finally:
+                gc.enable()
+            for store in (emu.interactions, emu.all_messages, emu._by_token, emu.messages):
+                store.clear()
+            conn.send(result)
     finally:
         await emu.stop()
 
