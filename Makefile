@@ -24,6 +24,7 @@ run: $(STAMP)
 
 test: $(DEVSTAMP)
 	$(BIN)/ruff check bot cogs tests bench
+	$(BIN)/python -m tests.synapse --install
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -120,16 +120,20 @@ async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return await _cmd_console(settings, args)
-    if "matrix" in platforms:
-        print("filmbot: Matrix is configured, but its adapter is not built yet.", file=sys.stderr)
-        if "discord" not in platforms:
-            return await _cmd_console(settings, args)
-    from bot.adapters.discord_bot import run_discord
-
     core = await start_core(settings)
     try:
-        assert settings.discord_token is not None
-        await run_discord(core, settings.discord_token)
+        runners = []
+        if "discord" in platforms:
+            from bot.adapters.discord_bot import run_discord
+
+            assert settings.discord_token is not None
+            runners.append(run_discord(core, settings.discord_token))
+        if "matrix" in platforms:
+            from bot.adapters.matrix_bot import run_matrix
+
+            runners.append(run_matrix(core, settings))
+        print(f"filmbot: starting on {' and '.join(platforms)}", file=sys.stderr)
+        await asyncio.gather(*runners)  # one core, one database, both platforms
     finally:
         await core.close()
     return 0

@@ -22,6 +22,8 @@ SETTING_NAMES = (
     "MATRIX_USER_ID",
     "MATRIX_ACCESS_TOKEN",
     "MATRIX_PASSWORD",
+    "MATRIX_DEVICE_ID",
+    "MATRIX_ALLOWED_INVITES",
 )
 
 
@@ -34,6 +36,9 @@ class Settings:
     matrix_user_id: str | None = None
     matrix_access_token: str | None = field(default=None, repr=False)
     matrix_password: str | None = field(default=None, repr=False)
+    matrix_device_id: str = "FILMBOT"
+    # Who may invite the bot: user ids, ':server' or room ids, or '*' (empty: own server).
+    matrix_allowed_invites: tuple[str, ...] = ()
 
     @property
     def discord_configured(self) -> bool:
@@ -80,4 +85,10 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
         matrix_user_id=get("MATRIX_USER_ID"),
         matrix_access_token=get("MATRIX_ACCESS_TOKEN"),
         matrix_password=get("MATRIX_PASSWORD"),
+        matrix_device_id=get("MATRIX_DEVICE_ID") or "FILMBOT",
+        matrix_allowed_invites=tuple(
+            part.strip()
+            for part in (get("MATRIX_ALLOWED_INVITES") or "").split(",")
+            if part.strip()
+        ),
     )

@@ -80,3 +80,9 @@ DISCORD_ANSWER_BUDGET_SECONDS = 2.0
 # Per-user cooldown of the expensive Discord commands: uses per window (seconds).
 DISCORD_COOLDOWN_RATE = 5
 DISCORD_COOLDOWN_SECONDS = 20.0
+# Matrix sync: how long a sync request waits for news, and the longest pause between
+# retries while the homeserver is unreachable.
+MATRIX_SYNC_TIMEOUT_MS = 30_000
+MATRIX_RETRY_MAX_SECONDS = 10.0
+# Commands older than the bot's start by more than this are history, not questions.
+MATRIX_START_SLACK_MS = 2_000
