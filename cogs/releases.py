@@ -29,7 +29,8 @@ class Releases(commands.Cog):
         label: app_commands.Range[str, 1, 100] | None = None,
         format: app_commands.Choice[str] | None = None,
     ) -> None:
-        words = [when.value if when else "", label or "", format.value if format else ""]
+        words = [when.value if when else "", format.value if format else ""]
+        words.append(f"label:{label}" if label else "")
         await answer(interaction, self.core, "releases", "", *words)
 
 

@@ -29,10 +29,7 @@ class Reviews(commands.Cog):
         title: Title,
         source: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
-        wanted = ""
-        if source:
-            wanted = source if source.strip().lower() in ("disc", "blog") else f"from {source}"
-        await answer(interaction, self.core, "review", title, wanted)
+        await answer(interaction, self.core, "review", title, f"source:{source}" if source else "")
 
     @app_commands.command(description="The plot without spoilers, or with them hidden as spoilers")
     @app_commands.describe(title="The film's title", spoilers="Also the plot notes and endings")

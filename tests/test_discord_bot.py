@@ -324,3 +324,64 @@ async def test_commands_are_synced_only_when_asked(emu: DiscordEmulator, core: C
         assert emu.commands["edition"]["options"][1]["choices"][1]["value"] == "blu-ray"
         await sync_commands(core, "emulator-token", None)
         assert emu.sync_calls[-1]["guild_id"] is None
+
+
+async def test_a_deferred_question_still_reaches_only_the_asker(
+    emu: DiscordEmulator, bot: EmulatedFilmBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(discord_send, "DISCORD_ANSWER_BUDGET_SECONDS", 0.0)
+    handle = await emu.command("film", {"title": "solaris"})
+    assert (await handle.callback(TIMEOUT))["type"] == 5
+    await emu.wait_until(lambda: handle.followups, TIMEOUT, "the question")
+    assert handle.deletes  # the public "thinking…" message is removed first
+    question = handle.followups[-1]
+    check_discord_payload(question)
+    assert question["flags"] & EPHEMERAL and question["components"]
+
+
+async def test_a_menu_answers_its_own_question_only(
+    emu: DiscordEmulator, bot: EmulatedFilmBot, core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await emu.command("film", {"title": "solaris"})
+    first_menu = _message(await first.callback(TIMEOUT))["components"][0]["components"][0]
+    second = await emu.command("plot", {"title": "solaris"})
+    second_menu = _message(await second.callback(TIMEOUT))["components"][0]["components"][0]
+    stale = await emu.component(
+        await first.final_message(TIMEOUT), first_menu["custom_id"], ["film:500"]
+    )
+    assert (await stale.callback(TIMEOUT))["data"]["content"] == "This list has expired."
+    await emu.wait_until(lambda: stale.followups, TIMEOUT, "the expiry note")
+    assert stale.followups[0]["embeds"][0]["title"] == "That question has expired"
+    # The newer question is still open, and a failure while answering it is told, not lost.
+    monkeypatch.setattr("bot.store.films.film_details", _broken)
+    fresh = await emu.component(
+        await second.final_message(TIMEOUT), second_menu["custom_id"], ["film:500"]
+    )
+    await fresh.callback(TIMEOUT)
+    await emu.wait_until(lambda: fresh.followups, TIMEOUT, "the error")
+    assert fresh.followups[0]["embeds"][0]["title"] == "Something went wrong"
+
+
+async def _broken(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("database on fire")
+
+
+async def test_review_source_and_release_label_options_are_taken_as_given(
+    emu: DiscordEmulator, bot: EmulatedFilmBot
+) -> None:
+    unknown = _message(
+        await (await emu.command("review", {"title": "film:4471", "source": "xyz"})).callback(
+            TIMEOUT
+        )
+    )
+    assert unknown["embeds"][0]["title"] == "No review of The Cranes Are Flying (1957) from “xyz”"
+    blog = _message(
+        await (await emu.command("review", {"title": CRANES, "source": "blog"})).callback(TIMEOUT)
+    )
+    assert [e["title"] for e in blog["embeds"]] == ["The Cranes Are Flying (1957) — blog review"]
+    wave = _message(
+        await (await emu.command("releases", {"when": "upcoming", "label": "New Wave"})).callback(
+            TIMEOUT
+        )
+    )
+    assert wave["embeds"][0]["title"] == "Releases · New Wave"

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.adapters.discord_send import NO_MENTIONS
+from bot.adapters.discord_send import NO_MENTIONS, note
 from bot.core.engine import Core
 
 log = logging.getLogger(__name__)
@@ -69,13 +69,7 @@ class FilmBot(commands.AutoShardedBot):
                 exc_info=error,
             )
             message = "Something went wrong on my side; the error is logged. Please try again."
-        try:
-            if interaction.response.is_done():
-                await interaction.followup.send(message, ephemeral=True)
-            else:
-                await interaction.response.send_message(message, ephemeral=True)
-        except discord.HTTPException:
-            log.warning("could not send the error note for an interaction")
+        await note(interaction, message)
 
 
 def invite_url(application_id: int) -> str:

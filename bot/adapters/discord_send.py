@@ -8,6 +8,7 @@ application did not respond. Mentions are off for every message.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -67,10 +68,16 @@ async def send(
     if view is not None:
         parts["view"] = view
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(ephemeral=reply.ephemeral, **parts)
-        else:
+        if not interaction.response.is_done():
             await interaction.response.send_message(ephemeral=reply.ephemeral, **parts)
+        elif reply.ephemeral and _deferred_in_public(interaction):
+            # The first follow-up would fill the public "thinking…" message, whatever its
+            # own flags say: remove that message, then answer only the asker.
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.delete_original_response()
+            await interaction.followup.send(ephemeral=True, **parts)
+        else:
+            await interaction.followup.send(ephemeral=reply.ephemeral, **parts)
     except discord.Forbidden as exc:
         log.warning(
             "cannot answer in channel %s of guild %s: %s",
@@ -81,20 +88,32 @@ async def send(
         await _tell_missing_permission(interaction)
 
 
-async def _tell_missing_permission(interaction: discord.Interaction) -> None:
-    message = (
-        "I could not post my answer in this channel: a permission is missing. "
-        "Ask a server admin to let me send messages and embed links here."
-    )
+def _deferred_in_public(interaction: discord.Interaction) -> bool:
+    return interaction.response.type == discord.InteractionResponseType.deferred_channel_message
+
+
+async def note(interaction: discord.Interaction, text: str) -> None:
+    """A short ephemeral note (errors, refusals), whatever state the interaction is in."""
     try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_MENTIONS)
-        else:
+        if not interaction.response.is_done():
             await interaction.response.send_message(
-                message, ephemeral=True, allowed_mentions=NO_MENTIONS
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
             )
-    except discord.HTTPException:
-        log.warning("could not tell the user about the missing permission either")
+            return
+        if _deferred_in_public(interaction):
+            with contextlib.suppress(discord.HTTPException):
+                await interaction.delete_original_response()
+        await interaction.followup.send(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    except discord.HTTPException as exc:
+        log.warning("could not send a note to user %s: %s", interaction.user.id, exc)
+
+
+async def _tell_missing_permission(interaction: discord.Interaction) -> None:
+    await note(
+        interaction,
+        "I could not post my answer in this channel: a permission is missing. "
+        "Ask a server admin to let me send messages and embed links here.",
+    )
 
 
 async def within_budget(interaction: discord.Interaction, work: Awaitable[Reply]) -> Reply:

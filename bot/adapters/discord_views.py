@@ -10,7 +10,7 @@ import logging
 
 import discord
 
-from bot.adapters.discord_send import NO_MENTIONS, message_parts, send
+from bot.adapters.discord_send import NO_MENTIONS, message_parts, note, send
 from bot.constants import PICK_TIMEOUT_SECONDS
 from bot.core.cards import Reply
 from bot.core.engine import Context, Core
@@ -41,18 +41,15 @@ class _OwnedView(discord.ui.View):
     async def expire(self, note: str) -> None:
         self.stop()
         try:
-            await self.origin.edit_original_response(content=note, view=None)
+            await self.origin.edit_original_response(content=note, embeds=[], view=None)
         except discord.HTTPException as exc:  # the message is gone or the token expired
             log.debug("could not tidy an expired view: %s", exc)
 
     async def on_error(
         self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item
     ) -> None:
-        log.exception("component %s failed for user %s", item, interaction.user.id, exc_info=error)
-        if not interaction.response.is_done():
-            await interaction.response.send_message(
-                "That did not work on my side; the error is logged.", ephemeral=True
-            )
+        log.error("component %s failed for user %s", item, interaction.user.id, exc_info=error)
+        await note(interaction, "That did not work on my side; the error is logged.")
 
 
 class PickView(_OwnedView):
@@ -60,7 +57,7 @@ class PickView(_OwnedView):
 
     def __init__(self, core: Core, ctx: Context, origin: discord.Interaction, reply: Reply):
         super().__init__(origin, timeout=PICK_TIMEOUT_SECONDS)
-        self.core, self.ctx = core, ctx
+        self.core, self.ctx, self.question = core, ctx, reply.question
         menu = render.select_menu(reply.choices)["components"][0]
         select: discord.ui.Select = discord.ui.Select(
             # One id per question: two users' open menus must never share one.
@@ -75,13 +72,15 @@ class PickView(_OwnedView):
         self.select = select
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
-        self.stop()
         chosen = self.select.values[0]
+        reply = await self.core.choose(self.ctx, chosen, self.question)
         label = next((o.label for o in self.select.options if o.value == chosen), chosen)
+        expired = reply.cards[0].kind == "error" and not reply.choices
+        self.stop()
+        note = "This list has expired." if expired else f"You chose {label}."
         await interaction.response.edit_message(
-            content=f"You chose {discord.utils.escape_markdown(label)}.", embeds=[], view=None
+            content=discord.utils.escape_markdown(note), embeds=[], view=None
         )
-        reply = await self.core.choose(self.ctx, chosen)
         await send(interaction, reply, view=view_for(self.core, self.ctx, interaction, reply))
 
     async def on_timeout(self) -> None:

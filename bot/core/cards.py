@@ -60,6 +60,7 @@ class Reply:
     cards: tuple[Card, ...]
     choices: tuple[Choice, ...] = ()
     ephemeral: bool = False  # errors and help: only the asker needs to see them
+    question: str | None = None  # the open question `choices` answer (menus pass it back)
 
 
 def spoiler(text: str, piece_max: int = SPOILER_PIECE_MAX) -> Text:

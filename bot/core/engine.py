@@ -6,6 +6,7 @@ It owns the database, the title lookup and the short-lived disambiguation state
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import time
@@ -50,6 +51,7 @@ class Pending:
     args: str
     film_ids: list[int]
     expires: float
+    question: str = ""  # which list this is: a menu answers its own question only
 
 
 def shorten(text: str, limit: int) -> str:
@@ -88,6 +90,7 @@ class Core:
         self._clock = clock
         self.today = today  # the calendar date, for what is upcoming or recent
         self._pending: dict[tuple[str, str, str], Pending] = {}
+        self._questions = itertools.count(1)
 
     @classmethod
     async def load(cls, db: Database, *, wait: bool = True) -> Core:
@@ -165,12 +168,17 @@ class Core:
                 "That command failed on my side; the error is logged. Please try again.",
             )
 
-    async def choose(self, ctx: Context, choice_id: str) -> Reply:
-        """Answer this user's open question with a menu choice ('film:123')."""
+    async def choose(self, ctx: Context, choice_id: str, question: str | None = None) -> Reply:
+        """Answer this user's open question with a menu choice ('film:123'); with
+        `question`, only if that list is still the open one (a newer one replaces it)."""
         pending = self._pending.get(ctx.key)
         film_id = film_value(choice_id)
-        if pending is None or pending.expires < self._clock() or film_id not in pending.film_ids:
-            self._pending.pop(ctx.key, None)
+        if (
+            pending is None
+            or pending.expires < self._clock()
+            or film_id not in pending.film_ids
+            or (question is not None and pending.question != question)
+        ):
             return error(
                 "That question has expired",
                 "The list was answered already or is more than a few minutes old.",
@@ -231,11 +239,13 @@ class Core:
         now = self._clock()
         for key in [k for k, p in self._pending.items() if p.expires < now]:
             del self._pending[key]  # forget questions nobody answered
+        question = f"q{next(self._questions)}"
         self._pending[ctx.key] = Pending(
             command,
             args,
             [int(c.id.split(":")[1]) for c in choices],
             now + PICK_TIMEOUT_SECONDS,
+            question,
         )
         lines = "\n".join(f"{n}. {c.label}" for n, c in enumerate(choices, start=1))
         card = Card(
@@ -245,7 +255,7 @@ class Core:
             + f" with {ctx.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
             kind="choices",
         )
-        return Reply((card,), choices=choices, ephemeral=True)
+        return Reply((card,), choices=choices, ephemeral=True, question=question)
 
     async def pick(self, ctx: Context, number: str) -> Reply:
         """Answer the pending question of this user in this channel with choice N."""
@@ -272,4 +282,11 @@ class Core:
         command = self.commands.get(name)
         if command is None or not command.takes_film:
             raise ValueError(f"{name} does not take a film")
-        return await command.handler(self, ctx, args, film_id)
+        try:
+            return await command.handler(self, ctx, args, film_id)
+        except Exception:
+            log.exception("command %s failed (platform=%s, film=%s)", name, ctx.platform, film_id)
+            return error(
+                "Something went wrong",
+                "That command failed on my side; the error is logged. Please try again.",
+            )

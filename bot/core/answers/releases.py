@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, bare_word, join_format_words
@@ -11,6 +12,7 @@ from bot.models import Release
 from bot.store import releases as store
 
 RECENT_DAYS = 90
+_LABEL_OPTION = re.compile(r"(?:^|\s)label:\s*(?P<label>.+)$", re.I)
 RELEASES_SHOWN = 10
 _MODES = {
     "upcoming": "upcoming",
@@ -27,6 +29,10 @@ _MODES = {
 def parse_release_filters(args: str) -> tuple[str | None, str | None, str | None]:
     """'upcoming criterion blu-ray' -> ('upcoming', 'criterion' label text, 'Blu-ray')."""
     modes, formats, label_words = set(), [], []
+    option = None
+    if match := _LABEL_OPTION.search(args):  # 'label:<words>' (Discord's option) is a label
+        option = " ".join(match["label"].split())
+        args = args[: match.start()]
     for word in join_format_words(args).split():
         bare = bare_word(word)
         if bare in _MODES:
@@ -37,7 +43,7 @@ def parse_release_filters(args: str) -> tuple[str | None, str | None, str | None
             label_words.append(word)
     mode = modes.pop() if len(modes) == 1 else None  # 'upcoming recent' means both
     fmt = formats[-1] if formats else None
-    label = " ".join(label_words) or None
+    label = option or " ".join(label_words) or None
     if label and label.lower() in LABEL_WORDS:
         label = LABEL_WORDS[label.lower()]
     return mode, label, fmt

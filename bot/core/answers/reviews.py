@@ -16,6 +16,7 @@ from bot.text import fold
 MAX_REVIEW_CARDS = 3
 # Trailing words that pick a review by kind: '!review cranes are flying disc'.
 _KIND_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<kind>disc|blog)(?:\s+reviews?)?$", re.I)
+_SOURCE_OPTION = re.compile(r"(?:^|\s)source:\s*(?P<source>.+)$", re.I)
 _SPOILER_WORDS = {"spoiler", "spoilers", "--spoilers"}
 
 
@@ -44,6 +45,8 @@ def review_matches(review: ReviewSummary, wanted: str) -> bool:
 async def split_review_source(core: Core, args: str) -> tuple[str, str | None]:
     """'cranes are flying disc' -> ('cranes are flying', 'disc'); 'X from <source>' only when
     <source> names a known review source, so 'Letter from an Unknown Woman' stays a title."""
+    if match := _SOURCE_OPTION.search(args):  # 'source:<words>' (Discord's option)
+        return args[: match.start()].strip(), " ".join(match["source"].split())
     if match := _KIND_SUFFIX.match(args):
         return match["title"], match["kind"]
     head, sep, tail = args.rpartition(" from ")
