@@ -31,6 +31,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/build_db.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/discord_load.py
+	$(BIN)/python -m tests.synapse --install
 	$(BIN)/python bench/matrix_latency.py
 
 clean:
