@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -259,3 +260,32 @@ async def test_invites_follow_the_allow_list(synapse_server: Synapse, core: Core
         )
         room = await _room_with_bot(synapse_server, ana, bot_id)
         assert "films" in (await room.ask("!about"))["content"]["body"]
+
+
+async def test_rate_limits_are_waited_out_and_every_command_answered_once(
+    synapse_server: Synapse, core: Core, caplog: pytest.LogCaptureFixture
+) -> None:
+    (bot_id, bot_token), ana, _ = await _users(synapse_server)
+    _, admin_token = await synapse_server.register(synapse_server.unique("admin"), "pw", admin=True)
+    # Synapse's own default for ordinary accounts: a burst, then a slow trickle.
+    await synapse_server.request(
+        "POST",
+        f"/_synapse/admin/v1/users/{bot_id}/override_ratelimit",
+        token=admin_token,
+        body={"messages_per_second": 2, "burst_count": 2},
+    )
+    bot = MatrixBot(
+        core, synapse_server.base_url, bot_id, access_token=bot_token, sync_timeout_ms=500
+    )
+    with caplog.at_level(logging.WARNING, logger="nio"):
+        async with running(bot):
+            room = await _room_with_bot(synapse_server, ana, bot_id)
+            sent = [
+                await room.send(f"!help {name}")
+                for name in ("film", "edition", "plot", "review", "find", "about")
+            ]
+            for event_id in sent:
+                await room.reply_to(event_id)
+            replies = [_in_reply_to(e) for e in await room.replies()]
+            assert all(replies.count(event_id) == 1 for event_id in sent)
+    assert "429" in caplog.text  # the homeserver did push back, and every reply still came once
