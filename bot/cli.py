@@ -133,10 +133,15 @@ async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
 
             runners.append(run_matrix(core, settings))
         print(f"filmbot: starting on {' and '.join(platforms)}", file=sys.stderr)
-        await asyncio.gather(*runners)  # one core, one database, both platforms
+        # One core, one database, both platforms; one platform failing for good (a wrong
+        # token) does not stop the other, and the core closes only when both are done.
+        results = await asyncio.gather(*runners, return_exceptions=True)
     finally:
         await core.close()
-    return 0
+    failed = [r for r in results if isinstance(r, BaseException)]
+    for failure in failed:
+        print(f"filmbot: a platform stopped: {failure}", file=sys.stderr)
+    return 2 if failed else 0
 
 
 async def _cmd_discord(settings: Settings, args: argparse.Namespace) -> int:

@@ -81,7 +81,7 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
         db_path=db_path,
         log_level=(get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
         discord_token=get("DISCORD_TOKEN"),
-        matrix_homeserver=get("MATRIX_HOMESERVER"),
+        matrix_homeserver=(get("MATRIX_HOMESERVER") or "").rstrip("/") or None,
         matrix_user_id=get("MATRIX_USER_ID"),
         matrix_access_token=get("MATRIX_ACCESS_TOKEN"),
         matrix_password=get("MATRIX_PASSWORD"),

@@ -86,3 +86,9 @@ MATRIX_SYNC_TIMEOUT_MS = 30_000
 MATRIX_RETRY_MAX_SECONDS = 10.0
 # Commands older than the bot's start by more than this are history, not questions.
 MATRIX_START_SLACK_MS = 2_000
+# Seconds a sync may take beyond its own long-poll timeout before it counts as stuck.
+MATRIX_SYNC_GRACE_SECONDS = 60.0
+# Pages of 100 events fetched to fill a gap when a sync's timeline was cut short.
+MATRIX_GAP_PAGES = 10
+# Attempts to send one reply through 5xx errors (the same transaction id every time).
+MATRIX_SEND_ATTEMPTS = 6

@@ -50,7 +50,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 VENV = Path(os.environ.get("FILMBOT_SYNAPSE_VENV") or REPO / ".venv-synapse")
-REQUIREMENT = "matrix-synapse>=1.100,<2"
+REQUIREMENT = "matrix-synapse==1.163.2"
 INSTALL_TIMEOUT = 900.0
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 15.0

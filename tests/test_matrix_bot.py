@@ -153,11 +153,14 @@ async def test_no_loops_no_edits_no_notices(setup: Any) -> None:
         "m.room.message",
         {
             "msgtype": "m.text",
-            "body": "* !film solaris",
+            "body": "!film solaris",  # an edit whose text is a command is still an edit
             "m.new_content": {"msgtype": "m.text", "body": "!film solaris"},
             "m.relates_to": {"rel_type": "m.replace", "event_id": original},
         },
     )
+    # A command typed from the bot's own account (another session of it) is not answered.
+    own = await room.server.send_text(bot.client.access_token, room.room_id, "!film solaris")
+    ignored.append(own)
     sentinel = await room.send("!help film")
     await room.reply_to(sentinel)
     answered = {_in_reply_to(e) for e in await room.replies()}
@@ -289,3 +292,36 @@ async def test_rate_limits_are_waited_out_and_every_command_answered_once(
             replies = [_in_reply_to(e) for e in await room.replies()]
             assert all(replies.count(event_id) == 1 for event_id in sent)
     assert "429" in caplog.text  # the homeserver did push back, and every reply still came once
+
+
+async def test_joining_a_room_does_not_answer_its_history(
+    synapse_server: Synapse, core: Core
+) -> None:
+    (bot_id, bot_token), ana, _ = await _users(synapse_server)
+    bot = MatrixBot(
+        core, synapse_server.base_url, bot_id, access_token=bot_token, sync_timeout_ms=500
+    )
+    async with running(bot):
+        room_id = await synapse_server.create_room(ana[1])
+        old = [
+            await synapse_server.send_text(ana[1], room_id, f"!help {n}") for n in ("film", "plot")
+        ]
+        await synapse_server.request(
+            "POST",
+            f"/_matrix/client/v3/rooms/{room_id}/invite",
+            token=ana[1],
+            body={"user_id": bot_id},
+        )
+        await synapse_server.wait_for_event(
+            ana[1],
+            room_id,
+            lambda e: (
+                e.get("state_key") == bot_id and e.get("content", {}).get("membership") == "join"
+            ),
+            timeout=TIMEOUT,
+        )
+        room = Room(synapse_server, ana[1], room_id)
+        new = await room.send("!about")
+        await room.reply_to(new)
+        answered = [_in_reply_to(e) for e in await room.replies()]
+        assert answered == [new] and not set(old) & set(answered)

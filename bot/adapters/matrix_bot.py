@@ -19,8 +19,10 @@ from typing import Any
 from nio import (
     AsyncClient,
     AsyncClientConfig,
+    ErrorResponse,
     InviteMemberEvent,
     LoginError,
+    RoomMessagesResponse,
     RoomSendResponse,
     SyncError,
     SyncResponse,
@@ -28,8 +30,11 @@ from nio import (
 
 from bot.adapters.matrix_events import Command, command_in, invite_allowed, inviter_of
 from bot.constants import (
+    MATRIX_GAP_PAGES,
     MATRIX_RETRY_MAX_SECONDS,
+    MATRIX_SEND_ATTEMPTS,
     MATRIX_START_SLACK_MS,
+    MATRIX_SYNC_GRACE_SECONDS,
     MATRIX_SYNC_TIMEOUT_MS,
 )
 from bot.core.engine import Context, Core
@@ -48,7 +53,10 @@ _SYNC_FILTER: dict[str, Any] = {
         "account_data": {"types": []},
     },
 }
-_FIRST_SYNC_FILTER: dict[str, Any] = {**_SYNC_FILTER, "room": {"timeline": {"limit": 0}}}
+_FIRST_SYNC_FILTER: dict[str, Any] = {
+    **_SYNC_FILTER,
+    "room": {**_SYNC_FILTER["room"], "timeline": {"limit": 0}},
+}
 
 
 class MatrixLoginError(RuntimeError):
@@ -113,25 +121,34 @@ class MatrixBot:
         """Sync and answer until cancelled."""
         await self.login()
         since = await state.get_state(self.db, self.user_id, "next_batch")
+        await self._resume_unfinished()
         backoff = 1.0
         while True:
             first = since is None
-            response = await self.client.sync(
-                timeout=0 if first else self.sync_timeout_ms,
-                since=since,
-                sync_filter=_FIRST_SYNC_FILTER if first else _SYNC_FILTER,
-            )
-            if isinstance(response, SyncError):
-                log.warning(
-                    "Matrix sync failed (%s); retrying in %.0f s", response.message, backoff
+            try:
+                response = await asyncio.wait_for(
+                    self.client.sync(
+                        timeout=0 if first else self.sync_timeout_ms,
+                        since=since,
+                        sync_filter=_FIRST_SYNC_FILTER if first else _SYNC_FILTER,
+                    ),
+                    self.sync_timeout_ms / 1000 + MATRIX_SYNC_GRACE_SECONDS,
                 )
+                if isinstance(response, SyncError):
+                    if response.status_code == "M_UNKNOWN_TOKEN":
+                        raise MatrixLoginError(f"the access token of {self.user_id} is not valid")
+                    raise RuntimeError(response.message)
+            except (asyncio.CancelledError, MatrixLoginError):
+                raise
+            except Exception as exc:  # a broken response, a proxy's error page, a timeout
+                log.warning("Matrix sync failed (%s); retrying in %.0f s", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, MATRIX_RETRY_MAX_SECONDS)
                 continue
             backoff = 1.0
             try:
-                await self._handle(response, history=first)
-            except Exception:  # a bug here must not stop the bot; the batch is skipped
+                await self._handle(response, since=since)
+            except Exception:  # a bug here must not stop the bot
                 log.exception("Matrix: handling a sync batch failed")
             since = response.next_batch
             await state.set_state(self.db, self.user_id, "next_batch", since)
@@ -142,36 +159,82 @@ class MatrixBot:
     async def close(self) -> None:
         await self.client.close()
 
-    async def _handle(self, response: SyncResponse, *, history: bool) -> None:
+    async def _handle(self, response: SyncResponse, *, since: str | None) -> None:
         for room_id, info in response.rooms.invite.items():
-            await self._invited(room_id, [_invite_event(e) for e in info.invite_state])
+            try:
+                await self._invited(room_id, [_invite_event(e) for e in info.invite_state])
+            except Exception:
+                log.exception("Matrix: the invite to %s could not be handled", room_id)
         for room_id in response.rooms.leave:
             await self.client.room_forget(room_id)  # kicked or left: nothing to keep
-        if history:
+        if since is None:
             return  # the first sync only tells where "now" is
         for room_id, info in response.rooms.join.items():
-            for event in info.timeline.events:
-                source = getattr(event, "source", None)
+            events = [getattr(e, "source", None) for e in info.timeline.events]
+            if info.timeline.limited and info.timeline.prev_batch:
+                events = await self._missed(room_id, info.timeline.prev_batch, since) + events
+            for source in _after_own_join(events, self.user_id):
                 try:
                     if command := command_in(source, room_id, self.user_id):
-                        await self._answer(command, source.get("origin_server_ts"))
+                        if await self._take(command, source):
+                            await self._answer(command)
                     else:
                         await self._membership(room_id, source)
                 except Exception:
-                    log.exception(
-                        "Matrix: event %s in %s could not be answered",
-                        source.get("event_id") if isinstance(source, dict) else "?",
-                        room_id,
-                    )
+                    log.exception("Matrix: an event in %s could not be handled", room_id)
+
+    async def _missed(self, room_id: str, prev_batch: str, since: str) -> list[Any]:
+        """Events a limited timeline left out: paged back to where the last sync ended."""
+        found: list[Any] = []
+        start = prev_batch
+        for _ in range(MATRIX_GAP_PAGES):
+            page = await self.client.room_messages(room_id, start=start, end=since, limit=100)
+            if not isinstance(page, RoomMessagesResponse) or not page.chunk:
+                break
+            found.extend(getattr(e, "source", None) for e in page.chunk)
+            if not page.end or page.end == start:
+                break
+            start = page.end
+        return list(reversed(found))
+
+    async def _take(self, command: Command, source: dict) -> bool:
+        """Claim a command to answer (its transaction id is saved first, so a crash while
+        answering is finished after a restart); False for history or already answered."""
+        known = await state.reply_for(self.db, self.user_id, command.event_id)
+        if known is not None:
+            return known[1] is None  # claimed but unconfirmed: finish it
+        # The server's own clock says how old the event is (no skew with ours).
+        age = (source.get("unsigned") or {}).get("age")
+        if (
+            isinstance(age, int)
+            and time.time() * 1000 - age < self.started_ms - MATRIX_START_SLACK_MS
+        ):
+            return False  # sent before the bot started: history, not a question now
+        await state.claim_reply(
+            self.db, self.user_id, command.event_id, command.room_id, f"filmbot-{uuid.uuid4().hex}"
+        )
+        return True
+
+    async def _resume_unfinished(self) -> None:
+        """Replies claimed before a crash but never confirmed: answer them now, with the
+        transaction id claimed then (the homeserver drops the copy if the first landed)."""
+        for event_id, room_id in await state.unconfirmed_replies(self.db, self.user_id):
+            event = await self.client.room_get_event(room_id, event_id)
+            source = getattr(getattr(event, "event", None), "source", None)
+            command = command_in(source, room_id, self.user_id)
+            if command is not None:
+                await self._answer(command)
 
     async def _invited(self, room_id: str, invite_state: list[Any]) -> None:
         inviter = inviter_of(invite_state, self.user_id)
         if invite_allowed(inviter, room_id, self.allowed_invites, self.user_id):
             log.info("Matrix: joining %s (invited by %s)", room_id, inviter)
-            await self.client.join(room_id)
+            response = await self.client.join(room_id)
         else:
             log.info("Matrix: declining the invite to %s from %s (not allowed)", room_id, inviter)
-            await self.client.room_leave(room_id)
+            response = await self.client.room_leave(room_id)
+        if isinstance(response, ErrorResponse):
+            log.warning("Matrix: answering the invite to %s failed: %s", room_id, response.message)
 
     async def _membership(self, room_id: str, event: Any) -> None:
         """Leave a room once everyone else has left it."""
@@ -187,37 +250,53 @@ class MatrixBot:
             await self.client.room_leave(room_id)
             await self.client.room_forget(room_id)
 
-    async def _answer(self, command: Command, sent_ms: Any) -> None:
+    async def _answer(self, command: Command) -> None:
         known = await state.reply_for(self.db, self.user_id, command.event_id)
-        if known and known[1]:
-            return  # answered before a restart
-        before_start = (
-            isinstance(sent_ms, int) and sent_ms < self.started_ms - MATRIX_START_SLACK_MS
-        )
-        if known is None and before_start:
-            return  # sent before the bot started: history, not a question to answer now
+        if known is None or known[1] is not None:
+            return
         ctx = Context(platform="matrix", channel=command.room_id, user=command.sender, prefix="!")
         reply = await self.core.handle(command.body, ctx)
         if reply is None:
             return
         content = render.render_reply(reply)
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": command.event_id}}
-        txn_id = await state.claim_reply(
-            self.db, self.user_id, command.event_id, command.room_id, f"filmbot-{uuid.uuid4().hex}"
-        )
-        response = await self.client.room_send(
-            command.room_id, "m.room.message", content, tx_id=txn_id
-        )
-        if isinstance(response, RoomSendResponse):
-            await state.reply_sent(self.db, self.user_id, command.event_id, response.event_id)
-            self.replies += 1
-        else:
+        backoff = 1.0
+        for attempt in range(MATRIX_SEND_ATTEMPTS):
+            response = await self.client.room_send(
+                command.room_id, "m.room.message", content, tx_id=known[0]
+            )
+            if isinstance(response, RoomSendResponse):
+                await state.reply_sent(self.db, self.user_id, command.event_id, response.event_id)
+                self.replies += 1
+                return
+            status = getattr(getattr(response, "transport_response", None), "status", None)
+            permanent = isinstance(status, int) and 400 <= status < 500
             log.warning(
-                "Matrix: reply to %s in %s refused: %s",
+                "Matrix: reply to %s in %s refused (%s, %s)%s",
                 command.event_id,
                 command.room_id,
+                status,
                 getattr(response, "message", response),
+                "" if permanent else f"; trying again in {backoff:.0f} s",
             )
+            if permanent or attempt == MATRIX_SEND_ATTEMPTS - 1:
+                return  # M_FORBIDDEN and the like: retrying cannot help
+            await asyncio.sleep(backoff)  # the same transaction id: never a second copy
+            backoff = min(backoff * 2, MATRIX_RETRY_MAX_SECONDS)
+
+
+def _after_own_join(events: list[Any], own_user_id: str) -> list[Any]:
+    """A room joined in this batch comes with its history: only what follows our join."""
+    for index in range(len(events) - 1, -1, -1):
+        event = events[index]
+        if (
+            isinstance(event, dict)
+            and event.get("type") == "m.room.member"
+            and event.get("state_key") == own_user_id
+            and (event.get("content") or {}).get("membership") == "join"
+        ):
+            return events[index + 1 :]
+    return events
 
 
 async def run_matrix(core: Core, settings: Any) -> None:
@@ -232,6 +311,9 @@ async def run_matrix(core: Core, settings: Any) -> None:
         allowed_invites=settings.matrix_allowed_invites,
     )
     try:
-        await bot.run()
+        await bot.run()  # only a failed login or a cancellation ends it
+    except MatrixLoginError as exc:
+        log.error("Matrix: %s", exc)
+        raise
     finally:
         await bot.close()

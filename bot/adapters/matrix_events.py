@@ -47,7 +47,9 @@ def inviter_of(invite_state: Any, own_user_id: str) -> str | None:
     """Who invited us, from a room's stripped invite state."""
     if not isinstance(invite_state, list):
         return None
-    for event in invite_state:
+    # The homeserver puts the real invite last; earlier entries may come unchecked from
+    # another server, so a forged "invited by an allowed user" must not win.
+    for event in reversed(invite_state):
         if (
             isinstance(event, dict)
             and event.get("type") == "m.room.member"

@@ -49,3 +49,13 @@ async def reply_sent(db: Database, account: str, event_id: str, reply_event_id: 
             "UPDATE matrix_replies SET reply_event_id = ? WHERE account = ? AND event_id = ?",
             (reply_event_id, account, event_id),
         )
+
+
+async def unconfirmed_replies(db: Database, account: str) -> list[tuple[str, str]]:
+    """(event_id, room_id) of commands claimed but not confirmed answered (a crash)."""
+    rows = await db.fetchall(
+        "SELECT event_id, room_id FROM matrix_replies "
+        "WHERE account = ? AND reply_event_id IS NULL ORDER BY created_at",
+        (account,),
+    )
+    return [(r[0], r[1]) for r in rows]
