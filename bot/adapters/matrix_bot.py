@@ -279,8 +279,11 @@ class MatrixBot:
                 getattr(response, "message", response),
                 "" if permanent else f"; trying again in {backoff:.0f} s",
             )
-            if permanent or attempt == MATRIX_SEND_ATTEMPTS - 1:
-                return  # M_FORBIDDEN and the like: retrying cannot help
+            if permanent:  # M_FORBIDDEN and the like: retrying cannot help, now or later
+                await state.reply_sent(self.db, self.user_id, command.event_id, f"!{status}")
+                return
+            if attempt == MATRIX_SEND_ATTEMPTS - 1:
+                return  # left unconfirmed: the next start tries again
             await asyncio.sleep(backoff)  # the same transaction id: never a second copy
             backoff = min(backoff * 2, MATRIX_RETRY_MAX_SECONDS)
 

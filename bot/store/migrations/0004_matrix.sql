@@ -17,7 +17,7 @@ CREATE TABLE matrix_replies (
     event_id      TEXT NOT NULL,          -- the command being answered
     room_id       TEXT NOT NULL,
     txn_id        TEXT NOT NULL,
-    reply_event_id TEXT,                  -- set once the homeserver accepted the reply
+    reply_event_id TEXT,                  -- the reply's event id once accepted ('!403': refused for good)
     created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
     PRIMARY KEY (account, event_id)
 ) WITHOUT ROWID;
