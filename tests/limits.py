@@ -212,6 +212,7 @@ class MatrixHtml(HTMLParser):
         if tag == "a":
             assert re.match(r"https?://", dict(attrs).get("href") or ""), attrs
         if tag == "span":
+            assert attrs == [("data-mx-spoiler", None)], attrs  # spans are spoilers only
             assert "span" not in self.open, "nested spoiler"
             self.spoilers.append("")
         if tag == "b":

@@ -76,17 +76,22 @@ async def _users(server: Synapse) -> tuple[tuple[str, str], tuple[str, str], tup
 
 async def _room_with_bot(server: Synapse, user: tuple[str, str], bot_id: str) -> Room:
     room_id = await server.create_room(user[1], invite=[bot_id])
-    await server.wait_for_event(
-        user[1],
+    await _membership(server, user[1], room_id, bot_id, "join")
+    return Room(server, user[1], room_id)
+
+
+async def _membership(server: Synapse, token: str, room_id: str, who: str, state: str) -> dict:
+    """Wait until `who`'s membership is `state` (join, leave), as `token` sees the room."""
+    return await server.wait_for_event(
+        token,
         room_id,
         lambda e: (
             e.get("type") == "m.room.member"
-            and e.get("state_key") == bot_id
-            and e.get("content", {}).get("membership") == "join"
+            and e.get("state_key") == who
+            and e.get("content", {}).get("membership") == state
         ),
         timeout=TIMEOUT,
     )
-    return Room(server, user[1], room_id)
 
 
 @pytest.fixture
@@ -251,16 +256,7 @@ async def test_invites_follow_the_allow_list(synapse_server: Synapse, core: Core
     )
     async with running(bot):
         declined = await synapse_server.create_room(bob[1], invite=[bot_id])
-        await synapse_server.wait_for_event(
-            bob[1],
-            declined,
-            lambda e: (
-                e.get("type") == "m.room.member"
-                and e.get("state_key") == bot_id
-                and e.get("content", {}).get("membership") == "leave"
-            ),
-            timeout=TIMEOUT,
-        )
+        await _membership(synapse_server, bob[1], declined, bot_id, "leave")
         room = await _room_with_bot(synapse_server, ana, bot_id)
         assert "films" in (await room.ask("!about"))["content"]["body"]
 
@@ -312,14 +308,7 @@ async def test_joining_a_room_does_not_answer_its_history(
             token=ana[1],
             body={"user_id": bot_id},
         )
-        await synapse_server.wait_for_event(
-            ana[1],
-            room_id,
-            lambda e: (
-                e.get("state_key") == bot_id and e.get("content", {}).get("membership") == "join"
-            ),
-            timeout=TIMEOUT,
-        )
+        await _membership(synapse_server, ana[1], room_id, bot_id, "join")
         room = Room(synapse_server, ana[1], room_id)
         new = await room.send("!about")
         await room.reply_to(new)

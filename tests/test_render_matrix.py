@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from html.parser import HTMLParser
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.constants import (
-    MATRIX_ALLOWED_ATTRIBUTES,
-    MATRIX_ALLOWED_TAGS,
     MATRIX_BODY_SOFT_MAX_BYTES,
     MATRIX_DESCRIPTION_MAX,
     MATRIX_EVENT_MAX_BYTES,
@@ -21,6 +18,7 @@ from bot.constants import (
 from bot.core.cards import Card, Choice, Field, Reply, Span, Style, plain
 from bot.render.matrix import cut_spans, render_reply
 from bot.render.text import SPOILER_HIDDEN
+from tests.limits import MatrixHtml
 
 ENDING = "Boris died at the front"
 ZWSP = "\u200b"
@@ -32,55 +30,8 @@ SPEC_TAGS = {
     *("summary", "h1", "h2", "h3", "h4", "h5", "h6"),
     *("table", "thead", "tbody", "tr", "th", "td", "caption", "img"),
 }
-VOID = {"br", "hr"}
-
-
-class Html(HTMLParser):
-    """Checks tags and attributes as it parses; splits text inside and outside spoilers."""
-
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[str] = []
-        self.open: list[str] = []
-        self.outside: list[str] = []
-        self.spoilers: list[str] = []
-        self.feed(html)
-        self.close()
-        assert not self.open, f"unclosed {self.open}"
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        assert tag in MATRIX_ALLOWED_TAGS, tag
-        self.tags.append(tag)
-        allowed = MATRIX_ALLOWED_ATTRIBUTES.get(tag, ())
-        assert all(name in allowed for name, _ in attrs), (tag, attrs)
-        if tag == "a":
-            assert re.match(r"https?://", dict(attrs)["href"] or ""), attrs
-        if tag == "span":
-            assert attrs == [("data-mx-spoiler", None)]
-            assert "span" not in self.open  # spoilers never nest
-            self.spoilers.append("")
-        if tag == "br":
-            self.handle_data("\n")
-        if tag not in VOID:
-            self.open.append(tag)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        assert tag in VOID, tag
-        self.handle_starttag(tag, attrs)
-
-    def handle_endtag(self, tag: str) -> None:
-        assert tag not in VOID, tag
-        assert self.open and self.open.pop() == tag, (tag, self.open)
-
-    def handle_data(self, data: str) -> None:
-        if "span" in self.open:
-            self.spoilers[-1] += data
-        else:
-            self.outside.append(data)
-
-    @property
-    def text(self) -> str:
-        return "".join(self.outside)
+# The HTML checks are shared with the limit and spoiler-leak tests.
+Html = MatrixHtml
 
 
 def render(*cards: Card) -> dict[str, Any]:

@@ -55,9 +55,6 @@ class FilmBot(commands.AutoShardedBot):
         """A friendly, ephemeral note for the user; the details go to the log."""
         if isinstance(error, app_commands.CommandOnCooldown):
             message = f"Easy there: try again in {error.retry_after:.0f} s."
-        elif isinstance(error, app_commands.BotMissingPermissions):
-            missing = ", ".join(p.replace("_", " ") for p in error.missing_permissions)
-            message = f"I need these permissions in this channel: {missing}."
         else:
             command = interaction.command.qualified_name if interaction.command else "?"
             log.error(

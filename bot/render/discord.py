@@ -209,5 +209,4 @@ def select_menu(choices: tuple[Choice, ...]) -> dict[str, Any]:
 
 
 def _cut_plain(text: str, limit: int) -> str:
-    text = " ".join(text.split()) or "—"
-    return text if len(text) <= limit else text[: limit - len(MORE)] + MORE
+    return cut_text(" ".join(text.split()) or "—", limit)
