@@ -92,3 +92,39 @@ MATRIX_SYNC_GRACE_SECONDS = 60.0
 MATRIX_GAP_PAGES = 10
 # Attempts to send one reply through 5xx errors (the same transaction id every time).
 MATRIX_SEND_ATTEMPTS = 6
+
+# --- Announcements ---------------------------------------------------------------------
+ANNOUNCE_DEFAULT_TIMEZONE = "UTC"
+ANNOUNCE_PLAN_SECONDS = 60.0  # how often new editions and arrived dates are looked for
+ANNOUNCE_POLL_SECONDS = 5.0  # an idle delivery loop looks at the outbox this often
+# Spacing of sends (on top of each platform's own rate limiter): Discord allows 5 messages
+# per 5 s in a channel and 50 requests/s per bot; Synapse's default is 0.2 msg/s with a
+# burst of 10 per account, so the Matrix bot's account should be exempted (see README).
+ANNOUNCE_SPACING_SECONDS = {"discord": 1 / 45, "matrix": 0.2}
+ANNOUNCE_TARGET_SPACING_SECONDS = 1.0  # between two posts in one channel or room
+ANNOUNCE_CONCURRENCY = 8  # sends in flight at once, each to a different target
+ANNOUNCE_RETRY_BASE_SECONDS = 2.0  # a failed send waits 2, 4, 8 ... seconds
+ANNOUNCE_RETRY_MAX_SECONDS = 300.0
+ANNOUNCE_FAILING_RETRY_SECONDS = 60.0  # no permission: tried again after 1, 2, 4 ... min
+ANNOUNCE_FAILING_RETRY_MAX_SECONDS = 3600.0
+ANNOUNCE_MANAGE_POWER_LEVEL = 50  # Matrix power level that may change subscriptions
+SUBSCRIPTIONS_PER_TARGET_MAX = 10
+
+# --- Release feeds -------------------------------------------------------------------
+# How often a feed is polled unless `filmbot feeds add --interval` says otherwise, and
+# the bounds an interval may have.
+FEED_DEFAULT_INTERVAL_SECONDS = 30 * 60
+FEED_MIN_INTERVAL_SECONDS = 60
+FEED_MAX_INTERVAL_SECONDS = 7 * 24 * 60 * 60
+# A failing feed waits its interval doubled per consecutive failure, up to this (or its
+# own interval, when that is longer).
+FEED_MAX_BACKOFF_SECONDS = 6 * 60 * 60
+# One fetch: the whole request, and the most a feed document may weigh (a release feed
+# is some kilobytes to a megabyte; more is a wrong URL or a hostile server).
+FEED_TIMEOUT_SECONDS = 30.0
+FEED_MAX_BYTES = 5_000_000
+# Feeds fetched at the same time by one poll round.
+FEED_CONCURRENCY = 4
+# The poller's loop looks at the schedule at least this often, so feeds added by
+# `filmbot feeds add` in another process are picked up without a restart.
+FEED_RECHECK_SECONDS = 60.0

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from bot.constants import (
     CHOICE_LABEL_MAX,
@@ -28,6 +29,9 @@ from bot.store import films
 from bot.store.db import Database
 from bot.text import fold
 
+if TYPE_CHECKING:
+    from bot.announce.service import AnnouncementService
+
 log = logging.getLogger(__name__)
 
 
@@ -39,6 +43,9 @@ class Context:
     channel: str = "console"
     user: str = "you"
     prefix: str = "!"
+    scope: str = ""  # the Discord server (guild id); a Matrix room is its own scope
+    can_manage: bool = False  # may change this channel's subscriptions (the adapter knows)
+    manage_rule: str = ""  # who may, in words: 'the Manage Server permission'
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -91,6 +98,7 @@ class Core:
         self.today = today  # the calendar date, for what is upcoming or recent
         self._pending: dict[tuple[str, str, str], Pending] = {}
         self._questions = itertools.count(1)
+        self.announcements: AnnouncementService | None = None  # set when the bot runs
 
     @classmethod
     async def load(cls, db: Database, *, wait: bool = True) -> Core:

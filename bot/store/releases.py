@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from bot.models import Release
+from bot.models import EditionSummary, Release
 from bot.store.db import Database
 from bot.store.films import _EDITION_SUMMARY_SQL, _edition_summary, film_summaries
 
@@ -49,6 +49,20 @@ async def releases(
         [*params, limit],
     )
     editions = [_edition_summary(r) for r in rows]
+    return await _with_films(db, editions), int(total or 0)
+
+
+async def releases_by_id(db: Database, edition_ids: list[int]) -> dict[int, Release]:
+    """The editions with these ids and their films (what an announcement shows)."""
+    if not edition_ids:
+        return {}
+    marks = ",".join("?" * len(edition_ids))
+    rows = await db.fetchall(_EDITION_SUMMARY_SQL + f"WHERE e.id IN ({marks})", edition_ids)
+    found = await _with_films(db, [_edition_summary(r) for r in rows])
+    return {r.edition.id: r for r in found}
+
+
+async def _with_films(db: Database, editions: list[EditionSummary]) -> list[Release]:
     films_of: dict[int, list[int]] = defaultdict(list)
     if editions:
         marks = ",".join("?" * len(editions))
@@ -59,7 +73,6 @@ async def releases(
         ):
             films_of[edition_id].append(film_id)
     summaries = await film_summaries(db, [f for ids in films_of.values() for f in ids])
-    found = [
+    return [
         Release(e, tuple(summaries[f] for f in films_of[e.id] if f in summaries)) for e in editions
     ]
-    return found, int(total or 0)

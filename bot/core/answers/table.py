@@ -7,38 +7,12 @@ import re
 from bot.core.cards import Reply, error
 from bot.core.commands import CommandTable
 from bot.core.engine import Context, Core
+from bot.core.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
 from bot.models import FilmDetails
 from bot.store import films
 from bot.text import fold
 
 COMMANDS = CommandTable()
-
-# Words that name a format rather than a title ("seven samurai blu-ray").
-FORMATS = {
-    "dvd": "DVD",
-    "bluray": "Blu-ray",
-    "blu-ray": "Blu-ray",
-    "bd": "Blu-ray",
-    "4k": "4K UHD",
-    "uhd": "4K UHD",
-    "4k-uhd": "4K UHD",
-}
-# Short names of labels people type ("criterion").
-LABEL_WORDS = {"criterion": "The Criterion Collection"}
-
-
-_TWO_WORD_FORMATS = re.compile(r"\b(?:blu[\s-]+ray|4k[\s-]+uhd|ultra[\s-]+hd)\b", re.I)
-
-
-def join_format_words(args: str) -> str:
-    """'blu ray' -> 'blu-ray', '4k uhd' -> '4k': formats people type as two words."""
-    return _TWO_WORD_FORMATS.sub(lambda m: "blu-ray" if m[0][0] in "bB" else "4k", args)
-
-
-def bare_word(word: str) -> str:
-    """'Blu-ray,' -> 'blu-ray': a word as the filters compare it."""
-    return re.sub(r"[^\w-]", "", word.lower())
-
 
 _LABEL_OPTION = re.compile(r"\s+label:\s*(?P<label>.+)$", re.I)
 

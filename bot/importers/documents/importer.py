@@ -31,6 +31,7 @@ class ImportOutcome:
     status: str  # imported | merged | unchanged | rejected
     message: str
     film_id: int | None = None
+    edition_id: int | None = None  # the edition the document described, if any
 
     @property
     def ok(self) -> bool:
@@ -85,13 +86,18 @@ async def import_document(
     what = _kind_words(doc.kind)
     if result.new_film:
         return ImportOutcome(
-            name, "imported", f"{what}; new film {result.film_label}", result.film_id
+            name,
+            "imported",
+            f"{what}; new film {result.film_label}",
+            result.film_id,
+            result.edition_id,
         )
     return ImportOutcome(
         name,
         "merged",
         f"{what}; merged into film {result.film_label} (#{result.film_id})",
         result.film_id,
+        result.edition_id,
     )
 
 

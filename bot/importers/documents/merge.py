@@ -328,6 +328,13 @@ class DocumentMerger:
             f"UPDATE editions SET {assignments} WHERE id = :id",
             {**values, "id": edition_id},
         )
+        if self.doc.kind == "release_listing" and info.release_date:
+            # A retailer's listing is the authority on a date, and a newer listing knows
+            # better than an older one: a moved date moves (announcements are edited).
+            await self.conn.execute(
+                "UPDATE editions SET release_date = ? WHERE id = ?",
+                (info.release_date, edition_id),
+            )
         for field, value in values.items():
             if field in ("msrp_cents", "street_price_cents") and value is not None:
                 price = info.msrp if field == "msrp_cents" else info.street_price

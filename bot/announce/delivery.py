@@ -1,0 +1,224 @@
+"""The delivery loop: posts what the outbox holds, once, in order, spaced.
+
+Per subscription the first undelivered item is the only one tried; a failure retries it
+with backoff and nothing behind it is sent first (no watermark ever moves past a message
+that did not arrive). The nonce written with the item is passed to the platform, which
+drops a repeated post (Discord: `nonce` + `enforce_nonce`; Matrix: the transaction id),
+so a crash between "sent" and "recorded as sent" cannot post twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol
+
+from bot.announce.card import announcement_reply
+from bot.constants import (
+    ANNOUNCE_CONCURRENCY,
+    ANNOUNCE_FAILING_RETRY_MAX_SECONDS,
+    ANNOUNCE_FAILING_RETRY_SECONDS,
+    ANNOUNCE_POLL_SECONDS,
+    ANNOUNCE_RETRY_BASE_SECONDS,
+    ANNOUNCE_RETRY_MAX_SECONDS,
+    ANNOUNCE_TARGET_SPACING_SECONDS,
+)
+from bot.core.cards import Reply
+from bot.store import announcements as store
+from bot.store.announcements import Outgoing, Subscription
+from bot.store.db import Database
+from bot.store.releases import releases_by_id
+
+log = logging.getLogger(__name__)
+
+
+class SendError(Exception):
+    """A send the platform refused.
+
+    failing: an admin must act (no permission, the channel is gone): the subscription is
+        marked failing, its queue kept and retried slowly.
+    gone: (edits) the posted message no longer exists; nothing to edit.
+    """
+
+    def __init__(self, reason: str, *, failing: bool = False, gone: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.failing = failing
+        self.gone = gone
+
+
+class Sender(Protocol):
+    """One platform's way to post and edit announcements (adapters implement it)."""
+
+    platform: str
+
+    async def post(self, target: str, reply: Reply, *, nonce: str, mention: str | None) -> str:
+        """Post with `nonce` as the idempotency key; return the message id. Nobody is
+        mentioned unless `mention` (the subscription's opt-in) says who."""
+        ...
+
+    async def edit(
+        self, target: str, message_id: str, reply: Reply, *, nonce: str, mention: str | None
+    ) -> None:
+        """Replace the posted message with `reply` (`nonce` keys an idempotent edit)."""
+        ...
+
+
+class Announcer:
+    """Delivers one platform's outbox."""
+
+    def __init__(
+        self,
+        db: Database,
+        sender: Sender,
+        *,
+        today: Callable[[], date],
+        spacing: float,
+        target_spacing: float = ANNOUNCE_TARGET_SPACING_SECONDS,
+        concurrency: int = ANNOUNCE_CONCURRENCY,
+        retry_base: float = ANNOUNCE_RETRY_BASE_SECONDS,
+        failing_retry: float = ANNOUNCE_FAILING_RETRY_SECONDS,
+        poll: float = ANNOUNCE_POLL_SECONDS,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.db = db
+        self.sender = sender
+        self.platform = sender.platform
+        self.today = today
+        self.spacing = spacing
+        self.target_spacing = target_spacing
+        self.retry_base = retry_base
+        self.failing_retry = failing_retry
+        self.poll = poll
+        self.clock = clock
+        self._slots = asyncio.Semaphore(concurrency)
+        self._pace = asyncio.Lock()
+        self._last_send = 0.0
+        self._last_to: dict[str, float] = {}
+        self._wake = asyncio.Event()
+        self.sent = 0  # posts and edits confirmed, for tests and benchmarks
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Deliver until cancelled; a bug in one pass is logged, never fatal."""
+        while True:
+            self._wake.clear()
+            try:
+                wait = await self.deliver_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("announcements (%s): a delivery pass failed", self.platform)
+                wait = self.poll
+            if wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), min(wait, self.poll))
+
+    async def deliver_due(self) -> float:
+        """Send every head that is due (one per subscription, at most one per target at
+        a time); returns how long until something may be due again (0: at once)."""
+        now = self.clock()
+        heads = await store.heads(self.db, self.platform)
+        due: list[tuple[Subscription, Outgoing]] = []
+        busy: set[str] = set()
+        wait = self.poll
+        for sub, item, not_before in heads:
+            ready = max(not_before, self._last_to.get(sub.target, 0) + self.target_spacing)
+            if ready > now or sub.target in busy:
+                wait = min(wait, max(ready - now, 0.05))
+                continue
+            busy.add(sub.target)
+            due.append((sub, item))
+        if not due:
+            return wait
+        await asyncio.gather(*(self._deliver(sub, item) for sub, item in due))
+        return 0.0
+
+    async def _paced(self) -> None:
+        """Sends start at least `spacing` apart on this platform."""
+        async with self._pace:
+            gap = self._last_send + self.spacing - time.monotonic()
+            if gap > 0:
+                await asyncio.sleep(gap)
+            self._last_send = time.monotonic()
+
+    async def _deliver(self, sub: Subscription, item: Outgoing) -> None:
+        async with self._slots:
+            release = (await releases_by_id(self.db, [item.edition_id])).get(item.edition_id)
+            if release is None:
+                return  # the edition was deleted: its rows went with it
+            note = f" · subscription #{sub.id}"
+            reply = announcement_reply(
+                release, item.kind, item.release_date, self.today(), note=note
+            )
+            await self._paced()
+            self._last_to[sub.target] = self.clock()
+            try:
+                if item.is_edit:
+                    message_id = item.message_id or ""
+                    await self.sender.edit(
+                        sub.target,
+                        message_id,
+                        reply,
+                        nonce=f"{item.nonce}e{item.release_date or 'tba'}",
+                        mention=sub.mention,
+                    )
+                else:
+                    message_id = await self.sender.post(
+                        sub.target, reply, nonce=item.nonce, mention=sub.mention
+                    )
+            except asyncio.CancelledError:
+                raise
+            except SendError as exc:
+                await self._failed(sub, item, exc)
+                return
+            except Exception as exc:  # a network error, a bug in a renderer
+                log.exception(
+                    "announcements (%s): sending #%d to %s failed",
+                    self.platform,
+                    item.id,
+                    sub.target,
+                )
+                await self._failed(sub, item, SendError(f"{type(exc).__name__}: {exc}"))
+                return
+            await store.mark_sent(self.db, item, message_id, item.release_date)
+            self.sent += 1
+            log.info(
+                "announcements (%s): %s #%d (%s, edition %d) to %s",
+                self.platform,
+                "edited" if item.is_edit else "posted",
+                item.id,
+                item.kind,
+                item.edition_id,
+                sub.target,
+            )
+
+    async def _failed(self, sub: Subscription, item: Outgoing, exc: SendError) -> None:
+        if exc.gone and item.is_edit:
+            log.info("announcements: message %s was deleted; not editing it", item.message_id)
+            await store.give_up_edit(self.db, item)
+            return
+        if exc.failing:
+            delay = min(
+                self.failing_retry * 2 ** min(item.attempts, 10), ANNOUNCE_FAILING_RETRY_MAX_SECONDS
+            )
+        else:
+            delay = min(self.retry_base * 2 ** min(item.attempts, 10), ANNOUNCE_RETRY_MAX_SECONDS)
+        log.warning(
+            "announcements (%s): #%d to %s (subscription %d) failed: %s; retrying in %.0f s",
+            self.platform,
+            item.id,
+            sub.target,
+            sub.id,
+            exc.reason,
+            delay,
+        )
+        await store.mark_failed(
+            self.db, item, error=exc.reason, retry_at=self.clock() + delay, failing=exc.failing
+        )
