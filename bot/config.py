@@ -8,8 +8,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import dotenv_values
+
+from bot.constants import ANNOUNCE_DEFAULT_TIMEZONE, ANNOUNCE_MANAGE_POWER_LEVEL
 
 DEFAULT_DB = Path("var") / "filmbot.sqlite3"
 
@@ -24,6 +27,8 @@ SETTING_NAMES = (
     "MATRIX_PASSWORD",
     "MATRIX_DEVICE_ID",
     "MATRIX_ALLOWED_INVITES",
+    "MATRIX_MANAGE_POWER_LEVEL",
+    "ANNOUNCE_TIMEZONE",
 )
 
 
@@ -39,6 +44,10 @@ class Settings:
     matrix_device_id: str = "FILMBOT"
     # Who may invite the bot: user ids, ':server' or room ids, or '*' (empty: own server).
     matrix_allowed_invites: tuple[str, ...] = ()
+    # The power level a Matrix user needs to change a room's subscriptions.
+    matrix_manage_power_level: int = ANNOUNCE_MANAGE_POWER_LEVEL
+    # The time zone whose midnight a release date arrives at (an IANA name).
+    announce_timezone: str = ANNOUNCE_DEFAULT_TIMEZONE
 
     @property
     def discord_configured(self) -> bool:
@@ -91,4 +100,35 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
             for part in (get("MATRIX_ALLOWED_INVITES") or "").split(",")
             if part.strip()
         ),
+        matrix_manage_power_level=_int_setting(
+            "MATRIX_MANAGE_POWER_LEVEL",
+            get("MATRIX_MANAGE_POWER_LEVEL"),
+            ANNOUNCE_MANAGE_POWER_LEVEL,
+        ),
+        announce_timezone=_timezone_setting(get("ANNOUNCE_TIMEZONE")),
     )
+
+
+class SettingError(ValueError):
+    """A setting with a value filmbot cannot use; the message names it."""
+
+
+def _int_setting(name: str, value: str | None, default: int) -> int:
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _timezone_setting(value: str | None) -> str:
+    if value is None:
+        return ANNOUNCE_DEFAULT_TIMEZONE
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError(
+            f"ANNOUNCE_TIMEZONE must be a time zone name like Europe/Paris, not {value!r}"
+        ) from None
+    return value

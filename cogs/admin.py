@@ -1,4 +1,4 @@
-"""/help and /about (the subscription commands join this cog with announcements)."""
+"""/help and /about."""
 
 from __future__ import annotations
 

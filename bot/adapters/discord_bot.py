@@ -14,11 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.adapters.discord_announce import DiscordSender
 from bot.adapters.discord_send import NO_MENTIONS, note
 from bot.core.engine import Core
 
 log = logging.getLogger(__name__)
-COGS = ("cogs.films", "cogs.reviews", "cogs.releases", "cogs.admin")
+COGS = ("cogs.films", "cogs.reviews", "cogs.releases", "cogs.announcements", "cogs.admin")
 # Scopes and permissions of the invite link (README): send messages and embeds in
 # channels, use slash commands. 2048 Send Messages + 16384 Embed Links + 274877906944
 # Send Messages in Threads.
@@ -48,6 +49,14 @@ class FilmBot(commands.AutoShardedBot):
 
     async def on_ready(self) -> None:
         log.info("Discord: connected as %s to %d servers", self.user, len(self.guilds))
+        service = self.core.announcements
+        if service is not None and "discord" not in service.announcers:
+            service.attach(DiscordSender(self))
+
+    async def close(self) -> None:
+        if self.core.announcements is not None:
+            self.core.announcements.detach("discord")
+        await super().close()
 
     async def on_tree_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError

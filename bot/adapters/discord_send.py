@@ -34,6 +34,10 @@ def context_of(interaction: discord.Interaction) -> Context:
         channel=str(interaction.channel_id or "dm"),
         user=str(interaction.user.id),
         prefix="/",
+        scope=str(interaction.guild_id or ""),
+        # The member's permissions in this channel, as Discord resolved them.
+        can_manage=interaction.guild_id is not None and interaction.permissions.manage_guild,
+        manage_rule="the Manage Server permission",
     )
 
 

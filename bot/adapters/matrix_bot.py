@@ -28,8 +28,10 @@ from nio import (
     SyncResponse,
 )
 
+from bot.adapters.matrix_announce import MatrixSender, power_level
 from bot.adapters.matrix_events import Command, command_in, invite_allowed, inviter_of
 from bot.constants import (
+    ANNOUNCE_MANAGE_POWER_LEVEL,
     MATRIX_GAP_PAGES,
     MATRIX_RETRY_MAX_SECONDS,
     MATRIX_SEND_ATTEMPTS,
@@ -37,11 +39,14 @@ from bot.constants import (
     MATRIX_SYNC_GRACE_SECONDS,
     MATRIX_SYNC_TIMEOUT_MS,
 )
+from bot.core.commands import parse_command
 from bot.core.engine import Context, Core
 from bot.render import matrix as render
 from bot.store import matrix_state as state
 
 log = logging.getLogger(__name__)
+# Commands that change a room's subscriptions: they need the configured power level.
+MANAGING_COMMANDS = {"subscribe", "unsubscribe", "announce-test", "announcetest"}
 # Only what the bot reads: recent timeline events, no presence, members loaded lazily.
 _SYNC_FILTER: dict[str, Any] = {
     "presence": {"types": []},
@@ -87,6 +92,7 @@ class MatrixBot:
         device_id: str = "FILMBOT",
         allowed_invites: tuple[str, ...] = (),
         sync_timeout_ms: int = MATRIX_SYNC_TIMEOUT_MS,
+        manage_power_level: int = ANNOUNCE_MANAGE_POWER_LEVEL,
     ) -> None:
         config = AsyncClientConfig(
             max_limit_exceeded=None,  # wait out every 429 (nio honours retry_after_ms)
@@ -106,6 +112,7 @@ class MatrixBot:
         self.sync_timeout_ms = sync_timeout_ms
         self.started_ms = int(time.time() * 1000)
         self.ready = asyncio.Event()  # set after the first sync: "now" is known
+        self.manage_power_level = manage_power_level
         self.replies = 0
 
     async def login(self) -> None:
@@ -155,8 +162,12 @@ class MatrixBot:
             if not self.ready.is_set():
                 log.info("Matrix: syncing as %s", self.user_id)
                 self.ready.set()
+                if self.core.announcements is not None:
+                    self.core.announcements.attach(MatrixSender(self.client))
 
     async def close(self) -> None:
+        if self.core.announcements is not None:
+            self.core.announcements.detach("matrix")
         await self.client.close()
 
     async def _handle(self, response: SyncResponse, *, since: str | None) -> None:
@@ -250,11 +261,27 @@ class MatrixBot:
             await self.client.room_leave(room_id)
             await self.client.room_forget(room_id)
 
+    async def _may_manage(self, command: Command) -> bool:
+        """Only commands that change subscriptions pay for a power-level lookup."""
+        parsed = parse_command(command.body)
+        if parsed is None or parsed[0].lower() not in MANAGING_COMMANDS:
+            return False
+        level = await power_level(self.client, command.room_id, command.sender)
+        return level >= self.manage_power_level
+
     async def _answer(self, command: Command) -> None:
         known = await state.reply_for(self.db, self.user_id, command.event_id)
         if known is None or known[1] is not None:
             return
-        ctx = Context(platform="matrix", channel=command.room_id, user=command.sender, prefix="!")
+        ctx = Context(
+            platform="matrix",
+            channel=command.room_id,
+            user=command.sender,
+            prefix="!",
+            scope=command.room_id,
+            can_manage=await self._may_manage(command),
+            manage_rule=f"power level {self.manage_power_level} or more in this room",
+        )
         reply = await self.core.handle(command.body, ctx)
         if reply is None:
             return
@@ -312,6 +339,7 @@ async def run_matrix(core: Core, settings: Any) -> None:
         password=settings.matrix_password,
         device_id=settings.matrix_device_id,
         allowed_invites=settings.matrix_allowed_invites,
+        manage_power_level=settings.matrix_manage_power_level,
     )
     try:
         await bot.run()  # only a failed login or a cancellation ends it

@@ -24,7 +24,7 @@ from bot.store.announcements import Subscription
 from bot.store.releases import releases
 
 _DISCORD_ROLE = re.compile(r"^(?:<@&)?([0-9]{15,21})>?$")
-_MATRIX_USER = re.compile(r"^@[^:\s]+:[^\s]+$")
+_MATRIX_USER = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.:\[\]-]+$")
 
 
 def _where(ctx: Context) -> str:
