@@ -1,0 +1,51 @@
+"""filmbot's Discord bot with announcements, pointed at an emulator in another process.
+
+The crash test starts this as a child and SIGKILLs it: `python -m tests.announce_bot
+--db PATH --api URL --gateway URL`. It is the shipped FilmBot, core and announcement
+service; only the API addresses and the spacing of sends differ.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot.adapters.discord_bot import FilmBot
+from bot.announce.service import AnnouncementService
+from bot.core.engine import Core
+from bot.store import open_database
+from tests.discord_emulator import patch_discord
+
+
+async def main(db_path: Path, api: str, gateway: str, spacing: float) -> None:
+    with patch_discord(api, gateway):
+        db = await open_database(db_path)
+        core = await Core.load(db, wait=False)
+        service = AnnouncementService(
+            db,
+            timezone=ZoneInfo("UTC"),
+            announcer_options={"target_spacing": spacing, "retry_base": 0.1, "poll": 0.2},
+        )
+        core.announcements = service
+        planner = asyncio.create_task(service.run())
+        bot = FilmBot(core, guild_ready_timeout=0)
+        try:
+            async with bot:
+                await bot.start("emulator-token")
+        finally:
+            planner.cancel()
+            await core.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--api", required=True)
+    parser.add_argument("--gateway", required=True)
+    parser.add_argument("--spacing", type=float, default=0.1)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    asyncio.run(main(args.db, args.api, args.gateway, args.spacing))
