@@ -42,6 +42,9 @@ from bot.constants import (
 
 # What filmbot sends, plus what discord.py adds itself (tts, attachments, embed flags/type).
 PAYLOAD_KEYS = {
+    "nonce",  # channel messages (announcements)
+    "enforce_nonce",
+    "tts",
     "content",
     "embeds",
     "allowed_mentions",
