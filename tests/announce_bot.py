@@ -20,14 +20,17 @@ from bot.store import open_database
 from tests.discord_emulator import patch_discord
 
 
-async def main(db_path: Path, api: str, gateway: str, spacing: float) -> None:
+async def main(db_path: Path, api: str, gateway: str, spacing: float | None) -> None:
     with patch_discord(api, gateway):
         db = await open_database(db_path)
         core = await Core.load(db, wait=False)
         service = AnnouncementService(
             db,
             timezone=ZoneInfo("UTC"),
-            announcer_options={"target_spacing": spacing, "retry_base": 0.1, "poll": 0.2},
+            # Without --spacing: the shipped pacing (the benchmark); with it, faster.
+            announcer_options={}
+            if spacing is None
+            else {"target_spacing": spacing, "retry_base": 0.1, "poll": 0.2},
         )
         core.announcements = service
         planner = asyncio.create_task(service.run())
@@ -45,7 +48,7 @@ if __name__ == "__main__":
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--api", required=True)
     parser.add_argument("--gateway", required=True)
-    parser.add_argument("--spacing", type=float, default=0.1)
+    parser.add_argument("--spacing", type=float, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     asyncio.run(main(args.db, args.api, args.gateway, args.spacing))

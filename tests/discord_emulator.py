@@ -17,11 +17,25 @@ discord.py runs unchanged except for two class attributes (see `DiscordEmulator.
 
 What Discord would receive is recorded as JSON (`InteractionHandle.callbacks`, `.followups`,
 `.edits`, `DiscordEmulator.messages`, `.requests`), and the emulator behaves like Discord where a
-bot depends on it: an interaction can be acknowledged once (40060 afterwards), only within the
-acknowledgement deadline (10062 afterwards), followups need an acknowledged interaction, message
-payloads over Discord's limits get 400 "Invalid Form Body" (50035), `nonce` + `enforce_nonce`
-returns the first message, a 429 carries `Via` and a JSON `retry_after`, and a dropped gateway can
-be RESUMEd with the missed dispatches replayed.
+bot depends on it:
+
+- interactions: an interaction can be acknowledged once (40060 afterwards), only within the
+  acknowledgement deadline (10062 afterwards); followups need an acknowledged interaction;
+- message payloads over Discord's limits get 400 "Invalid Form Body" (50035);
+- channel messages: `nonce` + `enforce_nonce` returns the first message; GET
+  /channels/{id}/messages pages with `limit`, `before`, `after` and `around` (newest first);
+  posting needs the bot's VIEW_CHANNEL (50001) and SEND_MESSAGES (50013) in the channel,
+  permission overwrites included;
+- rate limits: creating, editing and deleting channel messages is limited per channel (5 per
+  5 s by default) and, across channels, globally (50 per second), with Discord's X-RateLimit-*
+  headers on every response of those routes, so discord.py waits before it would be refused; a
+  request over a limit gets Discord's 429 (`Via` header, JSON `retry_after` and `global`);
+  interaction callbacks and webhooks are exempt, as on Discord;
+- the guild: extra text channels (`add_channel`, with permission overwrites), roles
+  (`add_role`, `add_member_role`) and the permissions they give, as interactions carry them
+  (`member.permissions`, `app_permissions`);
+- injected faults: 429s and 5xx (`fail_next`), 403s (`deny`, per route or per channel);
+- the gateway: a dropped connection can be RESUMEd with the missed dispatches replayed.
 
 The module depends only on aiohttp (discord.py is imported lazily by `patch`), so a benchmark can
 construct and drive an emulator in a subprocess, or run it standalone:
@@ -43,8 +57,8 @@ import secrets
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from aiohttp import WSMsgType, web
 
@@ -53,6 +67,7 @@ __all__ = [
     "EmulatorError",
     "Interaction",
     "InteractionHandle",
+    "max_in_window",
     "patch_discord",
 ]
 
@@ -102,6 +117,8 @@ PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 INTENT_GUILD_MEMBERS = 1 << 1
 
 # Permission bits (the ones a chat bot cares about).
+P_ADMINISTRATOR = 1 << 3
+P_MANAGE_GUILD = 1 << 5  # "Manage Server"
 P_ADD_REACTIONS = 1 << 6
 P_VIEW_CHANNEL = 1 << 10
 P_SEND_MESSAGES = 1 << 11
@@ -132,6 +149,7 @@ EVERYONE_PERMISSIONS = (
     | P_SEND_MESSAGES_IN_THREADS
 )
 BOT_ROLE_PERMISSIONS = EVERYONE_PERMISSIONS | P_MANAGE_MESSAGES
+ALL_PERMISSIONS = (1 << 41) - 1
 
 _ERROR_MESSAGES = {
     0: "General error",
@@ -288,6 +306,100 @@ class _Rule:
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method in ("*", method)) and self.regex.fullmatch(path) is not None
+
+
+# ------------------------------------------------------------------ rate limits
+
+_CHANNEL_MESSAGES = re.compile(r"/channels/(\d+)/messages")
+_CHANNEL_MESSAGE = re.compile(r"/channels/(\d+)/messages/(\d+)")
+
+
+class _LimitedRoute(NamedTuple):
+    """A request on a rate-limited route: the route (method and path template) and its major
+    parameter, the channel."""
+
+    route: str
+    channel_id: int
+
+
+def _limited_route(method: str, api_path: str) -> _LimitedRoute | None:
+    """The rate-limited route of a request: creating, editing or deleting a channel message."""
+    if method == "POST":
+        match = _CHANNEL_MESSAGES.fullmatch(api_path)
+        if match:
+            return _LimitedRoute("POST /channels/{channel_id}/messages", int(match[1]))
+    elif method in ("PATCH", "DELETE"):
+        match = _CHANNEL_MESSAGE.fullmatch(api_path)
+        if match:
+            route = f"{method} /channels/{{channel_id}}/messages/{{message_id}}"
+            return _LimitedRoute(route, int(match[1]))
+    return None
+
+
+def _bucket_hash(route: str) -> str:
+    """Discord's opaque per-route bucket id (the channel, the major parameter, is not in it)."""
+    return hashlib.sha1(route.encode()).hexdigest()[:32]
+
+
+def _ceil_ms(seconds: float) -> float:
+    """Rounded up to the millisecond, so a client that waits this long is never early."""
+    return max(0.0, math.ceil(seconds * 1000 - 1e-6) / 1000)
+
+
+def _rate(value: tuple[int, float] | int | None, what: str) -> tuple[int, float] | None:
+    if value is None:
+        return None
+    limit, period = (value, 1.0) if isinstance(value, int) else value
+    if int(limit) < 1 or float(period) <= 0:
+        raise ValueError(f"{what}: need at least 1 request per a positive period, got {value!r}")
+    return int(limit), float(period)
+
+
+class _Window:
+    """A sliding-window limit: at most `limit` requests in any `period` seconds.
+
+    Stricter than a fixed window (which lets 2 x limit through around a reset), so recorded
+    timestamps can be checked with `max_in_window`. "Reset" is when the window is empty again:
+    a client that waits that long after Remaining 0 (as discord.py does) is never refused.
+    """
+
+    __slots__ = ("limit", "period", "times")
+
+    def __init__(self, limit: int, period: float) -> None:
+        self.limit = limit
+        self.period = period
+        self.times: deque[float] = deque()
+
+    def _expire(self, now: float) -> None:
+        # The same comparison as max_in_window's, so the two never disagree on rounding.
+        while self.times and now - self.times[0] >= self.period:
+            self.times.popleft()
+
+    def remaining(self, now: float) -> int:
+        self._expire(now)
+        return max(0, self.limit - len(self.times))
+
+    def reset_after(self, now: float) -> float:
+        """Seconds until no request is left in the window (the bucket is full again)."""
+        self._expire(now)
+        return _ceil_ms(self.times[-1] + self.period - now) if self.times else 0.0
+
+    def add(self, now: float) -> None:
+        self.times.append(now)
+
+
+def max_in_window(times: Iterable[float], period: float) -> int:
+    """The most timestamps in any `period`-second window (the interval [t, t + period)).
+
+    For asserting that requests respected a limit: pass `DiscordEmulator.counted_times(...)`.
+    """
+    ordered = sorted(times)
+    best = start = 0
+    for end, moment in enumerate(ordered):
+        while moment - ordered[start] >= period:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
 
 
 def _walk_components(components: list[dict] | None) -> Iterator[dict]:
@@ -638,7 +750,8 @@ class InteractionHandle:
         self.token: str = payload["token"]
         self.type: int = payload["type"]
         self.name = name  # command name, or custom_id for a component
-        self.user_id = int((payload.get("member") or {}).get("user", payload.get("user"))["id"])
+        user: dict = (payload.get("member") or {}).get("user") or payload["user"]
+        self.user_id = int(user["id"])
         self.channel_id = int(payload["channel_id"])
         self.sent_at: float | None = None  # perf_counter() when written to the gateway
         self.received_at: float | None = None  # perf_counter() when the first callback arrived
@@ -704,7 +817,7 @@ class InteractionHandle:
             raise EmulatorError(
                 f"no final message for {self!r} within {timeout}s ({state})"
             ) from None
-        return copy.deepcopy(self._final)
+        return copy.deepcopy(self._final or {})
 
     def _set_final(self, value: dict) -> None:
         if not self._final_event.is_set():
@@ -742,7 +855,17 @@ class _Connection:
 
 
 class DiscordEmulator:
-    """Discord's REST API and gateway, for one bot application in one guild."""
+    """Discord's REST API and gateway, for one bot application in one guild.
+
+    The guild: `guild_id`, its channels (`channel_id` "films", more from `add_channel`),
+    `roles` (`add_role`), the users `owner_id`, `user_id` (the default asker),
+    `other_user_id` and more from `add_user`; the bot is `bot_user_id` with `app_permissions`.
+    Driving the bot: `command`, `autocomplete`, `component`, `dispatch`, `drop_gateway`, ...;
+    faults: `fail_next`, `deny`; limits: `channel_rate`, `global_rate`.
+    Records: `messages` (by channel), `all_messages`, `interactions`, `requests`,
+    `counted_requests` and `rate_limited` (rate limits), `faults_hit`, `invalid`, `duplicates`,
+    `late`, `uploads`, `sync_calls`, and gateway counters (`identifies`, `resumes`, ...).
+    """
 
     def __init__(
         self,
@@ -757,6 +880,8 @@ class DiscordEmulator:
         replay_buffer: int = 10_000,
         record_requests: bool = True,
         bot_name: str = "filmbot",
+        channel_rate: tuple[int, float] | None = (5, 5.0),
+        global_rate: int | tuple[int, float] | None = 50,
     ) -> None:
         """
         token: if set, REST calls and IDENTIFY must use it (401 / close 4004 otherwise).
@@ -764,6 +889,15 @@ class DiscordEmulator:
             callbacks get 404 "Unknown interaction" (10062). None disables the check.
         allowed_intents: privileged intents enabled "in the developer portal"; an IDENTIFY
             asking for others is closed with 4014. None allows everything.
+        nonce_window: seconds a `nonce` + `enforce_nonce` is remembered (Discord: a few minutes).
+        channel_rate: (requests, seconds) allowed per channel on each of the message routes
+            (POST /channels/{id}/messages, PATCH and DELETE /channels/{id}/messages/{id}); each
+            route has its own bucket per channel, as on Discord. None: no limit, and no
+            X-RateLimit-* headers.
+        global_rate: requests per second (or (requests, seconds)) on those routes across all
+            channels; over it, a 429 with "global": true. None: no global limit.
+        Both limits are sliding windows on a monotonic clock, changeable between requests
+        (`emu.channel_rate = (2, 1.0)`); interaction callbacks and webhooks are never limited.
         """
         self.host = host
         self.port = port
@@ -774,6 +908,8 @@ class DiscordEmulator:
         self.nonce_window = nonce_window
         self.replay_buffer = replay_buffer
         self.record_requests = record_requests
+        self.channel_rate: tuple[int, float] | None = _rate(channel_rate, "channel_rate")
+        self.global_rate: tuple[int, float] | None = _rate(global_rate, "global_rate")
 
         self.application_id = _fixed_snowflake("2021-03-04", 1)
         self.bot_user_id = self.application_id  # as for every bot created since 2019
@@ -817,20 +953,7 @@ class DiscordEmulator:
             self._role(self.bot_role_id, bot_name, BOT_ROLE_PERMISSIONS, 1, bot=True),
         ]
         self.channels: dict[int, dict[str, Any]] = {
-            self.channel_id: {
-                "id": str(self.channel_id),
-                "type": 0,
-                "guild_id": str(self.guild_id),
-                "name": "films",
-                "position": 0,
-                "parent_id": None,
-                "topic": None,
-                "nsfw": False,
-                "last_message_id": None,
-                "rate_limit_per_user": 0,
-                "permission_overwrites": [],
-                "flags": 0,
-            }
+            self.channel_id: self._channel(self.channel_id, "films", 0, [])
         }
 
         # Records.
@@ -850,6 +973,13 @@ class DiscordEmulator:
         self.requests: list[dict] = []  # every API request: method, path, query, json
         self.uploads: list[dict] = []  # files sent as multipart: filename, content_type, data
         self.nonce_hits = 0  # messages answered from the nonce cache
+        # Requests counted against the message routes' rate limits (those let through):
+        # {"method", "path", "route", "channel_id", "at"}, `at` on time.monotonic(); kept
+        # when record_requests.
+        self.counted_requests: list[dict] = []
+        # 429s the rate limits served (not those of fail_next): {"method", "path", "route",
+        # "channel_id", "scope" ("user": the channel's bucket, "global"), "retry_after", "at"}.
+        self.rate_limited: list[dict] = []
         self.presences: list[dict] = []
         self.identify_payloads: list[dict] = []  # IDENTIFY `d`, token removed
         self.identifies = 0
@@ -858,6 +988,9 @@ class DiscordEmulator:
         self.heartbeats = 0
         self.connections = 0  # gateway websockets opened
 
+        self._clock: Callable[[], float] = time.monotonic
+        self._buckets: dict[tuple[str, int], _Window] = {}
+        self._global_window: _Window | None = None
         self._rules: list[_Rule] = []
         self._denials: list[_Rule] = []
         self._by_token: dict[str, InteractionHandle] = {}
@@ -914,8 +1047,10 @@ class DiscordEmulator:
 
     # -------------------------------------------------------------- guild contents
 
-    def add_user(self, username: str, *, user_id: int | None = None, roles=()) -> int:
-        """A new (non-bot) guild member; returns its id."""
+    def add_user(
+        self, username: str, *, user_id: int | None = None, roles: Iterable[int] = ()
+    ) -> int:
+        """A new (non-bot) guild member with these roles (ids from `add_role`); returns its id."""
         uid = user_id if user_id is not None else self._ids.next()
         self.users[uid] = {
             "id": str(uid),
@@ -950,6 +1085,112 @@ class DiscordEmulator:
             "communication_disabled_until": None,
         }
 
+    def _channel(
+        self,
+        cid: int,
+        name: str,
+        position: int,
+        overwrites: Sequence[dict],
+        topic: str | None = None,
+    ) -> dict[str, Any]:
+        return {
+            "id": str(cid),
+            "type": 0,
+            "guild_id": str(self.guild_id),
+            "name": name,
+            "position": position,
+            "parent_id": None,
+            "topic": topic,
+            "nsfw": False,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+            "permission_overwrites": [self._overwrite(o) for o in overwrites],
+            "flags": 0,
+        }
+
+    def _overwrite(self, overwrite: dict) -> dict[str, Any]:
+        """Discord's form: {"id": str, "type": 0 (role) | 1 (member), "allow": str, "deny": str}.
+
+        Ids and bit sets may be ints; without "type", an id of a role is a role's.
+        """
+        target = int(overwrite["id"])
+        kind = overwrite.get("type")
+        if kind is None:
+            kind = 0 if any(r["id"] == str(target) for r in self.roles) else 1
+        if kind not in (0, 1):
+            raise ValueError(f"overwrite type must be 0 (role) or 1 (member), got {kind!r}")
+        return {
+            "id": str(target),
+            "type": kind,
+            "allow": str(int(overwrite.get("allow") or 0)),
+            "deny": str(int(overwrite.get("deny") or 0)),
+        }
+
+    def add_channel(
+        self,
+        name: str,
+        *,
+        permission_overwrites: Sequence[dict] | None = None,
+        topic: str | None = None,
+    ) -> int:
+        """A new text channel in the guild, with its own `messages` list; returns its id.
+
+        It is in the guild a bot receives at IDENTIFY (GUILD_CREATE) and in GET
+        /guilds/{id}/channels; a bot already connected learns of it from `create_channel`.
+        `permission_overwrites`: Discord's objects, e.g. `{"id": emu.everyone_role_id,
+        "deny": P_SEND_MESSAGES}`; they shape the permissions interactions from the channel
+        carry and whether the bot may post in it.
+        """
+        cid = self._ids.next()
+        self.channels[cid] = self._channel(
+            cid, name, len(self.channels), permission_overwrites or (), topic
+        )
+        self.messages[cid] = []
+        return cid
+
+    async def create_channel(
+        self,
+        name: str,
+        *,
+        permission_overwrites: Sequence[dict] | None = None,
+        topic: str | None = None,
+    ) -> int:
+        """`add_channel`, then CHANNEL_CREATE to the connected bot (if any), as Discord does."""
+        cid = self.add_channel(name, permission_overwrites=permission_overwrites, topic=topic)
+        if self._session is not None:
+            await self._send_dispatch(self._session, "CHANNEL_CREATE", dict(self.channels[cid]))
+        return cid
+
+    def add_role(self, name: str, permissions: int) -> int:
+        """A new guild role with these permission bits (e.g. `P_MANAGE_GUILD`); returns its id.
+
+        Give it with `add_user(..., roles=[id])` or `add_member_role`. A bot connected before
+        sees it in interactions' member data (its permissions and role ids), not in its cache.
+        """
+        rid = self._ids.next()
+        self.roles.append(self._role(rid, name, permissions, len(self.roles)))
+        return rid
+
+    def add_member_role(self, user_id: int, role_id: int) -> None:
+        """Give a member a role (what PUT /guilds/{id}/members/{user}/roles/{role} does)."""
+        if not any(r["id"] == str(role_id) for r in self.roles):
+            raise KeyError(f"no role {role_id}")
+        self._user(user_id)
+        roles = self.members[user_id]["roles"]
+        if str(role_id) not in roles:
+            roles.append(str(role_id))
+
+    def remove_member_role(self, user_id: int, role_id: int) -> None:
+        """Take a role from a member (no error if the member did not have it)."""
+        member = self.members.get(user_id)
+        if member is not None and str(role_id) in member["roles"]:
+            member["roles"].remove(str(role_id))
+
+    def permissions(self, user_id: int, channel_id: int | None = None) -> int:
+        """A member's permission bits in the guild, or in a channel with its overwrites applied
+        (as an interaction from that channel carries them in `member.permissions`)."""
+        return self._permissions_of(user_id, channel_id)
+
     @staticmethod
     def _role(rid: int, name: str, permissions: int, position: int, *, bot=False) -> dict:
         role: dict[str, Any] = {
@@ -970,16 +1211,38 @@ class DiscordEmulator:
             role["tags"] = {"bot_id": str(rid)}
         return role
 
-    def _permissions_of(self, uid: int) -> int:
+    def _permissions_of(self, uid: int, channel_id: int | None = None) -> int:
+        """Discord's computation: @everyone's and the member's roles' permissions (the bot's:
+        `app_permissions`), everything for the owner or an administrator, then the channel's
+        overwrites: @everyone's, the member's roles' (denies, then allows), the member's own."""
         if uid == self.owner_id:
-            return (1 << 41) - 1
-        if uid == self.bot_user_id:
-            return self.app_permissions
-        value = EVERYONE_PERMISSIONS
+            return ALL_PERMISSIONS
         member_roles = set((self.members.get(uid) or {}).get("roles") or ())
-        for role in self.roles:
-            if role["id"] in member_roles:
-                value |= int(role["permissions"])
+        if uid == self.bot_user_id:
+            value = self.app_permissions
+        else:
+            value = 0
+            for role in self.roles:
+                if role["id"] == str(self.everyone_role_id) or role["id"] in member_roles:
+                    value |= int(role["permissions"])
+        if value & P_ADMINISTRATOR:
+            return ALL_PERMISSIONS
+        channel = self.channels.get(channel_id) if channel_id is not None else None
+        if channel is None:
+            return value
+        overwrites = channel.get("permission_overwrites") or ()
+        for overwrite in overwrites:
+            if overwrite["type"] == 0 and overwrite["id"] == str(self.everyone_role_id):
+                value = (value & ~int(overwrite["deny"])) | int(overwrite["allow"])
+        allow = deny = 0
+        for overwrite in overwrites:
+            if overwrite["type"] == 0 and overwrite["id"] in member_roles:
+                allow |= int(overwrite["allow"])
+                deny |= int(overwrite["deny"])
+        value = (value & ~deny) | allow
+        for overwrite in overwrites:
+            if overwrite["type"] == 1 and overwrite["id"] == str(uid):
+                value = (value & ~int(overwrite["deny"])) | int(overwrite["allow"])
         return value
 
     def _user(self, uid: int) -> dict:
@@ -1150,17 +1413,25 @@ class DiscordEmulator:
         )
 
     def deny(self, method: str, path_pattern: str | re.Pattern[str], code: int = 50013) -> None:
-        """403 with `code` (50013 Missing Permissions, 50001 Missing Access) until cleared."""
+        """403 with `code` (50013 Missing Permissions, 50001 Missing Access) until `undeny`.
+
+        Patterns as for `fail_next`: `deny("POST", f"/channels/{cid}/messages")` refuses posts
+        in one channel only, `deny("POST", "/channels/*/messages")` in all of them.
+        """
         self._denials.append(_Rule(method, path_pattern, 403, remaining=None, code=code))
 
-    def undeny(self, method: str | None = None, path_pattern: str | None = None) -> None:
-        """Lift denials: all of them, or those with this method and/or pattern."""
+    def undeny(
+        self, method: str | None = None, path_pattern: str | re.Pattern[str] | None = None
+    ) -> None:
+        """Lift denials: all of them, or those given with this method and/or pattern (the same
+        pattern, however written: "/api/v10/channels/1/messages" is "/channels/1/messages")."""
+        wanted = _compile_pattern(path_pattern).pattern if path_pattern is not None else None
         self._denials = [
             rule
             for rule in self._denials
             if not (
                 (method is None or rule.method == method.upper())
-                and (path_pattern is None or rule.pattern == path_pattern)
+                and (wanted is None or rule.regex.pattern == wanted)
             )
         ]
 
@@ -1180,32 +1451,138 @@ class DiscordEmulator:
                 return rule
         return None
 
-    def _fault_response(self, rule: _Rule) -> web.Response:
+    def _fault_response(self, rule: _Rule, limited: _LimitedRoute | None = None) -> web.Response:
         status = rule.status
         if status == 429:
             retry_after = 0.05 if rule.retry_after is None else rule.retry_after
+            limit = 5
             bucket = hashlib.sha1(rule.regex.pattern.encode()).hexdigest()[:32]
-            headers = {
-                "Via": "1.1 google",
-                "Retry-After": str(max(1, math.ceil(retry_after))),
-                "X-RateLimit-Limit": "5",
-                "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
-                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-                "X-RateLimit-Bucket": bucket,
-                "X-RateLimit-Scope": "global" if rule.global_ else "user",
-            }
-            if rule.global_:
-                headers["X-RateLimit-Global"] = "true"
-            body = {
-                "message": "You are being rate limited.",
-                "retry_after": retry_after,
-                "global": rule.global_,
-            }
-            if rule.code:
-                body["code"] = rule.code
-            return _json_response(body, 429, headers)
+            if limited is not None:  # the route's real bucket, so discord.py keeps its buckets
+                bucket = _bucket_hash(limited.route)
+                if self.channel_rate is not None:
+                    limit = self.channel_rate[0]
+            return self._too_many(retry_after, rule.global_, limit, bucket, rule.code)
         return _error(status, rule.code)
+
+    @staticmethod
+    def _too_many(
+        retry_after: float, global_: bool, limit: int, bucket: str, code: int = 0
+    ) -> web.Response:
+        """Discord's 429: discord.py needs `Via` (else it takes it for a Cloudflare ban) and
+        the JSON `retry_after`; it sleeps that long and retries (5 tries in all)."""
+        headers = {
+            "Via": "1.1 google",
+            "Retry-After": str(max(1, math.ceil(retry_after))),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": f"{time.time() + retry_after:.3f}",
+            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            "X-RateLimit-Bucket": bucket,
+            "X-RateLimit-Scope": "global" if global_ else "user",
+        }
+        if global_:
+            headers["X-RateLimit-Global"] = "true"
+        body: dict[str, Any] = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": global_,
+        }
+        if code:
+            body["code"] = code
+        return _json_response(body, 429, headers)
+
+    # ------------------------------------------------------------------ rate limits
+
+    def _bucket(self, limited: _LimitedRoute) -> _Window | None:
+        if self.channel_rate is None:
+            return None
+        key = (limited.route, limited.channel_id)
+        window = self._buckets.get(key)
+        if window is None:
+            window = self._buckets[key] = _Window(*self.channel_rate)
+        window.limit, window.period = self.channel_rate
+        return window
+
+    def _global(self) -> _Window | None:
+        if self.global_rate is None:
+            return None
+        if self._global_window is None:
+            self._global_window = _Window(*self.global_rate)
+        self._global_window.limit, self._global_window.period = self.global_rate
+        return self._global_window
+
+    def _over_limit(
+        self, limited: _LimitedRoute, method: str, api_path: str, now: float
+    ) -> web.Response | None:
+        """Discord's 429 if the request is over the channel's or the global limit (it is not
+        counted then); None if it may go on (`_count` it before any await)."""
+        windows = (("user", self._bucket(limited)), ("global", self._global()))
+        full = next(((k, w) for k, w in windows if w is not None and w.remaining(now) == 0), None)
+        if full is None:
+            return None
+        scope, window = full
+        # Until the window is empty: every request refused meanwhile then gets through.
+        retry_after = window.reset_after(now)
+        self.rate_limited.append(
+            {
+                "method": method,
+                "path": api_path,
+                "route": limited.route,
+                "channel_id": limited.channel_id,
+                "scope": scope,
+                "retry_after": retry_after,
+                "at": now,
+            }
+        )
+        bucket = _bucket_hash(limited.route)
+        return self._too_many(retry_after, scope == "global", window.limit, bucket)
+
+    def _count(self, limited: _LimitedRoute, method: str, api_path: str, now: float) -> None:
+        for window in (self._bucket(limited), self._global()):
+            if window is not None:
+                window.add(now)
+        if self.record_requests:
+            self.counted_requests.append(
+                {
+                    "method": method,
+                    "path": api_path,
+                    "route": limited.route,
+                    "channel_id": limited.channel_id,
+                    "at": now,
+                }
+            )
+
+    def _rate_headers(self, limited: _LimitedRoute) -> dict[str, str]:
+        """The channel bucket's X-RateLimit-* headers, as they stand when the response leaves."""
+        bucket = self._bucket(limited)
+        if bucket is None:
+            return {}
+        now = self._clock()
+        reset_after = bucket.reset_after(now)
+        return {
+            "X-RateLimit-Limit": str(bucket.limit),
+            "X-RateLimit-Remaining": str(bucket.remaining(now)),
+            "X-RateLimit-Reset": f"{time.time() + reset_after:.3f}",
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": _bucket_hash(limited.route),
+        }
+
+    def counted_times(
+        self, method: str | None = "POST", channel_id: int | None = None
+    ) -> list[float]:
+        """When the rate-limited requests with this method (None: any) in this channel (None:
+        any) were let through, on time.monotonic(); for `max_in_window`."""
+        return [
+            r["at"]
+            for r in self.counted_requests
+            if (method is None or r["method"] == method.upper())
+            and (channel_id is None or r["channel_id"] == channel_id)
+        ]
+
+    def reset_rate_limits(self) -> None:
+        """Empty every bucket and the global window (the records are kept)."""
+        self._buckets.clear()
+        self._global_window = None
 
     # ------------------------------------------------------------------ HTTP layer
 
@@ -1244,31 +1621,50 @@ class DiscordEmulator:
     async def _middleware(self, request: web.Request, handler) -> web.StreamResponse:
         path = request.path
         api_path = _API_PREFIX.sub("", path) if path.startswith("/api") else None
-        if api_path is not None:
-            if self._rules or self._denials:
-                rule = self._fault_for(request.method, api_path)
-                if rule is not None:
-                    raw = await request.read()
-                    self.faults_hit.append(
-                        {
-                            "method": request.method,
-                            "path": api_path,
-                            "status": rule.status,
-                            "json": _loads_or_none(raw),
-                            "processed": rule.process,
-                            "at": time.perf_counter(),
-                        }
-                    )
-                    if rule.process:
-                        await self._handle(request, handler, path, api_path)
-                    return self._fault_response(rule)
-            if (
-                self.token is not None
-                and not api_path.startswith(("/interactions/", "/webhooks/"))
-                and request.headers.get("Authorization") != f"Bot {self.token}"
-            ):
-                return _error(401, 0, "401: Unauthorized")
-        return await self._handle(request, handler, path, api_path)
+        if api_path is None:
+            return await self._handle(request, handler, path, api_path)
+        # Discord's rate limiter comes first: a request over a limit is refused and not
+        # counted; any other (even one that then fails) counts, except an injected 429.
+        limited = _limited_route(request.method, api_path)
+        now = self._clock()
+        if limited is not None:
+            refusal = self._over_limit(limited, request.method, api_path, now)
+            if refusal is not None:
+                return refusal
+        rule = None
+        if self._rules or self._denials:
+            rule = self._fault_for(request.method, api_path)
+        if limited is not None and (rule is None or rule.status != 429):
+            self._count(limited, request.method, api_path, now)  # no await since the check
+        response: web.StreamResponse
+        if rule is not None:
+            raw = await request.read()
+            self.faults_hit.append(
+                {
+                    "method": request.method,
+                    "path": api_path,
+                    "status": rule.status,
+                    "json": _loads_or_none(raw),
+                    "processed": rule.process,
+                    "at": time.perf_counter(),
+                }
+            )
+            if rule.process:
+                await self._handle(request, handler, path, api_path)
+            response = self._fault_response(rule, limited)
+            if rule.status == 429:
+                return response
+        elif (
+            self.token is not None
+            and not api_path.startswith(("/interactions/", "/webhooks/"))
+            and request.headers.get("Authorization") != f"Bot {self.token}"
+        ):
+            response = _error(401, 0, "401: Unauthorized")
+        else:
+            response = await self._handle(request, handler, path, api_path)
+        if limited is not None and not response.prepared:
+            response.headers.update(self._rate_headers(limited))
+        return response
 
     async def _handle(self, request, handler, path: str, api_path: str | None):
         if api_path is not None and self.record_requests:
@@ -1277,6 +1673,7 @@ class DiscordEmulator:
                 "path": api_path,
                 "query": dict(request.query),
                 "json": None,
+                "at": self._clock(),  # time.monotonic()
             }
             self.requests.append(record)
             request[_RECORD_KEY] = record
@@ -1555,6 +1952,11 @@ class DiscordEmulator:
         if channel_id not in self.channels:
             return _error(404, 10003)
         body = await self._body(request)
+        allowed = self._permissions_of(self.bot_user_id, channel_id)
+        if not allowed & P_VIEW_CHANNEL:
+            return _error(403, 50001)
+        if not allowed & P_SEND_MESSAGES:
+            return _error(403, 50013)
         errors = _Errors()
         empty = _check_message(body, errors, create=True)
         if errors:
@@ -1577,16 +1979,44 @@ class DiscordEmulator:
         return _json_response(message)
 
     async def _h_channel_messages(self, request: web.Request) -> web.Response:
+        """Discord's paging: `limit` (1-100, default 50) messages, newest first; the newest
+        ones, those just `before` or just `after` an id, or those `around` it (only one of the
+        three is used, in that order of precedence: around, before, after)."""
         channel_id = _int(request.match_info["channel_id"])
         if channel_id not in self.channels:
             return _error(404, 10003)
-        limit = min(100, _int(request.query.get("limit", "50")))
-        found = [
-            m
-            for m in self.all_messages.values()
-            if m["channel_id"] == str(channel_id) and not m["flags"] & EPHEMERAL
-        ]
-        return _json_response(list(reversed(found))[:limit])
+        allowed = self._permissions_of(self.bot_user_id, channel_id)
+        if not allowed & P_VIEW_CHANNEL:
+            return _error(403, 50001)
+        errors = _Errors()
+        query = request.query
+        limit = _query_int(query, "limit", errors, 50, 1, 100) or 50  # 0: refused below
+        anchors = {key: _query_int(query, key, errors) for key in ("around", "before", "after")}
+        if errors:
+            return self._reject(request, dict(query), errors)
+        if not allowed & P_READ_MESSAGE_HISTORY:
+            return _json_response([])  # what Discord answers without the permission
+        found = sorted(
+            (
+                m
+                for m in self.all_messages.values()
+                if m["channel_id"] == str(channel_id) and not m["flags"] & EPHEMERAL
+            ),
+            key=lambda m: int(m["id"]),
+        )
+        around, before, after = anchors["around"], anchors["before"], anchors["after"]
+        if around is not None:
+            newer = [m for m in found if int(m["id"]) > around][: limit // 2]
+            older = [m for m in found if int(m["id"]) <= around]
+            page = older[max(0, len(older) - (limit - len(newer))) :] + newer
+        elif before is not None:
+            older = [m for m in found if int(m["id"]) < before]
+            page = older[max(0, len(older) - limit) :]
+        elif after is not None:
+            page = [m for m in found if int(m["id"]) > after][:limit]
+        else:
+            page = found[max(0, len(found) - limit) :]
+        return _json_response(page[::-1])
 
     async def _h_message(self, request: web.Request) -> web.Response:
         channel_id = _int(request.match_info["channel_id"])
@@ -1796,10 +2226,11 @@ class DiscordEmulator:
 
     # ----------------------------------------------------------- building payloads
 
-    def _member_payload(self, uid: int) -> dict[str, Any]:
+    def _member_payload(self, uid: int, channel_id: int | None = None) -> dict[str, Any]:
         self._user(uid)
         member = dict(self.members[uid])
-        member["permissions"] = str(self._permissions_of(uid))
+        member["roles"] = list(member["roles"])
+        member["permissions"] = str(self._permissions_of(uid, channel_id))
         return member
 
     def _interaction_payload(
@@ -1815,7 +2246,7 @@ class DiscordEmulator:
         channel = self.channels.get(channel_id)
         if channel is None:
             raise KeyError(f"unknown channel {channel_id}")
-        member = self._member_payload(user_id)
+        member = self._member_payload(user_id, channel_id)  # permissions in the channel
         payload: dict[str, Any] = {
             "id": str(iid),
             "application_id": str(self.application_id),
@@ -1828,7 +2259,7 @@ class DiscordEmulator:
             "member": member,
             "token": "aW50ZXJhY3Rpb246" + secrets.token_urlsafe(96),
             "version": 1,
-            "app_permissions": str(self.app_permissions),
+            "app_permissions": str(self._permissions_of(self.bot_user_id, channel_id)),
             "locale": "en-US",
             "guild_locale": "en-US",
             "entitlements": [],
@@ -2025,7 +2456,9 @@ class DiscordEmulator:
         user_id: int | None = None,
         channel_id: int | None = None,
     ) -> InteractionHandle:
-        """Dispatch a slash command as `user_id` (default: the asker) typed it.
+        """Dispatch a slash command as `user_id` (default: the asker) typed it in `channel_id`
+        (default: `channel_id`, "films"; or one from `add_channel`). The payload's
+        `member.permissions` and `app_permissions` are the user's and the bot's in that channel.
 
         `name` may name a subcommand: "film info". Option values are converted to the synced
         option types (user/channel/role options take ids and get `resolved` data); unknown or
@@ -2067,10 +2500,13 @@ class DiscordEmulator:
         focused: str,
         *,
         user_id: int | None = None,
+        channel_id: int | None = None,
         timeout: float = 10,
     ) -> list[dict]:
         """Dispatch an autocomplete interaction and return the choices the bot answered."""
-        handle = await self.autocomplete_interaction(name, options, focused, user_id=user_id)
+        handle = await self.autocomplete_interaction(
+            name, options, focused, user_id=user_id, channel_id=channel_id
+        )
         body = await handle.callback(timeout)
         return (body.get("data") or {}).get("choices") or []
 
@@ -2309,7 +2745,7 @@ class DiscordEmulator:
             and seq <= session.seq
             and (not session.buffer or session.buffer[0][0] <= seq + 1)
         )
-        if not valid or session is None:
+        if not valid or session is None or not isinstance(seq, int):
             self.invalid_sessions += 1
             await conn.ws.send_str(
                 _dumps({"op": OP_INVALID_SESSION, "d": False, "s": None, "t": None})
@@ -2371,6 +2807,32 @@ def _int(value: str) -> int:
         raise web.HTTPNotFound() from None
 
 
+def _query_int(
+    query: Any,
+    key: str,
+    errors: _Errors,
+    default: int | None = None,
+    low: int | None = None,
+    high: int | None = None,
+) -> int | None:
+    """An integer query parameter; a bad one is added to `errors` as Discord reports it."""
+    raw = query.get(key)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        errors.add((key,), "NUMBER_TYPE_COERCE", f'Value "{raw}" is not int.')
+        return default
+    if low is not None and value < low:
+        errors.add(
+            (key,), "NUMBER_TYPE_MIN", f"int value should be greater than or equal to {low}."
+        )
+    elif high is not None and value > high:
+        errors.add((key,), "NUMBER_TYPE_MAX", f"int value should be less than or equal to {high}.")
+    return value
+
+
 class _InvalidJSON(Exception):
     pass
 
@@ -2402,10 +2864,31 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the Discord emulator until interrupted.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument(
+        "--channel-rate",
+        default="5/5",
+        help='requests/seconds per channel on the message routes, or "off" (default: 5/5)',
+    )
+    parser.add_argument(
+        "--global-rate",
+        default="50/1",
+        help='requests/seconds across channels on those routes, or "off" (default: 50/1)',
+    )
     args = parser.parse_args(argv)
 
+    def rate(text: str) -> tuple[int, float] | None:
+        if text.lower() in ("off", "none", "0"):
+            return None
+        count, _, seconds = text.partition("/")
+        return int(count), float(seconds or 1)
+
     async def run() -> None:
-        emulator = DiscordEmulator(host=args.host, port=args.port)
+        emulator = DiscordEmulator(
+            host=args.host,
+            port=args.port,
+            channel_rate=rate(args.channel_rate),
+            global_rate=rate(args.global_rate),
+        )
         await emulator.start()
         info = {
             "base_url": emulator.base_url,

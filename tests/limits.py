@@ -44,7 +44,6 @@ from bot.constants import (
 PAYLOAD_KEYS = {
     "nonce",  # channel messages (announcements)
     "enforce_nonce",
-    "tts",
     "content",
     "embeds",
     "allowed_mentions",

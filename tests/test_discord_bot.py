@@ -320,7 +320,8 @@ async def test_commands_are_synced_only_when_asked(emu: DiscordEmulator, core: C
         assert application_id == emu.application_id
         assert emu.sync_calls == [{"guild_id": emu.guild_id, "count": len(names)}]
         expected = {"film", "edition", "editions", "review", "plot", "person", "find", "pick"}
-        assert expected | {"releases", "help", "about"} == set(names)
+        announcing = {"subscribe", "unsubscribe", "subscriptions", "announce-test"}
+        assert expected | announcing | {"releases", "help", "about"} == set(names)
         assert emu.commands["edition"]["options"][1]["choices"][1]["value"] == "blu-ray"
         await sync_commands(core, "emulator-token", None)
         assert emu.sync_calls[-1]["guild_id"] is None

@@ -9,6 +9,7 @@ import io
 import json
 import signal
 import sys
+import time
 import warnings
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,7 +19,15 @@ import discord
 import pytest
 from discord import app_commands
 
-from tests.discord_emulator import DiscordEmulator, EmulatorError, patch_discord
+from tests.discord_emulator import (
+    P_MANAGE_GUILD,
+    P_SEND_MESSAGES,
+    P_VIEW_CHANNEL,
+    DiscordEmulator,
+    EmulatorError,
+    max_in_window,
+    patch_discord,
+)
 
 TIMEOUT = 20  # seconds, for every test and fixture step: nothing may hang
 FILMS = ["Alien", "Aliens", "Heat", "Her", "Hereditary"]
@@ -95,6 +104,15 @@ class EmuBot(discord.Client):
         async def recommend(interaction: discord.Interaction, to: discord.Member, title: str):
             await interaction.response.send_message(f"{to.display_name} should watch {title}")
 
+        @tree.command(description="Who and where the user is, as the interaction says")
+        async def whoami(interaction: discord.Interaction):
+            manage = interaction.permissions.manage_guild
+            send = interaction.app_permissions.send_messages
+            await interaction.response.send_message(
+                f"manage_guild={manage} channel={interaction.channel_id} bot_can_send={send}",
+                ephemeral=True,
+            )
+
         @tree.command(description="Does not answer")
         async def silent(interaction: discord.Interaction):
             return None
@@ -146,14 +164,21 @@ async def running_bot(emu: DiscordEmulator) -> AsyncIterator[EmuBot]:
                 await asyncio.wait_for(task, TIMEOUT)
 
 
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    emulator = DiscordEmulator()
+@contextlib.asynccontextmanager
+async def started(**options) -> AsyncIterator[DiscordEmulator]:
+    """An emulator with these constructor options, started; stopped on exit."""
+    emulator = DiscordEmulator(**options)
     await emulator.start()
     try:
         yield emulator
     finally:
         await emulator.stop()
+
+
+@pytest.fixture
+async def emu() -> AsyncIterator[DiscordEmulator]:
+    async with started() as emulator:
+        yield emulator
 
 
 @pytest.fixture
@@ -192,7 +217,7 @@ async def test_login_identify_and_command_sync(emu: DiscordEmulator, bot: EmuBot
         assert guild.default_role.permissions.send_messages
 
         assert emu.sync_calls == [
-            {"guild_id": None, "count": 7},
+            {"guild_id": None, "count": 8},
             {"guild_id": emu.guild_id, "count": 1},
         ]
         assert sorted(emu.commands) == [
@@ -204,6 +229,7 @@ async def test_login_identify_and_command_sync(emu: DiscordEmulator, bot: EmuBot
             "silent",
             "slow",
             "watchlist",
+            "whoami",
         ]
         film = emu.commands["film"]
         assert film["application_id"] == str(emu.application_id) and int(film["id"]) > 0
@@ -480,6 +506,17 @@ async def test_nonce_with_enforce_nonce_returns_the_first_message(emu, bot):
         other = await channel.send("Releases next week", nonce="weekly-2024-20")
         assert other.id != first.id and len(emu.messages[emu.channel_id]) == 2
 
+        # The nonce is the author's, not the channel's: reused in another channel, it returns
+        # the first channel's message and posts nothing, so a per-channel post needs the
+        # channel in its nonce. discord.py even files the returned message under the channel
+        # it sent to (`reused.channel` is #elsewhere): the bot cannot tell.
+        elsewhere = await emu.create_channel("elsewhere")
+        await emu.wait_until(lambda: bot.get_channel(elsewhere) is not None, TIMEOUT, "it")
+        reused = await bot.get_channel(elsewhere).send("Releases", nonce="weekly-2024-19")
+        assert reused.id == first.id
+        assert emu.all_messages[reused.id]["channel_id"] == str(emu.channel_id)
+        assert emu.messages[elsewhere] == [] and emu.nonce_hits == 2
+
         await first.edit(content="Releases this week (updated)")
         stored = emu.messages[emu.channel_id][0]
         assert stored["content"] == "Releases this week (updated)"
@@ -522,6 +559,236 @@ async def test_denied_permission_raises_forbidden(emu: DiscordEmulator, bot: Emu
         emu.undeny()
         await channel.send("hello")
         assert len(emu.messages[emu.channel_id]) == 1
+
+
+# --------------------------------------------------------------- rate limits
+
+
+async def test_channel_rate_limit_is_waited_for_not_hit():
+    async with asyncio.timeout(TIMEOUT), started(channel_rate=(5, 0.5)) as emu:
+        async with running_bot(emu) as bot:
+            channel = bot.get_channel(emu.channel_id)
+            sent = await asyncio.gather(*(channel.send(f"Release {i}") for i in range(12)))
+            await asyncio.gather(*(m.edit(content=f"{m.content} (out now)") for m in sent[:7]))
+        stored = emu.messages[emu.channel_id]
+        assert sorted(int(m["id"]) for m in stored) == sorted(m.id for m in sent)
+        assert sum(m["content"].endswith("(out now)") for m in stored) == 7
+        # discord.py waits when a response says Remaining 0, so it is (almost) never refused.
+        assert len(emu.rate_limited) <= 2
+        posts = emu.counted_times("POST", emu.channel_id)
+        edits = emu.counted_times("PATCH", emu.channel_id)
+        assert (len(posts), len(edits)) == (12, 7)
+        assert max_in_window(posts, 0.5) <= 5 and max_in_window(edits, 0.5) <= 5
+        assert posts[-1] - posts[0] >= 2 * 0.5  # 12 posts: three windows of at most 5
+
+
+async def test_each_channel_has_its_own_bucket():
+    async with asyncio.timeout(TIMEOUT), started(channel_rate=(5, 1.0)) as emu:
+        channels = [emu.add_channel(f"releases-{i}") for i in range(3)]
+        async with running_bot(emu) as bot:
+            sends = [bot.get_channel(c).send(f"{c}: {i}") for i in range(6) for c in channels]
+            await asyncio.gather(*sends)
+        assert [len(emu.messages[c]) for c in channels] == [6, 6, 6]
+        assert len(emu.rate_limited) <= 2
+        for channel_id in channels:
+            assert max_in_window(emu.counted_times("POST", channel_id), 1.0) == 5
+        # 15 posts in one window: no channel waited for another's bucket (one shared bucket
+        # would allow 5).
+        assert max_in_window(emu.counted_times("POST"), 1.0) >= 15
+
+
+async def test_global_rate_limit_across_channels():
+    async with (
+        asyncio.timeout(TIMEOUT),
+        started(channel_rate=(5, 1.0), global_rate=(8, 0.5)) as emu,
+    ):
+        channels = [emu.add_channel(f"releases-{i}") for i in range(4)]
+        async with running_bot(emu) as bot:
+            sends = [bot.get_channel(c).send(f"{c}: {i}") for i in range(5) for c in channels]
+            await asyncio.gather(*sends)
+        assert [len(emu.messages[c]) for c in channels] == [5, 5, 5, 5]
+        # discord.py cannot see the global limit coming: it is refused, waits and retries.
+        assert emu.rate_limited and {r["scope"] for r in emu.rate_limited} == {"global"}
+        times = emu.counted_times("POST")
+        assert len(times) == 20 and max_in_window(times, 0.5) <= 8
+        assert times[-1] - times[0] >= 2 * 0.5  # 20 posts: three windows of at most 8
+
+
+async def test_rate_limit_headers_and_429s():
+    async with (
+        asyncio.timeout(TIMEOUT),
+        started(channel_rate=(2, 30.0), global_rate=(4, 30.0)) as emu,
+    ):
+        other = emu.add_channel("releases")
+        path = f"/channels/{emu.channel_id}/messages"
+        status, headers, first = await post(emu, path, {"content": "1"})
+        assert status == 200 and headers["X-RateLimit-Limit"] == "2"
+        assert headers["X-RateLimit-Remaining"] == "1"
+        assert 29 < float(headers["X-RateLimit-Reset-After"]) <= 30
+        assert float(headers["X-RateLimit-Reset"]) > time.time() + 29
+        bucket = headers["X-RateLimit-Bucket"]
+        status, headers, _ = await post(emu, path, {"content": "2"})
+        assert (status, headers["X-RateLimit-Remaining"]) == (200, "0")
+
+        status, headers, body = await post(emu, path, {"content": "3"})
+        assert status == 429 and headers["Via"] and headers["X-RateLimit-Scope"] == "user"
+        assert headers["X-RateLimit-Bucket"] == bucket
+        assert body["global"] is False and 29 < body["retry_after"] <= 30
+        assert body["message"] == "You are being rate limited."
+
+        status, headers, _ = await post(emu, f"/channels/{other}/messages", {"content": "4"})
+        assert status == 200 and headers["X-RateLimit-Remaining"] == "1"  # its own bucket
+        assert headers["X-RateLimit-Bucket"] == bucket  # same route: channel is the major param
+        status, headers, _ = await post(emu, f"{path}/{first['id']}", {"content": "1!"}, "PATCH")
+        assert status == 200 and headers["X-RateLimit-Remaining"] == "1"  # edits: own bucket
+        assert headers["X-RateLimit-Bucket"] != bucket
+
+        status, headers, body = await post(emu, f"/channels/{other}/messages", {"content": "5"})
+        assert status == 429 and body["global"] is True  # 4 counted in 30 s
+        assert headers["X-RateLimit-Global"] == "true" and headers["X-RateLimit-Scope"] == "global"
+        assert [(r["channel_id"], r["scope"]) for r in emu.rate_limited] == [
+            (emu.channel_id, "user"),
+            (other, "global"),
+        ]
+        assert len(emu.counted_requests) == 4
+        assert len(emu.messages[emu.channel_id]) == 2 and len(emu.messages[other]) == 1
+
+        # Reading history, interaction callbacks and webhooks are not limited.
+        status, headers, _ = await post(emu, path, method="GET")
+        assert status == 200 and "X-RateLimit-Bucket" not in headers
+        status, _, _ = await post(emu, f"/webhooks/{emu.application_id}/nope", {"content": "x"})
+        assert status == 404  # refused for the token, not the rate
+
+        emu.reset_rate_limits()
+        status, _, _ = await post(emu, path, {"content": "6"})
+        assert status == 200
+        emu.channel_rate = emu.global_rate = None
+        for i in range(5):
+            status, headers, _ = await post(emu, path, {"content": f"free {i}"})
+            assert status == 200 and "X-RateLimit-Remaining" not in headers
+        assert len(emu.rate_limited) == 2
+
+
+async def test_injected_429_on_a_limited_route_keeps_the_real_bucket(emu: DiscordEmulator):
+    async with asyncio.timeout(TIMEOUT):
+        path = f"/channels/{emu.channel_id}/messages"
+        _, headers, _ = await post(emu, path, {"content": "1"})
+        emu.fail_next("POST", path, 429, retry_after=0.2)
+        status, injected, _ = await post(emu, path, {"content": "2"})
+        assert status == 429 and injected["X-RateLimit-Bucket"] == headers["X-RateLimit-Bucket"]
+        assert emu.rate_limited == [] and len(emu.counted_requests) == 1  # a 429 never counts
+        emu.deny("POST", path)
+        status, denied, error = await post(emu, path, {"content": "3"})
+        assert (status, error["code"]) == (403, 50013)
+        assert denied["X-RateLimit-Remaining"] == "3"  # a refused request still counts
+
+
+async def test_denied_channel_is_refused_while_others_work(emu: DiscordEmulator, bot: EmuBot):
+    async with asyncio.timeout(TIMEOUT):
+        other = await emu.create_channel("releases")  # CHANNEL_CREATE to the connected bot
+        await emu.wait_until(lambda: bot.get_channel(other) is not None, TIMEOUT, "the channel")
+        films = f"/channels/{emu.channel_id}/messages"
+        emu.deny("POST", films)
+        with pytest.raises(discord.Forbidden) as caught:
+            await bot.get_channel(emu.channel_id).send("New this week")
+        assert (caught.value.status, caught.value.code) == (403, 50013)
+        sent = await bot.get_channel(other).send("New this week")
+        assert [m["id"] for m in emu.messages[other]] == [str(sent.id)]
+        assert emu.messages[emu.channel_id] == []
+        assert [f["path"] for f in emu.faults_hit] == [films]
+
+        emu.undeny("POST", "/api/v10" + films)  # the same pattern, written with the prefix
+        await bot.get_channel(emu.channel_id).send("New this week")
+        assert len(emu.messages[emu.channel_id]) == 1
+
+
+async def test_roles_and_channels_shape_interaction_permissions():
+    async with asyncio.timeout(TIMEOUT), started() as emu:
+        mods = emu.add_role("Mods", P_MANAGE_GUILD)
+        moderator = emu.add_user("moderator", roles=[mods])
+        member = emu.add_user("member")
+        releases = emu.add_channel("releases", topic="New on disc")
+        quiet = emu.add_channel(
+            "read-only",
+            permission_overwrites=[
+                {"id": emu.everyone_role_id, "deny": P_SEND_MESSAGES},
+                {"id": mods, "allow": P_SEND_MESSAGES},
+            ],
+        )
+        hidden = emu.add_channel(
+            "staff", permission_overwrites=[{"id": emu.bot_user_id, "deny": P_VIEW_CHANNEL}]
+        )
+        async with running_bot(emu) as bot:
+            guild = bot.get_guild(emu.guild_id)
+            assert guild.get_channel(releases).topic == "New on disc"  # sent in GUILD_CREATE
+            assert guild.get_role(mods).permissions.manage_guild
+
+            async def whoami(user_id: int, channel_id: int) -> tuple[dict, str]:
+                it = await emu.command("whoami", user_id=user_id, channel_id=channel_id)
+                return it.payload, (await it.callback())["data"]["content"]
+
+            payload, reply = await whoami(moderator, releases)
+            assert payload["channel_id"] == str(releases) and payload["member"]["roles"] == [
+                str(mods)
+            ]
+            assert int(payload["member"]["permissions"]) & P_MANAGE_GUILD
+            assert reply == f"manage_guild=True channel={releases} bot_can_send=True"
+            payload, reply = await whoami(member, releases)
+            assert not int(payload["member"]["permissions"]) & P_MANAGE_GUILD
+            assert reply == f"manage_guild=False channel={releases} bot_can_send=True"
+            emu.add_member_role(member, mods)
+            assert (await whoami(member, releases))[1].startswith("manage_guild=True")
+            emu.remove_member_role(member, mods)
+            assert (await whoami(member, releases))[1].startswith("manage_guild=False")
+
+            # Overwrites: @everyone may not post in #read-only, Mods may; nor may the bot.
+            payload, reply = await whoami(member, quiet)
+            assert not int(payload["member"]["permissions"]) & P_SEND_MESSAGES
+            assert reply.endswith("bot_can_send=False")
+            assert not int(payload["app_permissions"]) & P_SEND_MESSAGES
+            payload, _ = await whoami(moderator, quiet)
+            assert int(payload["member"]["permissions"]) & P_SEND_MESSAGES
+            assert emu.permissions(moderator, quiet) & P_SEND_MESSAGES
+            with pytest.raises(discord.Forbidden) as caught:
+                await guild.get_channel(quiet).send("hello")
+            assert caught.value.code == 50013
+            with pytest.raises(discord.Forbidden) as caught:
+                await guild.get_channel(hidden).send("hello")
+            assert caught.value.code == 50001
+            await guild.get_channel(releases).send("hello")
+            assert [len(emu.messages[c]) for c in (releases, quiet, hidden)] == [1, 0, 0]
+
+            status, _, listed = await post(emu, f"/guilds/{emu.guild_id}/channels", method="GET")
+            assert status == 200
+            assert [c["name"] for c in listed] == ["films", "releases", "read-only", "staff"]
+
+
+async def test_history_pages_like_discord():
+    async with asyncio.timeout(TIMEOUT), started(channel_rate=None) as emu:
+        elsewhere = emu.add_channel("elsewhere")
+        async with running_bot(emu) as bot:
+            channel = bot.get_channel(emu.channel_id)
+            sent = [await channel.send(f"m{i}") for i in range(7)]
+            await bot.get_channel(elsewhere).send("not here")
+            await (await emu.command("watchlist add", {"title": "Heat"})).callback()  # ephemeral
+
+            async def contents(**options) -> list[str]:
+                return [m.content async for m in channel.history(**options)]
+
+            assert await contents(limit=3) == ["m6", "m5", "m4"]
+            assert await contents(limit=None) == [f"m{i}" for i in range(6, -1, -1)]
+            assert await contents(limit=10, before=sent[3]) == ["m2", "m1", "m0"]
+            assert await contents(limit=2, after=sent[2]) == ["m3", "m4"]  # oldest first
+            assert await contents(limit=3, around=sent[3]) == ["m4", "m3", "m2"]
+
+            path = f"/channels/{emu.channel_id}/messages"
+            status, _, page = await post(emu, f"{path}?after={sent[2].id}&limit=2", method="GET")
+            assert status == 200 and [m["content"] for m in page] == ["m4", "m3"]  # newest first
+            status, _, page = await post(emu, f"{path}?before={sent[1].id}", method="GET")
+            assert [m["content"] for m in page] == ["m0"]
+            for bad in ("limit=0", "limit=101", "before=soon"):
+                status, _, error = await post(emu, f"{path}?{bad}", method="GET")
+                assert (status, error["code"]) == (400, 50035)
 
 
 # ------------------------------------------------------- Discord's own rules

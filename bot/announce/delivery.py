@@ -100,45 +100,68 @@ class Announcer:
         self._last_send = 0.0
         self._last_to: dict[str, float] = {}
         self._wake = asyncio.Event()
+        self._inflight: dict[str, asyncio.Task] = {}  # one send per target at a time
         self.sent = 0  # posts and edits confirmed, for tests and benchmarks
 
     def wake(self) -> None:
         self._wake.set()
 
     async def run(self) -> None:
-        """Deliver until cancelled; a bug in one pass is logged, never fatal."""
-        while True:
-            self._wake.clear()
-            try:
-                wait = await self.deliver_due()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("announcements (%s): a delivery pass failed", self.platform)
-                wait = self.poll
-            if wait > 0:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), min(wait, self.poll))
+        """Deliver until cancelled; a bug in one pass is logged, never fatal. Sends are
+        pipelined: a target whose send waits (on a rate limit, a slow server) holds up
+        no other target."""
+        try:
+            while True:
+                self._wake.clear()
+                try:
+                    wait = await self.deliver_due(wait=False)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("announcements (%s): a delivery pass failed", self.platform)
+                    wait = self.poll
+                if wait > 0:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), min(wait, self.poll))
+        finally:
+            for task in list(self._inflight.values()):
+                task.cancel()  # its item stays queued; the next start resends its nonce
 
-    async def deliver_due(self) -> float:
-        """Send every head that is due (one per subscription, at most one per target at
-        a time); returns how long until something may be due again (0: at once)."""
+    async def deliver_due(self, *, wait: bool = True) -> float:
+        """Start a send for every head that is due (one per subscription, one per target
+        at a time); with `wait`, return once they are done. Returns how long until
+        something may be due again (0: at once; a finished send also wakes `run`)."""
         now = self.clock()
         heads = await store.heads(self.db, self.platform)
-        due: list[tuple[Subscription, Outgoing]] = []
-        busy: set[str] = set()
-        wait = self.poll
+        started: list[asyncio.Task] = []
+        next_due = self.poll
         for sub, item, not_before in heads:
-            ready = max(not_before, self._last_to.get(sub.target, 0) + self.target_spacing)
-            if ready > now or sub.target in busy:
-                wait = min(wait, max(ready - now, 0.05))
+            if sub.target in self._inflight:
                 continue
-            busy.add(sub.target)
-            due.append((sub, item))
-        if not due:
-            return wait
-        await asyncio.gather(*(self._deliver(sub, item) for sub, item in due))
-        return 0.0
+            ready = max(not_before, self._last_to.get(sub.target, 0) + self.target_spacing)
+            if ready > now:
+                next_due = min(next_due, max(ready - now, 0.01))
+                continue
+            task = asyncio.create_task(self._deliver(sub, item))
+            self._inflight[sub.target] = task
+            task.add_done_callback(lambda done, target=sub.target: self._finished(target, done))
+            started.append(task)
+        if wait and started:
+            await asyncio.gather(*started)
+        return 0.0 if started and wait else next_due
+
+    def _finished(self, target: str, task: asyncio.Task) -> None:
+        self._inflight.pop(target, None)
+        self._wake.set()
+        if not task.cancelled() and task.exception() is not None:
+            # Recording the result failed (the database): the item is still queued and
+            # is sent again with its nonce, which the platform drops if it had landed.
+            log.error(
+                "announcements (%s): a send to %s failed",
+                self.platform,
+                target,
+                exc_info=task.exception(),
+            )
 
     async def _paced(self) -> None:
         """Sends start at least `spacing` apart on this platform."""
