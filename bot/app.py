@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from zoneinfo import ZoneInfo
 
+from bot.announce.service import AnnouncementService
 from bot.config import Settings
 from bot.core.engine import Core
 from bot.importers.catalog import build_catalog
@@ -40,3 +45,40 @@ def setup_logging(level: str) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+
+
+@asynccontextmanager
+async def announcing(
+    core: Core, settings: Settings, *, announcer_options: dict | None = None
+) -> AsyncIterator[AnnouncementService]:
+    """Release announcements and feeds while the bot runs: the outbox is planned on a
+    schedule, feeds are polled, and each platform delivers once it connects (its adapter
+    attaches a sender). Everything is stopped on exit."""
+    from bot.feeds.poller import FeedPoller  # aiohttp and feedparser: only when running
+
+    service = AnnouncementService(
+        core.db,
+        timezone=ZoneInfo(settings.announce_timezone),
+        announcer_options=announcer_options,
+    )
+    core.announcements = service
+    core.today = service.today  # 'upcoming' and 'recent' in the same time zone
+
+    async def imported() -> None:
+        service.wake()
+
+    poller = FeedPoller(core.db, on_imported=imported)
+    stop_feeds = asyncio.Event()
+    tasks = [
+        asyncio.create_task(service.run(), name="announce-plan"),
+        asyncio.create_task(poller.run(stop_feeds), name="feeds"),
+    ]
+    try:
+        yield service
+    finally:
+        stop_feeds.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        await poller.close()
+        core.announcements = None

@@ -11,9 +11,9 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import __version__, cli_search
-from bot.app import setup_logging, start_core
-from bot.config import Settings, load_settings
+from bot import __version__, cli_feeds, cli_search
+from bot.app import announcing, setup_logging, start_core
+from bot.config import SettingError, Settings, load_settings
 from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
@@ -108,6 +108,7 @@ def _parser() -> argparse.ArgumentParser:
     db_sub.add_parser("stats", parents=[common], help="print row counts")
     backup = db_sub.add_parser("backup", parents=[common], help="copy the live database to PATH")
     backup.add_argument("path", type=Path)
+    cli_feeds.add_parser(sub, common)
     return parser
 
 
@@ -135,7 +136,8 @@ async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
         print(f"filmbot: starting on {' and '.join(platforms)}", file=sys.stderr)
         # One core, one database, both platforms; one platform failing for good (a wrong
         # token) does not stop the other, and the core closes only when both are done.
-        results = await asyncio.gather(*runners, return_exceptions=True)
+        async with announcing(core, settings):
+            results = await asyncio.gather(*runners, return_exceptions=True)
     finally:
         await core.close()
     failed = [r for r in results if isinstance(r, BaseException)]
@@ -268,6 +270,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = 
     "catalog": _cmd_catalog,
     "import": _cmd_import,
     "db": _cmd_db,
+    "feeds": cli_feeds.run,
     "discord": _cmd_discord,
 }
 
@@ -275,7 +278,11 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
-    settings = load_settings(db=getattr(args, "db", None))
+    try:
+        settings = load_settings(db=getattr(args, "db", None))
+    except SettingError as exc:
+        print(f"filmbot: {exc} (in .env or the environment)", file=sys.stderr)
+        return 2
     setup_logging(settings.log_level)
     command = COMMANDS.get(args.command or "run")
     try:

@@ -1,8 +1,8 @@
 """filmbot's Discord bot with announcements, pointed at an emulator in another process.
 
 The crash test starts this as a child and SIGKILLs it: `python -m tests.announce_bot
---db PATH --api URL --gateway URL`. It is the shipped FilmBot, core and announcement
-service; only the API addresses and the spacing of sends differ.
+--db PATH --api URL --gateway URL`. It is the shipped FilmBot, core and `bot.app.announcing`
+(planner, feed poller, delivery); only the API addresses and the spacing of sends differ.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import argparse
 import asyncio
 import logging
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from bot.adapters.discord_bot import FilmBot
-from bot.announce.service import AnnouncementService
+from bot.app import announcing
+from bot.config import Settings
 from bot.core.engine import Core
 from bot.store import open_database
 from tests.discord_emulator import patch_discord
@@ -24,22 +24,16 @@ async def main(db_path: Path, api: str, gateway: str, spacing: float | None) -> 
     with patch_discord(api, gateway):
         db = await open_database(db_path)
         core = await Core.load(db, wait=False)
-        service = AnnouncementService(
-            db,
-            timezone=ZoneInfo("UTC"),
-            # Without --spacing: the shipped pacing (the benchmark); with it, faster.
-            announcer_options={}
-            if spacing is None
-            else {"target_spacing": spacing, "retry_base": 0.1, "poll": 0.2},
+        # Without --spacing: the shipped pacing (the benchmark); with it, faster.
+        options = (
+            None if spacing is None else {"target_spacing": spacing, "retry_base": 0.1, "poll": 0.2}
         )
-        core.announcements = service
-        planner = asyncio.create_task(service.run())
         bot = FilmBot(core, guild_ready_timeout=0)
         try:
-            async with bot:
+            settings = Settings(db_path=db_path)
+            async with announcing(core, settings, announcer_options=options), bot:
                 await bot.start("emulator-token")
         finally:
-            planner.cancel()
             await core.close()
 
 

@@ -38,10 +38,11 @@ async def mark_seen(db: Database, edition_ids: Iterable[int]) -> None:
     if not ids:
         return
     async with db.transaction() as conn:
-        await _mark_seen(conn, ids)
+        await mark_seen_in(conn, ids)
 
 
-async def _mark_seen(conn: aiosqlite.Connection, ids: list[int]) -> None:
+async def mark_seen_in(conn: aiosqlite.Connection, ids: list[int]) -> None:
+    """`mark_seen` inside the caller's transaction."""
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
@@ -98,7 +99,7 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
             await _moved(conn, edition_id, dates[edition_id], day)
         rows.extend(await _arrived(db, subs, day))
         result.queued = await store.enqueue(conn, rows)
-        await _mark_seen(conn, [r[0] for r in changed])
+        await mark_seen_in(conn, [r[0] for r in changed])
     if result:
         log.info(
             "announcements planned: %d queued, %d new editions, %d moved dates",

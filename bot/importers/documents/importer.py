@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.announce.planner import mark_seen_in
 from bot.importers.catalog import DATA_DIR
 from bot.importers.documents.merge import merge_document
 from bot.importers.documents.model import DocumentError
@@ -46,9 +47,17 @@ def _kind_words(kind: str) -> str:
 
 
 async def import_document(
-    db: Database, name: str, raw: bytes, *, kind: str | None = None, uri: str | None = None
+    db: Database,
+    name: str,
+    raw: bytes,
+    *,
+    kind: str | None = None,
+    uri: str | None = None,
+    announce: bool = True,
 ) -> ImportOutcome:
-    """Import one document; never raises for a bad document, it is rejected with a reason."""
+    """Import one document; never raises for a bad document, it is rejected with a reason.
+    With `announce` False its edition is recorded as already seen in the same transaction
+    (a feed's first read: old news), so no announcement is planned for it."""
     sha = hashlib.sha256(raw).hexdigest()
     known = await db.fetchone("SELECT kind, title FROM sources WHERE sha256 = ?", (sha,))
     if known is not None:
@@ -76,6 +85,8 @@ async def import_document(
                 source_id = (await cur.fetchone())[0]
             result = await merge_document(db, source_id, doc)
             await write_film_text(conn, [result.film_id])
+            if not announce and result.edition_id is not None:
+                await mark_seen_in(conn, [result.edition_id])
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
     except Exception:

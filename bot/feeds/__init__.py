@@ -1,0 +1,1 @@
+"""Release feeds: RSS and Atom feeds of release listings, polled and imported."""
