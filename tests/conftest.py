@@ -16,6 +16,7 @@ from bot.core.engine import Core
 from bot.importers.catalog import build_catalog
 from bot.importers.documents.importer import import_bundled_documents
 from bot.store import open_database
+from tests.announce_helpers import announcing  # noqa: F401 (a fixture for announcement tests)
 
 
 async def _build(path: Path, *, documents: bool = False) -> None:

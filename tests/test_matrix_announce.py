@@ -110,7 +110,7 @@ async def test_announced_once_then_edited_when_the_date_moves(setup: Any) -> Non
     assert content["msgtype"] == "m.notice" and content["m.mentions"] == {}
     assert "Announced, releasing on 12 January 2027" in content["body"]
     # Sending the same queued item again (a restart before it was recorded) lands once.
-    assert await store.heads(bot.db, "matrix") == []
+    assert await store.heads(bot.db, "matrix", TODAY.isoformat()) == []
     nonce, event_id, edition_id = await bot.db.fetchone(
         "SELECT nonce, message_id, edition_id FROM announcements"
     )

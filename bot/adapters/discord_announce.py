@@ -15,7 +15,9 @@ import discord
 
 from bot.adapters.discord_send import NO_MENTIONS, message_parts, plain_parts
 from bot.announce.delivery import SendError
+from bot.constants import DISCORD_MESSAGE_CONTENT_MAX
 from bot.core.cards import Reply
+from bot.render.fit import cut_text
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +43,11 @@ class DiscordSender:
                     parts = plain_parts(reply)
         if mention:
             role = discord.Object(int(mention))
-            parts["content"] = f"<@&{int(mention)}> " + (parts.get("content") or "")
+            prefix = f"<@&{int(mention)}> "
+            content = cut_text(
+                parts.get("content") or "", DISCORD_MESSAGE_CONTENT_MAX - len(prefix)
+            )
+            parts["content"] = prefix + content
             parts["allowed_mentions"] = discord.AllowedMentions(
                 everyone=False, users=False, roles=[role], replied_user=False
             )
@@ -78,4 +84,8 @@ def _send_error(exc: discord.HTTPException, *, editing: bool = False) -> SendErr
         if editing and exc.code == 10008:  # Unknown Message: someone deleted it
             return SendError("the message was deleted", gone=True)
         return SendError(f"{exc.text or 'Unknown Channel'} (Discord {exc.code})", failing=True)
+    if 400 <= exc.status < 500 and exc.status != 429:
+        # Refused as sent (a bug, a limit): retrying the same thing cannot help, so the
+        # subscription shows it instead of waiting in silence.
+        return SendError(f"Discord refused it ({exc.status}: {exc.text or exc})", failing=True)
     return SendError(f"Discord said {exc.status}: {exc.text or exc}")

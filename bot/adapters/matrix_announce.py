@@ -40,7 +40,9 @@ def _error(response: Any) -> SendError:
     status = getattr(getattr(response, "transport_response", None), "status", None)
     code = getattr(response, "status_code", None) or status
     message = getattr(response, "message", None) or str(response)
-    if status in (403, 404):  # not in the room, not allowed to speak, room gone
+    if isinstance(status, int) and 400 <= status < 500 and status != 429:
+        # Not in the room, not allowed to speak, the room gone, or refused as sent:
+        # retrying cannot help until someone acts, so the subscription shows it.
         return SendError(f"{message} ({code})", failing=True)
     return SendError(f"the homeserver said {code}: {message}")
 
@@ -98,10 +100,24 @@ async def power_level(client: AsyncClient, room_id: str, user_id: str) -> float:
         creators = [create.get("sender"), *(info.get("additional_creators") or [])]
         if user_id in creators:
             return float("inf")
-    content = (state.get("m.room.power_levels") or {}).get("content") or {}
+    levels = state.get("m.room.power_levels")
+    if levels is None:  # no power levels yet: the creator has 100, everyone else 0
+        return 100 if user_id == create.get("sender") else 0
+    content = levels.get("content") or {}
     users = content.get("users") or {}
-    level = users.get(user_id, content.get("users_default", 0))
-    return level if isinstance(level, int) else 0
+    return _level(users.get(user_id, content.get("users_default", 0)))
+
+
+def _level(value: Any) -> int:
+    """A power level; older room versions allow it as a string ("50")."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
 
 
 # Room versions in which creators are ordinary users with a power level.

@@ -19,6 +19,20 @@ def long_date(iso: str | None) -> str | None:
     return f"{day.day} {day:%B %Y}"
 
 
+def postponed(kind: str, release_date: str | None, today: date) -> bool:
+    """A release announced as out whose date has since moved into the future (or is no
+    longer known)."""
+    return kind == "released" and (not release_date or release_date > today.isoformat())
+
+
+def posted_marker(kind: str, release_date: str | None, today: date) -> str | None:
+    """What a posted message is recorded as saying: its date, or '~' + the date for a
+    "postponed" one (edited again to "out" when the date arrives)."""
+    if postponed(kind, release_date, today):
+        return f"~{release_date or ''}"
+    return release_date
+
+
 def announcement_reply(
     release: Release, kind: str, release_date: str | None, today: date, *, note: str = ""
 ) -> Reply:
@@ -28,7 +42,10 @@ def announcement_reply(
     if len(release.films) > 3:
         films += f" and {len(release.films) - 3} more"
     when = long_date(release_date)
-    if kind == "released":
+    if kind == "released" and postponed(kind, release_date, today):
+        title = f"Postponed: {films}"
+        line = f"Now releasing on {when}." if when else "New release date to be announced."
+    elif kind == "released":
         out_today = release_date == today.isoformat()
         title = f"{'Out today' if out_today else 'Out now'}: {films}"
         line = f"Released on {when}." if when else "Released."

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Protocol
 
-from bot.announce.card import announcement_reply
+from bot.announce.card import announcement_reply, posted_marker
 from bot.constants import (
     ANNOUNCE_CONCURRENCY,
     ANNOUNCE_FAILING_RETRY_MAX_SECONDS,
@@ -132,7 +132,7 @@ class Announcer:
         at a time); with `wait`, return once they are done. Returns how long until
         something may be due again (0: at once; a finished send also wakes `run`)."""
         now = self.clock()
-        heads = await store.heads(self.db, self.platform)
+        heads = await store.heads(self.db, self.platform, self.today().isoformat())
         started: list[asyncio.Task] = []
         next_due = self.poll
         for sub, item, not_before in heads:
@@ -177,9 +177,8 @@ class Announcer:
             if release is None:
                 return  # the edition was deleted: its rows went with it
             note = f" · subscription #{sub.id}"
-            reply = announcement_reply(
-                release, item.kind, item.release_date, self.today(), note=note
-            )
+            today = self.today()
+            reply = announcement_reply(release, item.kind, item.release_date, today, note=note)
             await self._paced()
             self._last_to[sub.target] = self.clock()
             try:
@@ -189,7 +188,7 @@ class Announcer:
                         sub.target,
                         message_id,
                         reply,
-                        nonce=f"{item.nonce}e{item.release_date or 'tba'}",
+                        nonce=item.edit_key,
                         mention=sub.mention,
                     )
                 else:
@@ -210,7 +209,9 @@ class Announcer:
                 )
                 await self._failed(sub, item, SendError(f"{type(exc).__name__}: {exc}"))
                 return
-            await store.mark_sent(self.db, item, message_id, item.release_date)
+            await store.mark_sent(
+                self.db, item, message_id, posted_marker(item.kind, item.release_date, today)
+            )
             self.sent += 1
             log.info(
                 "announcements (%s): %s #%d (%s, edition %d) to %s",

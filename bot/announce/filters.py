@@ -62,9 +62,10 @@ class Filters:
 
 
 def _words_in(wanted: str, have: str) -> bool:
-    """Every word of `wanted` appears in `have` ('criterion' in 'the criterion collection')."""
+    """Every word of `wanted` is a word of `have` ('criterion' in 'the criterion
+    collection'; 'niger' is not in 'nigeria')."""
     words = fold(wanted).split()
-    return bool(words) and all(re.search(rf"\b{re.escape(w)}", have) for w in words)
+    return bool(words) and all(re.search(rf"\b{re.escape(w)}\b", have) for w in words)
 
 
 def _match(key: str, value: str, edition: EditionProfile) -> bool:

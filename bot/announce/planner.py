@@ -67,8 +67,9 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
     (edition, subscription, kind)."""
     result = Plan()
     day = today.isoformat()
-    subs = only if only is not None else await store.subscriptions(db)
     async with db.transaction() as conn:
+        # Read inside the transaction: a subscription removed meanwhile is not planned for.
+        subs = only if only is not None else await store.subscriptions(db)
         # With `only` (a new subscription) just its arrived releases: the edition changes
         # belong to every subscription and are left for the next full plan.
         changed = (
@@ -80,11 +81,14 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
                 "WHERE s.edition_id IS NULL OR s.release_date IS NOT e.release_date"
             )
         )
-        # An edition whose date becomes known (a listing for a catalog edition that had
-        # none) is news like a new one; a known date that changes is a move.
-        result.new_editions = [r[0] for r in changed if not r[2] or not r[3]]
-        result.moved = [r[0] for r in changed if r[2] and r[3]]
         dates = {r[0]: (r[1] or None) for r in changed}
+        # News: an edition with a date, new or whose date just became known (a listing for
+        # a catalog edition that had none). An edition without a date is not news yet (a
+        # catalog update adds hundreds): it is announced once a date is known.
+        result.new_editions = [r[0] for r in changed if dates[r[0]] and (not r[2] or not r[3])]
+        # Moves: a seen edition whose date changed, including from unknown (a message that
+        # said "to be announced" is edited) and to unknown.
+        result.moved = [r[0] for r in changed if r[2]]
         rows: list[tuple[int, int, str, str | None]] = []
         if subs and result.new_editions:
             profiles = await store.edition_profiles(db, result.new_editions)
@@ -96,7 +100,10 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
                     if _announce_kind(dates[edition_id], sub.since, day) == "announced":
                         rows.append((sub.id, edition_id, "announced", dates[edition_id]))
         for edition_id in result.moved:
-            await _moved(conn, edition_id, dates[edition_id], day)
+            await conn.execute(
+                "UPDATE announcements SET release_date = ? WHERE edition_id = ?",
+                (dates[edition_id], edition_id),
+            )
         rows.extend(await _arrived(db, subs, day))
         result.queued = await store.enqueue(conn, rows)
         await mark_seen_in(conn, [r[0] for r in changed])
@@ -108,21 +115,6 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
             len(result.moved),
         )
     return result
-
-
-async def _moved(conn: aiosqlite.Connection, edition_id: int, new_date: str | None, day: str):
-    """A release date moved: posted messages are edited to it (the delivery loop sees
-    posted_date != release_date); a 'released' item not yet posted waits for the new date."""
-    await conn.execute(
-        "UPDATE announcements SET release_date = ? WHERE edition_id = ? AND state != 'cancelled'",
-        (new_date, edition_id),
-    )
-    if not new_date or new_date > day:
-        await conn.execute(
-            "DELETE FROM announcements WHERE edition_id = ? AND kind = 'released' "
-            "AND state = 'pending'",
-            (edition_id,),
-        )
 
 
 async def _arrived(db: Database, subs: list[Subscription], day: str):

@@ -2,10 +2,13 @@
 
 The outbox row for (edition, subscription, kind) is unique, and its nonce is written with
 it, before any send: a send retried after a failure or a crash carries the same nonce.
+The nonce is derived from the row's identity (subscription, edition, kind), so even a
+row written again (a plan rolled back after its rows were read) carries the same one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 from collections import defaultdict
@@ -51,10 +54,16 @@ class Outgoing:
     message_id: str | None
     posted_date: str | None
     attempts: int
+    edits: int = 0
 
     @property
     def is_edit(self) -> bool:
         return self.state == "sent"
+
+    @property
+    def edit_key(self) -> str:
+        """The idempotency key of the next edit (each edit has its own)."""
+        return f"{self.nonce[:20]}e{self.edits}"
 
 
 _SUB_COLUMNS = (
@@ -85,8 +94,17 @@ def _subscription(row: aiosqlite.Row) -> Subscription:
 
 
 def new_nonce() -> str:
-    """A Discord nonce (at most 25 characters) that doubles as a Matrix transaction id."""
+    """A one-off Discord nonce (at most 25 characters) that doubles as a Matrix
+    transaction id: previews."""
     return "fb" + secrets.token_hex(10)
+
+
+def row_nonce(subscription_key: str, edition_id: int, kind: str) -> str:
+    """The nonce of the outbox row (subscription, edition, kind): the same whenever that
+    row is written. `subscription_key` names the subscription beyond its id, which SQLite
+    may give again to a later subscription."""
+    digest = hashlib.sha256(f"{subscription_key}|{edition_id}|{kind}".encode()).hexdigest()
+    return "fa" + digest[:22]
 
 
 async def add_subscription(
@@ -207,12 +225,18 @@ async def enqueue(
 ) -> int:
     """Add (subscription_id, edition_id, kind, release_date) rows not already queued or
     sent; returns how many were new. Call inside a transaction."""
+    keys = {
+        r[0]: f"{r[0]}|{r[1]}|{r[2]}"
+        for r in await conn.execute_fetchall("SELECT id, target, created_at FROM subscriptions")
+    }
     added = 0
     for sub_id, edition_id, kind, release_date in rows:
+        if sub_id not in keys:
+            continue  # removed meanwhile
         cur = await conn.execute(
             "INSERT OR IGNORE INTO announcements (subscription_id, edition_id, kind, nonce, "
             "release_date) VALUES (?, ?, ?, ?, ?)",
-            (sub_id, edition_id, kind, new_nonce(), release_date),
+            (sub_id, edition_id, kind, row_nonce(keys[sub_id], edition_id, kind), release_date),
         )
         added += cur.rowcount
         await cur.close()
@@ -221,7 +245,7 @@ async def enqueue(
 
 _OUT_COLUMNS = (
     "a.id, a.subscription_id, a.edition_id, a.kind, a.nonce, a.release_date, a.state, "
-    "a.message_id, a.posted_date, a.attempts"
+    "a.message_id, a.posted_date, a.attempts, a.edits"
 )
 
 
@@ -229,29 +253,38 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
     return Outgoing(*row)
 
 
-async def heads(db: Database, platform: str) -> list[tuple[Subscription, Outgoing, float]]:
+async def heads(
+    db: Database, platform: str, today: str
+) -> list[tuple[Subscription, Outgoing, float]]:
     """Each subscription's first undelivered item (a post, or an edit to a moved date)
-    with the time it may be tried: delivery never skips past it."""
-    rows = await db.fetchall(
-        f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at FROM subscriptions s "
-        "JOIN announcements a ON a.id = ("
-        "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
-        "    b.state = 'pending' OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date)"
-        "  ) ORDER BY b.id LIMIT 1) "
-        "WHERE s.platform = ? ORDER BY a.next_attempt_at, s.id",
-        (platform,),
-    )
-    return [(_subscription(r[:14]), _outgoing(r[14:24]), float(r[24])) for r in rows]
+    with the time it may be tried: delivery never skips past it. A 'released' item whose
+    date moved back into the future waits for it; a posted one says "postponed" (its
+    posted date is '~' + the date) until the date arrives, then is edited to "out". Read in a transaction of its own, so
+    rows another task is still writing (and may roll back) are never seen."""
+    async with db.transaction() as conn:
+        rows = await conn.execute_fetchall(
+            f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at FROM subscriptions s "
+            "JOIN announcements a ON a.id = ("
+            "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
+            "    (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
+            "    OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
+            "        AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
+            "  ) ORDER BY b.id LIMIT 1) "
+            "WHERE s.platform = ? ORDER BY a.next_attempt_at, s.id",
+            (today, today, platform),
+        )
+    return [(_subscription(r[:14]), _outgoing(r[14:25]), float(r[25])) for r in rows]
 
 
 async def mark_sent(db: Database, item: Outgoing, message_id: str, posted_date: str | None) -> None:
-    """Record a post (or an edit); the subscription is healthy again."""
+    """Record a post (or an edit, counted); the subscription is healthy again.
+    `posted_date` is what the message now says (see `bot.announce.card.posted_marker`)."""
     async with db.transaction() as conn:
         await conn.execute(
             "UPDATE announcements SET state = 'sent', message_id = ?, posted_date = ?, "
-            "attempts = 0, next_attempt_at = 0, last_error = NULL, "
+            "attempts = 0, next_attempt_at = 0, last_error = NULL, edits = edits + ?, "
             "sent_at = coalesce(sent_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) WHERE id = ?",
-            (message_id, posted_date, item.id),
+            (message_id, posted_date, 1 if item.is_edit else 0, item.id),
         )
         await conn.execute(
             "UPDATE subscriptions SET status = 'ok', status_note = NULL, status_since = NULL, "

@@ -306,9 +306,7 @@ async def announce_test(core: Core, ctx: Context, args: str, film_id: int | None
         release, kind, release.edition.release_date, today, note=" · preview, not a real post"
     )
     try:
-        await core.announcements.preview(
-            ctx.platform, ctx.channel, reply, sub.mention if sub else None
-        )
+        await core.announcements.preview(ctx.platform, ctx.channel, reply)  # pings nobody
     except SendError as exc:
         return error(
             "I can't post here",
