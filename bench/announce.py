@@ -66,6 +66,20 @@ def _span(emu: DiscordEmulator, channels: list[int]) -> tuple[int, float, int]:
     return len(stamps), (max(stamps) - min(stamps)) if stamps else 0.0, dupes
 
 
+def _result(
+    emu: DiscordEmulator, ids: list[int], elapsed: float, channels: int, per_channel: int
+) -> dict:
+    posts, span, dupes = _span(emu, ids)
+    return {
+        "posts": posts,
+        "elapsed": elapsed,
+        "span": span,
+        "dupes": dupes,
+        "429s": len(emu.rate_limited),
+        "bound": _bound(channels, per_channel, emu),
+    }
+
+
 async def _filmbot(db_path: Path, channels: int, per_channel: int) -> dict:
     emu = DiscordEmulator(record_requests=False, ack_deadline=None)
     await emu.start()
@@ -105,15 +119,7 @@ async def _filmbot(db_path: Path, channels: int, per_channel: int) -> dict:
         child.terminate()
         child.wait(30)
         await emu.stop()
-    posts, span, dupes = _span(emu, ids)
-    return {
-        "posts": posts,
-        "elapsed": elapsed,
-        "span": span,
-        "dupes": dupes,
-        "429s": len(emu.rate_limited),
-        "bound": _bound(channels, per_channel, emu),
-    }
+    return _result(emu, ids, elapsed, channels, per_channel)
 
 
 async def _baseline(channels: int, per_channel: int) -> dict:
@@ -139,15 +145,7 @@ async def _baseline(channels: int, per_channel: int) -> dict:
                 await client.close()
     finally:
         await emu.stop()
-    posts, span, dupes = _span(emu, ids)
-    return {
-        "posts": posts,
-        "elapsed": elapsed,
-        "span": span,
-        "dupes": dupes,
-        "429s": len(emu.rate_limited),
-        "bound": _bound(channels, per_channel, emu),
-    }
+    return _result(emu, ids, elapsed, channels, per_channel)
 
 
 def _line(name: str, r: dict) -> str:

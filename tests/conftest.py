@@ -122,3 +122,16 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+@pytest.fixture
+async def emu():
+    """A loopback Discord emulator on 127.0.0.1 (port 0), stopped after the test."""
+    from tests.discord_emulator import DiscordEmulator
+
+    emulator = DiscordEmulator()
+    await emulator.start()
+    try:
+        yield emulator
+    finally:
+        await emulator.stop()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
 from datetime import date
 from zoneinfo import ZoneInfo
 
@@ -21,16 +20,6 @@ from tests.listings import listing
 from tests.test_discord_bot import TIMEOUT, EmulatedFilmBot, _text
 
 TODAY = date(2026, 11, 22)
-
-
-@pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    emulator = DiscordEmulator()
-    await emulator.start()
-    try:
-        yield emulator
-    finally:
-        await emulator.stop()
 
 
 @pytest.fixture

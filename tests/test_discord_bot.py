@@ -39,16 +39,6 @@ class EmulatedFilmBot(FilmBot):
 
 
 @pytest.fixture
-async def emu() -> AsyncIterator[DiscordEmulator]:
-    emulator = DiscordEmulator()
-    await emulator.start()
-    try:
-        yield emulator
-    finally:
-        await emulator.stop()
-
-
-@pytest.fixture
 async def bot(emu: DiscordEmulator, core: Core) -> AsyncIterator[EmulatedFilmBot]:
     with emu.patch():
         client = EmulatedFilmBot(core, guild_ready_timeout=0)
