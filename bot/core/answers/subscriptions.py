@@ -20,7 +20,7 @@ from bot.core.cards import Card, Field, Reply, error, plain
 from bot.core.engine import Context, Core
 from bot.models import Release
 from bot.store import announcements as store
-from bot.store.announcements import Subscription
+from bot.store.announcements import Subscription, edition_profiles
 from bot.store.releases import releases
 
 _DISCORD_ROLE = re.compile(r"^(?:<@&)?([0-9]{15,21})>?$")
@@ -267,8 +267,6 @@ async def subscriptions(core: Core, ctx: Context, args: str, film_id: int | None
 
 async def _sample(core: Core, filters: Filters) -> Release | None:
     """An edition to preview: the next matching release, else the latest one."""
-    from bot.store.announcements import edition_profiles
-
     tomorrow = date.fromordinal(core.today().toordinal() + 1).isoformat()
     for found in (
         (await releases(core.db, on_or_after=tomorrow, limit=200))[0],
