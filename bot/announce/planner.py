@@ -53,14 +53,6 @@ async def mark_seen_in(conn: aiosqlite.Connection, ids: list[int]) -> None:
         )
 
 
-def _announce_kind(release_date: str | None, since: str, today: str) -> str | None:
-    """'announced' for an edition not out yet (or with no date), 'released' for one out
-    between `since` and today; None for one out before `since` (backlog)."""
-    if not release_date or release_date > today:
-        return "announced"
-    return "released" if release_date >= since else None
-
-
 async def plan(db: Database, today: date, *, only: list[Subscription] | None = None) -> Plan:
     """Queue announcements for new editions and arrived release dates, and point posted
     messages at moved dates. Safe to run any number of times: the outbox is unique per
@@ -97,7 +89,9 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
                 for sub in subs:
                     if profile is None or not sub.filters.matches(profile):
                         continue
-                    if _announce_kind(dates[edition_id], sub.since, day) == "announced":
+                    # Not out yet: 'announced' now. One out already is a 'released'
+                    # for the subscriptions whose `since` it follows (`_arrived`).
+                    if dates[edition_id] > day:
                         rows.append((sub.id, edition_id, "announced", dates[edition_id]))
         for edition_id in result.moved:
             await conn.execute(
