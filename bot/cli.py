@@ -13,13 +13,14 @@ from pathlib import Path
 
 from bot import __version__, cli_feeds, cli_search
 from bot.app import announcing, setup_logging, start_core
+from bot.ask import render_answer
 from bot.config import SettingError, Settings, load_settings
 from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import import_paths
 from bot.importers.documents.model import KINDS
-from bot.render.answer import RENDERERS, render_answer
+from bot.render.answer import RENDERERS
 from bot.store import migrations, open_database
 
 

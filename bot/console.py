@@ -8,8 +8,8 @@ import sys
 import threading
 from typing import TextIO
 
+from bot.ask import render_answer
 from bot.core.engine import Context, Core
-from bot.render.answer import render_answer
 
 GREETING = (
     "filmbot console chat. Try !film The Cranes Are Flying, !edition seven samurai, "

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from bot.announce.filters import Filters
 from bot.announce.planner import plan
+from bot.filters import Filters
 from bot.store import announcements as store
 from bot.store.db import Database
 

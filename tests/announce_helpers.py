@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from bot.announce.delivery import Announcer, SendError
-from bot.core.cards import Reply
+from bot.cards import Reply
 from bot.core.engine import Context
 from bot.importers.documents.importer import import_document
 from bot.render import text as text_render

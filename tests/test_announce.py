@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.announce.delivery import SendError
-from bot.announce.filters import FilterError, parse_subscribe
 from bot.announce.planner import plan
 from bot.announce.service import AnnouncementService
 from bot.core.engine import Context
+from bot.filters import FilterError, parse_subscribe
 from bot.render import text as text_render
 from bot.store import announcements as store
 from tests.announce_helpers import (

@@ -14,9 +14,9 @@ import discord
 from bot.adapters.discord_announce import _send_error
 from bot.announce import planner
 from bot.announce.delivery import Announcer
-from bot.announce.filters import EditionProfile, parse_subscribe
 from bot.announce.planner import plan
 from bot.core.engine import Context
+from bot.filters import EditionProfile, parse_subscribe
 from bot.store import announcements as store
 from bot.store.announcements import Outgoing
 from tests.announce_helpers import (

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.cards import Card, Reply
 from bot.core.answers.reviews import split_spoiler_flag
-from bot.core.cards import Card, Reply
 from bot.core.engine import Context, Core
 from bot.core.scores import averages_line, bar, score_line
 from bot.core.summary import key_sentences

@@ -16,7 +16,7 @@ import pytest
 
 from bot.adapters import discord_send, discord_views
 from bot.adapters.discord_bot import FilmBot, sync_commands
-from bot.core.cards import Card, Reply, plain
+from bot.cards import Card, Reply, plain
 from bot.core.engine import Core
 from tests.discord_emulator import DiscordEmulator
 from tests.limits import check_discord_payload

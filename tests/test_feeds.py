@@ -19,12 +19,12 @@ import feedparser
 import pytest
 from aiohttp import web
 
-from bot.announce.filters import Filters
 from bot.announce.planner import plan
 from bot.constants import FEED_MAX_BACKOFF_SECONDS
 from bot.feeds.fetch import USER_AGENT, check_feed_url
 from bot.feeds.items import feed_item
 from bot.feeds.poller import FeedPoller, backoff_delay
+from bot.filters import Filters
 from bot.importers.documents.importer import BUNDLED_DOCUMENTS
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import decode_document

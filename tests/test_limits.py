@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from bot.cards import Reply
 from bot.constants import (
     DISAMBIGUATION_MAX_CHOICES,
     DISCORD_EMBED_FIELD_VALUE_MAX,
@@ -17,7 +18,6 @@ from bot.constants import (
     FILM_CARD_CAST_MAX,
     MATRIX_FIELD_VALUE_MAX,
 )
-from bot.core.cards import Reply
 from bot.core.engine import Context, Core
 from bot.render.answer import render
 from bot.render.discord import render_text

@@ -7,6 +7,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.cards import Card, Field, Reply, Span, plain
 from bot.constants import (
     DISCORD_EMBED_DESCRIPTION_MAX,
     DISCORD_EMBED_FIELD_VALUE_MAX,
@@ -15,7 +16,6 @@ from bot.constants import (
     DISCORD_EMBEDS_PER_MESSAGE,
     DISCORD_EMBEDS_TOTAL_MAX,
 )
-from bot.core.cards import Card, Field, Reply, Span, plain
 from bot.render.discord import EPHEMERAL_FLAG, embed_size, render_reply
 
 ENDING = "Boris died at the front"

@@ -10,12 +10,12 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.cards import Card, Choice, Field, Reply, Span, Style, plain
 from bot.constants import (
     MATRIX_BODY_SOFT_MAX_BYTES,
     MATRIX_DESCRIPTION_MAX,
     MATRIX_EVENT_MAX_BYTES,
 )
-from bot.core.cards import Card, Choice, Field, Reply, Span, Style, plain
 from bot.render.matrix import cut_spans, render_reply
 from bot.render.text import SPOILER_HIDDEN
 from tests.limits import MatrixHtml

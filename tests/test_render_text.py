@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core.cards import Card, Field, Reply, Span, plain
+from bot.cards import Card, Field, Reply, Span, plain
 from bot.render.text import SPOILER_HIDDEN, render_reply
 
 

@@ -15,8 +15,8 @@ import discord
 
 from bot.adapters.discord_send import NO_MENTIONS, message_parts, plain_parts
 from bot.announce.delivery import SendError
+from bot.cards import Reply
 from bot.constants import DISCORD_MESSAGE_CONTENT_MAX
-from bot.core.cards import Reply
 from bot.render.fit import cut_text
 
 log = logging.getLogger(__name__)

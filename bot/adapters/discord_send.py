@@ -15,8 +15,8 @@ from typing import Any
 
 import discord
 
+from bot.cards import Reply
 from bot.constants import DISCORD_ANSWER_BUDGET_SECONDS, DISCORD_MESSAGE_CONTENT_MAX
-from bot.core.cards import Reply
 from bot.core.engine import Context, Core
 from bot.render import discord as render
 from bot.render import text

@@ -11,8 +11,8 @@ import logging
 import discord
 
 from bot.adapters.discord_send import NO_MENTIONS, message_parts, note, send
+from bot.cards import Reply
 from bot.constants import PICK_TIMEOUT_SECONDS
-from bot.core.cards import Reply
 from bot.core.engine import Context, Core
 from bot.render import discord as render
 

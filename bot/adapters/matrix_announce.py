@@ -14,7 +14,7 @@ from typing import Any
 from nio import AsyncClient, RoomGetStateResponse, RoomSendResponse
 
 from bot.announce.delivery import SendError
-from bot.core.cards import Reply
+from bot.cards import Reply
 from bot.render import matrix as render
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.core.cards import Card, Field, Reply, plain
+from bot.cards import Card, Field, Reply, plain
 from bot.models import Release
 
 

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Protocol
 
 from bot.announce.card import announcement_reply, posted_marker
+from bot.cards import Reply
 from bot.constants import (
     ANNOUNCE_CONCURRENCY,
     ANNOUNCE_FAILING_RETRY_MAX_SECONDS,
@@ -27,7 +28,6 @@ from bot.constants import (
     ANNOUNCE_RETRY_MAX_SECONDS,
     ANNOUNCE_TARGET_SPACING_SECONDS,
 )
-from bot.core.cards import Reply
 from bot.store import announcements as store
 from bot.store.announcements import Outgoing, Subscription
 from bot.store.db import Database

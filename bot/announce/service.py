@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 
 from bot.announce.delivery import Announcer, Sender
 from bot.announce.planner import plan
+from bot.cards import Reply
 from bot.constants import ANNOUNCE_PLAN_SECONDS, ANNOUNCE_SPACING_SECONDS
-from bot.core.cards import Reply
 from bot.store.announcements import new_nonce, retry_now
 from bot.store.db import Database
 

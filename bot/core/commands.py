@@ -11,8 +11,8 @@ from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.cards import Card, Field, Reply, plain
 from bot.constants import ECHO_MAX
-from bot.core.cards import Card, Field, Reply, plain
 
 if TYPE_CHECKING:
     from bot.core.engine import Context, Core

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from bot.cards import Card, Field, plain
 from bot.constants import COMPARE_MAX_EDITIONS
-from bot.core.cards import Card, Field, plain
 from bot.core.scores import averages, name_of, number
 from bot.models import EditionDetails, FilmDetails, TextSection
 from bot.text import sentences

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
+from bot.cards import Card, Choice, Reply, error, plain
 from bot.constants import (
     CHOICE_LABEL_MAX,
     DISAMBIGUATION_MAX_CHOICES,
     ECHO_MAX,
     PICK_TIMEOUT_SECONDS,
 )
-from bot.core.cards import Card, Choice, Reply, error, plain
 from bot.core.commands import CommandTable, parse_command
 from bot.models import FilmSummary
 from bot.search import PersonSearch, SearchService, TitleSearch, cache_dir_for

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from bot.cards import Card, Field, Text, plain
 from bot.constants import FILM_CARD_CAST_MAX
-from bot.core.cards import Card, Field, Text, plain
 from bot.core.scores import averages_line, name_of
 from bot.models import ClaimedValue, EditionDetails, FilmDetails, FilmSummary
 

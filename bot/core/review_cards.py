@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.cards import Card, Field, Span, Text, plain, spoiler
+from bot.cards import Card, Field, Span, Text, plain, spoiler
 from bot.core.scores import score_line
 from bot.core.summary import key_sentences
 from bot.models import FilmSummary, ReviewSummary, TextSection

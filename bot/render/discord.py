@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.cards import Card, Choice, Reply, Text
 from bot.constants import (
     DISCORD_EMBED_DESCRIPTION_MAX,
     DISCORD_EMBED_FIELD_NAME_MAX,
@@ -23,7 +24,6 @@ from bot.constants import (
     DISCORD_SELECT_MAX_OPTIONS,
     DISCORD_SELECT_VALUE_MAX,
 )
-from bot.core.cards import Card, Choice, Reply, Text
 from bot.render.fit import MORE, cut_text
 from bot.render.safety import discord_defuse, discord_escape, discord_spoiler, discord_url
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.cards import Card, Field, Reply, Span, Text
 from bot.constants import (
     MATRIX_BODY_SOFT_MAX_BYTES,
     MATRIX_CONTENT_SOFT_MAX_BYTES,
@@ -24,7 +25,6 @@ from bot.constants import (
     MATRIX_HTML_FORMAT,
     MATRIX_LINE_MAX,
 )
-from bot.core.cards import Card, Field, Reply, Span, Text
 from bot.render.fit import MORE, cut_text
 from bot.render.safety import ZERO_WIDTH_SPACE, matrix_escape, matrix_link, matrix_spoiler
 from bot.render.text import render_card as render_plain_card

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import textwrap
 
+from bot.cards import Card, Reply, Text
 from bot.constants import TERMINAL_WIDTH
-from bot.core.cards import Card, Reply, Text
 
 # C0/C1 control characters (ANSI escapes among them) never reach the terminal from data.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import aiosqlite
 
-from bot.announce.filters import EditionProfile, Filters
+from bot.filters import EditionProfile, Filters
 from bot.store.db import Database
 from bot.text import fold
 

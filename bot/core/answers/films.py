@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.cards import Card, Reply, error, plain
 from bot.core.answers.table import (
     COMMANDS,
     FORMATS,
@@ -10,7 +11,6 @@ from bot.core.answers.table import (
     label_matches,
     split_edition_filters,
 )
-from bot.core.cards import Card, Reply, error, plain
 from bot.core.compare import comparison_card
 from bot.core.engine import Context, Core
 from bot.core.film_cards import edition_card, film_card

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from bot import __version__
+from bot.cards import Card, Field, Reply, plain
 from bot.constants import ECHO_MAX
 from bot.core.answers.table import COMMANDS
-from bot.core.cards import Card, Field, Reply, plain
 from bot.core.engine import Context, Core, shorten
 from bot.store import films
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from bot.cards import Card, Field, Reply, error, plain
 from bot.constants import ECHO_MAX
 from bot.core.answers.table import COMMANDS
-from bot.core.cards import Card, Field, Reply, error, plain
 from bot.core.engine import Context, Core, shorten
 from bot.store import search_data
 

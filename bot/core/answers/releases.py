@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from bot.cards import Card, Field, Reply, plain
 from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, bare_word, join_format_words
-from bot.core.cards import Card, Field, Reply, plain
 from bot.core.engine import Context, Core
 from bot.models import Release
 from bot.store import releases as store

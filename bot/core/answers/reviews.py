@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from bot.cards import Card, Reply, error, plain
 from bot.constants import ECHO_MAX
 from bot.core.answers.table import COMMANDS, film_details_for
-from bot.core.cards import Card, Reply, error, plain
 from bot.core.engine import Context, Core, shorten
 from bot.core.review_cards import plot_card, review_card, review_kind
 from bot.models import ReviewSummary

@@ -12,12 +12,12 @@ from datetime import date
 
 from bot.announce.card import announcement_reply, long_date
 from bot.announce.delivery import SendError
-from bot.announce.filters import FilterError, Filters, parse_subscribe
 from bot.announce.planner import catch_up, plan
+from bot.cards import Card, Field, Reply, error, plain
 from bot.constants import SUBSCRIPTIONS_PER_TARGET_MAX
 from bot.core.answers.table import COMMANDS
-from bot.core.cards import Card, Field, Reply, error, plain
 from bot.core.engine import Context, Core
+from bot.filters import FilterError, Filters, parse_subscribe
 from bot.models import Release
 from bot.store import announcements as store
 from bot.store.announcements import Subscription, edition_profiles

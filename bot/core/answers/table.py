@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from bot.core.cards import Reply, error
+from bot.cards import Reply, error
 from bot.core.commands import CommandTable
 from bot.core.engine import Context, Core
-from bot.core.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
 from bot.models import FilmDetails
 from bot.store import films
 from bot.text import fold
+from bot.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
 
 COMMANDS = CommandTable()
 

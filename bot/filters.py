@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.core.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
 from bot.text import fold
+from bot.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
 
 FILTER_KEYS = ("label", "format", "genre", "director", "country", "keyword")
 OPTION_KEYS = ("since", "mention")
