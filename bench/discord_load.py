@@ -10,7 +10,7 @@ Baseline, same run, same transport: a bare discord.py bot whose /film answers a 
 embed at once. The difference is what filmbot's own work (search, database, cards,
 rendering) costs per interaction.
 
-Targets (issue 6): 200 /film per second sustained for 30 s with p99 <= 50 ms, and
+Targets: 200 /film per second sustained for 30 s with p99 <= 50 ms, and
 autocomplete p99 <= 20 ms.
 
     .venv/bin/python bench/discord_load.py [--rate 200] [--seconds 30] [--ac-rate 100]

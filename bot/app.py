@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 from bot.announce.service import AnnouncementService
 from bot.config import Settings
 from bot.core.engine import Core
+from bot.core.loader import load_core
 from bot.importers.catalog import build_catalog
 from bot.importers.documents.importer import import_bundled_documents
 from bot.store import open_database
@@ -33,7 +34,7 @@ async def start_core(settings: Settings, *, progress: bool | None = None) -> Cor
             if outcome.status != "unchanged":
                 print(f"filmbot: bundled document {outcome.line()}", file=sys.stderr)
         # The search index loads or builds in the background; commands wait for it.
-        return await Core.load(db, wait=False)
+        return await load_core(db, wait=False)
     except BaseException:
         await db.close()
         raise

@@ -6,8 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.commands import not_a_command
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Platform, Request
 from bot.render.answer import PREFIXES, render
+
+
+def direct(renderer: str) -> Request:
+    """A direct chat that shows what `renderer`'s platform would send: its prefix, and a
+    menu beside the numbered list where the platform has menus (Discord)."""
+    return Request(Platform(f"cli-{renderer}", PREFIXES[renderer], menus=PREFIXES[renderer] == "/"))
 
 
 async def render_answer(
@@ -15,13 +22,13 @@ async def render_answer(
     message: str,
     platform: str = "text",
     *,
-    ctx: Context | None = None,
+    req: Request | None = None,
     reveal: bool = False,
 ) -> Any:
     """Answer `message` as the bot would on `platform`, in a direct chat: text that is
     not a command gets a hint (in a chat room the adapters stay silent instead)."""
-    ctx = ctx or Context(platform=f"cli-{platform}", prefix=PREFIXES[platform])
-    reply = await core.handle(message, ctx)
+    req = req or direct(platform)
+    reply = await core.handle(message, req)
     if reply is None:
-        reply = not_a_command(message, ctx.prefix)
+        reply = not_a_command(message, req.prefix)
     return render(reply, platform, reveal=reveal)

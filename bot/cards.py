@@ -1,7 +1,7 @@
 """What the core answers with: cards made of styled spans, never platform markup.
 
-Renderers (terminal now; Discord and Matrix in their issues) turn a `Reply` into their
-own format and do all escaping there, so data text is never trusted as markup.
+Renderers (terminal, Discord, Matrix) turn a `Reply` into their own format and do all
+escaping there, so data text is never trusted as markup.
 """
 
 from __future__ import annotations

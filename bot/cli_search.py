@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES
+from bot.constants import SUGGESTIONS_MAX
 from bot.core.engine import Core
 from bot.store import search_data
 
@@ -69,7 +69,7 @@ async def answer(core: Core, query: str, kind: str, limit: int) -> dict[str, Any
     elif kind == "complete":
         titles = await core.titles()
         started = time.perf_counter()
-        choices = titles.complete(query, limit=min(limit, DISCORD_AUTOCOMPLETE_MAX_CHOICES))
+        choices = titles.complete(query, limit=min(limit, SUGGESTIONS_MAX))
         took = time.perf_counter() - started
         results = [{"id": c.film_id, "label": c.label, "value": c.value} for c in choices]
     elif kind == "person":

@@ -82,6 +82,8 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
     values.update(os.environ)
 
     def get(name: str) -> str | None:
+        if name not in SETTING_NAMES:  # every setting is listed (and in .env.example)
+            raise KeyError(f"{name} is not in SETTING_NAMES")
         value = values.get(name, "").strip()
         return value or None
 

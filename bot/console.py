@@ -9,7 +9,8 @@ import threading
 from typing import TextIO
 
 from bot.ask import render_answer
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Request
 
 GREETING = (
     "filmbot console chat. Try !film The Cranes Are Flying, !edition seven samurai, "
@@ -17,11 +18,11 @@ GREETING = (
 )
 
 
-async def answer_line(core: Core, line: str, ctx: Context, *, reveal: bool = False) -> str:
+async def answer_line(core: Core, line: str, req: Request, *, reveal: bool = False) -> str:
     """The text reply to one console line."""
     if not line.strip():
         return ""
-    return await render_answer(core, line, "text", ctx=ctx, reveal=reveal)
+    return await render_answer(core, line, "text", req=req, reveal=reveal)
 
 
 def _start_reader(
@@ -53,7 +54,7 @@ async def run_console(
         with contextlib.suppress(ImportError):
             import readline  # noqa: F401  (line editing and history for input())
     print(GREETING, file=stdout)
-    ctx = Context()
+    req = Request()
     reveal = False
     lines = _start_reader(stdin, interactive, asyncio.get_running_loop())
     try:
@@ -65,7 +66,7 @@ async def run_console(
                 reveal = not reveal
                 print(f"Spoilers are now {'shown' if reveal else 'hidden'}.", file=stdout)
                 continue
-            text = await answer_line(core, line, ctx, reveal=reveal)
+            text = await answer_line(core, line, req, reveal=reveal)
             if text:
                 print(text, file=stdout, flush=True)
     finally:

@@ -7,11 +7,10 @@ the product brief. Renderers and adapters import these; nothing else hard-codes 
 from __future__ import annotations
 
 # --- Discord -------------------------------------------------------------------------
-DISCORD_INTERACTION_ACK_SECONDS = 3.0
-DISCORD_INTERACTION_TOKEN_SECONDS = 15 * 60
 DISCORD_AUTOCOMPLETE_MAX_CHOICES = 25
+DISCORD_COMMAND_DESCRIPTION_MAX = 100
+DISCORD_OPTION_DESCRIPTION_MAX = 100
 DISCORD_AUTOCOMPLETE_NAME_MAX = 100
-DISCORD_AUTOCOMPLETE_VALUE_MAX = 100
 DISCORD_SELECT_MAX_OPTIONS = 25
 DISCORD_SELECT_LABEL_MAX = 100
 DISCORD_SELECT_VALUE_MAX = 100
@@ -33,8 +32,6 @@ DISCORD_EMBEDS_TOTAL_MAX = 6000
 # --- Matrix --------------------------------------------------------------------------
 MATRIX_COMMAND_PREFIX = "!"
 MATRIX_HTML_FORMAT = "org.matrix.custom.html"
-MATRIX_DEFAULT_RATE_PER_SECOND = 0.2
-MATRIX_DEFAULT_RATE_BURST = 10
 # Conservative size for one event's body; the spec caps a whole event at 65,536 bytes.
 MATRIX_EVENT_MAX_BYTES = 65536
 MATRIX_BODY_SOFT_MAX_BYTES = 32000
@@ -60,6 +57,10 @@ MATRIX_FIELD_VALUE_MAX = 2048
 DISAMBIGUATION_MAX_CHOICES = 10
 # Longest label of a disambiguation choice (fits Discord select menus and Matrix lists).
 CHOICE_LABEL_MAX = DISCORD_SELECT_LABEL_MAX
+# How many suggestions autocomplete offers by default, and their longest label (what a
+# Discord autocomplete takes; callers with other limits pass their own).
+SUGGESTIONS_MAX = DISCORD_AUTOCOMPLETE_MAX_CHOICES
+SUGGESTION_LABEL_MAX = DISCORD_AUTOCOMPLETE_NAME_MAX
 # Longest piece of the user's own text quoted back in a reply ("Nothing matches “…”").
 ECHO_MAX = 100
 # How long a pending `!pick N` choice stays valid.

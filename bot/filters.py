@@ -1,13 +1,14 @@
 """Subscription filters: what a channel wants announced, parsed from `key:value` words.
 
 `label:criterion format:blu-ray genre:drama director:kalatozov country:france
-keyword:war since:2020-01-01 mention:@role`. A key may repeat (`format:dvd format:4k`):
-any of its values matches; every key given must match.
+keyword:war since:2020-01-01 mention:@role` (the `subscribe` command's options). A key
+may repeat (`format:dvd format:4k`): any of its values matches; every key given must match.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,7 +17,6 @@ from bot.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
 
 FILTER_KEYS = ("label", "format", "genre", "director", "country", "keyword")
 OPTION_KEYS = ("since", "mention")
-_KEY = re.compile(r"(?:^|\s)(" + "|".join(FILTER_KEYS + OPTION_KEYS) + r")\s*:", re.I)
 
 
 class FilterError(ValueError):
@@ -91,50 +91,47 @@ class SubscribeRequest:
     mention: str | None = None
 
 
-_USAGE = (
+# How the subscribe options are written, said after a mistake.
+USAGE = (
     "Write filters as key:value, e.g. label:criterion format:blu-ray genre:drama "
     "director:kalatozov country:france keyword:war since:2024-01-01"
 )
 
 
-def parse_subscribe(args: str) -> SubscribeRequest:
-    """Parse `subscribe` arguments; raises FilterError with a friendly reason."""
-    args = " ".join(args.split())
-    matches = list(_KEY.finditer(args))
-    stray = args[: matches[0].start()] if matches else args
-    if stray.strip():
-        raise FilterError(f"I don't know what “{stray.strip()[:60]}” means here. {_USAGE}.")
-    values: dict[str, list[str]] = {}
+def subscribe_request(values: Mapping[str, str | Sequence[str] | None]) -> SubscribeRequest:
+    """A subscription's filters from option values (each filter key may hold several);
+    raises FilterError with a friendly reason."""
+    found: dict[str, list[str]] = {}
     since = mention = None
-    for i, match in enumerate(matches):
-        key = match[1].lower()
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(args)
-        value = args[match.end() : end].strip().strip("\"'“”").strip()
-        if not value:
-            raise FilterError(f"{key}: needs a value. {_USAGE}.")
-        if len(value) > 100:
-            raise FilterError(f"The {key} filter is too long (100 characters at most).")
-        if key == "since":
-            try:
-                since = date.fromisoformat(value)
-            except ValueError:
-                raise FilterError(
-                    f"since: takes a date like 2024-01-31, not “{value[:30]}”."
-                ) from None
-        elif key == "mention":
-            mention = value
-        elif key == "format":
-            fmt = FORMATS.get(bare_word(join_format_words(value).replace(" ", "-")))
-            if fmt is None:
-                raise FilterError(f"format: is one of dvd, blu-ray or 4k, not “{value[:30]}”.")
-            values.setdefault(key, []).append(fmt)
-        else:
-            if key == "label":
-                value = LABEL_WORDS.get(value.lower(), value)
-            if not fold(value).split():
-                raise FilterError(f"{key}: needs letters or digits, not “{value[:30]}”.")
-            values.setdefault(key, []).append(value)
-    if len(values) > 0 and sum(len(v) for v in values.values()) > 20:
+    for key in FILTER_KEYS + OPTION_KEYS:
+        given = values.get(key)
+        for value in (given,) if isinstance(given, str) else given or ():
+            value = value.strip().strip("\"'“”").strip()
+            if not value:
+                raise FilterError(f"{key}: needs a value. {USAGE}.")
+            if len(value) > 100:
+                raise FilterError(f"The {key} filter is too long (100 characters at most).")
+            if key == "since":
+                try:
+                    since = date.fromisoformat(value)
+                except ValueError:
+                    raise FilterError(
+                        f"since: takes a date like 2024-01-31, not “{value[:30]}”."
+                    ) from None
+            elif key == "mention":
+                mention = value
+            elif key == "format":
+                fmt = FORMATS.get(bare_word(join_format_words(value).replace(" ", "-")))
+                if fmt is None:
+                    raise FilterError(f"format: is one of dvd, blu-ray or 4k, not “{value[:30]}”.")
+                found.setdefault(key, []).append(fmt)
+            else:
+                if key == "label":
+                    value = LABEL_WORDS.get(value.lower(), value)
+                if not fold(value).split():
+                    raise FilterError(f"{key}: needs letters or digits, not “{value[:30]}”.")
+                found.setdefault(key, []).append(value)
+    if sum(len(v) for v in found.values()) > 20:
         raise FilterError("That is a lot of filters: 20 values at most.")
-    filters = Filters({k: tuple(dict.fromkeys(v)) for k, v in values.items()})
+    filters = Filters({k: tuple(dict.fromkeys(v)) for k, v in found.items()})
     return SubscribeRequest(filters, since, mention)

@@ -1,2 +1,3 @@
-"""discord.py command cogs, one file per feature: thin wrappers that parse options, call
-the core (`bot.adapters.discord_send.answer`) and reply. No SQL and no card layout here."""
+"""discord.py cogs, one file per feature: each names its group of the core's declared
+commands, which `bot.adapters.discord_commands` turns into slash commands. No SQL, no
+card layout and no option parsing here."""

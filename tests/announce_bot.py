@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.adapters.discord_bot import FilmBot
 from bot.app import announcing
 from bot.config import Settings
-from bot.core.engine import Core
+from bot.core.loader import load_core
 from bot.store import open_database
 from tests.discord_emulator import patch_discord
 
@@ -23,7 +23,7 @@ from tests.discord_emulator import patch_discord
 async def main(db_path: Path, api: str, gateway: str, spacing: float | None) -> None:
     with patch_discord(api, gateway):
         db = await open_database(db_path)
-        core = await Core.load(db, wait=False)
+        core = await load_core(db, wait=False)
         # Without --spacing: the shipped pacing (the benchmark); with it, faster.
         options = (
             None if spacing is None else {"target_spacing": spacing, "retry_base": 0.1, "poll": 0.2}

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from bot.announce.planner import plan
 from bot.filters import Filters
 from bot.store import announcements as store
+from bot.store import testing
 from bot.store.db import Database
 
 
@@ -20,15 +21,16 @@ async def add_editions(
     ]
     assert len(film_ids) == count
     ids = []
-    async with db.transaction() as conn:
-        async with conn.execute(
+    async with db.transaction() as tx:
+        [(label_id,)] = await testing.fetchall(
+            tx,
             "INSERT INTO labels (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = name "
             "RETURNING id",
             (label,),
-        ) as cur:
-            label_id = (await cur.fetchone())[0]
+        )
         for i, film_id in enumerate(film_ids):
-            async with conn.execute(
+            [(edition_id,)] = await testing.fetchall(
+                tx,
                 "INSERT INTO editions (external_key, title, label_id, spine, format, release_date) "
                 "SELECT ?, title, ?, ?, 'Blu-ray', ? FROM films WHERE id = ? RETURNING id",
                 (
@@ -38,9 +40,9 @@ async def add_editions(
                     (first_day + timedelta(days=i)).isoformat(),
                     film_id,
                 ),
-            ) as cur:
-                edition_id = (await cur.fetchone())[0]
-            await conn.execute(
+            )
+            await testing.execute(
+                tx,
                 "INSERT INTO edition_films (edition_id, film_id) VALUES (?, ?)",
                 (edition_id, film_id),
             )
@@ -54,11 +56,11 @@ async def subscribe_targets(
     """One catch-all subscription per target."""
     await plan(db, since)  # what exists now is not news to them
     ids = []
-    async with db.transaction() as conn:
+    async with db.transaction() as tx:
         for target in targets:
             ids.append(
                 await store.add_subscription(
-                    conn,
+                    tx,
                     platform=platform,
                     scope="guild",
                     target=target,

@@ -7,16 +7,17 @@ from datetime import date
 
 import pytest
 
+from bot.adapters.platforms import DISCORD
 from bot.announce.delivery import Announcer, SendError
 from bot.cards import Reply
-from bot.core.engine import Context
+from bot.core.request import Request
 from bot.importers.documents.importer import import_document
 from bot.render import text as text_render
 from tests.listings import listing
 
 TODAY = date(2026, 11, 22)
-ADMIN = Context(platform="discord", channel="100", user="1", prefix="/", scope="9", can_manage=True)
-MEMBER = Context(platform="discord", channel="100", user="2", prefix="/", scope="9")
+ADMIN = Request(DISCORD, channel="100", user="1", scope="9", can_manage=True)
+MEMBER = Request(DISCORD, channel="100", user="2", scope="9")
 
 
 class RecordingSender:

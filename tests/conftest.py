@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.engine import Core
+from bot.core.loader import load_core
 from bot.importers.catalog import build_catalog
 from bot.importers.documents.importer import import_bundled_documents
 from bot.store import open_database
@@ -76,7 +76,7 @@ async def core(seeded_copy: Path):
     """A core on a private copy of the seeded database (catalog + bundled documents)."""
     db = await open_database(seeded_copy)
     try:
-        yield await Core.load(db)
+        yield await load_core(db)
     finally:
         await db.close()
 

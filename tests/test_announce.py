@@ -8,11 +8,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.adapters.platforms import DISCORD
 from bot.announce.delivery import SendError
 from bot.announce.planner import plan
 from bot.announce.service import AnnouncementService
-from bot.core.engine import Context
-from bot.filters import FilterError, parse_subscribe
+from bot.core.answers.subscriptions import parse_subscribe
+from bot.core.request import Request
+from bot.filters import FilterError
 from bot.render import text as text_render
 from bot.store import announcements as store
 from tests.announce_helpers import (
@@ -41,28 +43,25 @@ def test_filters_parse_and_refuse_nonsense():
 
 async def test_only_managers_change_subscriptions(announcing):
     core, *_ = announcing
-    reply = await core.run("subscribe", "label:criterion", MEMBER)
+    reply = await core.handle("!subscribe label:criterion", MEMBER)
     assert reply.cards[0].kind == "error" and "Manage" not in reply.cards[0].title
-    refused = await core.run(
-        "subscribe",
-        "",
-        Context(
-            platform="discord", channel="100", user="2", manage_rule="the Manage Server permission"
-        ),
+    refused = await core.handle(
+        "!subscribe",
+        Request(DISCORD, channel="100", user="2"),
     )
     assert "the Manage Server permission" in text_render.render_reply(refused)
     assert await store.subscriptions(core.db) == []
-    console = await core.run("subscribe", "", Context(can_manage=True))
+    console = await core.handle("!subscribe", Request(can_manage=True))
     assert console.cards[0].kind == "error"
     assert await store.subscriptions(core.db) == []
 
 
 async def test_new_edition_is_announced_once_to_matching_subscriptions(announcing):
     core, sender, announcer, clock = announcing
-    ok = await core.run("subscribe", "label:criterion format:blu-ray", ADMIN)
+    ok = await core.handle("!subscribe label:criterion format:blu-ray", ADMIN)
     assert ok.cards[0].title.startswith("Subscribed: #")
-    other = Context(platform="discord", channel="200", user="1", scope="9", can_manage=True)
-    await core.run("subscribe", "format:dvd", other)
+    other = Request(DISCORD, channel="200", user="1", scope="9", can_manage=True)
+    await core.handle("!subscribe format:dvd", other)
     blu = await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await add_listing(core, "I Am Cuba", 1964, "2027-02-01", studio="Milestone Film")
     planned = await plan(core.db, TODAY)
@@ -91,12 +90,12 @@ async def test_subscribing_posts_no_backlog_unless_since(announcing):
     await add_listing(core, "Letter Never Sent", 1959, "2026-10-01")  # already out
     await add_listing(core, "I Am Cuba", 1964, "2027-02-01")  # known, upcoming
     await plan(core.db, TODAY)
-    await core.run("subscribe", "label:criterion", ADMIN)
+    await core.handle("!subscribe label:criterion", ADMIN)
     await plan(core.db, TODAY)
     await drain(announcer, clock)
     assert sender.posts == []
-    other = Context(platform="discord", channel="300", user="1", scope="9", can_manage=True)
-    reply = await core.run("subscribe", "label:criterion since:2026-01-01", other)
+    other = Request(DISCORD, channel="300", user="1", scope="9", can_manage=True)
+    reply = await core.handle("!subscribe label:criterion since:2026-01-01", other)
     assert "queued" in text_render.render_reply(reply)
     await drain(announcer, clock)
     texts = [p["text"] for p in sender.posts]
@@ -107,7 +106,7 @@ async def test_subscribing_posts_no_backlog_unless_since(announcing):
 
 async def test_permission_failure_keeps_the_queue_in_order(announcing):
     core, sender, announcer, clock = announcing
-    await core.run("subscribe", "", ADMIN)
+    await core.handle("!subscribe", ADMIN)
     first = await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await plan(core.db, TODAY)
     second = await add_listing(core, "I Am Cuba", 1964, "2027-02-01")
@@ -117,7 +116,7 @@ async def test_permission_failure_keeps_the_queue_in_order(announcing):
     [sub] = await store.subscriptions(core.db)
     assert sub.status == "failing" and "Missing Permissions" in (sub.status_note or "")
     assert sub.queued == 2
-    listing_reply = await core.run("subscriptions", "", MEMBER)
+    listing_reply = await core.handle("!subscriptions", MEMBER)
     assert "Failing since" in text_render.render_reply(listing_reply)
     # Still failing: the second item is never tried before the first.
     clock.now += 3600 * 2
@@ -133,7 +132,7 @@ async def test_permission_failure_keeps_the_queue_in_order(announcing):
 
 async def test_transient_failures_back_off_and_resend_with_the_same_nonce(announcing):
     core, sender, announcer, clock = announcing
-    await core.run("subscribe", "", ADMIN)
+    await core.handle("!subscribe", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await plan(core.db, TODAY)
     sender.fail = SendError("HTTP 500")
@@ -151,7 +150,7 @@ async def test_transient_failures_back_off_and_resend_with_the_same_nonce(announ
 
 async def test_moved_date_edits_the_posted_message(announcing):
     core, sender, announcer, clock = announcing
-    await core.run("subscribe", "", ADMIN)
+    await core.handle("!subscribe", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await plan(core.db, TODAY)
     await drain(announcer, clock)
@@ -169,9 +168,9 @@ async def test_moved_date_edits_the_posted_message(announcing):
 
 async def test_mentions_only_when_opted_in(announcing):
     core, sender, announcer, clock = announcing
-    bad = await core.run("subscribe", "mention:@everyone", ADMIN)
+    bad = await core.handle("!subscribe mention:@everyone", ADMIN)
     assert bad.cards[0].kind == "error"
-    await core.run("subscribe", "mention:<@&123456789012345678>", ADMIN)
+    await core.handle("!subscribe mention:<@&123456789012345678>", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await plan(core.db, TODAY)
     await drain(announcer, clock)
@@ -180,15 +179,15 @@ async def test_mentions_only_when_opted_in(announcing):
 
 async def test_unsubscribe_and_list(announcing):
     core, *_ = announcing
-    await core.run("subscribe", "label:criterion", ADMIN)
-    await core.run("subscribe", "format:dvd", ADMIN)
-    again = await core.run("subscribe", "label:criterion", ADMIN)
+    await core.handle("!subscribe label:criterion", ADMIN)
+    await core.handle("!subscribe format:dvd", ADMIN)
+    again = await core.handle("!subscribe label:criterion", ADMIN)
     assert again.cards[0].title == "Already subscribed"
-    listed = text_render.render_reply(await core.run("subscriptions", "", MEMBER))
+    listed = text_render.render_reply(await core.handle("!subscriptions", MEMBER))
     assert "#1" in listed and "#2" in listed and "nothing posted yet" in listed
-    assert (await core.run("unsubscribe", "", ADMIN)).cards[0].title == "Which one?"
-    assert (await core.run("unsubscribe", "2", MEMBER)).cards[0].kind == "error"
-    assert (await core.run("unsubscribe", "2", ADMIN)).cards[0].title == "Unsubscribed"
+    assert (await core.handle("!unsubscribe", ADMIN)).cards[0].title == "Which one?"
+    assert (await core.handle("!unsubscribe 2", MEMBER)).cards[0].kind == "error"
+    assert (await core.handle("!unsubscribe 2", ADMIN)).cards[0].title == "Unsubscribed"
     assert [s.id for s in await store.subscriptions(core.db)] == [1]
 
 
@@ -198,14 +197,14 @@ async def test_announce_test_posts_a_preview_and_retries_a_failing_channel(annou
     core.announcements = service
     announcer = service.attach(sender)
     try:
-        await core.run("subscribe", "", ADMIN)
-        reply = await core.run("announce-test", "", ADMIN)
+        await core.handle("!subscribe", ADMIN)
+        reply = await core.handle("!announce-test", ADMIN)
         assert reply.cards[0].title == "Test announcement posted", reply
         assert "preview" in sender.posts[0]["text"]
         sender.fail = SendError("Missing Access", failing=True)
-        refused = await core.run("announce-test", "", ADMIN)
+        refused = await core.handle("!announce-test", ADMIN)
         assert refused.cards[0].title == "I can't post here"
-        assert (await core.run("announce-test", "", MEMBER)).cards[0].kind == "error"
+        assert (await core.handle("!announce-test", MEMBER)).cards[0].kind == "error"
     finally:
         service.detach("discord")
     assert announcer.platform == "discord"

@@ -12,12 +12,14 @@ from types import SimpleNamespace
 import discord
 
 from bot.adapters.discord_announce import _send_error
-from bot.announce import planner
+from bot.adapters.platforms import DISCORD
 from bot.announce.delivery import Announcer
 from bot.announce.planner import plan
-from bot.core.engine import Context
-from bot.filters import EditionProfile, parse_subscribe
+from bot.core.answers.subscriptions import parse_subscribe
+from bot.core.request import Request
+from bot.filters import EditionProfile
 from bot.store import announcements as store
+from bot.store import edition_seen, testing
 from bot.store.announcements import Outgoing
 from tests.announce_helpers import (
     ADMIN,
@@ -31,7 +33,7 @@ from tests.announce_helpers import (
 
 async def test_a_released_post_whose_date_moves_out_says_postponed_then_out(announcing):
     core, sender, announcer, clock = announcing
-    await core.run("subscribe", "", ADMIN)
+    await core.handle("!subscribe", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2026-12-01")
     await plan(core.db, TODAY)
     await drain(announcer, clock)
@@ -79,7 +81,7 @@ async def test_a_date_moving_out_while_its_release_post_is_in_flight_posts_once(
     announcer = Announcer(
         core.db, sender, today=core.today, spacing=0, target_spacing=0, clock=clock
     )
-    await core.run("subscribe", "since:2026-01-01", ADMIN)
+    await core.handle("!subscribe since:2026-01-01", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, TODAY.isoformat())
     await plan(core.db, TODAY)
     task = asyncio.create_task(announcer.deliver_due())
@@ -104,19 +106,19 @@ async def test_delivery_never_reads_a_plan_before_it_commits(core, monkeypatch):
     announcer = Announcer(
         core.db, sender, today=core.today, spacing=0, target_spacing=0, clock=clock, poll=0.01
     )
-    await core.run("subscribe", "", ADMIN)
+    await core.handle("!subscribe", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
-    original = planner.mark_seen_in
+    original = edition_seen.mark_seen
     calls = {"n": 0}
 
-    async def crashing(conn, ids):
+    async def crashing(tx, ids):
         await asyncio.sleep(0.3)  # the delivery loop runs meanwhile
         calls["n"] += 1
         if calls["n"] == 1:
             raise RuntimeError("the plan fails after queueing (a stand-in for a crash)")
-        return await original(conn, ids)
+        return await original(tx, ids)
 
-    monkeypatch.setattr(planner, "mark_seen_in", crashing)
+    monkeypatch.setattr(edition_seen, "mark_seen", crashing)
     running = asyncio.create_task(announcer.run())
     try:
         with contextlib.suppress(RuntimeError):
@@ -137,9 +139,9 @@ async def _until(predicate) -> None:
 
 async def test_a_subscription_removed_mid_plan_is_skipped(core, monkeypatch):
     core.today = lambda: TODAY
-    await core.run("subscribe", "", ADMIN)
-    other = Context(platform="discord", channel="200", user="1", scope="9", can_manage=True)
-    await core.run("subscribe", "", other)
+    await core.handle("!subscribe", ADMIN)
+    other = Request(DISCORD, channel="200", user="1", scope="9", can_manage=True)
+    await core.handle("!subscribe", other)
     stale = await store.subscriptions(core.db)
     await store.remove_subscription(core.db, stale[1].id)  # /unsubscribe wins the race
 
@@ -153,13 +155,13 @@ async def test_a_subscription_removed_mid_plan_is_skipped(core, monkeypatch):
 
 async def test_the_same_row_always_gets_the_same_nonce(announcing):
     core, *_ = announcing
-    await core.run("subscribe", "", ADMIN)
+    await core.handle("!subscribe", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await plan(core.db, TODAY)
     first = await core.db.fetchone("SELECT id, nonce FROM announcements")
-    async with core.db.transaction() as conn:
-        await conn.execute("DELETE FROM announcements")
-        await conn.execute("DELETE FROM edition_seen")
+    async with core.db.transaction() as tx:
+        await testing.execute(tx, "DELETE FROM announcements")
+        await testing.execute(tx, "DELETE FROM edition_seen")
     await plan(core.db, TODAY)
     again = await core.db.fetchone("SELECT nonce FROM announcements")
     assert again[0] == first[1] and len(first[1]) <= 25
@@ -176,25 +178,27 @@ def test_each_edit_has_its_own_key():
 
 async def test_undated_new_editions_are_not_news(announcing):
     core, *_ = announcing
-    await core.run("subscribe", "", ADMIN)
-    async with core.db.transaction() as conn:
-        films = [r[0] for r in await conn.execute_fetchall("SELECT id FROM films LIMIT 30")]
+    await core.handle("!subscribe", ADMIN)
+    async with core.db.transaction() as tx:
+        films = [r[0] for r in await testing.fetchall(tx, "SELECT id FROM films LIMIT 30")]
         for i, film in enumerate(films):
-            cur = await conn.execute(
+            [(edition_id,)] = await testing.fetchall(
+                tx,
                 "INSERT INTO editions (external_key, title, spine) "
                 "SELECT ?, title, ? FROM films WHERE id = ? RETURNING id",
                 (f"criterion:new:{i}", str(9000 + i), film),
             )
-            edition_id = (await cur.fetchone())[0]
-            await cur.close()
-            await conn.execute(
-                "INSERT INTO edition_films (edition_id, film_id) VALUES (?, ?)", (edition_id, film)
+            await testing.execute(
+                tx,
+                "INSERT INTO edition_films (edition_id, film_id) VALUES (?, ?)",
+                (edition_id, film),
             )
     assert (await plan(core.db, TODAY)).queued == 0
     # Once a listing gives one of them a date, it is news.
-    async with core.db.transaction() as conn:
-        await conn.execute(
-            "UPDATE editions SET release_date = '2027-05-01' WHERE external_key = 'criterion:new:3'"
+    async with core.db.transaction() as tx:
+        await testing.execute(
+            tx,
+            "UPDATE editions SET release_date = '2027-05-01' WHERE external_key = 'criterion:new:3'",
         )
     assert (await plan(core.db, TODAY)).queued == 1
 

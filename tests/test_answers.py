@@ -9,20 +9,34 @@ from pathlib import Path
 import pytest
 
 from bot.cards import Card, Reply
-from bot.core.answers.reviews import split_spoiler_flag
-from bot.core.engine import Context, Core
+from bot.core.answers import COMMANDS
+from bot.core.commands import Command
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.core.scores import averages_line, bar, score_line
 from bot.core.summary import key_sentences
 from bot.models import ReviewSummary, ScoreLine, TextSection
 from bot.render.text import render_reply
+from bot.store import testing
 from tests.conftest import run_cli
 
 CRANES = "The Cranes Are Flying"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def command(name: str) -> Command:
+    found = COMMANDS.get(name)
+    assert found is not None
+    return found
+
+
+def spoiler_flag(args: str) -> tuple[str, bool]:
+    values = command("plot").parse(args)
+    return values["title"], values["spoilers"]
+
+
 async def _ask(core: Core, message: str) -> Reply:
-    reply = await core.handle(message, Context())
+    reply = await core.handle(message, Request())
     assert reply is not None
     return reply
 
@@ -168,20 +182,22 @@ async def test_plot_hides_spoilers_unless_asked_and_wraps_them_when_asked(core: 
 
 
 def test_spoiler_flag_is_a_trailing_word_only() -> None:
-    assert split_spoiler_flag("cranes are flying spoilers") == ("cranes are flying", True)
-    assert split_spoiler_flag("spoilers") == ("spoilers", False)
-    assert split_spoiler_flag("the spoilers guide") == ("the spoilers guide", False)
+    assert spoiler_flag("cranes are flying spoilers") == ("cranes are flying", True)
+    assert spoiler_flag("spoilers") == ("spoilers", False)
+    assert spoiler_flag("the spoilers guide") == ("the spoilers guide", False)
 
 
 async def _add_release(core: Core, spine: str, day: str, fmt: str, label: str) -> None:
-    async with core.db.transaction() as conn:
-        await conn.execute("INSERT OR IGNORE INTO labels (name) VALUES (?)", (label,))
-        await conn.execute(
+    async with core.db.transaction() as tx:
+        await testing.execute(tx, "INSERT OR IGNORE INTO labels (name) VALUES (?)", (label,))
+        await testing.execute(
+            tx,
             "INSERT INTO editions (external_key, title, label_id, spine, format, release_date) "
             "SELECT ?, ?, id, ?, ?, ? FROM labels WHERE name = ?",
             (f"test:{spine}", f"Test edition {spine}", spine, fmt, day, label),
         )
-        await conn.execute(
+        await testing.execute(
+            tx,
             "INSERT INTO edition_films (edition_id, film_id) SELECT e.id, f.id FROM editions e, "
             "films f WHERE e.external_key = ? AND f.title = 'Vertigo'",
             (f"test:{spine}",),
@@ -275,13 +291,16 @@ async def test_from_stays_part_of_a_title(core: Core, message: str, title: str) 
     ],
 )
 def test_release_words(args: str, expected: tuple) -> None:
-    from bot.core.answers.releases import parse_release_filters
+    from bot.core.answers.releases import label_name
 
-    assert parse_release_filters(args) == expected
+    values = command("releases").parse(args)
+    assert (values["when"], label_name(values["label"]), values["format"]) == expected
 
 
 def test_edition_filter_words() -> None:
-    from bot.core.answers.table import split_edition_filters
+    def split_edition_filters(args: str) -> tuple:
+        values = command("edition").parse(args)
+        return values["title"], values["format"], values["label"]
 
     assert split_edition_filters("seven samurai blu ray") == ("seven samurai", "Blu-ray", None)
     assert split_edition_filters("cranes label:masters of cinema") == (
@@ -293,13 +312,14 @@ def test_edition_filter_words() -> None:
 
 async def test_a_relation_note_from_a_spoiler_passage_is_not_shown(core: Core) -> None:
     spoiler = "In the end Boris dies, which looked murky on Criterion’s previous DVD."
-    async with core.db.transaction() as conn:
-        await conn.execute(
+    async with core.db.transaction() as tx:
+        await testing.execute(
+            tx,
             "UPDATE review_sections SET body = body || ' ' || ? WHERE review_id = 2 "
             "AND is_spoiler = 1 AND position = 3",
             (spoiler,),
         )
-        await conn.execute("UPDATE edition_relations SET note = ?", (spoiler,))
+        await testing.execute(tx, "UPDATE edition_relations SET note = ?", (spoiler,))
     for message in (f"!editions {CRANES}", f"!edition {CRANES}"):
         shown = render_reply(await _ask(core, message))
         assert "Boris dies" not in shown, message

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.engine import Context, Core
+from bot.adapters.platforms import MATRIX
+from bot.core.engine import Core
+from bot.core.loader import load_core
+from bot.core.request import Request
 from tests.conftest import run_cli
 
 
@@ -108,8 +111,8 @@ def test_first_start_builds_the_database(tmp_path: Path) -> None:
 
 
 async def test_pick_belongs_to_the_asker(core: Core) -> None:
-    alice = Context(platform="matrix", channel="!room", user="@alice")
-    bob = Context(platform="matrix", channel="!room", user="@bob")
+    alice = Request(MATRIX, channel="!room", user="@alice")
+    bob = Request(MATRIX, channel="!room", user="@bob")
     question = await core.handle("!film the killers", alice)
     assert question is not None and question.choices
     assert all(c.id.startswith("film:") for c in question.choices)
@@ -125,9 +128,9 @@ async def test_pick_expires(catalog_copy: Path) -> None:
 
     now = [1000.0]
     db = await open_database(catalog_copy)
-    core = await Core.load(db)
+    core = await load_core(db)
     core = Core(db, core.search, COMMANDS, clock=lambda: now[0])
-    ctx = Context()
+    ctx = Request()
     question = await core.handle("!film solaris", ctx)
     assert question is not None and len(question.choices) == 2
     now[0] += 4 * 60
@@ -142,13 +145,13 @@ async def test_pick_expires(catalog_copy: Path) -> None:
 
 async def test_not_a_command_is_ignored_by_the_core(core: Core) -> None:
     # Chat platforms must not answer ordinary conversation.
-    assert await core.handle("I love the cranes are flying", Context()) is None
+    assert await core.handle("I love the cranes are flying", Request()) is None
 
 
 async def test_edition_filters(core: Core) -> None:
-    reply = await core.handle("!edition seven samurai criterion", Context())
+    reply = await core.handle("!edition seven samurai criterion", Request())
     assert reply is not None
     assert reply.cards[0].title == "Seven Samurai (1954) — The Criterion Collection #2"
-    missing = await core.handle("!edition seven samurai blu-ray", Context())
+    missing = await core.handle("!edition seven samurai blu-ray", Request())
     assert missing is not None and missing.cards[0].kind == "error"
     assert missing.cards[0].title == "No Blu-ray edition of Seven Samurai (1954)"

@@ -46,3 +46,30 @@ def test_env_example_documents_every_setting() -> None:
     example = (Path(__file__).resolve().parents[1] / ".env.example").read_text()
     for name in SETTING_NAMES:
         assert f"\n{name}=" in example
+
+
+# A value for each setting that differs from its default.
+SAMPLES = {
+    "FILMBOT_DB": "elsewhere.sqlite3",
+    "FILMBOT_LOG_LEVEL": "debug",
+    "DISCORD_TOKEN": "sample-token",
+    "MATRIX_HOMESERVER": "http://127.0.0.1:8448",
+    "MATRIX_USER_ID": "@bot:example.org",
+    "MATRIX_ACCESS_TOKEN": "sample-access-token",
+    "MATRIX_PASSWORD": "sample-password",
+    "MATRIX_DEVICE_ID": "OTHER",
+    "MATRIX_ALLOWED_INVITES": ":example.org",
+    "MATRIX_MANAGE_POWER_LEVEL": "75",
+    "ANNOUNCE_TIMEZONE": "Europe/Paris",
+}
+
+
+def test_every_listed_setting_is_read(tmp_path: Path, monkeypatch) -> None:
+    """SETTING_NAMES is exactly what load_settings reads: each name listed changes the
+    settings when set (and reading an unlisted name fails loudly in load_settings)."""
+    assert set(SAMPLES) == set(SETTING_NAMES)
+    default = load_settings(tmp_path / "none.env")
+    for name, value in SAMPLES.items():
+        monkeypatch.setenv(name, value)
+        assert load_settings(tmp_path / "none.env") != default, name
+        monkeypatch.delenv(name)

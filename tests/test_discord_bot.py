@@ -14,10 +14,11 @@ from collections.abc import AsyncIterator
 import discord
 import pytest
 
-from bot.adapters import discord_send, discord_views
+from bot.adapters import discord_answer, discord_views
 from bot.adapters.discord_bot import FilmBot, sync_commands
 from bot.cards import Card, Reply, plain
 from bot.core.engine import Core
+from bot.store import testing
 from tests.discord_emulator import DiscordEmulator
 from tests.limits import check_discord_payload
 
@@ -178,12 +179,12 @@ async def test_spoilers_are_wrapped_and_mentions_never_ping(
     values = [f["value"] for f in data["embeds"][0]["fields"]]
     assert any("Boris died" in v for v in values)
     assert all(v.startswith("||") and v.endswith("||") for v in values)
-    async with core.db.transaction() as conn:
-        cursor = await conn.execute(
+    async with core.db.transaction() as tx:
+        film_id = await testing.execute(
+            tx,
             "INSERT INTO films (external_key, title, year) VALUES ('test:ping', "
-            "'@everyone Party <@&123>', 1999)"
+            "'@everyone Party <@&123>', 1999)",
         )
-        film_id = cursor.lastrowid
     hostile = _message(
         await (await emu.command("film", {"title": f"film:{film_id}"})).callback(TIMEOUT)
     )
@@ -195,7 +196,7 @@ async def test_spoilers_are_wrapped_and_mentions_never_ping(
 async def test_slow_answers_defer_first(
     emu: DiscordEmulator, bot: EmulatedFilmBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(discord_send, "DISCORD_ANSWER_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(discord_answer, "DISCORD_ANSWER_BUDGET_SECONDS", 0.0)
     handle = await emu.command("editions", {"title": CRANES})
     assert (await handle.callback(TIMEOUT))["type"] == 5  # "filmbot is thinking…"
     await emu.wait_until(lambda: handle.followups, TIMEOUT, "the answer after the defer")
@@ -216,10 +217,10 @@ async def test_cooldowns_errors_and_missing_permissions_are_friendly(
     slow_down = _message(await (await emu.command("find", {"keywords": "war"})).callback(TIMEOUT))
     assert slow_down["flags"] & EPHEMERAL and slow_down["content"].startswith("Easy there")
 
-    async def broken(*args: object) -> None:
+    async def broken(*args: object, **options: object) -> None:
         raise RuntimeError("database on fire")
 
-    monkeypatch.setattr(core, "answer", broken)
+    monkeypatch.setattr(core, "call", broken)
     with caplog.at_level(logging.ERROR):
         failed = _message(await (await emu.command("about", {})).callback(TIMEOUT))
     assert failed["flags"] & EPHEMERAL and "Something went wrong" in failed["content"]
@@ -274,10 +275,10 @@ async def test_a_long_answer_pages_with_buttons(
         Card(f"Card {n}", plain(f"Text of card {n}. " * 100)) for n in range(12)
     )  # 12 cards of ~1,800 characters: four messages' worth
 
-    async def long_answer(*args: object) -> Reply:
+    async def long_answer(*args: object, **options: object) -> Reply:
         return Reply(cards)
 
-    monkeypatch.setattr(core, "answer", long_answer)
+    monkeypatch.setattr(core, "call", long_answer)
     handle = await emu.command("about", {})
     first = _message(await handle.callback(TIMEOUT))
     assert [e["title"] for e in first["embeds"]] == ["Card 0", "Card 1", "Card 2"]
@@ -317,10 +318,42 @@ async def test_commands_are_synced_only_when_asked(emu: DiscordEmulator, core: C
         assert emu.sync_calls[-1]["guild_id"] is None
 
 
+async def test_slash_commands_follow_the_core_declarations(
+    emu: DiscordEmulator, core: Core
+) -> None:
+    """What Discord receives is made from the one declaration of each command."""
+    types = {"text": 3, "title": 3, "person": 3, "command": 3, "number": 4, "flag": 5}
+    with emu.patch():
+        await sync_commands(core, "emulator-token", emu.guild_id)
+    assert set(emu.commands) == {c.name for c in core.commands}
+    for declared in core.commands:
+        synced = emu.commands[declared.name]
+        assert synced["description"] == declared.summary
+        shown = [o for o in declared.options if not o.hidden]
+        by_name = {o["name"]: o for o in synced.get("options", [])}
+        assert list(by_name) == [o.name for o in shown if o.required] + [
+            o.name for o in shown if not o.required
+        ]
+        for option in shown:
+            sent = by_name[option.name]
+            assert sent["type"] == types.get(option.kind, 8), option.name  # 8: a role
+            assert sent["description"] == option.description
+            assert bool(sent.get("required")) == option.required
+            assert [(c["name"], c["value"]) for c in sent.get("choices", [])] == list(
+                option.choices
+            )
+            assert bool(sent.get("autocomplete")) == (option.kind in ("title", "person", "command"))
+            low = sent.get("min_length", sent.get("min_value"))
+            high = sent.get("max_length", sent.get("max_value"))
+            assert (low, high) == (option.minimum, option.maximum), option.name
+        server_only = synced.get("dm_permission") is False or synced.get("contexts") == [0]
+        assert server_only == (declared.access != "anyone"), declared.name
+
+
 async def test_a_deferred_question_still_reaches_only_the_asker(
     emu: DiscordEmulator, bot: EmulatedFilmBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(discord_send, "DISCORD_ANSWER_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(discord_answer, "DISCORD_ANSWER_BUDGET_SECONDS", 0.0)
     handle = await emu.command("film", {"title": "solaris"})
     assert (await handle.callback(TIMEOUT))["type"] == 5
     await emu.wait_until(lambda: handle.followups, TIMEOUT, "the question")

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.engine import Context, Core
-from bot.render.answer import PREFIXES, RENDERERS, render
+from bot.ask import direct
+from bot.core.engine import Core
+from bot.render.answer import RENDERERS, render
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("FILMBOT_UPDATE_GOLDEN") == "1"
@@ -41,7 +42,7 @@ async def test_golden(core: Core, name: str) -> None:
     core.today = lambda: date(2020, 4, 1)  # a week after the seeds' Blu-ray came out
     mismatches = []
     for platform in RENDERERS:
-        ctx = Context(platform=platform, prefix=PREFIXES[platform])
+        ctx = direct(platform)
         reply = await core.handle(MESSAGES[name], ctx)
         assert reply is not None
         got = _serialise(render(reply, platform))

@@ -18,12 +18,13 @@ from bot.constants import (
     FILM_CARD_CAST_MAX,
     MATRIX_FIELD_VALUE_MAX,
 )
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.render.answer import render
 from bot.render.discord import render_text
 from bot.render.safety import discord_escape
 from bot.render.text import SPOILER_HIDDEN
-from bot.store import search_data
+from bot.store import search_data, testing
 from bot.text import norm_name, norm_title
 from tests.limits import (
     MatrixHtml,
@@ -86,12 +87,12 @@ class Oversized:
 
 async def _insert(core: Core) -> Oversized:
     db = core.db
-    async with db.transaction() as conn:
+    async with db.transaction() as tx:
 
         async def insert(sql: str, params: tuple[Any, ...]) -> int:
-            cursor = await conn.execute(sql, params)
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+            row_id = await testing.execute(tx, sql, params)
+            assert row_id is not None
+            return row_id
 
         source = await insert(
             "INSERT INTO sources (kind, name, uri, sha256, title) VALUES (?, ?, ?, ?, ?)",
@@ -232,7 +233,7 @@ class Rendered:
 
 
 async def ask(core: Core, message: str) -> Rendered:
-    reply = await core.handle(message, Context(platform="test", prefix="!"))
+    reply = await core.handle(message, Request())
     assert reply is not None
     discord = render(reply, "discord")
     check_discord_payload(discord)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import migrations, open_database
+from bot.store import migrations, open_database, testing
 from bot.store.migrations import Migration, MigrationError
 
 
@@ -53,54 +53,64 @@ async def test_upgrade_from_empty_file(tmp_path: Path) -> None:
 async def test_schema_holds_what_the_seed_documents_say(tmp_path: Path) -> None:
     """One edition, review and plot note with the seeds' values, conflicts kept as facts."""
     db = await open_database(tmp_path / "seed.sqlite3")
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await testing.execute(
+            tx,
             "INSERT INTO sources (id, kind, name, sha256) VALUES "
             "(1, 'disc_review', 'disc review', 'a'), "
             "(2, 'release_listing', 'listing', 'b'), "
-            "(3, 'blog_review', 'blog', 'c')"
+            "(3, 'blog_review', 'blog', 'c')",
         )
-        await conn.execute(
+        await testing.execute(
+            tx,
             "INSERT INTO films (id, external_key, title, year, runtime_min) "
-            "VALUES (1, 'doc:cranes', 'The Cranes Are Flying', 1957, 95)"
+            "VALUES (1, 'doc:cranes', 'The Cranes Are Flying', 1957, 95)",
         )
-        await conn.executemany(
+        await testing.executemany(
+            tx,
             "INSERT INTO facts (entity, entity_id, field, value, source_id) VALUES "
             "('film', 1, 'runtime_min', ?, ?)",
             [("95", 1), ("96", 2), ("97", 3)],
         )
-        await conn.execute(
+        await testing.execute(
+            tx,
             "INSERT INTO editions (id, external_key, title, spine, format, disc_count, disc_type,"
             " region, video_resolution, video_codec, aspect_ratio, release_date, msrp_cents,"
             " street_price_cents, currency, licensor) VALUES (1, 'doc:cc146bd', 'The Cranes Are "
             "Flying', '146', 'Blu-ray', 1, 'BD-50', 'A', '1080p', 'AVC/MPEG-4', '1.37:1', "
-            "'2020-03-24', 3995, 2788, 'USD', 'Mosfilm')"
+            "'2020-03-24', 3995, 2788, 'USD', 'Mosfilm')",
         )
-        await conn.execute(
+        await testing.execute(
+            tx,
             "INSERT INTO edition_audio (edition_id, language, codec, channels, "
-            "description) VALUES (1, 'Russian', 'PCM', '1.0', 'Russian 1.0 PCM Mono')"
+            "description) VALUES (1, 'Russian', 'PCM', '1.0', 'Russian 1.0 PCM Mono')",
         )
-        await conn.execute(
+        await testing.execute(
+            tx,
             "INSERT INTO special_features (edition_id, title, kind, runtime_min, "
-            "year) VALUES (1, 'Hurricane Kalatozov', 'documentary', 74, 2009)"
+            "year) VALUES (1, 'Hurricane Kalatozov', 'documentary', 74, 2009)",
         )
-        await conn.execute(
+        await testing.execute(
+            tx,
             "INSERT INTO reviews (id, film_id, edition_id, source_id, kind) "
-            "VALUES (1, 1, 1, 1, 'disc')"
+            "VALUES (1, 1, 1, 1, 'disc')",
         )
-        await conn.execute("INSERT INTO review_scores VALUES (1, 'picture', 8, 10, '8/10')")
-        await conn.execute(
+        await testing.execute(tx, "INSERT INTO review_scores VALUES (1, 'picture', 8, 10, '8/10')")
+        await testing.execute(
+            tx,
             "INSERT INTO review_sections (review_id, position, heading, body, "
-            "is_spoiler) VALUES (1, 0, 'The Biggest Spoiler: The Ending', '…', 1)"
+            "is_spoiler) VALUES (1, 0, 'The Biggest Spoiler: The Ending', '…', 1)",
         )
-        await conn.execute("INSERT INTO plot_notes (film_id, source_id, body) VALUES (1, 3, '…')")
+        await testing.execute(
+            tx, "INSERT INTO plot_notes (film_id, source_id, body) VALUES (1, 3, '…')"
+        )
     runtimes = await db.fetchall(
         "SELECT value FROM facts WHERE field = 'runtime_min' ORDER BY value"
     )
     assert [r[0] for r in runtimes] == ["95", "96", "97"]
     assert await db.scalar("SELECT is_spoiler FROM plot_notes") == 1  # conservative default
     with pytest.raises(sqlite3.IntegrityError):  # foreign keys are enforced
-        await db.conn.execute("INSERT INTO edition_films (edition_id, film_id) VALUES (1, 999)")
+        await testing.execute(db, "INSERT INTO edition_films (edition_id, film_id) VALUES (1, 999)")
     await db.close()
 
 

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES, DISCORD_AUTOCOMPLETE_NAME_MAX
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.models import TitleEntry
 from bot.search.titles import TitleIndex, TitleSearch
 from bot.store import search_data
@@ -97,7 +98,7 @@ async def test_person_keyword_search_and_commands_take_anything(core: Core) -> N
         assert len(await search_data.keyword_films(core.db, query)) <= 10
     for message in ["!film", "!film !!!", "!film 🎬", "!person ?", "!find", '!find "*',
                     "!find NEAR OR", "!person " + "x" * 10_000, "!find " + "y " * 5_000]:  # fmt: skip
-        reply = await core.handle(message, Context())
+        reply = await core.handle(message, Request())
         assert reply is not None
         assert all(card.title != "Something went wrong" for card in reply.cards), message
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.importers.documents.importer import import_bundled_documents
 from bot.render.text import render_reply
 from bot.store import search_data
@@ -23,11 +24,11 @@ async def test_person_by_name_typo_and_surname(core: Core) -> None:
 
 
 async def test_person_command_lists_films_by_role(core: Core) -> None:
-    reply = await core.handle("!person mikhail kalatozov", Context())
+    reply = await core.handle("!person mikhail kalatozov", Request())
     text = render_reply(reply)
     assert text.startswith("Mikhail Kalatozov\n")
     assert "Director:" in text and "The Cranes Are Flying (1957)" in " ".join(text.split())
-    ask = render_reply(await core.handle("!person tarkovsky", Context()))
+    ask = render_reply(await core.handle("!person tarkovsky", Request()))
     assert "Which person did you mean?" in ask and "1. Andrei Tarkovsky" in ask
 
 
@@ -53,9 +54,9 @@ async def test_keyword_search_over_synopses_reviews_and_notes(core: Core) -> Non
 
 
 async def test_find_command_offers_a_pick_list(core: Core) -> None:
-    reply = await core.handle("!find samurai", Context())
+    reply = await core.handle("!find samurai", Request())
     assert reply.choices and all(c.id.startswith("film:") for c in reply.choices)
-    picked = await core.handle("!pick 1", Context())
+    picked = await core.handle("!pick 1", Request())
     assert picked.cards[0].kind != "error"
 
 

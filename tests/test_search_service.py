@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.loader import load_core
+from bot.core.request import Request
 from bot.importers.documents.importer import import_document
 from bot.search import service as service_module
 from bot.search.service import SearchService, cache_dir_for
-from bot.store import open_database, search_data
+from bot.store import open_database, search_data, testing
 from tests.test_documents import LISTING_VARIANT
 
 ORCHARD = (
@@ -82,7 +84,7 @@ async def test_imports_are_found_at_once_after_refresh(core: Core) -> None:
     assert titles.lookup("vertigo").best.title == "Vertigo"
     people = await core.search.people()
     assert people.lookup("ana lindqvist").best is not None
-    reply = await core.handle("!film quiet orchard", Context())
+    reply = await core.handle("!film quiet orchard", Request())
     assert reply is not None and reply.cards[0].title.startswith("The Quiet Orchard")
 
 
@@ -104,8 +106,8 @@ async def test_imports_by_another_process_are_noticed(
 async def test_commands_wait_for_an_index_still_building(catalog_copy: Path) -> None:
     db = await open_database(catalog_copy)
     try:
-        core = await Core.load(db, wait=False)
-        reply = await core.handle("!film vertgo", Context())
+        core = await load_core(db, wait=False)
+        reply = await core.handle("!film vertgo", Request())
         assert reply is not None and reply.cards[0].title == "Vertigo (1958)"
     finally:
         await db.close()
@@ -117,9 +119,8 @@ async def test_keyword_text_is_filled_for_databases_from_before_keyword_search(
     db = await open_database(catalog_copy)
     try:
         # A database from before migration 0003: no keyword text, no "complete" marker ...
-        await db.conn.execute("DELETE FROM film_text")
-        await db.conn.execute("DELETE FROM search_state")
-        await db.conn.commit()
+        await testing.execute(db, "DELETE FROM film_text")
+        await testing.execute(db, "DELETE FROM search_state")
         # ... where `filmbot import` then wrote the text of its one film.
         assert (await import_document(db, "orchard.txt", ORCHARD.encode())).status == "imported"
         assert await search_data.film_text_missing(db)
@@ -137,14 +138,14 @@ async def test_imports_on_the_bots_own_connection_are_noticed(
     monkeypatch.setattr(service_module, "CHANGE_CHECK_SECONDS", 0.0)
     await core.titles()
     outcome = await import_document(core.db, "orchard.txt", ORCHARD.encode())
-    reply = await core.handle("!film the quiet orchard", Context())
+    reply = await core.handle("!film the quiet orchard", Request())
     assert reply is not None and reply.cards[0].title == "The Quiet Orchard (2019)"
     assert (await core.titles()).lookup("quiet orchard").best.film_id == outcome.film_id
 
 
 async def test_closing_during_a_build_is_clean(catalog_copy: Path) -> None:
     db = await open_database(catalog_copy)
-    core = await Core.load(db, wait=False)
+    core = await load_core(db, wait=False)
     await core.close()  # before the index finished: no error, nothing left running
     assert not core.search.busy
     assert not core.search.is_ready  # it was stopped, not waited for
@@ -153,13 +154,14 @@ async def test_closing_during_a_build_is_clean(catalog_copy: Path) -> None:
 async def test_changes_to_films_already_indexed_are_picked_up(core: Core) -> None:
     titles = await core.titles()
     film_id = titles.lookup("the cranes are flying").best.film_id
-    async with core.db.transaction() as conn:
-        await conn.execute(
+    async with core.db.transaction() as tx:
+        await testing.execute(
+            tx,
             "INSERT INTO film_titles (film_id, title, norm, kind) "
             "VALUES (?, 'Letyat zhuravli', 'letyat zhuravli', 'transliteration')",
             (film_id,),
         )
-        await conn.execute("UPDATE films SET year = 1958 WHERE id = ?", (film_id,))
+        await testing.execute(tx, "UPDATE films SET year = 1958 WHERE id = ?", (film_id,))
     assert await core.search.refresh() == 1
     titles = await core.titles()
     hit = titles.lookup("letyat zhuravli").best
@@ -174,12 +176,12 @@ async def test_changes_to_films_already_indexed_are_picked_up(core: Core) -> Non
 async def test_an_empty_catalog_is_searchable(tmp_path: Path) -> None:
     db = await open_database(tmp_path / "empty.sqlite3")
     try:
-        core = await Core.load(db)
+        core = await load_core(db)
         titles = await core.titles()
         assert titles.lookup("anything").candidates == ()
         assert titles.complete("") == [] and titles.complete("a") == []
         assert (await core.search.people()).lookup("anyone").candidates == ()
-        reply = await core.handle("!film vertigo", Context())
+        reply = await core.handle("!film vertigo", Request())
         assert reply is not None and reply.cards[0].title == "No film found"
     finally:
         await db.close()
@@ -213,11 +215,11 @@ async def test_a_saved_index_is_never_taken_for_another_databases(
         db = await open_database(path)
         try:
             # Same contents, but each copy gets its own identity, as a recreated database would.
-            await db.conn.execute(
+            await testing.execute(
+                db,
                 "UPDATE search_state SET value = lower(hex(randomblob(16))) "
-                "WHERE name = 'database_id'"
+                "WHERE name = 'database_id'",
             )
-            await db.conn.commit()
         finally:
             await db.close()
     db = await open_database(catalog_copy)
@@ -242,12 +244,12 @@ async def test_people_added_by_another_process_are_found(
     other = await open_database(seeded_copy)
     try:
         await import_document(other, "orchard.txt", ORCHARD.encode())
-        await other.conn.execute(
+        await testing.execute(
+            other,
             "INSERT INTO person_aliases (person_id, name, norm) "
             "SELECT id, 'Anna Lindquist', 'anna lindquist' FROM people WHERE name = ?",
             ("Ana Lindqvist",),
         )
-        await other.conn.commit()
     finally:
         await other.close()
     people = await core.people()

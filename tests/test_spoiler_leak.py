@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from bot.core.engine import Context, Core
+from bot.ask import direct
+from bot.core.engine import Core
 from bot.importers.documents.importer import import_bundled_documents
-from bot.render.answer import PREFIXES, render
+from bot.render.answer import render
 from bot.render.text import SPOILER_HIDDEN
 from bot.store import search_data
 from bot.text import fold, sentences
@@ -150,7 +151,7 @@ async def answer(core: Core, message: str) -> Outputs:
     errors = 0
     revealed = ""
     for platform in PLATFORMS:
-        ctx = Context(platform=f"test-{platform}", prefix=PREFIXES[platform])
+        ctx = direct(platform)
         reply = await core.handle(message, ctx)
         assert reply is not None, message
         errors += sum(card.kind == "error" for card in reply.cards)

@@ -1,23 +1,22 @@
 """Sending a core `Reply` as a Discord interaction response, within Discord's rules.
 
-The answer is computed first; if it takes longer than DISCORD_ANSWER_BUDGET_SECONDS the
-interaction is deferred ("thinking…") and the answer follows, so Discord never says the
-application did not respond. Mentions are off for every message.
+A response, or a follow-up once deferred (a deferred question or error stays visible to
+the asker only); escaped plain text where the bot may not embed. Mentions are off for
+every message.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable
 from typing import Any
 
 import discord
 
+from bot.adapters.platforms import DISCORD
 from bot.cards import Reply
-from bot.constants import DISCORD_ANSWER_BUDGET_SECONDS, DISCORD_MESSAGE_CONTENT_MAX
-from bot.core.engine import Context, Core
+from bot.constants import DISCORD_MESSAGE_CONTENT_MAX
+from bot.core.request import Request
 from bot.render import discord as render
 from bot.render import text
 from bot.render.fit import cut_text
@@ -27,17 +26,15 @@ log = logging.getLogger(__name__)
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
-def context_of(interaction: discord.Interaction) -> Context:
-    """Who asked where, as the core keys pending questions."""
-    return Context(
-        platform="discord",
+def request_of(interaction: discord.Interaction) -> Request:
+    """Who asked where, as the core sees it."""
+    return Request(
+        platform=DISCORD,
         channel=str(interaction.channel_id or "dm"),
         user=str(interaction.user.id),
-        prefix="/",
         scope=str(interaction.guild_id or ""),
         # The member's permissions in this channel, as Discord resolved them.
         can_manage=interaction.guild_id is not None and interaction.permissions.manage_guild,
-        manage_rule="the Manage Server permission",
     )
 
 
@@ -118,28 +115,3 @@ async def _tell_missing_permission(interaction: discord.Interaction) -> None:
         "I could not post my answer in this channel: a permission is missing. "
         "Ask a server admin to let me send messages and embed links here.",
     )
-
-
-async def within_budget(interaction: discord.Interaction, work: Awaitable[Reply]) -> Reply:
-    """The answer; if it is not ready within the budget, defer first, then wait for it."""
-    task = asyncio.ensure_future(work)
-    try:
-        return await asyncio.wait_for(asyncio.shield(task), DISCORD_ANSWER_BUDGET_SECONDS)
-    except TimeoutError:
-        await interaction.response.defer(thinking=True)
-        return await task
-
-
-async def answer(
-    interaction: discord.Interaction, core: Core, name: str, title: str = "", *extra: str
-) -> None:
-    """Run a core command for a slash command and send its reply (with a menu if it asks)."""
-    from bot.adapters.discord_views import PageView, pages_of, view_for  # they import us
-
-    ctx = context_of(interaction)
-    reply = await within_budget(interaction, core.answer(name, ctx, title, *extra))
-    pages = pages_of(reply) if not reply.choices else [reply]
-    if len(pages) > 1:
-        await send(interaction, pages[0], view=PageView(interaction, pages))
-    else:
-        await send(interaction, reply, view=view_for(core, ctx, interaction, reply))

@@ -13,7 +13,8 @@ import discord
 from bot.adapters.discord_send import NO_MENTIONS, message_parts, note, send
 from bot.cards import Reply
 from bot.constants import PICK_TIMEOUT_SECONDS
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.render import discord as render
 
 log = logging.getLogger(__name__)
@@ -55,9 +56,9 @@ class _OwnedView(discord.ui.View):
 class PickView(_OwnedView):
     """The select menu of 'Which film did you mean?'; values are the choices' ids."""
 
-    def __init__(self, core: Core, ctx: Context, origin: discord.Interaction, reply: Reply):
+    def __init__(self, core: Core, req: Request, origin: discord.Interaction, reply: Reply):
         super().__init__(origin, timeout=PICK_TIMEOUT_SECONDS)
-        self.core, self.ctx, self.question = core, ctx, reply.question
+        self.core, self.req, self.question = core, req, reply.question
         menu = render.select_menu(reply.choices)["components"][0]
         select: discord.ui.Select = discord.ui.Select(
             # One id per question: two users' open menus must never share one.
@@ -73,7 +74,7 @@ class PickView(_OwnedView):
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
         chosen = self.select.values[0]
-        reply = await self.core.choose(self.ctx, chosen, self.question)
+        reply = await self.core.call("pick", self.req, number=chosen, question=self.question)
         label = next((o.label for o in self.select.options if o.value == chosen), chosen)
         expired = reply.cards[0].kind == "error" and not reply.choices
         self.stop()
@@ -81,7 +82,7 @@ class PickView(_OwnedView):
         await interaction.response.edit_message(
             content=discord.utils.escape_markdown(note), embeds=[], view=None
         )
-        await send(interaction, reply, view=view_for(self.core, self.ctx, interaction, reply))
+        await send(interaction, reply, view=view_for(self.core, self.req, interaction, reply))
 
     async def on_timeout(self) -> None:
         await self.expire("This list has expired; ask again to choose.")
@@ -146,9 +147,9 @@ def pages_of(reply: Reply) -> list[Reply]:
 
 
 def view_for(
-    core: Core, ctx: Context, origin: discord.Interaction, reply: Reply
+    core: Core, req: Request, origin: discord.Interaction, reply: Reply
 ) -> discord.ui.View | None:
     """The components a reply needs: a menu when it asks which film, else none."""
     if reply.choices:
-        return PickView(core, ctx, origin, reply)
+        return PickView(core, req, origin, reply)
     return None

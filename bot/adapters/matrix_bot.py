@@ -30,6 +30,7 @@ from nio import (
 
 from bot.adapters.matrix_announce import MatrixSender, power_level
 from bot.adapters.matrix_events import Command, command_in, invite_allowed, inviter_of
+from bot.adapters.platforms import matrix
 from bot.constants import (
     ANNOUNCE_MANAGE_POWER_LEVEL,
     MATRIX_GAP_PAGES,
@@ -39,14 +40,13 @@ from bot.constants import (
     MATRIX_SYNC_GRACE_SECONDS,
     MATRIX_SYNC_TIMEOUT_MS,
 )
-from bot.core.commands import parse_command
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.render import matrix as render
 from bot.store import matrix_state as state
 
 log = logging.getLogger(__name__)
 # Commands that change a room's subscriptions: they need the configured power level.
-MANAGING_COMMANDS = {"subscribe", "unsubscribe", "announce-test", "announcetest"}
 # Only what the bot reads: recent timeline events, no presence, members loaded lazily.
 _SYNC_FILTER: dict[str, Any] = {
     "presence": {"types": []},
@@ -113,6 +113,7 @@ class MatrixBot:
         self.started_ms = int(time.time() * 1000)
         self.ready = asyncio.Event()  # set after the first sync: "now" is known
         self.manage_power_level = manage_power_level
+        self.platform = matrix(manage_power_level)
         self.replies = 0
 
     async def login(self) -> None:
@@ -263,8 +264,8 @@ class MatrixBot:
 
     async def _may_manage(self, command: Command) -> bool:
         """Only commands that change subscriptions pay for a power-level lookup."""
-        parsed = parse_command(command.body)
-        if parsed is None or parsed[0].lower() not in MANAGING_COMMANDS:
+        wanted = self.core.command_for(command.body)
+        if wanted is None or wanted.access != "manage":
             return False
         level = await power_level(self.client, command.room_id, command.sender)
         return level >= self.manage_power_level
@@ -273,16 +274,14 @@ class MatrixBot:
         known = await state.reply_for(self.db, self.user_id, command.event_id)
         if known is None or known[1] is not None:
             return
-        ctx = Context(
-            platform="matrix",
+        req = Request(
+            platform=self.platform,
             channel=command.room_id,
             user=command.sender,
-            prefix="!",
             scope=command.room_id,
             can_manage=await self._may_manage(command),
-            manage_rule=f"power level {self.manage_power_level} or more in this room",
         )
-        reply = await self.core.handle(command.body, ctx)
+        reply = await self.core.handle(command.body, req)
         if reply is None:
             return
         content = render.render_reply(reply)

@@ -9,13 +9,11 @@ another filmbot process.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-import aiosqlite
-
 from bot.store import announcements as store
+from bot.store import edition_seen, releases
 from bot.store.announcements import Subscription
 from bot.store.db import Database
 
@@ -32,55 +30,30 @@ class Plan:
         return bool(self.queued or self.moved)
 
 
-async def mark_seen(db: Database, edition_ids: Iterable[int]) -> None:
-    """Record editions as known, so they are not announced as new (a feed's first poll)."""
-    ids = sorted(set(edition_ids))
-    if not ids:
-        return
-    async with db.transaction() as conn:
-        await mark_seen_in(conn, ids)
-
-
-async def mark_seen_in(conn: aiosqlite.Connection, ids: list[int]) -> None:
-    """`mark_seen` inside the caller's transaction."""
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        await conn.execute(
-            f"INSERT OR REPLACE INTO edition_seen (edition_id, release_date) "
-            f"SELECT id, release_date FROM editions WHERE id IN ({marks})",
-            chunk,
-        )
-
-
 async def plan(db: Database, today: date, *, only: list[Subscription] | None = None) -> Plan:
     """Queue announcements for new editions and arrived release dates, and point posted
     messages at moved dates. Safe to run any number of times: the outbox is unique per
     (edition, subscription, kind)."""
     result = Plan()
     day = today.isoformat()
-    async with db.transaction() as conn:
+    async with db.transaction() as tx:
         # Read inside the transaction: a subscription removed meanwhile is not planned for.
         subs = only if only is not None else await store.subscriptions(db)
         # With `only` (a new subscription) just its arrived releases: the edition changes
         # belong to every subscription and are left for the next full plan.
-        changed = (
-            []
-            if only is not None
-            else await conn.execute_fetchall(
-                "SELECT e.id, e.release_date, s.edition_id IS NOT NULL, s.release_date "
-                "FROM editions e LEFT JOIN edition_seen s ON s.edition_id = e.id "
-                "WHERE s.edition_id IS NULL OR s.release_date IS NOT e.release_date"
-            )
-        )
-        dates = {r[0]: (r[1] or None) for r in changed}
+        changed = [] if only is not None else await edition_seen.unseen_changes(tx)
+        dates = {c.edition_id: (c.release_date or None) for c in changed}
         # News: an edition with a date, new or whose date just became known (a listing for
         # a catalog edition that had none). An edition without a date is not news yet (a
         # catalog update adds hundreds): it is announced once a date is known.
-        result.new_editions = [r[0] for r in changed if dates[r[0]] and (not r[2] or not r[3])]
+        result.new_editions = [
+            c.edition_id
+            for c in changed
+            if dates[c.edition_id] and (not c.was_seen or not c.seen_date)
+        ]
         # Moves: a seen edition whose date changed, including from unknown (a message that
         # said "to be announced" is edited) and to unknown.
-        result.moved = [r[0] for r in changed if r[2]]
+        result.moved = [c.edition_id for c in changed if c.was_seen]
         rows: list[tuple[int, int, str, str | None]] = []
         if subs and result.new_editions:
             profiles = await store.edition_profiles(db, result.new_editions)
@@ -94,13 +67,10 @@ async def plan(db: Database, today: date, *, only: list[Subscription] | None = N
                     if dates[edition_id] > day:
                         rows.append((sub.id, edition_id, "announced", dates[edition_id]))
         for edition_id in result.moved:
-            await conn.execute(
-                "UPDATE announcements SET release_date = ? WHERE edition_id = ?",
-                (dates[edition_id], edition_id),
-            )
+            await store.move_release_date(tx, edition_id, dates[edition_id])
         rows.extend(await _arrived(db, subs, day))
-        result.queued = await store.enqueue(conn, rows)
-        await mark_seen_in(conn, [r[0] for r in changed])
+        result.queued = await store.enqueue(tx, rows)
+        await edition_seen.mark_seen(tx, [c.edition_id for c in changed])
     if result:
         log.info(
             "announcements planned: %d queued, %d new editions, %d moved dates",
@@ -117,19 +87,10 @@ async def _arrived(db: Database, subs: list[Subscription], day: str):
     if not subs:
         return []
     earliest = min(s.since for s in subs)
-    candidates = await db.fetchall(
-        "SELECT id, release_date FROM editions WHERE release_date >= ? AND release_date <= ? "
-        "ORDER BY release_date, id",
-        (earliest, day),
-    )
+    candidates = await releases.dated_editions(db, on_or_after=earliest, upto=day)
     if not candidates:
         return []
-    done = {
-        (r[0], r[1])
-        for r in await db.fetchall(
-            "SELECT subscription_id, edition_id FROM announcements WHERE kind = 'released'"
-        )
-    }
+    done = await store.released_pairs(db)
     profiles = await store.edition_profiles(db, [c[0] for c in candidates])
     rows = []
     for edition_id, released in candidates:
@@ -146,15 +107,12 @@ async def catch_up(db: Database, sub: Subscription, today: date) -> int:
     """A subscription made with `since:`: the editions already known that are not out yet
     are announced too (those out since `since` are queued by `plan`)."""
     day = today.isoformat()
-    rows = await db.fetchall(
-        "SELECT id, release_date FROM editions WHERE release_date > ? ORDER BY release_date, id",
-        (day,),
-    )
+    rows = await releases.dated_editions(db, after=day)
     profiles = await store.edition_profiles(db, [r[0] for r in rows])
     wanted = [
         (sub.id, r[0], "announced", r[1])
         for r in rows
         if r[0] in profiles and sub.filters.matches(profiles[r[0]])
     ]
-    async with db.transaction() as conn:
-        return await store.enqueue(conn, wanted)
+    async with db.transaction() as tx:
+        return await store.enqueue(tx, wanted)

@@ -1,37 +1,206 @@
-"""A declarative command table (after maubot's command trees), with help generated from it.
+"""Every command declared once, with typed options (after maubot's command trees).
 
-Every platform parses its own syntax (`!film`, `/film`, a Discord slash command) into a
-command name plus an argument string and asks the same table; nothing is written twice.
+A declaration says what a command takes and who may use it. From it come the `!`/console
+parser (`parse`), help and usage text, and the Discord slash commands (the adapter builds
+them from `Command.options`): nothing about a command is written twice.
+
+How the text form finds an option (`Option.syntax`):
+- `rest`: the words left when the others are taken (a title, a name, keywords);
+- `end`: a known word at the end (`seven samurai blu-ray criterion`), taken right to left
+  while a word is left for the rest;
+- `any`: a known word anywhere (`releases upcoming criterion`);
+- `key`: `name:value`, anywhere; the value runs to the next key (`label:masters of cinema`).
+  An option of another syntax may also take `key=True`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from bot.cards import Card, Field, Reply, plain
 from bot.constants import ECHO_MAX
+from bot.words import bare_word
 
-if TYPE_CHECKING:
-    from bot.core.engine import Context, Core
-
-Handler = Callable[["Core", "Context", str, int | None], Awaitable[Reply]]
+Kind = Literal["text", "title", "person", "number", "flag", "mention", "command"]
+Syntax = Literal["rest", "end", "any", "key"]
+# Who may use a command: anyone; only in rooms where announcements can be posted; or
+# there, only those the platform says may manage the room.
+Access = Literal["anyone", "rooms", "manage"]
 
 _PREFIX = re.compile(r"^\s*[!/](?P<name>[A-Za-z][\w-]*)(?:\s+(?P<args>.*))?$", re.S)
+_FILM_VALUE = re.compile(r"film:([0-9]{1,18})")
+_QUOTES = "\"'“”"
+
+
+class ParseError(ValueError):
+    """Words the command cannot take; the message says what was wrong and how to write it."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    kind: Kind
+    description: str  # one line, for help and the Discord option (100 characters at most)
+    syntax: Syntax = "rest"
+    required: bool = False
+    key: bool = False  # also written `name:value`
+    repeat: bool = False  # a key given more than once collects every value
+    choices: tuple[tuple[str, str], ...] = ()  # fixed (shown, value) pairs
+    words: Mapping[str, Any] = field(default_factory=dict)  # typed word -> value
+    several: Literal["last", "none"] = "last"  # `any` words that disagree: last, or none
+    phrases: Callable[[str], str] | None = None  # rewrites two-word forms before words
+    usage: str = ""  # how help writes it; by default <name>, [name] or [a|b]
+    minimum: int | None = None  # numbers: smallest; text: shortest
+    maximum: int | None = None  # numbers: largest; text: longest
+    hidden: bool = False  # given by the platform only (a menu's question), never typed
+
+    @property
+    def default(self) -> Any:
+        if self.kind == "flag":
+            return False
+        return () if self.repeat else None
+
+    def written(self) -> str:
+        if self.usage:
+            return self.usage
+        if self.syntax == "key":
+            return f"[{self.name}:…]"
+        if self.choices:
+            return "[" + "|".join(value for _, value in self.choices) + "]"
+        return f"<{self.name}>" if self.required else f"[{self.name}]"
+
+    def normal(self, value: Any) -> Any:
+        """A value as the command takes it: a fixed choice's value through `words`
+        ('blu-ray' -> 'Blu-ray'); free text as given."""
+        if self.choices and isinstance(value, str):
+            return self.words.get(bare_word(value), value)
+        return value
+
+
+Handler = Callable[..., Awaitable[Reply]]
+# Text-only second thoughts that need the database ('X from <source>'): (core, values).
+Refine = Callable[[Any, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
-    usage: str  # '<title> [year]'
-    summary: str
+    summary: str  # help's line and the Discord description
     examples: tuple[str, ...]
     handler: Handler
-    takes_film: bool = False  # a title argument that may need disambiguation
-    needs_args: bool = False
+    options: tuple[Option, ...] = ()
     aliases: tuple[str, ...] = ()
+    access: Access = "anyone"
+    refusal: str = ""  # what the refused may not do: 'subscribe this {place}'
+    expensive: bool = False  # searches widely: platforms may rate-limit it per user
+    group: str = "films"  # which Discord cog lists it
+    refine: Refine | None = None
+    parse_error: str = "I didn't understand that"  # the title of a ParseError's reply
+    syntax_hint: str = ""  # said after a ParseError: how to write the options
+
+    @property
+    def usage(self) -> str:
+        return " ".join(o.written() for o in self.options if not o.hidden)
+
+    @property
+    def rest(self) -> Option | None:
+        return next((o for o in self.options if o.syntax == "rest"), None)
+
+    @property
+    def takes_film(self) -> bool:
+        """A title that may need disambiguation (and may come as an id, 'film:123')."""
+        return self.rest is not None and self.rest.kind == "title"
+
+    @property
+    def needs_args(self) -> bool:
+        return self.rest is not None and self.rest.required
+
+    def option(self, name: str) -> Option:
+        for option in self.options:
+            if option.name == name:
+                return option
+        raise ParseError(f"/{self.name} has no option {name!r}.")
+
+    def parse(self, text: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Option values from the words of a message (or of a typed title: `given` holds
+        the options the platform already typed, which the words never override)."""
+        values: dict[str, Any] = {o.name: o.default for o in self.options}
+        values.update({k: self.option(k).normal(v) for k, v in (given or {}).items()})
+        fixed = {k for k, v in (given or {}).items() if v not in (None, "", (), False)}
+        text = " ".join(text.split())
+        text = self._take_keys(text, values, fixed)
+        for option in self.options:
+            if option.phrases and option.syntax in ("end", "any"):
+                text = option.phrases(text)
+        words = self._take_any(text.split(), values, fixed)
+        words = self._take_end(words, values, fixed)
+        rest = self.rest
+        if rest is not None:
+            if rest.name not in fixed and values[rest.name] in (None, ""):
+                values[rest.name] = " ".join(words) or values[rest.name]
+        elif words and any(o.syntax == "key" and not o.hidden for o in self.options):
+            stray = " ".join(words)[:60]
+            raise ParseError(f"I don't know what “{stray}” means here. {self.syntax_hint}.")
+        return values
+
+    def _take_keys(self, text: str, values: dict[str, Any], fixed: set[str]) -> str:
+        keyed = [o for o in self.options if (o.syntax == "key" or o.key) and not o.hidden]
+        if not keyed:
+            return text
+        names = "|".join(re.escape(o.name) for o in keyed)
+        matches = list(re.finditer(rf"(?:^|\s)({names})\s*:", text, re.I))
+        for i, match in enumerate(matches):
+            option = self.option(match[1].lower())
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
+            value = text[match.end() : end].strip().strip(_QUOTES).strip()
+            if option.name in fixed:
+                continue
+            if option.repeat:
+                values[option.name] = (*values[option.name], value)
+            else:
+                values[option.name] = value
+        return text[: matches[0].start()] if matches else text
+
+    def _take_any(self, words: list[str], values: dict[str, Any], fixed: set[str]) -> list[str]:
+        anywhere = [o for o in self.options if o.syntax == "any" and o.name not in fixed]
+        if not anywhere:
+            return words
+        seen: dict[str, list[Any]] = {o.name: [] for o in anywhere}
+        kept = []
+        for word in words:
+            bare = bare_word(word)
+            option = next((o for o in anywhere if bare in o.words), None)
+            if option is None:
+                kept.append(word)
+            else:
+                seen[option.name].append(option.words[bare])
+        for option in anywhere:
+            found = seen[option.name]
+            if found and (option.several == "last" or len(set(found)) == 1):
+                values[option.name] = found[-1]
+        return kept
+
+    def _take_end(self, words: list[str], values: dict[str, Any], fixed: set[str]) -> list[str]:
+        at_end = [o for o in self.options if o.syntax == "end"]
+        taken = {o.name for o in at_end if o.name in fixed or values[o.name] not in (None, False)}
+        while len(words) > 1:
+            last = bare_word(words[-1])
+            option = next((o for o in at_end if o.name not in taken and last in o.words), None)
+            if option is None:
+                break
+            values[option.name] = option.words[last]
+            taken.add(option.name)
+            words.pop()
+        return words
+
+
+def film_value(value: object) -> int | None:
+    """'film:123' (an autocomplete or menu value) -> 123; anything else -> None."""
+    match = _FILM_VALUE.fullmatch(value.strip()) if isinstance(value, str) else None
+    return int(match[1]) if match else None
 
 
 class CommandTable:
@@ -42,16 +211,18 @@ class CommandTable:
     def command(
         self,
         name: str,
-        usage: str,
         summary: str,
         *examples: str,
-        takes_film: bool = False,
-        needs_args: bool = False,
+        options: tuple[Option, ...] = (),
         aliases: tuple[str, ...] = (),
+        **details: Any,
     ) -> Callable[[Handler], Handler]:
+        """Declare a command; the decorated function answers it with its options as
+        keyword arguments (and `film_id` when it takes a film)."""
+
         def register(handler: Handler) -> Handler:
             self._commands[name] = Command(
-                name, usage, summary, examples, handler, takes_film, needs_args, aliases
+                name, summary, examples, handler, options, aliases, **details
             )
             for alias in aliases:
                 self._aliases[alias] = name

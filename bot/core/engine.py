@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.cards import Card, Choice, Reply, error, plain
 from bot.constants import (
@@ -22,9 +22,10 @@ from bot.constants import (
     ECHO_MAX,
     PICK_TIMEOUT_SECONDS,
 )
-from bot.core.commands import CommandTable, parse_command
+from bot.core.commands import Command, CommandTable, ParseError, film_value, parse_command
+from bot.core.request import Request
 from bot.models import FilmSummary
-from bot.search import PersonSearch, SearchService, TitleSearch, cache_dir_for
+from bot.search import PersonSearch, SearchService, TitleSearch
 from bot.store import films
 from bot.store.db import Database
 from bot.text import fold
@@ -35,27 +36,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class Context:
-    """Who asked where: keys the pending choices so only the asker can pick."""
-
-    platform: str = "console"
-    channel: str = "console"
-    user: str = "you"
-    prefix: str = "!"
-    scope: str = ""  # the Discord server (guild id); a Matrix room is its own scope
-    can_manage: bool = False  # may change this channel's subscriptions (the adapter knows)
-    manage_rule: str = ""  # who may, in words: 'the Manage Server permission'
-
-    @property
-    def key(self) -> tuple[str, str, str]:
-        return (self.platform, self.channel, self.user)
-
-
 @dataclass
 class Pending:
     command: str
-    args: str
+    values: dict[str, Any]  # the command's options, as given with the question
     film_ids: list[int]
     expires: float
     question: str = ""  # which list this is: a menu answers its own question only
@@ -64,12 +48,6 @@ class Pending:
 def shorten(text: str, limit: int) -> str:
     """Cut to `limit` characters with a visible '…'."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def film_value(value: str) -> int | None:
-    """'film:123' (an autocomplete or menu value) -> 123; anything else -> None."""
-    match = re.fullmatch(r"film:([0-9]{1,18})", value.strip())
-    return int(match[1]) if match else None
 
 
 def choice_label(film: FilmSummary) -> str:
@@ -81,7 +59,16 @@ def choice_label(film: FilmSummary) -> str:
     return shorten(film.title, CHOICE_LABEL_MAX - len(year) - len(who)) + year + who
 
 
+FAILED = (
+    "Something went wrong",
+    "That command failed on my side; the error is logged. Please try again.",
+)
+
+
 class Core:
+    """filmbot's answers, for any platform: `handle` a chat message, or `call` a command
+    with typed options."""
+
     def __init__(
         self,
         db: Database,
@@ -100,18 +87,6 @@ class Core:
         self._questions = itertools.count(1)
         self.announcements: AnnouncementService | None = None  # set when the bot runs
 
-    @classmethod
-    async def load(cls, db: Database, *, wait: bool = True) -> Core:
-        """A core on this database. The search index is loaded or built in the background;
-        with `wait` this returns once it is ready, else commands wait for it."""
-        from bot.core.answers import COMMANDS
-
-        search = SearchService(db, cache_dir_for(db.path))
-        search.start()
-        if wait:
-            await search.ready()
-        return cls(db, search, COMMANDS)
-
     async def close(self) -> None:
         """Stop background work and close the database."""
         await self.search.close()
@@ -129,79 +104,114 @@ class Core:
         await self.search.refresh_if_changed()
         return await self.search.people()
 
-    async def handle(self, message: str, ctx: Context) -> Reply | None:
+    def command_for(self, message: str) -> Command | None:
+        """The command a chat message asks for, if any (an adapter may need to know
+        before answering, e.g. to look up whether the sender may manage the room)."""
+        parsed = parse_command(message)
+        return self.commands.get(parsed[0]) if parsed else None
+
+    async def handle(self, message: str, req: Request) -> Reply | None:
         """Answer a chat message; None when it is not addressed to the bot (no prefix)."""
         parsed = parse_command(message)
         if parsed is None:
             return None
-        name, args = parsed
-        return await self.run(name, args, ctx)
-
-    async def run(self, name: str, args: str, ctx: Context) -> Reply:
+        name, text = parsed
         command = self.commands.get(name)
         if command is None:
-            return self.commands.help_reply(
-                ctx.prefix,
-                intro=f"There is no command {ctx.prefix}{shorten(name, ECHO_MAX)}. "
-                "These are the ones I know:",
-            )
-        if command.needs_args and not (fold(args) if command.takes_film else args):
-            return self.commands.usage_reply(
-                command, ctx.prefix, problem=f"{ctx.prefix}{name} needs something to look up."
-            )
-        try:
-            return await command.handler(self, ctx, args, None)
-        except Exception:
-            log.exception("command %s failed (platform=%s, args=%r)", name, ctx.platform, args)
-            return error(
-                "Something went wrong",
-                "That command failed on my side; the error is logged. Please try again.",
-            )
+            return self._unknown(name, req)
+        return await self._answer(command, req, text, {})
 
-    async def answer(self, name: str, ctx: Context, title: str = "", *extra: str) -> Reply:
-        """A command given as options (a Discord slash command): `title` may be what the
-        user typed or an autocomplete value ('film:123'); `extra` are option words
-        ('blu-ray', 'label:criterion', 'spoilers') parsed as if typed after the title."""
-        args = " ".join(" ".join(part.split()) for part in (title, *extra) if part and part.strip())
-        film_id = film_value(title)
+    async def call(self, name: str, req: Request, /, **given: Any) -> Reply:
+        """Answer a command given with typed options (a Discord slash command, a menu).
+
+        A title may be what the user typed, with filter words after it as in a message,
+        or an autocomplete value ('film:123'); every other option is taken as given."""
         command = self.commands.get(name)
-        if film_id is None or command is None or not command.takes_film:
-            return await self.run(name, args, ctx)
+        if command is None:
+            return self._unknown(name, req)
+        rest = command.rest
+        text = ""
+        if rest is not None and command.takes_film:
+            text = " ".join(str(given.pop(rest.name, "") or "").split())
+        return await self._answer(command, req, text, given)
+
+    def _unknown(self, name: str, req: Request) -> Reply:
+        return self.commands.help_reply(
+            req.prefix,
+            intro=f"There is no command {req.prefix}{shorten(name, ECHO_MAX)}. "
+            "These are the ones I know:",
+        )
+
+    def _refusal(self, command: Command, req: Request) -> Reply | None:
+        """Commands for chat rooms, or for those who may manage them, say no kindly."""
+        if command.access == "anyone":
+            return None
+        if not req.platform.announces:
+            return error(
+                "Announcements are for chat rooms",
+                "Subscriptions post into a Discord channel or a Matrix room; the console "
+                "has nowhere to post them.",
+            )
+        if command.access == "manage" and not req.can_manage:
+            what = command.refusal.format(place=req.platform.place)
+            return error(
+                "Not allowed",
+                f"Only members with {req.platform.manage_rule} can {what}. Ask one of them, "
+                f"or see what is set up with {req.prefix}subscriptions.",
+            )
+        return None
+
+    async def _answer(
+        self, command: Command, req: Request, text: str, given: dict[str, Any]
+    ) -> Reply:
+        if refusal := self._refusal(command, req):
+            return refusal
+        rest = command.rest
+        typed = "" if rest is None else text or str(given.get(rest.name) or "")
+        if command.needs_args and not (fold(typed) if command.takes_film else typed.strip()):
+            return self.commands.usage_reply(
+                command,
+                req.prefix,
+                problem=f"{req.prefix}{command.name} needs something to look up.",
+            )
+        film_id = film_value(text) if command.takes_film else None
         try:
-            return await command.handler(self, ctx, args, film_id)
+            values = command.parse("" if film_id else text, given)
+        except ParseError as exc:
+            return error(command.parse_error, str(exc))
+        if film_id is not None and rest is not None:
+            values[rest.name] = text
+        if rest is not None and values[rest.name] is None:
+            values[rest.name] = ""  # an optional title, name or number left out
+        try:
+            if command.refine is not None and film_id is None:
+                values = await command.refine(self, values)
+            return await self._run(command, req, values, film_id)
         except Exception:
-            log.exception("command %s failed (platform=%s, args=%r)", name, ctx.platform, args)
-            return error(
-                "Something went wrong",
-                "That command failed on my side; the error is logged. Please try again.",
+            log.exception(
+                "command %s failed (platform=%s, options=%r)",
+                command.name,
+                req.platform.name,
+                values,
             )
+            return error(*FAILED)
 
-    async def choose(self, ctx: Context, choice_id: str, question: str | None = None) -> Reply:
-        """Answer this user's open question with a menu choice ('film:123'); with
-        `question`, only if that list is still the open one (a newer one replaces it)."""
-        pending = self._pending.get(ctx.key)
-        film_id = film_value(choice_id)
-        if (
-            pending is None
-            or pending.expires < self._clock()
-            or film_id not in pending.film_ids
-            or (question is not None and pending.question != question)
-        ):
-            return error(
-                "That question has expired",
-                "The list was answered already or is more than a few minutes old.",
-                hint=f"Ask again, e.g. {ctx.prefix}film Solaris",
-            )
-        return await self.pick(ctx, str(pending.film_ids.index(film_id) + 1))
+    async def _run(
+        self, command: Command, req: Request, values: dict[str, Any], film_id: int | None = None
+    ) -> Reply:
+        """Run a command on parsed options; a film command may have its film chosen."""
+        if command.takes_film:
+            return await command.handler(self, req, film_id=film_id, **values)
+        return await command.handler(self, req, **values)
 
-    def suggest_titles(self, typed: str) -> list[tuple[str, str]]:
+    def suggest_titles(self, typed: str, limit: int) -> list[tuple[str, str]]:
         """Autocomplete: (label, value) pairs at once from the loaded index; nothing while
         it is still building (autocomplete cannot wait)."""
         if not self.search.is_ready:
             return []
-        return [(c.label, c.value) for c in self.search.titles.complete(typed)]
+        return [(c.label, c.value) for c in self.search.titles.complete(typed, limit=limit)]
 
-    async def suggest_people(self, typed: str) -> list[tuple[str, str]]:
+    async def suggest_people(self, typed: str, limit: int) -> list[tuple[str, str]]:
         """Autocomplete for names: (label, name) pairs; empty while the person index is
         first built (it is started here, so the next keystroke has it)."""
         if not self.search.is_ready:
@@ -212,10 +222,12 @@ class Core:
         people = await self.people()
         return [
             (shorten(h.name, CHOICE_LABEL_MAX), shorten(h.name, CHOICE_LABEL_MAX))
-            for h in people.complete(typed)
+            for h in people.complete(typed, limit=limit)
         ]
 
-    async def resolve_film(self, query: str, ctx: Context, command: str, args: str) -> int | Reply:
+    async def resolve_film(
+        self, query: str, req: Request, command: str, values: dict[str, Any]
+    ) -> int | Reply:
         """A film id when the query names one film clearly, else a reply that asks."""
         result = (await self.titles()).lookup(query, limit=DISAMBIGUATION_MAX_CHOICES)
         if result.best is not None:
@@ -224,22 +236,29 @@ class Core:
             return error(
                 "No film found",
                 f"Nothing in the catalog matches “{shorten(query, ECHO_MAX)}”.",
-                hint=f"Check the spelling, or add the year: {ctx.prefix}{command} Solaris (1972)",
+                hint=f"Check the spelling, or add the year: {req.prefix}{command} Solaris (1972)",
             )
         return await self.offer_films(
-            ctx,
+            req,
             [hit.film_id for hit in result.candidates],
             command,
-            args,
+            values,
             heading="Which film did you mean?"
             if len(result.candidates) > 1
             else "Did you mean this film?",
         )
 
     async def offer_films(
-        self, ctx: Context, film_ids: list[int], command: str, args: str, *, heading: str
+        self,
+        req: Request,
+        film_ids: list[int],
+        command: str,
+        values: dict[str, Any],
+        *,
+        heading: str,
     ) -> Reply:
-        """A numbered list of films the user answers with `pick N` (or a menu choice)."""
+        """A numbered list of films the user answers with `pick N` (or a menu choice);
+        the answer runs `command` with these option values for the film picked."""
         summaries = await films.film_summaries(self.db, film_ids)
         choices = tuple(
             Choice(f"film:{i}", choice_label(summaries[i])) for i in film_ids if i in summaries
@@ -248,9 +267,9 @@ class Core:
         for key in [k for k, p in self._pending.items() if p.expires < now]:
             del self._pending[key]  # forget questions nobody answered
         question = f"q{next(self._questions)}"
-        self._pending[ctx.key] = Pending(
+        self._pending[req.key] = Pending(
             command,
-            args,
+            dict(values),
             [int(c.id.split(":")[1]) for c in choices],
             now + PICK_TIMEOUT_SECONDS,
             question,
@@ -259,42 +278,45 @@ class Core:
         card = Card(
             heading,
             plain(lines),
-            footer=("Choose from the menu, or answer" if ctx.prefix == "/" else "Answer")
-            + f" with {ctx.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
+            footer=("Choose from the menu, or answer" if req.platform.menus else "Answer")
+            + f" with {req.prefix}pick N (within {PICK_TIMEOUT_SECONDS // 60} minutes).",
             kind="choices",
         )
         return Reply((card,), choices=choices, ephemeral=True, question=question)
 
-    async def pick(self, ctx: Context, number: str) -> Reply:
-        """Answer the pending question of this user in this channel with choice N."""
-        pending = self._pending.get(ctx.key)
+    async def pick(self, req: Request, number: str, question: str | None = None) -> Reply:
+        """Answer this user's open question here: with choice N, or with a menu's value
+        ('film:123'); a menu passes its `question`, and answers only if that list is still
+        the open one (a newer one replaces it)."""
+        pending = self._pending.get(req.key)
+        film_id = film_value(number)
+        if film_id is not None or question is not None:
+            if (
+                pending is None
+                or pending.expires < self._clock()
+                or film_id not in pending.film_ids
+                or (question is not None and pending.question != question)
+            ):
+                return error(
+                    "That question has expired",
+                    "The list was answered already or is more than a few minutes old.",
+                    hint=f"Ask again, e.g. {req.prefix}film Solaris",
+                )
+            number = str(pending.film_ids.index(film_id) + 1)
         if pending is None or pending.expires < self._clock():
-            self._pending.pop(ctx.key, None)
+            self._pending.pop(req.key, None)
             return error(
                 "Nothing to pick",
                 "There is no open question for you here.",
-                hint=f"Ask again, e.g. {ctx.prefix}film Solaris",
+                hint=f"Ask again, e.g. {req.prefix}film Solaris",
             )
         if not re.fullmatch(r"[0-9]{1,3}", number) or not 1 <= int(number) <= len(pending.film_ids):
             return error(
                 "Pick a number from the list",
-                f"Answer with {ctx.prefix}pick and a number from 1 to {len(pending.film_ids)}.",
+                f"Answer with {req.prefix}pick and a number from 1 to {len(pending.film_ids)}.",
             )
-        del self._pending[ctx.key]
-        return await self.answer_with_film(
-            pending.command, pending.args, ctx, pending.film_ids[int(number) - 1]
-        )
-
-    async def answer_with_film(self, name: str, args: str, ctx: Context, film_id: int) -> Reply:
-        """Run a film command for a film already chosen (a pick, a menu, autocomplete id)."""
-        command = self.commands.get(name)
+        del self._pending[req.key]
+        command = self.commands.get(pending.command)
         if command is None or not command.takes_film:
-            raise ValueError(f"{name} does not take a film")
-        try:
-            return await command.handler(self, ctx, args, film_id)
-        except Exception:
-            log.exception("command %s failed (platform=%s, film=%s)", name, ctx.platform, film_id)
-            return error(
-                "Something went wrong",
-                "That command failed on my side; the error is logged. Please try again.",
-            )
+            raise ValueError(f"{pending.command} does not take a film")
+        return await self._run(command, req, pending.values, pending.film_ids[int(number) - 1])

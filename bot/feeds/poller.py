@@ -31,6 +31,7 @@ from bot.constants import (
 from bot.feeds.fetch import FetchError, FetchResult, fetch_feed
 from bot.feeds.items import FeedItem, feed_item
 from bot.importers.documents.importer import ImportOutcome, import_document
+from bot.importers.documents.model import RELEASE_LISTING
 from bot.store import feeds as store
 from bot.store.db import Database
 from bot.store.feeds import Feed
@@ -313,7 +314,7 @@ class FeedPoller:
                 self.db,
                 item.name,
                 item.text.encode(),
-                kind="release_listing",
+                kind=RELEASE_LISTING,
                 uri=item.link or feed.url,
                 # A baseline item's edition is marked seen in the import's own
                 # transaction, so the announcer never takes it for news.

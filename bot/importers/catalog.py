@@ -4,18 +4,19 @@ The whole build is one transaction: every file is parsed and validated before an
 written, and any error rolls everything back, so a bad row never leaves half a catalog.
 Each file is recorded in `sources` by the SHA-256 of its text; a later start whose files
 are unchanged does nothing, and a forced re-run writes the same rows again (every insert is
-keyed by a natural key), so it changes nothing either.
+keyed by a natural key), so it changes nothing either. Rows are written the one way every
+importer writes them (`bot.store.catalog_writes`), batched: each statement's rows go in
+one `executemany`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import sys
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,9 @@ from tqdm import tqdm
 
 from bot.importers import criterion, wikidata
 from bot.importers.csvrows import read_text
-from bot.store.db import Database
+from bot.store import import_lookups as lookups
+from bot.store.catalog_writes import CatalogWrites, FilmRow, NameTable, add_source, known_hashes
+from bot.store.db import Database, Transaction
 from bot.store.search_data import write_film_text
 from bot.text import names_compatible, norm_name, norm_title, same_person
 
@@ -81,10 +84,7 @@ async def catalog_is_current(db: Database, files: CatalogFiles | None = None) ->
     """True when every catalog file, as it is now, was imported already."""
     files = files or CatalogFiles.bundled()
     hashes = [read_text(path)[1] for path in files.all()]
-    rows = await db.fetchall(
-        f"SELECT sha256 FROM sources WHERE sha256 IN ({','.join('?' * len(hashes))})", hashes
-    )
-    return len(rows) == len(hashes)
+    return len(await known_hashes(db, hashes)) == len(hashes)
 
 
 async def build_catalog(
@@ -116,11 +116,11 @@ async def build_catalog(
     )
     report = CatalogReport()
     try:
-        async with db.transaction():
+        async with db.transaction() as tx:
             # Queued rows are flushed statement by statement, not in dependency order, so
             # foreign keys are checked at COMMIT instead of per statement.
-            await db.conn.execute("PRAGMA defer_foreign_keys = ON")
-            writer = _Writer(db, bar)
+            await tx.defer_foreign_keys()
+            writer = _Writer(tx, bar)
             await writer.load()
             source_ids = {
                 path: await writer.source(path, sha, rows_count)
@@ -136,7 +136,7 @@ async def build_catalog(
                 rows, members, source_ids[files.criterion], source_ids[files.boxsets], report
             )
             await writer.flush()
-            await write_film_text(db.conn, None)
+            await write_film_text(tx, None)
     finally:
         bar.close()
     report.wikidata_films = len(films)
@@ -175,8 +175,10 @@ def _same_numbers(a: str, b: str) -> bool:
 class _Writer:
     """Bulk writer with in-memory id maps, so 200k credits need a handful of statements."""
 
-    def __init__(self, db: Database, bar: tqdm) -> None:
-        self.db = db
+    def __init__(self, tx: Transaction, bar: tqdm) -> None:
+        self.tx = tx
+        # Rows wait for executemany, per statement, until `flush`.
+        self.out = CatalogWrites(tx, batched=True)
         self.bar = bar
         self.film_ids: dict[str, int] = {}
         self.next_film = 1
@@ -185,67 +187,43 @@ class _Writer:
         self.directors_by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.names: dict[str, dict[str, int]] = {}
         self.current_source: int | None = None
-        # Rows waiting for executemany, per statement.
-        self.pending: dict[str, list[Sequence[Any]]] = defaultdict(list)
 
     async def load(self) -> None:
-        for key, film_id in await self.db.fetchall("SELECT external_key, id FROM films"):
-            self.film_ids[key] = film_id
-        self.next_film = (await self.db.scalar("SELECT max(id) FROM films") or 0) + 1
-        # A spelling that is someone's own name means that person, even when it is also an
-        # alias of another ('Charles Chaplin' is Jr.'s name and a Criterion spelling of
-        # Charlie's); the same rule the first import followed, so re-runs are stable.
-        for norm, person_id in await self.db.fetchall(
-            "SELECT norm, min(person_id) FROM person_aliases GROUP BY norm"
-        ):
-            self.person_by_norm[norm] = person_id
-        for norm, person_id in await self.db.fetchall(
-            "SELECT norm, min(id) FROM people GROUP BY norm"
-        ):
-            self.person_by_norm[norm] = person_id
-        self.next_person = (await self.db.scalar("SELECT max(id) FROM people") or 0) + 1
-        for person_id, name in await self.db.fetchall(
-            "SELECT DISTINCT a.person_id, a.name FROM credits c "
-            "JOIN person_aliases a ON a.person_id = c.person_id WHERE c.role = 'director'"
-        ):
+        self.film_ids = await lookups.film_ids_by_key(self.tx)
+        self.next_film = await lookups.last_film_id(self.tx) + 1
+        # The same rule for spellings the first import followed, so re-runs are stable.
+        self.person_by_norm = await lookups.person_ids_by_norm(self.tx)
+        self.next_person = await lookups.last_person_id(self.tx) + 1
+        for person_id, name in await lookups.director_spellings(self.tx):
             self._index_director(person_id, name)
         for table in ("genres", "countries", "languages", "labels"):
             self.names[table] = {
-                name.casefold(): row_id
-                for row_id, name in await self.db.fetchall(f"SELECT id, name FROM {table}")
+                name.casefold(): row_id for row_id, name in await self.out.names(table)
             }
 
     # --- small helpers ---------------------------------------------------------------
 
-    def queue(self, sql: str, row: Sequence[Any]) -> None:
-        self.pending[sql].append(row)
-
     async def flush(self) -> None:
-        for sql, rows in self.pending.items():
-            if rows:
-                await self.db.executemany(sql, rows)
-        self.pending.clear()
+        await self.out.flush()
 
     async def source(self, path: Path, sha: str, rows: int) -> int:
-        meta = json.dumps({"rows": rows})
-        return int(
-            await self.db.scalar(
-                "INSERT INTO sources (kind, name, uri, sha256, meta) "
-                "VALUES ('catalog', ?, ?, ?, ?) "
-                "ON CONFLICT (sha256) DO UPDATE SET name = excluded.name RETURNING id",
-                (path.name, f"data/{path.name}", sha, meta),
-            )
+        return await add_source(
+            self.tx,
+            kind="catalog",
+            name=path.name,
+            uri=f"data/{path.name}",
+            sha256=sha,
+            meta={"rows": rows},
+            rename_existing=True,
         )
 
-    async def name_ids(self, table: str, names: Iterable[str]) -> dict[str, int]:
+    async def name_ids(self, table: NameTable, names: Iterable[str]) -> dict[str, int]:
         """Ids for genre/country/language/label names, inserting the new ones."""
         known = self.names[table]
         new = sorted({n for n in names if n.casefold() not in known})
         if new:
-            await self.db.executemany(
-                f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", [(n,) for n in new]
-            )
-            for row_id, name in await self.db.fetchall(f"SELECT id, name FROM {table}"):
+            await self.out.add_names(table, new)
+            for row_id, name in await self.out.names(table):
                 known[name.casefold()] = row_id
         return known
 
@@ -257,7 +235,7 @@ class _Writer:
             if entry not in bucket:
                 bucket.append(entry)
 
-    def person(self, name: str, *, director: bool = False, fuzzy: bool = False) -> int:
+    async def person(self, name: str, *, director: bool = False, fuzzy: bool = False) -> int:
         """The person id for a name, creating the person; `fuzzy` also tries known
         directors with a compatible spelling ('Carl Th. Dreyer' -> 'Carl Theodor Dreyer')."""
         norm = norm_name(name)
@@ -270,79 +248,39 @@ class _Writer:
         if person_id is None:
             person_id = self.next_person
             self.next_person += 1
-            self.queue(
-                "INSERT INTO people (id, name, norm) VALUES (?, ?, ?)", (person_id, name, norm)
-            )
+            await self.out.person(name, person_id=person_id, norm=norm)
         self.person_by_norm.setdefault(norm, person_id)
-        self.queue(
-            "INSERT OR IGNORE INTO person_aliases (person_id, name, norm, source_id) "
-            "VALUES (?, ?, ?, ?)",
-            (person_id, name, norm, self.current_source),
-        )
+        await self.out.alias(person_id, name, self.current_source, norm=norm)
         if director:
             self._index_director(person_id, name)
         return person_id
 
-    def film(self, key: str, title: str, year: int | None, source_id: int, **extra: Any) -> int:
+    async def film(
+        self, key: str, title: str, year: int | None, source_id: int, **extra: Any
+    ) -> int:
         film_id = self.film_ids.get(key)
         if film_id is None:
             film_id = self.next_film
             self.next_film += 1
             self.film_ids[key] = film_id
-        self.queue(
-            "INSERT INTO films (id, external_key, title, year, runtime_min, released, imdb_id, "
-            "mpaa, popularity, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (external_key) DO UPDATE SET title = excluded.title, "
-            "year = excluded.year, runtime_min = excluded.runtime_min, "
-            "released = excluded.released, imdb_id = excluded.imdb_id, mpaa = excluded.mpaa, "
-            "popularity = excluded.popularity",
-            (
-                film_id,
-                key,
-                title,
-                year,
-                extra.get("runtime_min"),
-                extra.get("released"),
-                extra.get("imdb_id"),
-                extra.get("mpaa"),
-                extra.get("popularity", 0.0),
-                source_id,
-            ),
+        row = FilmRow(
+            id=film_id,
+            external_key=key,
+            title=title,
+            year=year,
+            runtime_min=extra.get("runtime_min"),
+            released=extra.get("released"),
+            imdb_id=extra.get("imdb_id"),
+            mpaa=extra.get("mpaa"),
+            popularity=extra.get("popularity", 0.0),
         )
-        self.title(film_id, title, "primary", source_id)
+        # The catalog is the authority on its films: a re-run replaces their columns.
+        await self.out.film(row, source_id, replace=True)
+        await self.out.title(film_id, title, "primary", source_id)
         for name, value in (("title", title), ("year", year), *extra.items()):
             if value is not None and name != "popularity":
-                self.fact("film", film_id, name, value, source_id)
+                await self.out.fact("film", film_id, name, value, source_id)
         return film_id
-
-    def title(self, film_id: int, title: str, kind: str, source_id: int) -> None:
-        self.queue(
-            "INSERT OR IGNORE INTO film_titles (film_id, title, norm, kind, source_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (film_id, title, norm_title(title), kind, source_id),
-        )
-
-    def credit(
-        self, film_id: int, person_id: int, role: str, billing: int | None, source_id: int
-    ) -> None:
-        self.queue(
-            "INSERT OR IGNORE INTO credits (film_id, person_id, role, billing, source_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (film_id, person_id, role, billing, source_id),
-        )
-
-    def fact(self, entity: str, entity_id: int, name: str, value: Any, source_id: int) -> None:
-        self.queue(
-            "INSERT OR IGNORE INTO facts (entity, entity_id, field, value, source_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (entity, entity_id, name, str(value), source_id),
-        )
-
-    def link(self, table: str, column: str, film_id: int, name_id: int, source_id: int) -> None:
-        self.queue(
-            f"INSERT OR IGNORE INTO {table} (film_id, {column}, source_id) VALUES (?, ?, ?)",
-            (film_id, name_id, source_id),
-        )
 
     # --- Wikidata ----------------------------------------------------------------------
 
@@ -352,7 +290,7 @@ class _Writer:
         countries = await self.name_ids("countries", (c for f in films for c in f.countries))
         languages = await self.name_ids("languages", (lang for f in films for lang in f.languages))
         for n, rec in enumerate(films, start=1):
-            film_id = self.film(
+            film_id = await self.film(
                 rec.external_key,
                 rec.title,
                 rec.year,
@@ -364,32 +302,21 @@ class _Writer:
                 popularity=rec.popularity,
             )
             for billing, name in enumerate(rec.directors, start=1):
-                self.credit(
-                    film_id, self.person(name, director=True), "director", billing, source_id
-                )
+                person_id = await self.person(name, director=True)
+                await self.out.credit(film_id, person_id, "director", billing, source_id)
             for billing, name in enumerate(rec.writers, start=1):
-                self.credit(film_id, self.person(name), "writer", billing, source_id)
+                person_id = await self.person(name)
+                await self.out.credit(film_id, person_id, "writer", billing, source_id)
             for name in rec.cast:  # alphabetical in the source, so no billing order
-                self.credit(film_id, self.person(name), "cast", None, source_id)
+                person_id = await self.person(name)
+                await self.out.credit(film_id, person_id, "cast", None, source_id)
             for genre in rec.genres:
-                self.link("film_genres", "genre_id", film_id, genres[genre.casefold()], source_id)
+                await self.out.link("genres", film_id, genres[genre.casefold()], source_id)
             for country in rec.countries:
-                self.link(
-                    "film_countries",
-                    "country_id",
-                    film_id,
-                    countries[country.casefold()],
-                    source_id,
-                )
-                self.fact("film", film_id, "country", country, source_id)
+                await self.out.link("countries", film_id, countries[country.casefold()], source_id)
+                await self.out.fact("film", film_id, "country", country, source_id)
             for language in rec.languages:
-                self.link(
-                    "film_languages",
-                    "language_id",
-                    film_id,
-                    languages[language.casefold()],
-                    source_id,
-                )
+                await self.out.link("languages", film_id, languages[language.casefold()], source_id)
             if n % 2000 == 0:
                 self.bar.update(2000)
                 await self.flush()
@@ -403,16 +330,10 @@ class _Writer:
     ) -> tuple[dict[str, list[tuple[int, int | None]]], dict[int, list[tuple[int, str]]]]:
         """Films by folded title (every alias), and each film's directors' spellings."""
         by_title: dict[str, list[tuple[int, int | None]]] = defaultdict(list)
-        for norm, film_id, year in await self.db.fetchall(
-            "SELECT DISTINCT t.norm, f.id, f.year "
-            "FROM film_titles t JOIN films f ON f.id = t.film_id"
-        ):
+        for norm, film_id, year in await lookups.title_keys(self.tx):
             by_title[norm].append((film_id, year))
         directors: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for film_id, person_id, name in await self.db.fetchall(
-            "SELECT c.film_id, c.person_id, a.name FROM credits c "
-            "JOIN person_aliases a ON a.person_id = c.person_id WHERE c.role = 'director'"
-        ):
+        for film_id, person_id, name in await lookups.film_director_spellings(self.tx):
             directors[film_id].append((person_id, name))
         return by_title, directors
 
@@ -514,7 +435,7 @@ class _Writer:
                 continue
             film_id = match(row)
             if film_id is None:
-                film_id = self.film(
+                film_id = await self.film(
                     f"criterion:film:{norm_title(row.title)}:{row.year or ''}",
                     row.title,
                     row.year,
@@ -524,23 +445,19 @@ class _Writer:
                 report.criterion_new_films += 1
             else:
                 report.criterion_linked += 1
-                self.title(film_id, row.title, "label", source_id)
+                await self.out.title(film_id, row.title, "label", source_id)
                 # Visible to the box-set pass below now, as it will be to a re-run.
                 if (film_id, years_of.get(film_id)) not in by_title[norm_title(row.title)]:
                     by_title[norm_title(row.title)].append((film_id, years_of.get(film_id)))
-                self.fact("film", film_id, "title", row.title, source_id)
+                await self.out.fact("film", film_id, "title", row.title, source_id)
                 if row.year:
-                    self.fact("film", film_id, "year", row.year, source_id)
-            self._criterion_directors(film_id, row.directors, film_directors, source_id)
+                    await self.out.fact("film", film_id, "year", row.year, source_id)
+            await self._criterion_directors(film_id, row.directors, film_directors, source_id)
             if row.country:
-                self.link(
-                    "film_countries",
-                    "country_id",
-                    film_id,
-                    countries[row.country.casefold()],
-                    source_id,
+                await self.out.link(
+                    "countries", film_id, countries[row.country.casefold()], source_id
                 )
-                self.fact("film", film_id, "country", row.country, source_id)
+                await self.out.fact("film", film_id, "country", row.country, source_id)
             criterion_films.add(film_id)
             key = (
                 f"criterion:spine:{row.spine}"
@@ -563,11 +480,7 @@ class _Writer:
             )
             for position, (_, film_id) in enumerate(entries):
                 if film_id is not None:
-                    self.queue(
-                        "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, "
-                        "source_id) VALUES (?, ?, ?, ?)",
-                        (edition_ids[key], film_id, position, source_id),
-                    )
+                    await self.out.edition_film(edition_ids[key], film_id, position, source_id)
             report.editions += 1
             report.boxsets += is_boxset
 
@@ -611,7 +524,7 @@ class _Writer:
 
                     film_id = min(candidates, key=rank)[0]
                 else:
-                    film_id = self.film(
+                    film_id = await self.film(
                         f"criterion:film:{norm_title(member.title)}:",
                         member.title,
                         None,
@@ -619,15 +532,11 @@ class _Writer:
                     )
                     by_title[norm_title(member.title)].append((film_id, None))
                     report.criterion_new_films += 1
-                self.queue(
-                    "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, "
-                    "source_id) VALUES (?, ?, ?, ?)",
-                    (edition_ids[key], film_id, position, boxset_source_id),
-                )
+                await self.out.edition_film(edition_ids[key], film_id, position, boxset_source_id)
                 report.boxset_members += 1
         await self.flush()
 
-    def _criterion_directors(
+    async def _criterion_directors(
         self,
         film_id: int,
         names: list[str],
@@ -638,18 +547,15 @@ class _Writer:
         for billing, name in enumerate(names, start=1):
             person_id = next((pid for pid, spelled in known if same_person(name, spelled)), None)
             if person_id is None:
-                person_id = self.person(name, director=True, fuzzy=True)
+                person_id = await self.person(name, director=True, fuzzy=True)
                 known.append((person_id, name))
                 film_directors[film_id] = known
             else:
                 # The catalog's director, spelled as Criterion prints it: one more alias.
-                self.queue(
-                    "INSERT OR IGNORE INTO person_aliases (person_id, name, norm, source_id) "
-                    "VALUES (?, ?, ?, ?)",
-                    (person_id, name, norm_name(name), source_id),
-                )
-                self.person_by_norm.setdefault(norm_name(name), person_id)
-            self.credit(film_id, person_id, "director", billing, source_id)
+                norm = norm_name(name)
+                await self.out.alias(person_id, name, source_id, norm=norm)
+                self.person_by_norm.setdefault(norm, person_id)
+            await self.out.credit(film_id, person_id, "director", billing, source_id)
 
     async def _edition(
         self,
@@ -660,16 +566,17 @@ class _Writer:
         is_boxset: bool,
         source_id: int,
     ) -> int:
-        edition_id = int(
-            await self.db.scalar(
-                "INSERT INTO editions (external_key, title, label_id, spine, is_boxset, source_id) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE SET "
-                "title = excluded.title, label_id = excluded.label_id, spine = excluded.spine, "
-                "is_boxset = excluded.is_boxset RETURNING id",
-                (key, title, label_id, spine, int(is_boxset), source_id),
-            )
+        # The catalog is the authority on its editions: a re-run replaces their columns.
+        edition_id = await self.out.edition(
+            key,
+            title,
+            label_id=label_id,
+            spine=spine,
+            is_boxset=is_boxset,
+            source_id=source_id,
+            replace=True,
         )
         if spine:
-            self.fact("edition", edition_id, "spine", spine, source_id)
-        self.fact("edition", edition_id, "label", criterion.LABEL, source_id)
+            await self.out.fact("edition", edition_id, "spine", spine, source_id)
+        await self.out.fact("edition", edition_id, "label", criterion.LABEL, source_id)
         return edition_id

@@ -1,1 +1,1 @@
-"""Renderers: a `Reply` to terminal text (Discord and Matrix renderers come with issue 5)."""
+"""Renderers: a `Reply` as terminal text, a Discord message payload or Matrix content."""

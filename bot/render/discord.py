@@ -1,4 +1,4 @@
-"""Discord rendering (first part of issue 5): a `Reply` as a message payload of embeds.
+"""Discord rendering: a `Reply` as a message payload of embeds.
 
 Every piece of data text is escaped (`bot.render.safety`); every Discord limit comes from
 `bot.constants`. Text that does not fit is cut at a span boundary where possible, with a

@@ -1,4 +1,4 @@
-"""Matrix rendering (second part of issue 5): a `Reply` as `m.room.message` content.
+"""Matrix rendering: a `Reply` as `m.room.message` content.
 
 `formatted_body` is HTML from the spec's allow-list (no tables, which Element X does not
 render, no images); `body` is the plain-text fallback and never holds spoiler text. Cards

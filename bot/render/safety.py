@@ -1,4 +1,4 @@
-"""Making data text safe for each chat platform (groundwork for the renderers, issue 5).
+"""Making data text safe for each chat platform, for the renderers.
 
 Text in cards comes from documents and users. Before it reaches Discord it must not
 format (markdown), ping (`@everyone`, `<@id>`, `<@&role>`), advertise (invite links) or

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES
+from bot.constants import SUGGESTIONS_MAX
 from bot.models import NameEntry
 from bot.search.fuzzy import FuzzyIndex
 from bot.search.titles import QUERY_MAX
@@ -120,9 +120,7 @@ class PersonSearch:
                 answer = ranked[0]
         return PersonResult(query, answer, tuple(ranked))
 
-    def complete(
-        self, text: str, *, limit: int = DISCORD_AUTOCOMPLETE_MAX_CHOICES
-    ) -> list[PersonHit]:
+    def complete(self, text: str, *, limit: int = SUGGESTIONS_MAX) -> list[PersonHit]:
         """Names for what has been typed so far: prefixes by film count, then fuzzy."""
         key = norm_name(" ".join(text[:QUERY_MAX].split()))
         if not key:

@@ -137,7 +137,7 @@ class SearchService:
         mark = await search_data.change_mark(self.db)
         fingerprint = await search_data.fingerprint(self.db, mark)
         self._data_version = await search_data.data_version(self.db)
-        self._own_changes = self.db.conn.total_changes
+        self._own_changes = self.db.total_changes()
         index = await asyncio.to_thread(self._load_cached, fingerprint)
         if index is not None:
             self._main_titles = index
@@ -219,7 +219,7 @@ class SearchService:
         async with self._lock:
             mark = await search_data.change_mark(self.db)
             data_version = await search_data.data_version(self.db)
-            own_changes = self.db.conn.total_changes
+            own_changes = self.db.total_changes()
             films = await search_data.changed_films(self.db, self._change_mark, mark)
             names: list[NameEntry] = []
             name_marks = self._name_marks
@@ -275,9 +275,9 @@ class SearchService:
         if not self.is_ready or now - self._checked_at < CHANGE_CHECK_SECONDS:
             return
         self._checked_at = now
-        if self.db.conn.in_transaction:
+        if self.db.in_transaction:
             return  # an import still writing: look again once it committed
-        ours = self.db.conn.total_changes
+        ours = self.db.total_changes()
         if ours != self._own_changes or (
             await search_data.data_version(self.db) != self._data_version
         ):

@@ -23,7 +23,7 @@ import numpy as np
 from anyascii import anyascii
 from rapidfuzz import fuzz
 
-from bot.constants import DISCORD_AUTOCOMPLETE_MAX_CHOICES, DISCORD_AUTOCOMPLETE_NAME_MAX
+from bot.constants import SUGGESTION_LABEL_MAX, SUGGESTIONS_MAX
 from bot.models import TitleEntry
 from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable
 from bot.text import fold, norm_title, uninvert
@@ -103,9 +103,7 @@ def query_key(text: str) -> str:
     return keys[0] if keys else ""
 
 
-def label(
-    title: str, year: int | None, alias: str = "", limit: int = DISCORD_AUTOCOMPLETE_NAME_MAX
-) -> str:
+def label(title: str, year: int | None, alias: str = "", limit: int = SUGGESTION_LABEL_MAX) -> str:
     """'Title (Year)', or 'Title (Year) · Alias' when an alias matched; cut to `limit`.
 
     The title is cut first (with '…'), the year always shows.
@@ -348,9 +346,7 @@ class TitleSearch:
 
     # -- autocomplete ----------------------------------------------------------------
 
-    def complete(
-        self, text: str, *, limit: int = DISCORD_AUTOCOMPLETE_MAX_CHOICES
-    ) -> list[Completion]:
+    def complete(self, text: str, *, limit: int = SUGGESTIONS_MAX) -> list[Completion]:
         """Up to `limit` films for what has been typed so far.
 
         The exact title first, then titles that start with what was typed (those spelled

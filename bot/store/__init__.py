@@ -1,5 +1,5 @@
 """SQLite storage: connection, numbered migrations, and the queries the core needs."""
 
-from bot.store.db import Database, open_database
+from bot.store.db import Database, Transaction, open_database
 
-__all__ = ["Database", "open_database"]
+__all__ = ["Database", "Transaction", "open_database"]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import aiosqlite
 
 from bot.filters import EditionProfile, Filters
-from bot.store.db import Database
+from bot.store.db import Database, Transaction
 from bot.text import fold
 
 
@@ -108,7 +108,7 @@ def row_nonce(subscription_key: str, edition_id: int, kind: str) -> str:
 
 
 async def add_subscription(
-    conn: aiosqlite.Connection,
+    tx: Transaction,
     *,
     platform: str,
     scope: str,
@@ -119,12 +119,13 @@ async def add_subscription(
     created_by: str,
 ) -> int:
     """Call inside a transaction."""
-    async with conn.execute(
-        "INSERT INTO subscriptions (platform, scope, target, filters, mention, since, "
-        "created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        (platform, scope, target, json.dumps(filters.to_json()), mention, since, created_by),
-    ) as cur:
-        return int((await cur.fetchone())[0])
+    return int(
+        await tx._scalar(
+            "INSERT INTO subscriptions (platform, scope, target, filters, mention, since, "
+            "created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            (platform, scope, target, json.dumps(filters.to_json()), mention, since, created_by),
+        )
+    )
 
 
 async def subscriptions(
@@ -152,8 +153,8 @@ async def subscription(db: Database, sub_id: int) -> Subscription | None:
 
 
 async def remove_subscription(db: Database, sub_id: int) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
+    async with db.transaction() as tx:
+        await tx._execute("DELETE FROM subscriptions WHERE id = ?", (sub_id,))
 
 
 # --- what filters look at --------------------------------------------------------------
@@ -220,27 +221,40 @@ async def edition_profiles(db: Database, edition_ids: Iterable[int]) -> dict[int
 # --- the outbox ------------------------------------------------------------------------
 
 
-async def enqueue(
-    conn: aiosqlite.Connection, rows: Iterable[tuple[int, int, str, str | None]]
-) -> int:
+async def enqueue(tx: Transaction, rows: Iterable[tuple[int, int, str, str | None]]) -> int:
     """Add (subscription_id, edition_id, kind, release_date) rows not already queued or
     sent; returns how many were new. Call inside a transaction."""
     keys = {
         r[0]: f"{r[0]}|{r[1]}|{r[2]}"
-        for r in await conn.execute_fetchall("SELECT id, target, created_at FROM subscriptions")
+        for r in await tx._fetchall("SELECT id, target, created_at FROM subscriptions")
     }
     added = 0
     for sub_id, edition_id, kind, release_date in rows:
         if sub_id not in keys:
             continue  # removed meanwhile
-        cur = await conn.execute(
+        added += await tx._execute(
             "INSERT OR IGNORE INTO announcements (subscription_id, edition_id, kind, nonce, "
             "release_date) VALUES (?, ?, ?, ?, ?)",
             (sub_id, edition_id, kind, row_nonce(keys[sub_id], edition_id, kind), release_date),
         )
-        added += cur.rowcount
-        await cur.close()
     return added
+
+
+async def move_release_date(tx: Transaction, edition_id: int, release_date: str | None) -> None:
+    """The edition's date moved: its outbox rows, queued or posted, show the new one (a
+    posted message is then edited). Call inside a transaction."""
+    await tx._execute(
+        "UPDATE announcements SET release_date = ? WHERE edition_id = ?",
+        (release_date, edition_id),
+    )
+
+
+async def released_pairs(db: Database) -> set[tuple[int, int]]:
+    """(subscription_id, edition_id) of every 'released' row, whatever its state."""
+    rows = await db.fetchall(
+        "SELECT subscription_id, edition_id FROM announcements WHERE kind = 'released'"
+    )
+    return {(r[0], r[1]) for r in rows}
 
 
 _OUT_COLUMNS = (
@@ -261,8 +275,8 @@ async def heads(
     date moved back into the future waits for it; a posted one says "postponed" (its
     posted date is '~' + the date) until the date arrives, then is edited to "out". Read in a transaction of its own, so
     rows another task is still writing (and may roll back) are never seen."""
-    async with db.transaction() as conn:
-        rows = await conn.execute_fetchall(
+    async with db.transaction() as tx:
+        rows = await tx._fetchall(
             f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at FROM subscriptions s "
             "JOIN announcements a ON a.id = ("
             "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
@@ -279,14 +293,14 @@ async def heads(
 async def mark_sent(db: Database, item: Outgoing, message_id: str, posted_date: str | None) -> None:
     """Record a post (or an edit, counted); the subscription is healthy again.
     `posted_date` is what the message now says (see `bot.announce.card.posted_marker`)."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "UPDATE announcements SET state = 'sent', message_id = ?, posted_date = ?, "
             "attempts = 0, next_attempt_at = 0, last_error = NULL, edits = edits + ?, "
             "sent_at = coalesce(sent_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) WHERE id = ?",
             (message_id, posted_date, 1 if item.is_edit else 0, item.id),
         )
-        await conn.execute(
+        await tx._execute(
             "UPDATE subscriptions SET status = 'ok', status_note = NULL, status_since = NULL, "
             "last_sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
             (item.subscription_id,),
@@ -303,14 +317,14 @@ async def mark_failed(
 ) -> None:
     """A failed attempt: the item stays first in its queue until `retry_at`; with
     `failing` (no permission, channel gone) the subscription shows it in its health."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "UPDATE announcements SET attempts = attempts + 1, next_attempt_at = ?, "
             "last_error = ? WHERE id = ?",
             (retry_at, error[:500], item.id),
         )
         if failing:
-            await conn.execute(
+            await tx._execute(
                 "UPDATE subscriptions SET status = 'failing', status_note = ?, "
                 "status_since = coalesce(status_since, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
                 "WHERE id = ?",
@@ -320,8 +334,8 @@ async def mark_failed(
 
 async def give_up_edit(db: Database, item: Outgoing) -> None:
     """The posted message is gone (deleted by someone): nothing left to edit."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "UPDATE announcements SET posted_date = release_date WHERE id = ?", (item.id,)
         )
 
@@ -338,8 +352,8 @@ async def delivered(db: Database, subscription_id: int) -> list[tuple[int, str, 
 
 async def retry_now(db: Database, platform: str, target: str) -> None:
     """Try a channel's waiting items at once (an admin says the problem is fixed)."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "UPDATE announcements SET next_attempt_at = 0 WHERE state != 'cancelled' AND "
             "subscription_id IN (SELECT id FROM subscriptions WHERE platform = ? AND target = ?)",
             (platform, target),

@@ -37,56 +37,110 @@ STATS_TABLES = (
 )
 
 
-class Database:
-    """One aiosqlite connection in autocommit mode; writes go through `transaction()`."""
+class _Sql:
+    """The connection and the query helpers every store module uses.
+
+    The underscored methods are the store's own: modules of `bot/store` call them, nothing
+    else does (tests/test_architecture.py keeps SQL and the connection inside the store).
+    One trip to aiosqlite's thread per query (execute + fetch + close together): under load
+    the trips, not SQLite, are what a command pays for.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[aiosqlite.Row]:
+        return list(await self._conn.execute_fetchall(sql, params))
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Row | None:
+        """The first row; for queries that return one row (the rest would be read too)."""
+        rows = await self._conn.execute_fetchall(sql, params)
+        return next(iter(rows), None)
+
+    async def _scalar(self, sql: str, params: Sequence[Any] | dict = ()) -> Any:
+        row = await self._fetchone(sql, params)
+        return row[0] if row else None
+
+    async def _execute(self, sql: str, params: Sequence[Any] | dict = ()) -> int:
+        """Run one statement; returns how many rows it changed."""
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """One statement for many rows, in one trip (the catalog build's batches)."""
+        await self._conn.executemany(sql, rows)
+
+
+class Transaction(_Sql):
+    """What `Database.transaction()` yields: an open BEGIN IMMEDIATE ... COMMIT.
+
+    Store functions that write take it (`announcements.add_subscription(tx, ...)`), so a
+    caller shows it holds a transaction; the caller itself runs no SQL on it.
+    """
+
+    async def defer_foreign_keys(self) -> None:
+        """Check foreign keys at COMMIT instead of per statement, for the rest of this
+        transaction (rows flushed table by table, not in dependency order)."""
+        await self._conn.execute("PRAGMA defer_foreign_keys = ON")
+
+
+class Database(_Sql):
+    """One aiosqlite connection in autocommit mode; writes go through `transaction()`.
+
+    The connection stays private: the store's modules query through the underscored
+    helpers, and `fetchall`/`fetchone`/`scalar` are read helpers for them, tests and
+    benchmarks.
+    """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
-        self.conn = conn
+        super().__init__(conn)
         self.path = path
         # One connection serves every task (both chat platforms, their workers): their
         # transactions take turns instead of nesting on the shared connection.
         self._writer = asyncio.Lock()
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Transaction]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing partial)."""
         async with self._writer:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield self.conn
+                yield Transaction(self._conn)
             except BaseException:
-                await self.conn.rollback()
+                await self._conn.rollback()
                 raise
             else:
-                await self.conn.commit()
+                await self._conn.commit()
 
-    # One trip to aiosqlite's thread per query (execute + fetch + close together): under
-    # load the trips, not SQLite, are what a command pays for.
     async def fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[aiosqlite.Row]:
-        return list(await self.conn.execute_fetchall(sql, params))
+        return await self._fetchall(sql, params)
 
     async def fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Row | None:
         """The first row; for queries that return one row (the rest would be read too)."""
-        rows = await self.conn.execute_fetchall(sql, params)
-        return next(iter(rows), None)
+        return await self._fetchone(sql, params)
 
     async def scalar(self, sql: str, params: Sequence[Any] | dict = ()) -> Any:
-        row = await self.fetchone(sql, params)
-        return row[0] if row else None
+        return await self._scalar(sql, params)
 
-    async def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        await self.conn.executemany(sql, rows)
+    @property
+    def in_transaction(self) -> bool:
+        """True while a transaction is open on the connection (an import still writing)."""
+        return self._conn.in_transaction
+
+    def total_changes(self) -> int:
+        """Rows changed through this connection since it opened: a cheap "did we write?"."""
+        return self._conn.total_changes
 
     async def schema_version(self) -> int:
-        return await migrations.current_version(self.conn)
+        return await migrations.current_version(self._conn)
 
     async def upgrade(self) -> list[migrations.Migration]:
-        return await migrations.upgrade(self.conn)
+        return await migrations.upgrade(self._conn)
 
     async def stats(self) -> dict[str, int]:
         counts = {}
         for table in STATS_TABLES:
-            counts[table] = int(await self.scalar(f"SELECT count(*) FROM {table}"))
+            counts[table] = int(await self._scalar(f"SELECT count(*) FROM {table}"))
         return counts
 
     async def backup(self, target: Path) -> None:
@@ -95,10 +149,10 @@ class Database:
         if target.exists():
             raise FileExistsError(f"{target} already exists; choose a new path")
         async with aiosqlite.connect(target) as dest:
-            await self.conn.backup(dest)
+            await self._conn.backup(dest)
 
     async def close(self) -> None:
-        await self.conn.close()
+        await self._conn.close()
 
 
 async def open_database(path: Path | str, *, upgrade: bool = True) -> Database:

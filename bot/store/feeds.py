@@ -66,15 +66,12 @@ async def add_feed(db: Database, url: str, interval_s: int, now: float) -> Feed:
     existing = await get_feed_by_url(db, url)
     if existing is not None:
         raise FeedExistsError(existing)
-    async with (
-        db.transaction() as conn,
-        conn.execute(
+    async with db.transaction() as tx:
+        feed_id = await tx._scalar(
             "INSERT INTO feeds (url, interval_s, next_poll_at, added_at) VALUES (?, ?, ?, ?) "
             "RETURNING id",
             (url, interval_s, now, iso_time(now)),
-        ) as cur,
-    ):
-        feed_id = (await cur.fetchone())[0]
+        )
     feed = await get_feed(db, feed_id)
     assert feed is not None
     return feed
@@ -104,9 +101,9 @@ async def remove_feed(db: Database, feed_id: int) -> Feed | None:
     feed = await get_feed(db, feed_id)
     if feed is None:
         return None
-    async with db.transaction() as conn:
-        await conn.execute("DELETE FROM feed_items WHERE feed_id = ?", (feed_id,))
-        await conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+    async with db.transaction() as tx:
+        await tx._execute("DELETE FROM feed_items WHERE feed_id = ?", (feed_id,))
+        await tx._execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
     return feed
 
 
@@ -137,8 +134,8 @@ async def record_poll(
     status: str,
 ) -> None:
     """Store a poll's outcome; the caller passes the old values for what did not change."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "UPDATE feeds SET title = ?, etag = ?, last_modified = ?, failures = ?, "
             "next_poll_at = ?, last_polled_at = ?, last_status = ? WHERE id = ?",
             (
@@ -162,8 +159,8 @@ async def known_items(db: Database, feed_id: int) -> set[str]:
 
 async def record_item(db: Database, feed_id: int, key: str, outcome: str, now: float) -> None:
     """Remember an item's outcome ('imported', 'rejected: why', ...) so it is not taken again."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "INSERT OR REPLACE INTO feed_items (feed_id, item_key, outcome, seen_at) "
             "VALUES (?, ?, ?, ?)",
             (feed_id, key, outcome, iso_time(now)),

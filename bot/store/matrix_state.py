@@ -12,8 +12,8 @@ async def get_state(db: Database, account: str, key: str) -> str | None:
 
 
 async def set_state(db: Database, account: str, key: str, value: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "INSERT INTO matrix_state (account, key, value) VALUES (?, ?, ?) "
             "ON CONFLICT (account, key) DO UPDATE SET value = excluded.value",
             (account, key, value),
@@ -32,8 +32,8 @@ async def reply_for(db: Database, account: str, event_id: str) -> tuple[str, str
 async def claim_reply(db: Database, account: str, event_id: str, room_id: str, txn_id: str) -> str:
     """Record the transaction id for answering `event_id` before the first send; returns
     the id already recorded if there is one (a restart reuses it)."""
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "INSERT OR IGNORE INTO matrix_replies (account, event_id, room_id, txn_id) "
             "VALUES (?, ?, ?, ?)",
             (account, event_id, room_id, txn_id),
@@ -44,8 +44,8 @@ async def claim_reply(db: Database, account: str, event_id: str, room_id: str, t
 
 
 async def reply_sent(db: Database, account: str, event_id: str, reply_event_id: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute(
+    async with db.transaction() as tx:
+        await tx._execute(
             "UPDATE matrix_replies SET reply_event_id = ? WHERE account = ? AND event_id = ?",
             (reply_event_id, account, event_id),
         )

@@ -62,6 +62,32 @@ async def releases_by_id(db: Database, edition_ids: list[int]) -> dict[int, Rele
     return {r.edition.id: r for r in found}
 
 
+async def dated_editions(
+    db: Database,
+    *,
+    after: str | None = None,
+    on_or_after: str | None = None,
+    upto: str | None = None,
+) -> list[tuple[int, str]]:
+    """(id, release date) of the editions dated after `after` or from `on_or_after`, up to
+    `upto` (ISO dates, each bound optional), by date then id."""
+    where, params = [], []
+    for condition, value in (
+        ("release_date > ?", after),
+        ("release_date >= ?", on_or_after),
+        ("release_date <= ?", upto),
+    ):
+        if value is not None:
+            where.append(condition)
+            params.append(value)
+    condition = " AND ".join(where) or "release_date IS NOT NULL"
+    rows = await db.fetchall(
+        f"SELECT id, release_date FROM editions WHERE {condition} ORDER BY release_date, id",
+        params,
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
 async def _with_films(db: Database, editions: list[EditionSummary]) -> list[Release]:
     films_of: dict[int, list[int]] = defaultdict(list)
     if editions:

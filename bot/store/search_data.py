@@ -7,10 +7,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-import aiosqlite
-
 from bot.models import FilmSummary, NameEntry, PersonCredit, TitleEntry
-from bot.store.db import Database
+from bot.store.db import Database, Transaction
 from bot.store.films import film_summaries
 
 # Films that a label released get a popularity bonus: people ask about editions, so a
@@ -140,31 +138,30 @@ FROM films f
 
 async def refresh_film_text(db: Database, film_ids: Iterable[int] | None = None) -> int:
     """Rebuild the keyword rows of these films (all films when None) in one transaction."""
-    async with db.transaction() as conn:
-        return await write_film_text(conn, film_ids)
+    async with db.transaction() as tx:
+        return await write_film_text(tx, film_ids)
 
 
-async def write_film_text(conn: aiosqlite.Connection, film_ids: Iterable[int] | None) -> int:
+async def write_film_text(tx: Transaction, film_ids: Iterable[int] | None) -> int:
     """`refresh_film_text` inside the caller's transaction (an import's own).
 
     Spoiler sections and spoiler plot notes are left out: a keyword hit must never tell
     anyone how a film ends.
     """
     if film_ids is None:
-        await conn.execute("DELETE FROM film_text")
-        await conn.execute(f"INSERT INTO film_text (film_id, body) {_FILM_TEXT}")
-        await conn.execute(
+        await tx._execute("DELETE FROM film_text")
+        await tx._execute(f"INSERT INTO film_text (film_id, body) {_FILM_TEXT}")
+        await tx._execute(
             "INSERT INTO search_state (name, value) VALUES ('film_text_complete', '1') "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
         )
-        async with conn.execute("SELECT count(*) FROM film_text") as cursor:
-            return int((await cursor.fetchone())[0])
+        return int(await tx._scalar("SELECT count(*) FROM film_text"))
     ids = sorted(set(film_ids))
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        await conn.execute(f"DELETE FROM film_text WHERE film_id IN ({marks})", chunk)
-        await conn.execute(
+        await tx._execute(f"DELETE FROM film_text WHERE film_id IN ({marks})", chunk)
+        await tx._execute(
             f"INSERT INTO film_text (film_id, body) {_FILM_TEXT} WHERE f.id IN ({marks})", chunk
         )
     return len(ids)

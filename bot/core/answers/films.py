@@ -7,13 +7,17 @@ from bot.core.answers.table import (
     COMMANDS,
     FORMATS,
     LABEL_WORDS,
+    WORDS_MAX,
     film_details_for,
+    format_option,
     label_matches,
-    split_edition_filters,
+    title_option,
 )
+from bot.core.commands import Option
 from bot.core.compare import comparison_card
-from bot.core.engine import Context, Core
+from bot.core.engine import Core
 from bot.core.film_cards import edition_card, film_card
+from bot.core.request import Request
 from bot.store import films, reviews
 
 MAX_EDITION_CARDS = 3
@@ -21,49 +25,69 @@ MAX_EDITION_CARDS = 3
 
 @COMMANDS.command(
     "film",
-    "<title> [year]",
     "A film's card: year, director, writers, cast, runtime, country, genres, editions, scores.",
     "film The Cranes Are Flying",
     "film Solaris (1972)",
     "film solaris 2002",
-    takes_film=True,
-    needs_args=True,
+    options=(
+        title_option("The film's title, a year helps: Solaris (1972)", usage="<title> [year]"),
+    ),
     aliases=("movie",),
 )
-async def film(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    details = await film_details_for(core, ctx, "film", args, args, film_id)
+async def film(core: Core, req: Request, *, title: str, film_id: int | None) -> Reply:
+    details = await film_details_for(core, req, "film", title, {"title": title}, film_id)
     if isinstance(details, Reply):
         return details
     return Reply((film_card(details),))
 
 
-def _title_missing(core: Core, ctx: Context, name: str, title: str) -> Reply | None:
+def _title_missing(core: Core, req: Request, name: str, title: str) -> Reply | None:
     """Help when the arguments are only filter words ('!edition blu-ray')."""
     word = title.lower().strip(" -")
     if word in FORMATS or word in LABEL_WORDS:
         command = core.commands.get(name)
         assert command is not None
         return core.commands.usage_reply(
-            command, ctx.prefix, problem="Which film? Give its title first."
+            command, req.prefix, problem="Which film? Give its title first."
         )
     return None
 
 
 @COMMANDS.command(
     "edition",
-    "<title> [format] [label]",
     "A film's home-video editions: label and spine, format, every spec, features, prices.",
     "edition The Cranes Are Flying",
     "edition seven samurai criterion",
     "edition cranes are flying dvd",
-    takes_film=True,
-    needs_args=True,
+    options=(
+        title_option(),
+        format_option("Only editions in this format"),
+        Option(
+            "label",
+            "text",
+            "Only editions from this label (any part of its name)",
+            syntax="end",
+            key=True,
+            words=LABEL_WORDS,
+            minimum=1,
+            maximum=WORDS_MAX,
+        ),
+    ),
 )
-async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    title, fmt, label = split_edition_filters(args)
-    if film_id is None and (missing := _title_missing(core, ctx, "edition", title)):
+async def edition(
+    core: Core,
+    req: Request,
+    *,
+    title: str,
+    format: str | None,
+    label: str | None,
+    film_id: int | None,
+) -> Reply:
+    fmt = format
+    if film_id is None and (missing := _title_missing(core, req, "edition", title)):
         return missing
-    details = await film_details_for(core, ctx, "edition", title, args, film_id)
+    values = {"title": title, "format": format, "label": label}
+    details = await film_details_for(core, req, "edition", title, values, film_id)
     if isinstance(details, Reply):
         return details
     candidates = [
@@ -79,7 +103,7 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
         return error(
             f"{what} of {name}",
             f"Editions known for {name}: {known}.",
-            hint=f"{ctx.prefix}film {details.summary.label} shows the film itself.",
+            hint=f"{req.prefix}film {details.summary.label} shows the film itself.",
         )
     # The editions the database knows most about come first.
     loaded = [d for d in [await films.edition_details(core.db, e.id) for e in candidates] if d]
@@ -91,7 +115,7 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
             Card(
                 f"More editions of {name}",
                 plain(rest),
-                footer=f"Narrow it down: {ctx.prefix}edition {details.summary.label} <format> <label>",
+                footer=f"Narrow it down: {req.prefix}edition {details.summary.label} <format> <label>",
             )
         )
     return Reply(tuple(cards))
@@ -99,23 +123,22 @@ async def edition(core: Core, ctx: Context, args: str, film_id: int | None) -> R
 
 @COMMANDS.command(
     "editions",
-    "<title>",
     "A film's editions side by side, with what reviews say about the differences.",
     "editions The Cranes Are Flying",
     "editions seven samurai",
-    takes_film=True,
-    needs_args=True,
+    options=(title_option(),),
     aliases=("compare",),
+    expensive=True,
 )
-async def editions(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    details = await film_details_for(core, ctx, "editions", args, args, film_id)
+async def editions(core: Core, req: Request, *, title: str, film_id: int | None) -> Reply:
+    details = await film_details_for(core, req, "editions", title, {"title": title}, film_id)
     if isinstance(details, Reply):
         return details
     if not details.editions and not details.boxsets:
         return error(
             f"No editions of {details.summary.label} yet",
             "The database knows no home-video edition of this film.",
-            hint=f"{ctx.prefix}film {details.summary.label} shows the film itself.",
+            hint=f"{req.prefix}film {details.summary.label} shows the film itself.",
         )
     loaded = [
         d
@@ -125,4 +148,4 @@ async def editions(core: Core, ctx: Context, args: str, film_id: int | None) -> 
         if d
     ]
     sections = {r.id: await reviews.review_sections(core.db, r.id) for r in details.reviews}
-    return Reply((comparison_card(details, loaded, sections, ctx.prefix),))
+    return Reply((comparison_card(details, loaded, sections, req.prefix),))

@@ -6,36 +6,52 @@ from bot import __version__
 from bot.cards import Card, Field, Reply, plain
 from bot.constants import ECHO_MAX
 from bot.core.answers.table import COMMANDS
-from bot.core.engine import Context, Core, shorten
+from bot.core.commands import Option
+from bot.core.engine import Core, shorten
+from bot.core.request import Request
 from bot.store import films
 
 
 @COMMANDS.command(
-    "pick", "<number>", "Choose from the list I just showed you.", "pick 2", needs_args=True
+    "pick",
+    "Choose from the list I just showed you.",
+    "pick 2",
+    options=(
+        Option("number", "number", "The number in the list", required=True, minimum=1, maximum=25),
+        # A menu's choice ('film:123') and which list it belongs to: menus only.
+        Option("question", "text", "", syntax="key", hidden=True),
+    ),
 )
-async def pick(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    return await core.pick(ctx, args.strip())
+async def pick(core: Core, req: Request, *, number: str, question: str | None) -> Reply:
+    return await core.pick(req, str(number).strip(), question)
 
 
 @COMMANDS.command(
-    "help", "[command]", "This list, or how to use one command.", "help film", aliases=("commands",)
+    "help",
+    "This list, or how to use one command.",
+    "help film",
+    options=(Option("command", "command", "Explain one command", minimum=1, maximum=50),),
+    aliases=("commands",),
+    group="admin",
 )
-async def help_(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    words = args.lstrip("!/").split()
+async def help_(core: Core, req: Request, *, command: str) -> Reply:
+    words = command.lstrip("!/").split()
     if words:
-        command = core.commands.get(words[0])
-        if command is None:
+        found = core.commands.get(words[0])
+        if found is None:
             return core.commands.help_reply(
-                ctx.prefix,
-                intro=f"There is no command {ctx.prefix}{shorten(words[0], ECHO_MAX)}. "
+                req.prefix,
+                intro=f"There is no command {req.prefix}{shorten(words[0], ECHO_MAX)}. "
                 "These are the ones I know:",
             )
-        return core.commands.usage_reply(command, ctx.prefix)
-    return core.commands.help_reply(ctx.prefix)
+        return core.commands.usage_reply(found, req.prefix)
+    return core.commands.help_reply(req.prefix)
 
 
-@COMMANDS.command("about", "", "What filmbot knows and where its data comes from.", "about")
-async def about(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+@COMMANDS.command(
+    "about", "What filmbot knows and where its data comes from.", "about", group="admin"
+)
+async def about(core: Core, req: Request) -> Reply:
     counts = await films.catalog_counts(core.db)
     sources = await films.source_names(core.db)
     fields = (

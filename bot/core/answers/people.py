@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from bot.cards import Card, Field, Reply, error, plain
 from bot.constants import ECHO_MAX
-from bot.core.answers.table import COMMANDS
-from bot.core.engine import Context, Core, shorten
+from bot.core.answers.table import COMMANDS, TITLE_MAX
+from bot.core.commands import Option
+from bot.core.engine import Core, shorten
+from bot.core.request import Request
 from bot.store import search_data
 
 # How many films a person card lists per role, and how many keyword hits are shown.
@@ -24,20 +26,23 @@ _ROLE_NAMES = {
 
 @COMMANDS.command(
     "person",
-    "<name>",
     "A director's, writer's or actor's films, by role.",
     "person Andrei Tarkovsky",
     "person tatiana samoilova",
-    needs_args=True,
+    options=(
+        Option("name", "person", "The person's name", required=True, minimum=1, maximum=TITLE_MAX),
+    ),
     aliases=("who",),
+    expensive=True,
 )
-async def person(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+async def person(core: Core, req: Request, *, name: str) -> Reply:
+    args = name
     result = (await core.people()).lookup(args, limit=8)
     if not result.candidates:
         return error(
             "Nobody found",
             f"No director, writer or actor in the catalog matches “{shorten(args, ECHO_MAX)}”.",
-            hint=f"Check the spelling, e.g. {ctx.prefix}person Akira Kurosawa",
+            hint=f"Check the spelling, e.g. {req.prefix}person Akira Kurosawa",
         )
     credits = await search_data.credits_of(core.db, [h.person_id for h in result.candidates])
     if result.best is None:
@@ -54,7 +59,7 @@ async def person(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
                 Card(
                     "Which person did you mean?",
                     plain("\n".join(lines)),
-                    footer=f"Ask again with the full name: {ctx.prefix}person <name>",
+                    footer=f"Ask again with the full name: {req.prefix}person <name>",
                     kind="choices",
                 ),
             ),
@@ -86,25 +91,35 @@ async def person(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
 
 @COMMANDS.command(
     "find",
-    "<keywords>",
     "Films whose synopsis, reviews or notes mention these words (spoiler-free text only).",
     "find cranes war",
     "find samurai village",
-    needs_args=True,
+    options=(
+        Option(
+            "keywords",
+            "text",
+            "Words to look for (spoiler-free text only)",
+            required=True,
+            minimum=1,
+            maximum=TITLE_MAX,
+        ),
+    ),
     aliases=("search",),
+    expensive=True,
 )
-async def find(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
+async def find(core: Core, req: Request, *, keywords: str) -> Reply:
+    args = keywords
     found = await search_data.keyword_films(core.db, args, limit=FIND_MAX)
     if not found:
         return error(
             "Nothing found",
             f"No film's text mentions “{shorten(args, ECHO_MAX)}”.",
-            hint=f"Fewer or other words, or look up a title: {ctx.prefix}film <title>",
+            hint=f"Fewer or other words, or look up a title: {req.prefix}film <title>",
         )
     return await core.offer_films(
-        ctx,
+        req,
         [f.id for f in found],
         "film",
-        "",
+        {"title": ""},
         heading=f"Films mentioning “{shorten(args, ECHO_MAX)}”",
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from datetime import timedelta
 
 from bot.cards import Card, Field, Reply, plain
-from bot.core.answers.table import COMMANDS, FORMATS, LABEL_WORDS, bare_word, join_format_words
-from bot.core.engine import Context, Core
+from bot.core.answers.table import COMMANDS, LABEL_WORDS, WORDS_MAX, format_option
+from bot.core.commands import Option
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.models import Release
 from bot.store import releases as store
 
 RECENT_DAYS = 90
-_LABEL_OPTION = re.compile(r"(?:^|\s)label:\s*(?P<label>.+)$", re.I)
 RELEASES_SHOWN = 10
 _MODES = {
     "upcoming": "upcoming",
@@ -26,27 +26,10 @@ _MODES = {
 }
 
 
-def parse_release_filters(args: str) -> tuple[str | None, str | None, str | None]:
-    """'upcoming criterion blu-ray' -> ('upcoming', 'criterion' label text, 'Blu-ray')."""
-    modes, formats, label_words = set(), [], []
-    option = None
-    if match := _LABEL_OPTION.search(args):  # 'label:<words>' (Discord's option) is a label
-        option = " ".join(match["label"].split())
-        args = args[: match.start()]
-    for word in join_format_words(args).split():
-        bare = bare_word(word)
-        if bare in _MODES:
-            modes.add(_MODES[bare])
-        elif bare in FORMATS:
-            formats.append(FORMATS[bare])
-        else:
-            label_words.append(word)
-    mode = modes.pop() if len(modes) == 1 else None  # 'upcoming recent' means both
-    fmt = formats[-1] if formats else None
-    label = option or " ".join(label_words) or None
-    if label and label.lower() in LABEL_WORDS:
-        label = LABEL_WORDS[label.lower()]
-    return mode, label, fmt
+def label_name(label: str | None) -> str | None:
+    """A label as typed, or its full name when it is a short one ('criterion')."""
+    label = " ".join((label or "").split()) or None
+    return LABEL_WORDS.get(label.lower(), label) if label else None
 
 
 def release_line(release: Release) -> str:
@@ -68,15 +51,39 @@ def _lines(found: list[Release], total: int) -> str:
 
 @COMMANDS.command(
     "releases",
-    "[upcoming|recent] [label] [format]",
     f"Editions coming out, or out in the last {RECENT_DAYS} days, by label and format.",
     "releases",
     "releases upcoming criterion",
     "releases recent blu-ray",
+    options=(
+        Option(
+            "when",
+            "text",
+            "Coming up or recently out (default: both)",
+            syntax="any",
+            choices=(("upcoming", "upcoming"), ("recent", "recent")),
+            words=_MODES,
+            several="none",  # 'upcoming recent' means both
+        ),
+        Option(
+            "label",
+            "text",
+            "Only this label (any part of its name)",
+            key=True,
+            usage="[label]",
+            minimum=1,
+            maximum=WORDS_MAX,
+        ),
+        format_option("Only this format", syntax="any"),
+    ),
     aliases=("new",),
+    expensive=True,
+    group="releases",
 )
-async def releases(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    mode, label, fmt = parse_release_filters(args)
+async def releases(
+    core: Core, req: Request, *, when: str | None, label: str, format: str | None
+) -> Reply:
+    mode, fmt, label = when, format, label_name(label)
     today = core.today()
     since = (today - timedelta(days=RECENT_DAYS)).isoformat()
     tomorrow = (today + timedelta(days=1)).isoformat()
@@ -108,5 +115,5 @@ async def releases(core: Core, ctx: Context, args: str, film_id: int | None) -> 
             fields.append(Field("The latest I know of", plain(_lines(latest, total))))
     footer = "Release dates come from imported listings and reviews."
     if not wanted:
-        footer += f" Narrow it down: {ctx.prefix}releases upcoming criterion blu-ray"
+        footer += f" Narrow it down: {req.prefix}releases upcoming criterion blu-ray"
     return Reply((Card(what, plain(description), tuple(fields), footer=footer),))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from bot.cards import Card, Reply, error, plain
 from bot.constants import ECHO_MAX
-from bot.core.answers.table import COMMANDS, film_details_for
-from bot.core.engine import Context, Core, shorten
+from bot.core.answers.table import COMMANDS, WORDS_MAX, film_details_for, title_option
+from bot.core.commands import Option
+from bot.core.engine import Core, shorten
+from bot.core.request import Request
 from bot.core.review_cards import plot_card, review_card, review_kind
 from bot.models import ReviewSummary
 from bot.store import reviews
@@ -16,8 +19,7 @@ from bot.text import fold
 MAX_REVIEW_CARDS = 3
 # Trailing words that pick a review by kind: '!review cranes are flying disc'.
 _KIND_SUFFIX = re.compile(r"^(?P<title>.+?)\s+(?P<kind>disc|blog)(?:\s+reviews?)?$", re.I)
-_SOURCE_OPTION = re.compile(r"(?:^|\s)source:\s*(?P<source>.+)$", re.I)
-_SPOILER_WORDS = {"spoiler", "spoilers", "--spoilers"}
+_SPOILER_WORDS = {"spoiler": True, "spoilers": True, "--spoilers": True}
 
 
 def _haystack(review: ReviewSummary) -> str:
@@ -42,36 +44,53 @@ def review_matches(review: ReviewSummary, wanted: str) -> bool:
     return bool(words) and all(w in haystack for w in words)
 
 
-async def split_review_source(core: Core, args: str) -> tuple[str, str | None]:
-    """'cranes are flying disc' -> ('cranes are flying', 'disc'); 'X from <source>' only when
-    <source> names a known review source, so 'Letter from an Unknown Woman' stays a title."""
-    if match := _SOURCE_OPTION.search(args):  # 'source:<words>' (Discord's option)
-        return args[: match.start()].strip(), " ".join(match["source"].split())
+async def split_review_source(core: Core, values: dict[str, Any]) -> dict[str, Any]:
+    """'cranes are flying disc' -> title 'cranes are flying', source 'disc'; 'X from
+    <source>' only when <source> names a known review source, so 'Letter from an Unknown
+    Woman' stays a title. A source given as an option (`source:…`) is taken as given."""
+    args = values["title"]
+    if values.get("source"):
+        return values
     if match := _KIND_SUFFIX.match(args):
-        return match["title"], match["kind"]
+        return {**values, "title": match["title"], "source": match["kind"]}
     head, sep, tail = args.rpartition(" from ")
     words = [w for w in fold(tail).split() if len(w) > 1]
     if sep and head.strip() and words and len(words) == len(fold(tail).split()):
         known = set(fold(" ".join(await reviews.review_source_names(core.db))).split())
         if all(w in known for w in words):  # whole words: 'from u.n.c.l.e.' stays a title
-            return head.strip(), tail.strip()
-    return args, None
+            return {**values, "title": head.strip(), "source": tail.strip()}
+    return values
 
 
 @COMMANDS.command(
     "review",
-    "<title> [disc|blog|from <source>]",
     "Review summaries: score bars, the verdict, key sentences and the source. No spoilers.",
     "review The Cranes Are Flying",
     "review cranes are flying disc",
     "review cranes are flying from blog-review",
-    takes_film=True,
-    needs_args=True,
+    options=(
+        title_option(),
+        Option(
+            "source",
+            "text",
+            "Only this review: disc, blog, or part of the source's name",
+            syntax="key",
+            usage="[disc|blog|from <source>]",
+            minimum=1,
+            maximum=WORDS_MAX,
+        ),
+    ),
     aliases=("reviews",),
+    expensive=True,
+    group="reviews",
+    refine=split_review_source,
 )
-async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    title, wanted = await split_review_source(core, args)
-    details = await film_details_for(core, ctx, "review", title, args, film_id)
+async def review(
+    core: Core, req: Request, *, title: str, source: str | None, film_id: int | None
+) -> Reply:
+    wanted = " ".join(source.split()) if source else None
+    values = {"title": title, "source": source}
+    details = await film_details_for(core, req, "review", title, values, film_id)
     if isinstance(details, Reply):
         return details
     found = list(details.reviews)
@@ -80,7 +99,7 @@ async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
         return error(
             f"No reviews of {name} yet",
             "No review of this film has been imported.",
-            hint=f"{ctx.prefix}film {details.summary.label} shows what the catalog knows.",
+            hint=f"{req.prefix}film {details.summary.label} shows what the catalog knows.",
         )
     if wanted:
         chosen = [r for r in found if review_matches(r, wanted)]
@@ -89,7 +108,7 @@ async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
             return error(
                 f"No review of {name} from “{shorten(wanted, ECHO_MAX)}”",
                 f"Reviews of {name}: {known}.",
-                hint=f"{ctx.prefix}review {details.summary.label} shows them all.",
+                hint=f"{req.prefix}review {details.summary.label} shows them all.",
             )
         found = chosen
     # Reviews with scores first: they summarise best.
@@ -102,7 +121,7 @@ async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
         edition_name = editions.get(item.edition_id) if item.edition_id else None
         cards.append(
             review_card(
-                details.summary, item, sections, edition_name=edition_name, prefix=ctx.prefix
+                details.summary, item, sections, edition_name=edition_name, prefix=req.prefix
             )
         )
     if rest:
@@ -111,32 +130,36 @@ async def review(core: Core, ctx: Context, args: str, film_id: int | None) -> Re
             Card(
                 f"{len(rest)} more review{'s' if len(rest) != 1 else ''} of {name}",
                 plain(names),
-                footer=f"One of them: {ctx.prefix}review {name} from <source>",
+                footer=f"One of them: {req.prefix}review {name} from <source>",
             )
         )
     return Reply(tuple(cards))
 
 
-def split_spoiler_flag(args: str) -> tuple[str, bool]:
-    """'cranes are flying spoilers' -> ('cranes are flying', True)."""
-    words = args.split()
-    if len(words) > 1 and words[-1].lower() in _SPOILER_WORDS:
-        return " ".join(words[:-1]), True
-    return args, False
-
-
 @COMMANDS.command(
     "plot",
-    "<title> [spoilers]",
     "The spoiler-free overview; add 'spoilers' for plot notes and endings, hidden as spoilers.",
     "plot The Cranes Are Flying",
     "plot cranes are flying spoilers",
-    takes_film=True,
-    needs_args=True,
+    options=(
+        title_option(),
+        Option(
+            "spoilers",
+            "flag",
+            "Also the plot notes and endings",
+            syntax="end",
+            words=_SPOILER_WORDS,
+            usage="[spoilers]",
+        ),
+    ),
+    group="reviews",
 )
-async def plot(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    title, reveal = split_spoiler_flag(args)
-    details = await film_details_for(core, ctx, "plot", title, args, film_id)
+async def plot(
+    core: Core, req: Request, *, title: str, spoilers: bool, film_id: int | None
+) -> Reply:
+    reveal = spoilers
+    values = {"title": title, "spoilers": spoilers}
+    details = await film_details_for(core, req, "plot", title, values, film_id)
     if isinstance(details, Reply):
         return details
     notes = await reviews.plot_notes(core.db, details.summary.id)
@@ -151,6 +174,6 @@ async def plot(core: Core, ctx: Context, args: str, film_id: int | None) -> Repl
         notes,
         review_spoilers,
         reveal=reveal,
-        prefix=ctx.prefix,
+        prefix=req.prefix,
     )
     return Reply((card,))

@@ -2,12 +2,12 @@
 for the channel or room the command is typed in.
 
 Who may change them is the adapter's call (Discord: Manage Server; Matrix: a power
-level), passed in `Context.can_manage`; listing them is open to everyone.
+level), passed in `Request.can_manage`; listing them is open to everyone. What a mention
+looks like is the platform's (`Platform.mentions`).
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from bot.announce.card import announcement_reply, long_date
@@ -15,63 +15,39 @@ from bot.announce.delivery import SendError
 from bot.announce.planner import catch_up, plan
 from bot.cards import Card, Field, Reply, error, plain
 from bot.constants import SUBSCRIPTIONS_PER_TARGET_MAX
-from bot.core.answers.table import COMMANDS
-from bot.core.engine import Context, Core
-from bot.filters import FilterError, Filters, parse_subscribe
+from bot.core.answers.table import COMMANDS, FORMAT_CHOICES, WORDS_MAX
+from bot.core.commands import Option, ParseError
+from bot.core.engine import Core
+from bot.core.request import MentionError, Request
+from bot.filters import (
+    FILTER_KEYS,
+    USAGE,
+    FilterError,
+    Filters,
+    SubscribeRequest,
+    subscribe_request,
+)
 from bot.models import Release
 from bot.store import announcements as store
 from bot.store.announcements import Subscription, edition_profiles
 from bot.store.releases import releases
+from bot.words import FORMATS
 
-_DISCORD_ROLE = re.compile(r"^(?:<@&)?([0-9]{15,21})>?$")
-_MATRIX_USER = re.compile(r"^@[a-z0-9._=/+-]+:[A-Za-z0-9.:\[\]-]+$")
-
-
-def _where(ctx: Context) -> str:
-    return "room" if ctx.platform == "matrix" else "channel"
-
-
-def _unavailable(ctx: Context) -> Reply | None:
-    if ctx.platform not in ("discord", "matrix"):
-        return error(
-            "Announcements are for chat rooms",
-            "Subscriptions post into a Discord channel or a Matrix room; the console "
-            "has nowhere to post them.",
-        )
-    return None
+_FILTER_HELP = {
+    "label": "Only this label (any part of its name)",
+    "format": "Only this format",
+    "genre": "Only films of this genre",
+    "director": "Only films by this director",
+    "country": "Only films from this country",
+    "keyword": "Only editions whose titles have these words",
+}
 
 
-def _refused(ctx: Context, what: str) -> Reply | None:
-    if ctx.can_manage:
-        return None
-    rule = ctx.manage_rule or "permission to manage this server"
-    return error(
-        "Not allowed",
-        f"Only members with {rule} can {what}. Ask one of them, or see what is set up "
-        f"with {ctx.prefix}subscriptions.",
-    )
-
-
-def _mention(ctx: Context, value: str | None) -> str | Reply | None:
-    """The opt-in mention as stored: a Discord role id, or '@room' / a user on Matrix."""
-    if value is None:
-        return None
-    if ctx.platform == "discord":
-        if match := _DISCORD_ROLE.match(value):
-            return match[1]
-        return error(
-            "Which role?",
-            "mention: takes a role (pick it in the option), e.g. mention:@Releases.",
-        )
-    if value == "@room" or _MATRIX_USER.match(value):
-        return value
-    return error("Who?", "mention: takes @room or a user id like @alice:example.org.")
-
-
-def mention_label(sub: Subscription) -> str:
+def mention_label(req: Request, sub: Subscription) -> str:
     if not sub.mention:
         return "nobody"
-    return f"role {sub.mention}" if sub.platform == "discord" else sub.mention
+    mentions = req.platform.mentions
+    return mentions.describe(sub.mention) if mentions else sub.mention
 
 
 def health(sub: Subscription) -> str:
@@ -91,43 +67,82 @@ def health(sub: Subscription) -> str:
     return f"✓ OK · {last}{waiting}"
 
 
-def _subscription_field(sub: Subscription) -> Field:
+def _subscription_field(req: Request, sub: Subscription) -> Field:
     return Field(
         f"#{sub.id} · {sub.filters.describe()}",
-        plain(f"{health(sub)}\nFrom releases dated {sub.since} · mentions {mention_label(sub)}"),
+        plain(
+            f"{health(sub)}\nFrom releases dated {sub.since} · mentions {mention_label(req, sub)}"
+        ),
+    )
+
+
+def _filter_option(key: str) -> Option:
+    return Option(
+        key,
+        "text",
+        _FILTER_HELP[key],
+        syntax="key",
+        repeat=True,
+        choices=FORMAT_CHOICES if key == "format" else (),
+        words=FORMATS if key == "format" else {},
+        minimum=None if key == "format" else 1,  # a fixed choice needs no length
+        maximum=None if key == "format" else WORDS_MAX,
     )
 
 
 @COMMANDS.command(
     "subscribe",
-    "[label:…] [format:…] [genre:…] [director:…] [country:…] [keyword:…] [since:DATE] [mention:…]",
     "Announce new editions here (needs Manage Server / a moderator's power level).",
     "subscribe label:criterion format:blu-ray",
     "subscribe director:kalatozov since:2024-01-01",
+    options=(
+        *(_filter_option(key) for key in FILTER_KEYS),
+        Option(
+            "since",
+            "text",
+            "Also post what came out since this date (YYYY-MM-DD); default: nothing old",
+            syntax="key",
+            usage="[since:DATE]",
+            minimum=10,
+            maximum=10,
+        ),
+        Option(
+            "mention",
+            "mention",
+            "Mention this role in each announcement (default: nobody)",
+            syntax="key",
+        ),
+    ),
+    access="manage",
+    refusal="subscribe this {place}",
+    group="announcements",
+    parse_error="Those filters don't parse",
+    syntax_hint=USAGE,
 )
-async def subscribe(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    if refusal := _unavailable(ctx) or _refused(ctx, "subscribe this " + _where(ctx)):
-        return refusal
+async def subscribe(core: Core, req: Request, **values: str | tuple[str, ...] | None) -> Reply:
     try:
-        request = parse_subscribe(args)
+        request = subscribe_request(values)
     except FilterError as exc:
         return error("Those filters don't parse", str(exc))
-    mention = _mention(ctx, request.mention)
-    if isinstance(mention, Reply):
-        return mention
-    existing = await store.subscriptions(core.db, platform=ctx.platform, target=ctx.channel)
+    mention = None
+    if request.mention is not None and req.platform.mentions is not None:
+        try:
+            mention = req.platform.mentions.parse(request.mention)
+        except MentionError as exc:
+            return error(exc.title, str(exc))
+    place = req.platform.place
+    existing = await store.subscriptions(core.db, platform=req.platform.name, target=req.channel)
     same = [s for s in existing if s.filters == request.filters]
     if same:
         return error(
             "Already subscribed",
-            f"This {_where(ctx)} already has subscription #{same[0].id} "
-            f"({same[0].filters.describe()}).",
-            hint=f"{ctx.prefix}unsubscribe {same[0].id} first to change it",
+            f"This {place} already has subscription #{same[0].id} ({same[0].filters.describe()}).",
+            hint=f"{req.prefix}unsubscribe {same[0].id} first to change it",
         )
     if len(existing) >= SUBSCRIPTIONS_PER_TARGET_MAX:
         return error(
             "Too many subscriptions",
-            f"A {_where(ctx)} can have {SUBSCRIPTIONS_PER_TARGET_MAX}; remove one first.",
+            f"A {place} can have {SUBSCRIPTIONS_PER_TARGET_MAX}; remove one first.",
         )
     today = core.today()
     since = (request.since or today).isoformat()
@@ -136,13 +151,13 @@ async def subscribe(core: Core, ctx: Context, args: str, film_id: int | None) ->
     async with core.db.transaction() as conn:
         sub_id = await store.add_subscription(
             conn,
-            platform=ctx.platform,
-            scope=ctx.scope or ctx.channel,
-            target=ctx.channel,
+            platform=req.platform.name,
+            scope=req.scope or req.channel,
+            target=req.channel,
             filters=request.filters,
             mention=mention,
             since=since,
-            created_by=ctx.user,
+            created_by=req.user,
         )
     sub = await store.subscription(core.db, sub_id)
     assert sub is not None
@@ -170,15 +185,15 @@ async def subscribe(core: Core, ctx: Context, args: str, film_id: int | None) ->
                 f"date. {backlog}"
             ),
         ),
-        Field("Mentions", plain(mention_label(sub))),
+        Field("Mentions", plain(mention_label(req, sub))),
     )
     return Reply(
         (
             Card(
                 f"Subscribed: #{sub.id}",
-                plain(f"New editions will be announced in this {_where(ctx)}."),
+                plain(f"New editions will be announced in this {place}."),
                 fields,
-                footer=f"Preview one: {ctx.prefix}announce-test · list: {ctx.prefix}subscriptions",
+                footer=f"Preview one: {req.prefix}announce-test · list: {req.prefix}subscriptions",
             ),
         )
     )
@@ -186,17 +201,28 @@ async def subscribe(core: Core, ctx: Context, args: str, film_id: int | None) ->
 
 @COMMANDS.command(
     "unsubscribe",
-    "[number|all]",
     "Stop announcements here (needs the same permission as subscribe).",
     "unsubscribe 2",
+    options=(
+        Option(
+            "number",
+            "number",
+            "Which subscription (see /subscriptions); 0 for all",
+            usage="[number|all]",
+            minimum=0,
+        ),
+    ),
+    access="manage",
+    refusal="unsubscribe this {place}",
+    group="announcements",
 )
-async def unsubscribe(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    if refusal := _unavailable(ctx) or _refused(ctx, "unsubscribe this " + _where(ctx)):
-        return refusal
-    here = await store.subscriptions(core.db, platform=ctx.platform, target=ctx.channel)
-    word = args.strip().lstrip("#").lower()
+async def unsubscribe(core: Core, req: Request, *, number: str) -> Reply:
+    place = req.platform.place
+    here = await store.subscriptions(core.db, platform=req.platform.name, target=req.channel)
+    word = str(number).strip().lstrip("#").lower()
+    word = "all" if word == "0" else word  # as the option says: 0 for all
     if not here:
-        return error("Nothing to stop", f"This {_where(ctx)} has no subscriptions.")
+        return error("Nothing to stop", f"This {place} has no subscriptions.")
     if word == "all":
         chosen = here
     elif word.isdigit():
@@ -204,7 +230,7 @@ async def unsubscribe(core: Core, ctx: Context, args: str, film_id: int | None) 
         if not chosen:
             return error(
                 "No such subscription here",
-                f"This {_where(ctx)} has " + ", ".join(f"#{s.id}" for s in here) + ".",
+                f"This {place} has " + ", ".join(f"#{s.id}" for s in here) + ".",
             )
     elif not word and len(here) == 1:
         chosen = here
@@ -213,9 +239,9 @@ async def unsubscribe(core: Core, ctx: Context, args: str, film_id: int | None) 
             (
                 Card(
                     "Which one?",
-                    plain(f"This {_where(ctx)} has {len(here)} subscriptions:"),
-                    tuple(_subscription_field(s) for s in here),
-                    footer=f"{ctx.prefix}unsubscribe N, or {ctx.prefix}unsubscribe all",
+                    plain(f"This {place} has {len(here)} subscriptions:"),
+                    tuple(_subscription_field(req, s) for s in here),
+                    footer=f"{req.prefix}unsubscribe N, or {req.prefix}unsubscribe all",
                 ),
             ),
             ephemeral=True,
@@ -228,28 +254,28 @@ async def unsubscribe(core: Core, ctx: Context, args: str, film_id: int | None) 
 
 @COMMANDS.command(
     "subscriptions",
-    "",
     "The announcements this channel or room gets, and whether they are being delivered.",
     "subscriptions",
+    access="rooms",
+    group="announcements",
 )
-async def subscriptions(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    if refusal := _unavailable(ctx):
-        return refusal
-    here = await store.subscriptions(core.db, platform=ctx.platform, target=ctx.channel)
+async def subscriptions(core: Core, req: Request) -> Reply:
+    place = req.platform.place
+    here = await store.subscriptions(core.db, platform=req.platform.name, target=req.channel)
     if not here:
         return Reply(
             (
                 Card(
                     "No subscriptions here",
-                    plain(f"This {_where(ctx)} gets no release announcements."),
+                    plain(f"This {place} gets no release announcements."),
                     (),
-                    footer=f"Start: {ctx.prefix}subscribe label:criterion",
+                    footer=f"Start: {req.prefix}subscribe label:criterion",
                 ),
             ),
             ephemeral=True,
         )
     failing = sum(1 for s in here if s.status == "failing")
-    summary = f"{len(here)} subscription{'s' if len(here) != 1 else ''} in this {_where(ctx)}"
+    summary = f"{len(here)} subscription{'s' if len(here) != 1 else ''} in this {place}"
     if failing:
         summary += f"; {failing} failing"
     return Reply(
@@ -257,8 +283,8 @@ async def subscriptions(core: Core, ctx: Context, args: str, film_id: int | None
             Card(
                 "Subscriptions",
                 plain(summary + "."),
-                tuple(_subscription_field(s) for s in here),
-                footer=f"Preview: {ctx.prefix}announce-test · stop: {ctx.prefix}unsubscribe N",
+                tuple(_subscription_field(req, s) for s in here),
+                footer=f"Preview: {req.prefix}announce-test · stop: {req.prefix}unsubscribe N",
             ),
         ),
         ephemeral=True,
@@ -283,15 +309,15 @@ async def _sample(core: Core, filters: Filters) -> Release | None:
 
 @COMMANDS.command(
     "announce-test",
-    "",
     "Post a sample announcement here, the way subscriptions will (checks my permissions).",
     "announce-test",
     aliases=("announcetest",),
+    access="manage",
+    refusal="post a test announcement",
+    group="announcements",
 )
-async def announce_test(core: Core, ctx: Context, args: str, film_id: int | None) -> Reply:
-    if refusal := _unavailable(ctx) or _refused(ctx, "post a test announcement"):
-        return refusal
-    here = await store.subscriptions(core.db, platform=ctx.platform, target=ctx.channel)
+async def announce_test(core: Core, req: Request) -> Reply:
+    here = await store.subscriptions(core.db, platform=req.platform.name, target=req.channel)
     sub = here[0] if here else None
     release = await _sample(core, sub.filters if sub else Filters())
     if release is None:
@@ -304,7 +330,7 @@ async def announce_test(core: Core, ctx: Context, args: str, film_id: int | None
         release, kind, release.edition.release_date, today, note=" · preview, not a real post"
     )
     try:
-        await core.announcements.preview(ctx.platform, ctx.channel, reply)  # pings nobody
+        await core.announcements.preview(req.platform.name, req.channel, reply)  # pings nobody
     except SendError as exc:
         return error(
             "I can't post here",
@@ -326,3 +352,14 @@ async def announce_test(core: Core, ctx: Context, args: str, film_id: int | None
         ),
         ephemeral=True,
     )
+
+
+def parse_subscribe(args: str) -> SubscribeRequest:
+    """`subscribe` options from a message's words (the command's own parser), checked;
+    raises FilterError with a friendly reason."""
+    command = COMMANDS.get("subscribe")
+    assert command is not None
+    try:
+        return subscribe_request(command.parse(args))
+    except ParseError as exc:
+        raise FilterError(str(exc)) from None

@@ -1,44 +1,43 @@
-"""The command table every answer registers on, and the argument words they share."""
+"""The command table every answer registers on, and the options they share."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
 from bot.cards import Reply, error
-from bot.core.commands import CommandTable
-from bot.core.engine import Context, Core
+from bot.core.commands import CommandTable, Option
+from bot.core.engine import Core
+from bot.core.request import Request
 from bot.models import FilmDetails
 from bot.store import films
 from bot.text import fold
-from bot.words import FORMATS, LABEL_WORDS, bare_word, join_format_words
+from bot.words import FORMATS, LABEL_WORDS, join_format_words
 
 COMMANDS = CommandTable()
 
-_LABEL_OPTION = re.compile(r"\s+label:\s*(?P<label>.+)$", re.I)
+# The formats a Discord menu offers; typed, any word of FORMATS works.
+FORMAT_CHOICES = (("DVD", "dvd"), ("Blu-ray", "blu-ray"), ("4K UHD", "4k"))
+TITLE_MAX = 200  # what a title option accepts
+WORDS_MAX = 100  # what a label, source or filter option accepts
 
 
-def split_edition_filters(args: str) -> tuple[str, str | None, str | None]:
-    """Split trailing filter words off a title.
+def title_option(description: str = "The film's title", usage: str = "") -> Option:
+    return Option(
+        "title", "title", description, required=True, usage=usage, minimum=1, maximum=TITLE_MAX
+    )
 
-    'seven samurai blu-ray criterion' -> ('seven samurai', 'Blu-ray', 'The Criterion Collection');
-    any label by part of its name: 'seven samurai label:masters of cinema'.
-    """
-    fmt = label = None
-    args = join_format_words(args)
-    if match := _LABEL_OPTION.search(args):
-        label = " ".join(match["label"].split())
-        args = args[: match.start()]
-    words = args.split()
-    while len(words) > 1:
-        last = bare_word(words[-1])
-        if fmt is None and last in FORMATS:
-            fmt = FORMATS[last]
-        elif label is None and last in LABEL_WORDS:
-            label = LABEL_WORDS[last]
-        else:
-            break
-        words.pop()
-    return " ".join(words), fmt, label
+
+def format_option(description: str, syntax: str = "end") -> Option:
+    return Option(
+        "format",
+        "text",
+        description,
+        syntax=syntax,  # type: ignore[arg-type]
+        choices=FORMAT_CHOICES,
+        words=FORMATS,
+        phrases=join_format_words,
+        usage="[format]",
+    )
 
 
 def label_matches(name: str | None, wanted: str) -> bool:
@@ -48,12 +47,18 @@ def label_matches(name: str | None, wanted: str) -> bool:
 
 
 async def film_details_for(
-    core: Core, ctx: Context, command: str, title: str, args: str, film_id: int | None
+    core: Core,
+    req: Request,
+    command: str,
+    title: str,
+    values: dict[str, Any],
+    film_id: int | None,
 ) -> FilmDetails | Reply:
     """The film a command is about: the one already chosen (a pick, a menu, an
-    autocomplete id) or the one the title names; else the reply that asks which."""
+    autocomplete id) or the one the title names; else the reply that asks which (its
+    answer runs `command` again with the same option `values`)."""
     if film_id is None:
-        resolved = await core.resolve_film(title, ctx, command, args)
+        resolved = await core.resolve_film(title, req, command, values)
         if isinstance(resolved, Reply):
             return resolved
         film_id = resolved
@@ -61,3 +66,6 @@ async def film_details_for(
     if details is None:
         return error("Film not found", "That film is no longer in the catalog.")
     return details
+
+
+__all__ = ["COMMANDS", "FORMATS", "LABEL_WORDS", "film_details_for", "label_matches"]

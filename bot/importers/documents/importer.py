@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import glob
 import hashlib
-import json
 import logging
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.announce.planner import mark_seen_in
 from bot.importers.catalog import DATA_DIR
 from bot.importers.documents.merge import merge_document
-from bot.importers.documents.model import DocumentError
+from bot.importers.documents.model import DocumentError, kind_words
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
+from bot.store import edition_seen
+from bot.store.catalog_writes import add_source, source_described
 from bot.store.db import Database
 from bot.store.search_data import write_film_text
 
@@ -42,10 +42,6 @@ class ImportOutcome:
         return f"{self.status:<9} {self.name}: {self.message}"
 
 
-def _kind_words(kind: str) -> str:
-    return kind.replace("_", " ")
-
-
 async def import_document(
     db: Database,
     name: str,
@@ -59,34 +55,30 @@ async def import_document(
     With `announce` False its edition is recorded as already seen in the same transaction
     (a feed's first read: old news), so no announcement is planned for it."""
     sha = hashlib.sha256(raw).hexdigest()
-    known = await db.fetchone("SELECT kind, title FROM sources WHERE sha256 = ?", (sha,))
+    known = await source_described(db, sha)
     if known is not None:
         return ImportOutcome(
-            name, "unchanged", f"already imported ({_kind_words(known[0])} of {known[1]})"
+            name, "unchanged", f"already imported ({kind_words(known[0])} of {known[1]})"
         )
     try:
         doc = parse_document(decode_document(raw), kind)
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
     try:
-        async with db.transaction() as conn:
-            async with conn.execute(
-                "INSERT INTO sources (kind, name, uri, sha256, title, meta) "
-                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-                (
-                    doc.kind,
-                    name,
-                    uri,
-                    sha,
-                    doc.title,
-                    json.dumps({"parser": PARSER_VERSION, "bytes": len(raw)}),
-                ),
-            ) as cur:
-                source_id = (await cur.fetchone())[0]
-            result = await merge_document(db, source_id, doc)
-            await write_film_text(conn, [result.film_id])
+        async with db.transaction() as tx:
+            source_id = await add_source(
+                tx,
+                kind=doc.kind,
+                name=name,
+                uri=uri,
+                sha256=sha,
+                title=doc.title,
+                meta={"parser": PARSER_VERSION, "bytes": len(raw)},
+            )
+            result = await merge_document(tx, source_id, doc)
+            await write_film_text(tx, [result.film_id])
             if not announce and result.edition_id is not None:
-                await mark_seen_in(conn, [result.edition_id])
+                await edition_seen.mark_seen(tx, [result.edition_id])
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
     except Exception:
@@ -94,7 +86,7 @@ async def import_document(
         return ImportOutcome(
             name, "rejected", "an internal error stopped the import (logged); nothing was written"
         )
-    what = _kind_words(doc.kind)
+    what = kind_words(doc.kind)
     if result.new_film:
         return ImportOutcome(
             name,

@@ -3,6 +3,9 @@
 Everything here runs inside the caller's transaction. Display columns (films.runtime_min,
 editions.aspect_ratio, ...) are only filled when empty; every value the document states is
 also written to `facts` with the document as its source, so disagreements stay visible.
+Films, editions, people, credits and facts are written the catalog's way
+(`bot.store.catalog_writes`), row by row; what only documents have goes through
+`bot.store.document_writes`.
 """
 
 from __future__ import annotations
@@ -12,12 +15,16 @@ from dataclasses import dataclass
 from bot.importers.documents.common import canonical_label
 from bot.importers.documents.features import same_feature
 from bot.importers.documents.model import (
+    RELEASE_LISTING,
     DocumentError,
     EditionInfo,
     Feature,
     ParsedDocument,
 )
-from bot.store.db import Database
+from bot.store import document_writes as documents
+from bot.store import import_lookups as lookups
+from bot.store.catalog_writes import CatalogWrites, FilmRow
+from bot.store.db import Transaction
 from bot.text import fold, format_money, norm_name, norm_title, same_person, translit_key
 
 
@@ -30,20 +37,16 @@ class MergeResult:
 
 
 class DocumentMerger:
-    def __init__(self, db: Database, source_id: int, doc: ParsedDocument) -> None:
-        self.db = db
-        self.conn = db.conn
+    def __init__(self, tx: Transaction, source_id: int, doc: ParsedDocument) -> None:
+        self.tx = tx
+        self.writes = CatalogWrites(tx)
         self.source_id = source_id
         self.doc = doc
 
     async def fact(self, entity: str, entity_id: int, field: str, value: object) -> None:
         if value is None or value == "":
             return
-        await self.conn.execute(
-            "INSERT OR IGNORE INTO facts (entity, entity_id, field, value, source_id) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (entity, entity_id, field, str(value), self.source_id),
-        )
+        await self.writes.fact(entity, entity_id, field, value, self.source_id)
 
     # --- the film --------------------------------------------------------------------
 
@@ -51,23 +54,11 @@ class DocumentMerger:
         """The catalog film this document is about: same title or alias, year within one,
         and a compatible director when both sides name one."""
         doc = self.doc
-        rows = await self.db.fetchall(
-            "SELECT DISTINCT f.id, f.title, f.year FROM film_titles t "
-            "JOIN films f ON f.id = t.film_id WHERE t.norm = ?",
-            (norm_title(doc.title),),
-        )
         candidates = []
-        for film_id, title, year in rows:
+        for film_id, title, year in await lookups.films_titled(self.tx, norm_title(doc.title)):
             if doc.year and year and abs(doc.year - year) > 1:
                 continue
-            directors = [
-                r[0]
-                for r in await self.db.fetchall(
-                    "SELECT a.name FROM credits c JOIN person_aliases a ON a.person_id = c.person_id "
-                    "WHERE c.film_id = ? AND c.role = 'director'",
-                    (film_id,),
-                )
-            ]
+            directors = await lookups.directors_of(self.tx, film_id)
             if (
                 doc.directors
                 and directors
@@ -93,22 +84,16 @@ class DocumentMerger:
         doc = self.doc
         found = await self.find_film()
         if found is None:
-            key = f"doc:{norm_title(doc.title)}:{doc.year or ''}"
-            row = await self.db.fetchone(
-                "INSERT INTO films (external_key, title, year, runtime_min, released, synopsis, "
-                "source_id) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
-                "SET title = films.title RETURNING id",
-                (
-                    key,
-                    doc.title,
-                    doc.year,
-                    doc.runtime_min,
-                    doc.released,
-                    doc.synopsis,
-                    self.source_id,
-                ),
+            film = FilmRow(
+                external_key=f"doc:{norm_title(doc.title)}:{doc.year or ''}",
+                title=doc.title,
+                year=doc.year,
+                runtime_min=doc.runtime_min,
+                released=doc.released,
+                synopsis=doc.synopsis,
             )
-            film_id = int(row[0])
+            # Keyed by the document's title: one an earlier document created is kept as it is.
+            film_id = await self.writes.film(film, self.source_id, replace=False)
             label = f"{doc.title} ({doc.year})" if doc.year else doc.title
             result = MergeResult(film_id, label, new_film=True)
             kind = "primary"
@@ -116,25 +101,20 @@ class DocumentMerger:
             film_id, label = found
             result = MergeResult(film_id, label, new_film=False)
             kind = "alternative"
-        known_titles = await self.db.fetchall(
-            "SELECT title FROM film_titles WHERE film_id = ?", (film_id,)
-        )
+        known_titles = await lookups.titles_of(self.tx, film_id)
         titles = [(doc.title, kind)]
         if doc.original_title:
             titles.append((doc.original_title, "original"))
         for title, title_kind in titles:
-            if all(fold(t[0]) != fold(title) for t in known_titles):
-                await self.conn.execute(
-                    "INSERT OR IGNORE INTO film_titles (film_id, title, norm, kind, source_id) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (film_id, title, norm_title(title), title_kind, self.source_id),
-                )
+            if all(fold(t) != fold(title) for t in known_titles):
+                await self.writes.title(film_id, title, title_kind, self.source_id)
         # Fill what the film lacks; keep every claim as a fact either way.
-        await self.conn.execute(
-            "UPDATE films SET runtime_min = coalesce(runtime_min, ?), "
-            "released = coalesce(released, ?), synopsis = coalesce(synopsis, ?), "
-            "year = coalesce(year, ?) WHERE id = ?",
-            (doc.runtime_min, doc.released, doc.synopsis, doc.year, film_id),
+        await self.writes.fill_film(
+            film_id,
+            runtime_min=doc.runtime_min,
+            released=doc.released,
+            synopsis=doc.synopsis,
+            year=doc.year,
         )
         for field, value in (
             ("title", doc.title),
@@ -144,54 +124,30 @@ class DocumentMerger:
             ("synopsis", doc.synopsis),
         ):
             await self.fact("film", film_id, field, value)
-        await self._names("genres", "film_genres", "genre_id", film_id, doc.genres)
-        await self._names("countries", "film_countries", "country_id", film_id, doc.countries)
+        for genre in doc.genres:
+            genre_id = await self.writes.name_id("genres", genre)
+            await self.writes.link("genres", film_id, genre_id, self.source_id)
+        for country in doc.countries:
+            country_id = await self.writes.name_id("countries", country)
+            await self.writes.link("countries", film_id, country_id, self.source_id)
         await self._credits(film_id)
         await self._characters(film_id)
         return result
-
-    async def _names(
-        self, table: str, link: str, column: str, film_id: int, names: list[str]
-    ) -> None:
-        for name in names:
-            await self.conn.execute(f"INSERT OR IGNORE INTO {table} (name) VALUES (?)", (name,))
-            row = await self.db.fetchone(f"SELECT id FROM {table} WHERE name = ?", (name,))
-            await self.conn.execute(
-                f"INSERT OR IGNORE INTO {link} (film_id, {column}, source_id) VALUES (?, ?, ?)",
-                (film_id, row[0], self.source_id),
-            )
 
     # --- people ----------------------------------------------------------------------
 
     async def person_for(self, film_id: int, name: str) -> int:
         """A person already credited on this film under another spelling, else the
         person of that exact name, else a new person; the spelling becomes an alias."""
-        credited = await self.db.fetchall(
-            "SELECT DISTINCT a.person_id, a.name FROM credits c "
-            "JOIN person_aliases a ON a.person_id = c.person_id WHERE c.film_id = ?",
-            (film_id,),
-        )
+        credited = await lookups.credited_spellings(self.tx, film_id)
         person_id = next((pid for pid, spelled in credited if fold(spelled) == fold(name)), None)
         if person_id is None:
             person_id = next((pid for pid, spelled in credited if same_person(name, spelled)), None)
         if person_id is None:
-            row = await self.db.fetchone(
-                "SELECT p.id FROM people p WHERE p.norm = ? UNION ALL "
-                "SELECT a.person_id FROM person_aliases a WHERE a.norm = ? LIMIT 1",
-                (norm_name(name), norm_name(name)),
-            )
-            person_id = row[0] if row else None
+            person_id = await lookups.person_spelled(self.tx, norm_name(name))
         if person_id is None:
-            row = await self.db.fetchone(
-                "INSERT INTO people (name, norm) VALUES (?, ?) RETURNING id",
-                (name, norm_name(name)),
-            )
-            person_id = int(row[0])
-        await self.conn.execute(
-            "INSERT OR IGNORE INTO person_aliases (person_id, name, norm, source_id) "
-            "VALUES (?, ?, ?, ?)",
-            (person_id, name, norm_name(name), self.source_id),
-        )
+            person_id = await self.writes.person(name)
+        await self.writes.alias(person_id, name, self.source_id)
         return person_id
 
     async def _credits(self, film_id: int) -> None:
@@ -205,54 +161,31 @@ class DocumentMerger:
             for billing, name in enumerate(names, start=1):
                 person_id = await self.person_for(film_id, name)
                 # The catalog's cast is alphabetical; a document's order is the billing.
-                await self.conn.execute(
-                    "INSERT INTO credits (film_id, person_id, role, billing, source_id) "
-                    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (film_id, person_id, role) "
-                    "DO UPDATE SET billing = coalesce(credits.billing, excluded.billing)",
-                    (film_id, person_id, role, billing, self.source_id),
+                await self.writes.credit(
+                    film_id, person_id, role, billing, self.source_id, fill_billing=True
                 )
 
     async def _characters(self, film_id: int) -> None:
         """'Veronica (Tatyana Samoylova)' names a role; 'Veronika' elsewhere is its alias."""
-        cast = await self.db.fetchall(
-            "SELECT c.id, a.name FROM credits c JOIN person_aliases a ON a.person_id = c.person_id "
-            "WHERE c.film_id = ? AND c.role = 'cast'",
-            (film_id,),
-        )
+        cast = await lookups.cast_spellings(self.tx, film_id)
         for character, actor in self.doc.characters:
             credit_id = next((cid for cid, spelled in cast if same_person(actor, spelled)), None)
             if credit_id is None:
                 continue  # not a role: '(Golden Palm)' after 'Palme d'Or'
-            row = await self.db.fetchone(
-                "SELECT ch.id FROM characters ch JOIN character_aliases ca "
-                "ON ca.character_id = ch.id WHERE ch.film_id = ? AND ca.norm = ?",
-                (film_id, translit_key(character)),
-            )
-            if row is None:
-                row = await self.db.fetchone(
-                    "INSERT INTO characters (film_id, name) VALUES (?, ?) "
-                    "ON CONFLICT (film_id, name) DO UPDATE SET name = excluded.name RETURNING id",
-                    (film_id, character),
-                )
-            character_id = int(row[0])
+            character_id = await lookups.character_keyed(self.tx, film_id, translit_key(character))
+            if character_id is None:
+                character_id = await documents.add_character(self.tx, film_id, character)
             await self._character_alias(character_id, character)
-            await self.conn.execute(
-                "UPDATE credits SET character_id = coalesce(character_id, ?) WHERE id = ?",
-                (character_id, credit_id),
-            )
-        characters = await self.db.fetchall(
-            "SELECT id, name FROM characters WHERE film_id = ?", (film_id,)
-        )
+            await documents.cast_as(self.tx, credit_id, character_id)
+        characters = await lookups.characters_of(self.tx, film_id)
         for word in self.doc.names_in_text:
             for character_id, name in characters:
                 if word != name and translit_key(word) == translit_key(name):
                     await self._character_alias(character_id, word)
 
     async def _character_alias(self, character_id: int, name: str) -> None:
-        await self.conn.execute(
-            "INSERT OR IGNORE INTO character_aliases (character_id, name, norm, source_id) "
-            "VALUES (?, ?, ?, ?)",
-            (character_id, name, translit_key(name), self.source_id),
+        await documents.add_character_alias(
+            self.tx, character_id, name, translit_key(name), self.source_id
         )
 
     # --- the edition -----------------------------------------------------------------
@@ -260,22 +193,16 @@ class DocumentMerger:
     async def _label_id(self, label: str | None) -> int | None:
         if not label:
             return None
-        await self.conn.execute("INSERT OR IGNORE INTO labels (name) VALUES (?)", (label,))
-        row = await self.db.fetchone("SELECT id FROM labels WHERE name = ?", (label,))
-        return int(row[0])
+        return await self.writes.name_id("labels", label)
 
     async def find_edition(
         self, film_id: int, info: EditionInfo, label_id: int | None
     ) -> int | None:
         """This film's edition from the same label whose spine and format do not contradict."""
-        rows = await self.db.fetchall(
-            "SELECT e.id, e.spine, e.format, e.label_id, e.region FROM editions e "
-            "JOIN edition_films ef ON ef.edition_id = e.id "
-            "WHERE ef.film_id = ? AND e.is_boxset = 0 ORDER BY e.id",
-            (film_id,),
-        )
         best = None
-        for edition_id, spine, fmt, edition_label, region in rows:
+        for edition_id, spine, fmt, edition_label, region in await lookups.single_editions_of(
+            self.tx, film_id
+        ):
             if info.region and region and info.region != region:
                 continue  # a Region B disc is not the Region A one
             if label_id is not None and edition_label is not None and edition_label != label_id:
@@ -323,18 +250,11 @@ class DocumentMerger:
             "spine": info.spine,
             "label_id": label_id,
         }
-        assignments = ", ".join(f"{col} = coalesce({col}, :{col})" for col in values)
-        await self.conn.execute(
-            f"UPDATE editions SET {assignments} WHERE id = :id",
-            {**values, "id": edition_id},
-        )
-        if self.doc.kind == "release_listing" and info.release_date:
+        await self.writes.fill_edition(edition_id, values)
+        if self.doc.kind == RELEASE_LISTING and info.release_date:
             # A retailer's listing is the authority on a date, and a newer listing knows
             # better than an older one: a moved date moves (announcements are edited).
-            await self.conn.execute(
-                "UPDATE editions SET release_date = ? WHERE id = ?",
-                (info.release_date, edition_id),
-            )
+            await self.writes.set_release_date(edition_id, info.release_date)
         for field, value in values.items():
             if field in ("msrp_cents", "street_price_cents") and value is not None:
                 price = info.msrp if field == "msrp_cents" else info.street_price
@@ -345,69 +265,55 @@ class DocumentMerger:
             await self.fact("edition", edition_id, "aspect_ratio", ratio)
         if info.label:
             await self.fact("edition", edition_id, "label", info.label)
-        tracks = await self.db.fetchall(
-            "SELECT language, codec FROM edition_audio WHERE edition_id = ?",
-            (edition_id,),
-        )
+        tracks = await lookups.audio_tracks(self.tx, edition_id)
         for track in info.audio:
             await self.fact("edition", edition_id, "audio", track.description)
-            if (track.language, track.codec) in {tuple(t) for t in tracks}:
+            if (track.language, track.codec) in set(tracks):
                 continue  # the same track in another source's words
             tracks.append((track.language, track.codec))
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO edition_audio (edition_id, language, codec, channels, "
-                "description, source_id) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    edition_id,
-                    track.language,
-                    track.codec,
-                    track.channels,
-                    track.description,
-                    self.source_id,
-                ),
+            await documents.add_audio(
+                self.tx,
+                edition_id,
+                language=track.language,
+                codec=track.codec,
+                channels=track.channels,
+                description=track.description,
+                source_id=self.source_id,
             )
         for language in info.subtitles:
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO edition_subtitles (edition_id, language, source_id) "
-                "VALUES (?, ?, ?)",
-                (edition_id, language, self.source_id),
-            )
+            await documents.add_subtitles(self.tx, edition_id, language, self.source_id)
         await self._features(edition_id, info.features)
         await self._replaces(film_id, edition_id, info)
         result.edition_id = edition_id
         return edition_id
 
     async def _features(self, edition_id: int, features: list[Feature]) -> None:
-        existing = await self.db.fetchall(
-            "SELECT id, title FROM special_features WHERE edition_id = ?", (edition_id,)
-        )
+        existing = await lookups.features_of(self.tx, edition_id)
         position = len(existing)
         for feature in features:
             twin = next(
                 (fid for fid, title in existing if same_feature(title, feature.title)), None
             )
             if twin is not None:
-                await self.conn.execute(
-                    "UPDATE special_features SET runtime_min = coalesce(runtime_min, ?), "
-                    "year = coalesce(year, ?), kind = coalesce(kind, ?) WHERE id = ?",
-                    (feature.runtime_min, feature.year, feature.kind, twin),
+                await documents.fill_feature(
+                    self.tx,
+                    twin,
+                    runtime_min=feature.runtime_min,
+                    year=feature.year,
+                    kind=feature.kind,
                 )
                 feature_id = twin
             else:
-                row = await self.db.fetchone(
-                    "INSERT INTO special_features (edition_id, position, title, kind, runtime_min, "
-                    "year, source_id) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
-                    (
-                        edition_id,
-                        position,
-                        feature.title,
-                        feature.kind,
-                        feature.runtime_min,
-                        feature.year,
-                        self.source_id,
-                    ),
+                feature_id = await documents.add_feature(
+                    self.tx,
+                    edition_id,
+                    position=position,
+                    title=feature.title,
+                    kind=feature.kind,
+                    runtime_min=feature.runtime_min,
+                    year=feature.year,
+                    source_id=self.source_id,
                 )
-                feature_id = int(row[0])
                 existing.append((feature_id, feature.title))
                 position += 1
             await self.fact("special_feature", feature_id, "title", feature.title)
@@ -424,22 +330,17 @@ class DocumentMerger:
         fmt: str | None = None,
     ) -> int:
         """An edition of this film the catalog lacks, keyed so a re-import finds it again."""
-        film_key, title = await self.db.fetchone(
-            "SELECT external_key, title FROM films WHERE id = ?", (film_id,)
+        film_key, title = await lookups.film_key_and_title(self.tx, film_id)
+        edition_id = await self.writes.edition(
+            f"doc:{film_key}:{fold(label or 'unknown')}:{key_suffix}",
+            title,
+            label_id=label_id,
+            spine=spine,
+            fmt=fmt,
+            source_id=self.source_id,
+            replace=False,
         )
-        key = f"doc:{film_key}:{fold(label or 'unknown')}:{key_suffix}"
-        row = await self.db.fetchone(
-            "INSERT INTO editions (external_key, title, label_id, spine, format, source_id) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (external_key) DO UPDATE "
-            "SET title = editions.title RETURNING id",
-            (key, title, label_id, spine, fmt, self.source_id),
-        )
-        edition_id = int(row[0])
-        await self.conn.execute(
-            "INSERT OR IGNORE INTO edition_films (edition_id, film_id, position, source_id) "
-            "VALUES (?, ?, 0, ?)",
-            (edition_id, film_id, self.source_id),
-        )
+        await self.writes.edition_film(edition_id, film_id, 0, self.source_id)
         return edition_id
 
     async def _replaces(self, film_id: int, edition_id: int, info: EditionInfo) -> None:
@@ -452,10 +353,8 @@ class DocumentMerger:
             await self.fact("edition", earlier_id, "format", earlier.format)
             if label:
                 await self.fact("edition", earlier_id, "label", label)
-            await self.conn.execute(
-                "INSERT OR IGNORE INTO edition_relations (edition_id, related_edition_id, "
-                "relation, note, source_id) VALUES (?, ?, 'replaces', ?, ?)",
-                (edition_id, earlier_id, earlier.note, self.source_id),
+            await documents.add_replaces(
+                self.tx, edition_id, earlier_id, earlier.note, self.source_id
             )
 
     # --- review and plot -------------------------------------------------------------
@@ -464,46 +363,46 @@ class DocumentMerger:
         review = self.doc.review
         if review is None:
             return
-        row = await self.db.fetchone(
-            "INSERT INTO reviews (film_id, edition_id, source_id, kind, publication, author, url, "
-            "verdict) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                result.film_id,
-                result.edition_id,
-                self.source_id,
-                review.kind,
-                review.publication,
-                review.author,
-                review.url,
-                review.verdict,
-            ),
+        review_id = await documents.add_review(
+            self.tx,
+            film_id=result.film_id,
+            edition_id=result.edition_id,
+            source_id=self.source_id,
+            kind=review.kind,
+            publication=review.publication,
+            author=review.author,
+            url=review.url,
+            verdict=review.verdict,
         )
-        review_id = int(row[0])
         for category, score in review.scores.items():
-            await self.conn.execute(
-                "INSERT INTO review_scores (review_id, category, value, scale_max, raw) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (review_id, category, score.value, score.scale_max, score.raw),
+            await documents.add_score(
+                self.tx, review_id, category, score.value, score.scale_max, score.raw
             )
         for position, section in enumerate(review.sections):
-            await self.conn.execute(
-                "INSERT INTO review_sections (review_id, position, heading, body, is_spoiler) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (review_id, position, section.heading, section.body, int(section.is_spoiler)),
+            await documents.add_section(
+                self.tx,
+                review_id,
+                position,
+                section.heading,
+                section.body,
+                is_spoiler=section.is_spoiler,
             )
 
     async def plot_notes(self, result: MergeResult) -> None:
         for position, note in enumerate(self.doc.plot_notes):
-            await self.conn.execute(
-                "INSERT INTO plot_notes (film_id, source_id, position, body, is_spoiler) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (result.film_id, self.source_id, position, note.body, int(note.is_spoiler)),
+            await documents.add_plot_note(
+                self.tx,
+                result.film_id,
+                self.source_id,
+                position,
+                note.body,
+                is_spoiler=note.is_spoiler,
             )
 
 
-async def merge_document(db: Database, source_id: int, doc: ParsedDocument) -> MergeResult:
+async def merge_document(tx: Transaction, source_id: int, doc: ParsedDocument) -> MergeResult:
     """Call inside `db.transaction()`: the caller commits or rolls back the whole document."""
-    merger = DocumentMerger(db, source_id, doc)
+    merger = DocumentMerger(tx, source_id, doc)
     result = await merger.film()
     await merger.edition(result)
     await merger.review(result)

@@ -27,11 +27,15 @@ from bot.importers.documents.details import (
 )
 from bot.importers.documents.features import assign_prose_runtimes, make_feature, merge_features
 from bot.importers.documents.model import (
+    BLOG_REVIEW,
+    DISC_REVIEW,
     KINDS,
+    RELEASE_LISTING,
     DocumentError,
     ParsedDocument,
     ReviewInfo,
     Section,
+    kind_words,
 )
 from bot.importers.documents.spoilers import heading_is_spoiler, split_spoilers
 
@@ -96,16 +100,16 @@ def detect_kind(text: str) -> str | None:
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     scores = sum(1 for line in lines[:400] if score_heading(line))
     if _LISTING_MARKERS.search(text) and scores < 2:
-        return "release_listing"
+        return RELEASE_LISTING
     if scores >= 2:
-        return "disc_review"
+        return DISC_REVIEW
     details = extract_details(lines)
     if details.values.get("director") and (
         re.search(r"^movie details$", text, re.I | re.M)
         or any(heading_is_spoiler(line) for line in lines if len(line) < 80)
         or details.values.get("synopsis")
     ):
-        return "blog_review"
+        return BLOG_REVIEW
     return None
 
 
@@ -147,7 +151,7 @@ def parse_disc_review(text: str) -> ParsedDocument:
     title, title_year = split_title("" if score_heading(first) else first)
     details = extract_details(lines)
     check_one_film(details, title)
-    doc = ParsedDocument(kind="disc_review", title=title)
+    doc = ParsedDocument(kind=DISC_REVIEW, title=title)
     apply_film_details(doc, details)
     doc.year = doc.year or title_year
     doc.released = None  # a disc review's release date is the disc's (kept on the edition)
@@ -266,7 +270,7 @@ def parse_release_listing(text: str) -> ParsedDocument:
     title, title_year = split_title(candidates[0] if candidates else "")
     details = extract_details(lines)
     check_one_film(details, title)
-    doc = ParsedDocument(kind="release_listing", title=title)
+    doc = ParsedDocument(kind=RELEASE_LISTING, title=title)
     apply_film_details(doc, details)
     doc.year = doc.year or title_year
     if not doc.year:
@@ -298,7 +302,7 @@ def parse_blog_review(text: str) -> ParsedDocument:
     title, title_year = split_title(first)
     details = extract_details(lines)
     check_one_film(details, title)
-    doc = ParsedDocument(kind="blog_review", title=title)
+    doc = ParsedDocument(kind=BLOG_REVIEW, title=title)
     apply_film_details(doc, details)
     doc.year = doc.year or title_year
     if not doc.year and doc.released:
@@ -332,9 +336,9 @@ def parse_blog_review(text: str) -> ParsedDocument:
 
 
 PARSERS: dict[str, Callable[[str], ParsedDocument]] = {
-    "disc_review": parse_disc_review,
-    "release_listing": parse_release_listing,
-    "blog_review": parse_blog_review,
+    DISC_REVIEW: parse_disc_review,
+    RELEASE_LISTING: parse_release_listing,
+    BLOG_REVIEW: parse_blog_review,
 }
 assert set(PARSERS) == set(KINDS)
 
@@ -355,4 +359,4 @@ def parse_document(text: str, kind: str | None = None) -> ParsedDocument:
     except DocumentError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError) as exc:
-        raise DocumentError(f"the {kind.replace('_', ' ')} could not be read ({exc})") from exc
+        raise DocumentError(f"the {kind_words(kind)} could not be read ({exc})") from exc
