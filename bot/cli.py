@@ -19,7 +19,7 @@ from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import import_paths
-from bot.importers.documents.model import KINDS
+from bot.kinds import KINDS
 from bot.render.answer import RENDERERS
 from bot.store import migrations, open_database
 

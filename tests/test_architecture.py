@@ -22,7 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # Who may import whom. A module's part is the longest key that names it or a package
 # above it. A part may import itself and the parts listed for it, nothing else.
-BASE = ("bot", "bot.constants", "bot.text", "bot.models", "bot.cards", "bot.words", "bot.filters")
+BASE = (
+    "bot",
+    "bot.constants",
+    "bot.text",
+    "bot.models",
+    "bot.cards",
+    "bot.words",
+    "bot.filters",
+    "bot.kinds",
+)
 LAYERS: dict[str, frozenset[str]] = {
     **{name: frozenset({"base"}) for name in BASE},
     "bot.config": frozenset({"base"}),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from bot.constants import ANNOUNCE_MANAGE_POWER_LEVEL
 from bot.core.request import MentionError, Mentions, Platform
 
 _DISCORD_ROLE = re.compile(r"^(?:<@&)?([0-9]{15,21})>?$")
@@ -51,4 +52,4 @@ def matrix(manage_power_level: int) -> Platform:
     )
 
 
-MATRIX = matrix(50)
+MATRIX = matrix(ANNOUNCE_MANAGE_POWER_LEVEL)  # the default level

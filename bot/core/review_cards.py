@@ -8,22 +8,17 @@ from collections.abc import Sequence
 from bot.cards import Card, Field, Span, Text, plain, spoiler
 from bot.core.scores import score_line
 from bot.core.summary import key_sentences
+from bot.kinds import KIND_LABELS
 from bot.models import FilmSummary, ReviewSummary, TextSection
 from bot.text import sentences
 
 KEY_POINTS = 4
-_KIND_WORDS = {
-    "disc_review": "Disc review",
-    "blog_review": "Blog review",
-    "release_listing": "Release listing",
-    "feed_item": "Feed item",
-}
 
 
 def review_kind(review: ReviewSummary) -> str:
     """'Disc review', 'Blog review'."""
-    if review.source_kind in _KIND_WORDS:
-        return _KIND_WORDS[review.source_kind]
+    if review.source_kind in KIND_LABELS:
+        return KIND_LABELS[review.source_kind]
     return "Disc review" if review.kind == "disc" else "Film review"
 
 

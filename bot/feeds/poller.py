@@ -31,7 +31,7 @@ from bot.constants import (
 from bot.feeds.fetch import FetchError, FetchResult, fetch_feed
 from bot.feeds.items import FeedItem, feed_item
 from bot.importers.documents.importer import ImportOutcome, import_document
-from bot.importers.documents.model import RELEASE_LISTING
+from bot.kinds import RELEASE_LISTING
 from bot.store import feeds as store
 from bot.store.db import Database
 from bot.store.feeds import Feed

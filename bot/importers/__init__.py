@@ -1,1 +1,1 @@
-"""Importers: the bundled catalog now; reviews, listings and feeds in later issues."""
+"""Importers: the bundled catalog, and documents (reviews, listings, blog posts)."""

@@ -20,10 +20,6 @@ class Score:
     scale_max: float
     raw: str
 
-    @property
-    def fraction(self) -> float:
-        return self.value / self.scale_max
-
 
 _LETTERS = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0, "E": 0.0, "F": 0.0}
 _SCORE_OF = re.compile(

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from bot.importers.catalog import DATA_DIR
 from bot.importers.documents.merge import merge_document
-from bot.importers.documents.model import DocumentError, kind_words
+from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
+from bot.kinds import kind_words
 from bot.store import edition_seen
 from bot.store.catalog_writes import add_source, source_described
 from bot.store.db import Database

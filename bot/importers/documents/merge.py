@@ -14,13 +14,8 @@ from dataclasses import dataclass
 
 from bot.importers.documents.common import canonical_label
 from bot.importers.documents.features import same_feature
-from bot.importers.documents.model import (
-    RELEASE_LISTING,
-    DocumentError,
-    EditionInfo,
-    Feature,
-    ParsedDocument,
-)
+from bot.importers.documents.model import DocumentError, EditionInfo, Feature, ParsedDocument
+from bot.kinds import RELEASE_LISTING
 from bot.store import document_writes as documents
 from bot.store import import_lookups as lookups
 from bot.store.catalog_writes import CatalogWrites, FilmRow

@@ -6,19 +6,6 @@ from dataclasses import dataclass, field
 
 from bot.importers.documents.fields import AudioTrack, Score
 
-# The kinds of document `filmbot import` reads: the one list of them. The parsers, the
-# merge, the feed poller and `filmbot import --kind` take them from here; a document's
-# kind is also its source's kind in the database (`sources.kind`).
-DISC_REVIEW = "disc_review"
-RELEASE_LISTING = "release_listing"
-BLOG_REVIEW = "blog_review"
-KINDS = (DISC_REVIEW, RELEASE_LISTING, BLOG_REVIEW)
-
-
-def kind_words(kind: str) -> str:
-    """A kind as words for people: 'disc review'."""
-    return kind.replace("_", " ")
-
 
 class DocumentError(ValueError):
     """The document cannot be imported; `reason` says why, in words for the admin."""

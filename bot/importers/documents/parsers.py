@@ -26,18 +26,9 @@ from bot.importers.documents.details import (
     split_run_together,
 )
 from bot.importers.documents.features import assign_prose_runtimes, make_feature, merge_features
-from bot.importers.documents.model import (
-    BLOG_REVIEW,
-    DISC_REVIEW,
-    KINDS,
-    RELEASE_LISTING,
-    DocumentError,
-    ParsedDocument,
-    ReviewInfo,
-    Section,
-    kind_words,
-)
+from bot.importers.documents.model import DocumentError, ParsedDocument, ReviewInfo, Section
 from bot.importers.documents.spoilers import heading_is_spoiler, split_spoilers
+from bot.kinds import BLOG_REVIEW, DISC_REVIEW, KINDS, RELEASE_LISTING, kind_words
 
 _SCORE_HEADING = re.compile(
     r"^(?P<cat>picture|video|image|audio|sound|extras|supplements|special features|bonus|"
