@@ -32,7 +32,7 @@ from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import read_text
 from bot.importers.documents.importer import import_bundled_documents
 from bot.search import SearchService, TitleSearch
-from bot.store import open_database
+from bot.store import films, open_database
 
 TARGET_BUILD_SECONDS = 30.0
 
@@ -104,7 +104,7 @@ async def one_run(folder: Path) -> dict[str, float]:
     await loaded.ready()
     load = time.perf_counter() - started
     assert loaded.loaded_from_cache and not built.loaded_from_cache
-    names = [r[0] for r in await db.fetchall("SELECT title FROM films")]
+    names = [title for title, _ in await films.titles_and_years(db)]
     latency = search_latency(loaded.titles, names)
     await db.close()
     size = sum(p.stat().st_size for p in folder.glob("bench.sqlite3*"))

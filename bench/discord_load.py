@@ -41,6 +41,7 @@ from discord import app_commands  # noqa: E402
 from bot.adapters.discord_bot import FilmBot  # noqa: E402
 from bot.app import start_core  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.store import films  # noqa: E402
 from tests.discord_emulator import DiscordEmulator, patch_discord  # noqa: E402
 
 FILM_P99_TARGET_MS = 50.0
@@ -184,8 +185,8 @@ async def _drive(make_bot: Any, jobs: list[dict[str, Any]]) -> list[dict[str, An
 
 async def _queries(core: Any, rng: random.Random, count: int) -> tuple[list[str], list[str]]:
     """Real titles of the catalog (for /film) and prefixes of them (for autocomplete)."""
-    rows = await core.db.fetchall("SELECT title, year FROM films WHERE year IS NOT NULL")
-    picked = rng.sample([(r[0], r[1]) for r in rows], count)
+    rows = [(t, y) for t, y in await films.titles_and_years(core.db) if y is not None]
+    picked = rng.sample(rows, count)
     titles = [f"{t} ({y})" for t, y in picked]
     prefixes = [t[: rng.randint(3, min(12, len(t)))] for t, _ in picked if len(t) >= 3]
     return titles, prefixes

@@ -34,6 +34,7 @@ from nio import AsyncClient, RoomMessageText  # noqa: E402
 from bot.adapters.matrix_bot import MatrixBot  # noqa: E402
 from bot.app import start_core  # noqa: E402
 from bot.config import Settings  # noqa: E402
+from bot.store import films  # noqa: E402
 from tests.synapse import Synapse  # noqa: E402
 
 
@@ -146,8 +147,8 @@ async def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         core = await start_core(Settings(db_path=Path(tmp) / "bench.sqlite3"), progress=False)
         await core.titles()
-        rows = await core.db.fetchall("SELECT title, year FROM films WHERE year IS NOT NULL")
-        picked = random.Random(args.seed).sample([(r[0], r[1]) for r in rows], args.commands + 5)
+        rows = [(t, y) for t, y in await films.titles_and_years(core.db) if y is not None]
+        picked = random.Random(args.seed).sample(rows, args.commands + 5)
         titles = [f"{t} ({y})" for t, y in picked]
 
         async def filmbot(user_id: str, token: str) -> None:

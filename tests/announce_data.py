@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from bot.announce.planner import plan
 from bot.filters import Filters
 from bot.store import announcements as store
-from bot.store import testing
 from bot.store.db import Database
+from tests import sql
 
 
 async def add_editions(
@@ -17,19 +17,19 @@ async def add_editions(
 ) -> list[int]:
     """`count` Blu-ray editions of catalog films from `label`, one release a day."""
     film_ids = [
-        r[0] for r in await db.fetchall("SELECT id FROM films ORDER BY id LIMIT ?", (count,))
+        r[0] for r in await sql.fetchall(db, "SELECT id FROM films ORDER BY id LIMIT ?", (count,))
     ]
     assert len(film_ids) == count
     ids = []
     async with db.transaction() as tx:
-        [(label_id,)] = await testing.fetchall(
+        [(label_id,)] = await sql.fetchall(
             tx,
             "INSERT INTO labels (name) VALUES (?) ON CONFLICT (name) DO UPDATE SET name = name "
             "RETURNING id",
             (label,),
         )
         for i, film_id in enumerate(film_ids):
-            [(edition_id,)] = await testing.fetchall(
+            [(edition_id,)] = await sql.fetchall(
                 tx,
                 "INSERT INTO editions (external_key, title, label_id, spine, format, release_date) "
                 "SELECT ?, title, ?, ?, 'Blu-ray', ? FROM films WHERE id = ? RETURNING id",
@@ -41,7 +41,7 @@ async def add_editions(
                     film_id,
                 ),
             )
-            await testing.execute(
+            await sql.execute(
                 tx,
                 "INSERT INTO edition_films (edition_id, film_id) VALUES (?, ?)",
                 (edition_id, film_id),

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from bot.announce.planner import plan
 from bot.store import open_database
+from tests import sql
 from tests.announce_data import add_editions, subscribe_targets
 from tests.discord_emulator import DiscordEmulator
 
@@ -117,7 +118,7 @@ async def test_sigkill_at_random_points_delivers_every_announcement_once(seeded_
     assert len(set(nonces)) == CHANNELS * EDITIONS
     db = await open_database(seeded_copy)
     try:
-        rows = await db.fetchall("SELECT state, message_id FROM announcements")
+        rows = await sql.fetchall(db, "SELECT state, message_id FROM announcements")
         assert {r[0] for r in rows} == {"sent"} and len(rows) == CHANNELS * EDITIONS
         posted_ids = {m["id"] for c in channels for m in emu.messages[c]}
         assert {r[1] for r in rows} == posted_ids

@@ -19,8 +19,9 @@ from bot.core.answers.subscriptions import parse_subscribe
 from bot.core.request import Request
 from bot.filters import EditionProfile
 from bot.store import announcements as store
-from bot.store import edition_seen, testing
+from bot.store import edition_seen
 from bot.store.announcements import Outgoing
+from tests import sql
 from tests.announce_helpers import (
     ADMIN,
     TODAY,
@@ -158,12 +159,12 @@ async def test_the_same_row_always_gets_the_same_nonce(announcing):
     await core.handle("!subscribe", ADMIN)
     await add_listing(core, "Letter Never Sent", 1959, "2027-01-12")
     await plan(core.db, TODAY)
-    first = await core.db.fetchone("SELECT id, nonce FROM announcements")
+    first = await sql.fetchone(core.db, "SELECT id, nonce FROM announcements")
     async with core.db.transaction() as tx:
-        await testing.execute(tx, "DELETE FROM announcements")
-        await testing.execute(tx, "DELETE FROM edition_seen")
+        await sql.execute(tx, "DELETE FROM announcements")
+        await sql.execute(tx, "DELETE FROM edition_seen")
     await plan(core.db, TODAY)
-    again = await core.db.fetchone("SELECT nonce FROM announcements")
+    again = await sql.fetchone(core.db, "SELECT nonce FROM announcements")
     assert again[0] == first[1] and len(first[1]) <= 25
 
 
@@ -180,15 +181,15 @@ async def test_undated_new_editions_are_not_news(announcing):
     core, *_ = announcing
     await core.handle("!subscribe", ADMIN)
     async with core.db.transaction() as tx:
-        films = [r[0] for r in await testing.fetchall(tx, "SELECT id FROM films LIMIT 30")]
+        films = [r[0] for r in await sql.fetchall(tx, "SELECT id FROM films LIMIT 30")]
         for i, film in enumerate(films):
-            [(edition_id,)] = await testing.fetchall(
+            [(edition_id,)] = await sql.fetchall(
                 tx,
                 "INSERT INTO editions (external_key, title, spine) "
                 "SELECT ?, title, ? FROM films WHERE id = ? RETURNING id",
                 (f"criterion:new:{i}", str(9000 + i), film),
             )
-            await testing.execute(
+            await sql.execute(
                 tx,
                 "INSERT INTO edition_films (edition_id, film_id) VALUES (?, ?)",
                 (edition_id, film),
@@ -196,7 +197,7 @@ async def test_undated_new_editions_are_not_news(announcing):
     assert (await plan(core.db, TODAY)).queued == 0
     # Once a listing gives one of them a date, it is news.
     async with core.db.transaction() as tx:
-        await testing.execute(
+        await sql.execute(
             tx,
             "UPDATE editions SET release_date = '2027-05-01' WHERE external_key = 'criterion:new:3'",
         )

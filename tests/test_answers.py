@@ -17,7 +17,7 @@ from bot.core.scores import averages_line, bar, score_line
 from bot.core.summary import key_sentences
 from bot.models import ReviewSummary, ScoreLine, TextSection
 from bot.render.text import render_reply
-from bot.store import testing
+from tests import sql
 from tests.conftest import run_cli
 
 CRANES = "The Cranes Are Flying"
@@ -189,14 +189,14 @@ def test_spoiler_flag_is_a_trailing_word_only() -> None:
 
 async def _add_release(core: Core, spine: str, day: str, fmt: str, label: str) -> None:
     async with core.db.transaction() as tx:
-        await testing.execute(tx, "INSERT OR IGNORE INTO labels (name) VALUES (?)", (label,))
-        await testing.execute(
+        await sql.execute(tx, "INSERT OR IGNORE INTO labels (name) VALUES (?)", (label,))
+        await sql.execute(
             tx,
             "INSERT INTO editions (external_key, title, label_id, spine, format, release_date) "
             "SELECT ?, ?, id, ?, ?, ? FROM labels WHERE name = ?",
             (f"test:{spine}", f"Test edition {spine}", spine, fmt, day, label),
         )
-        await testing.execute(
+        await sql.execute(
             tx,
             "INSERT INTO edition_films (edition_id, film_id) SELECT e.id, f.id FROM editions e, "
             "films f WHERE e.external_key = ? AND f.title = 'Vertigo'",
@@ -313,13 +313,13 @@ def test_edition_filter_words() -> None:
 async def test_a_relation_note_from_a_spoiler_passage_is_not_shown(core: Core) -> None:
     spoiler = "In the end Boris dies, which looked murky on Criterion’s previous DVD."
     async with core.db.transaction() as tx:
-        await testing.execute(
+        await sql.execute(
             tx,
             "UPDATE review_sections SET body = body || ' ' || ? WHERE review_id = 2 "
             "AND is_spoiler = 1 AND position = 3",
             (spoiler,),
         )
-        await testing.execute(tx, "UPDATE edition_relations SET note = ?", (spoiler,))
+        await sql.execute(tx, "UPDATE edition_relations SET note = ?", (spoiler,))
     for message in (f"!editions {CRANES}", f"!edition {CRANES}"):
         shown = render_reply(await _ask(core, message))
         assert "Boris dies" not in shown, message

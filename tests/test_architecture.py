@@ -73,7 +73,21 @@ SQL = re.compile(
     re.I | re.S,
 )
 # Calls that hand SQL to a connection; only the store makes them.
-SQL_CALLS = {"execute", "executemany", "executescript", "execute_fetchall", "execute_insert"}
+SQL_CALLS = {
+    "execute",
+    "executemany",
+    "executescript",
+    "execute_fetchall",
+    "execute_insert",
+    "fetchall",
+    "fetchone",
+    "scalar",
+    "_execute",
+    "_executemany",
+    "_fetchall",
+    "_fetchone",
+    "_scalar",
+}
 
 
 @dataclass(frozen=True)
@@ -139,12 +153,14 @@ def imports(source: Source, known: set[str]) -> set[str]:
 
 
 def part_of(module: str) -> str | None:
+    """The part a module belongs to; None for a module no part names. The package `bot`
+    itself is base; its other modules each belong to the part that names them."""
     name = module
-    while name:
+    while name and name != "bot":
         if name in LAYERS:
             return "base" if name in BASE else name
         name = name.rpartition(".")[0]
-    return None
+    return "base" if module == "bot" else None
 
 
 def graph(found: list[Source]) -> dict[str, set[str]]:
@@ -350,12 +366,14 @@ def test_sql_rule_catches_a_query_outside_the_store() -> None:
     bad = parse("bot.core.answers.films", 'Q = "SELECT id FROM films WHERE title = ?"\n')
     fstring = parse("bot.importers.catalog", 'def f(t):\n    return f"DELETE FROM {t}"\n')
     call = parse("bot.announce.planner", "async def f(db):\n    await db.execute(x)\n")
+    private = parse("bot.core.engine", "async def f(tx):\n    await tx._fetchall(Q)\n")
     reach = parse("bot.search.service", "def f(db):\n    return db.conn.total_changes\n")
     store = parse("bot.store.films", 'Q = "SELECT id FROM films"\n')
     prose = parse("bot.core.x", '"""Select the film from the list."""\nX = "update the card"\n')
     assert len(sql_violations([bad])) == 1
     assert len(sql_violations([fstring])) == 1
     assert len(sql_violations([call])) == 1
+    assert len(sql_violations([private])) == 1
     assert len(sql_violations([reach])) == 1
     assert sql_violations([store, prose]) == []
 
@@ -375,6 +393,11 @@ def test_cycle_rule_catches_a_loop_even_inside_a_function() -> None:
     )
     assert cycles(graph([a, b, c])) == [["bot.core.a", "bot.core.b"]]
     assert cycles(graph([a, c])) == []
+
+
+def test_a_module_in_no_layer_is_reported() -> None:
+    stray = parse("bot.newthing", "X = 1\n")
+    assert layer_violations([stray]) == ["bot/newthing.py: in no layer (add it to LAYERS)"]
 
 
 def test_layer_rule_catches_an_upward_import() -> None:

@@ -73,6 +73,9 @@ def test_every_declaration_fits_a_slash_command() -> None:
             {"title": "cranes criterion", "format": None, "label": "arrow"},
         ),
         ("plot", "cranes are flying spoilers", {"title": "cranes are flying", "spoilers": True}),
+        # Punctuation after the word is the same word (as for formats and labels).
+        ("plot", "cranes are flying spoilers!", {"title": "cranes are flying", "spoilers": True}),
+        ("plot", "the spoilers guide", {"title": "the spoilers guide", "spoilers": False}),
         ("review", "cranes source:disc", {"title": "cranes", "source": "disc"}),
         (
             "releases",
@@ -145,12 +148,64 @@ async def test_a_menu_choice_is_a_typed_pick(core: Core) -> None:
     asker = Request(DISCORD, channel="5", user="7")
     question = await core.call("film", asker, title="solaris")
     assert question.choices and question.question
-    other = await core.call("pick", asker, number=question.choices[0].id, question="q-old")
+    other = await core.call("pick", asker, number=1, question="q-old")
     assert other.cards[0].title == "That question has expired"
-    chosen = await core.call(
-        "pick", asker, number=question.choices[0].id, question=question.question
-    )
+    chosen = await core.call("pick", asker, number=1, question=question.question)
     assert chosen.cards[0].title == question.choices[0].label.split(" · ")[0]
+    again = await core.call("pick", asker, number=1, question=question.question)
+    assert again.cards[0].title == "That question has expired"
+
+
+async def test_film_ids_are_for_autocomplete_and_menus_not_messages(core: Core) -> None:
+    question = await core.handle("!film solaris", Request())
+    assert question is not None and question.choices
+    typed_id = question.choices[0].id  # 'film:<id>'
+    written = await core.handle(f"!film {typed_id}", Request())
+    assert written is not None and written.cards[0].title == "No film found"
+    picked = await core.handle(f"!pick {typed_id}", Request())
+    assert picked is not None and picked.cards[0].title == "Pick a number from the list"
+
+
+async def test_typed_values_are_checked_against_the_declaration(core: Core) -> None:
+    admin = Request(DISCORD, channel="5", user="7", scope="1", can_manage=True)
+    for name, options, wanted in [
+        ("subscribe", {"label": 5}, "label: takes text."),
+        ("plot", {"title": "solaris", "spoilers": "yes"}, "spoilers: is yes or no."),
+        ("pick", {"number": 99}, "number: takes a number from 1 to 25."),
+        ("edition", {"title": "solaris", "format": "vhs"}, "format: is one of dvd, blu-ray, 4k."),
+        ("film", {"title": "solaris", "colour": "red"}, "has no option 'colour'"),
+    ]:
+        reply = await core.call(name, admin, **options)
+        assert reply.cards[0].kind == "error", name
+        assert wanted in render_reply(reply), name
+
+
+async def test_unsubscribe_zero_means_all_only_when_typed(announcing) -> None:
+    core, *_ = announcing
+    admin = Request(MATRIX, channel="!room", user="@mod", can_manage=True)
+    for filters in ("label:criterion", "format:dvd"):
+        made = await core.handle(f"!subscribe {filters}", admin)
+        assert made is not None and made.cards[0].title.startswith("Subscribed")
+    written = await core.handle("!unsubscribe 0", admin)
+    assert written is not None and written.cards[0].title == "No such subscription here"
+    discord_admin = Request(DISCORD, channel="9", user="1", scope="2", can_manage=True)
+    await core.handle("!subscribe label:criterion", discord_admin)
+    await core.handle("!subscribe format:dvd", discord_admin)
+    typed = await core.call("unsubscribe", discord_admin, number=0)
+    assert typed.cards[0].title == "Unsubscribed" and "#3" in render_reply(typed)
+    listed = await core.handle("!subscriptions", admin)
+    assert listed is not None and "#1" in render_reply(listed)  # the Matrix room kept both
+
+
+async def test_options_without_a_title_ask_for_one(core: Core) -> None:
+    reply = await core.handle("!edition label:criterion", Request())
+    assert reply is not None and reply.cards[0].kind == "error"
+    assert "!edition needs a title before its options." in render_reply(reply)
+
+
+async def test_an_empty_key_is_refused(core: Core) -> None:
+    reply = await core.handle("!review the cranes are flying source:", Request())
+    assert reply is not None and "source: needs a value." in render_reply(reply)
 
 
 async def test_the_footer_offers_a_menu_only_where_there_is_one(core: Core) -> None:

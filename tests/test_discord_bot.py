@@ -18,7 +18,7 @@ from bot.adapters import discord_answer, discord_views
 from bot.adapters.discord_bot import FilmBot, sync_commands
 from bot.cards import Card, Reply, plain
 from bot.core.engine import Core
-from bot.store import testing
+from tests import sql
 from tests.discord_emulator import DiscordEmulator
 from tests.limits import check_discord_payload
 
@@ -180,7 +180,7 @@ async def test_spoilers_are_wrapped_and_mentions_never_ping(
     assert any("Boris died" in v for v in values)
     assert all(v.startswith("||") and v.endswith("||") for v in values)
     async with core.db.transaction() as tx:
-        film_id = await testing.execute(
+        film_id = await sql.execute(
             tx,
             "INSERT INTO films (external_key, title, year) VALUES ('test:ping', "
             "'@everyone Party <@&123>', 1999)",

@@ -16,6 +16,7 @@ from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import detect_kind, parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
 from bot.store import open_database
+from tests import sql
 from tests.conftest import run_cli, snapshot
 
 DISC = BUNDLED_DOCUMENTS / "disc-review_the-cranes-are-flying.txt"
@@ -304,7 +305,7 @@ async def test_same_title_other_film_is_not_merged(catalog_copy: Path) -> None:
     db = await open_database(catalog_copy)
     outcome = await import_document(db, "solaris.txt", DISC_VARIANT.encode())
     assert outcome.status == "merged"
-    year = await db.scalar("SELECT year FROM films WHERE id = ?", (outcome.film_id,))
+    year = await sql.scalar(db, "SELECT year FROM films WHERE id = ?", (outcome.film_id,))
     assert year == 1972
     ambiguous = DISC_VARIANT.replace("Directed by: Andrei Tarkovsky Year: 1972 ", "").encode()
     refused = await import_document(db, "solaris-undated.txt", ambiguous)
@@ -423,13 +424,14 @@ async def test_document_about_a_film_the_catalog_lacks_creates_it(catalog_copy: 
     outcome = await import_document(db, "orchard.txt", text.encode())
     assert outcome.status == "imported", outcome.message
     assert outcome.message == "release listing; new film The Quiet Orchard (2019)"
-    film = await db.fetchone(
-        "SELECT title, year, synopsis FROM films WHERE id = ?", (outcome.film_id,)
+    film = await sql.fetchone(
+        db, "SELECT title, year, synopsis FROM films WHERE id = ?", (outcome.film_id,)
     )
     assert tuple(film[:2]) == ("The Quiet Orchard", 2019)
     # The synopsis is shown to everyone, so the sentence telling the ending is left out.
     assert film[2] == "Two sisters inherit an orchard in the north."
-    director = await db.scalar(
+    director = await sql.scalar(
+        db,
         "SELECT p.name FROM credits c JOIN people p ON p.id = c.person_id "
         "WHERE c.film_id = ? AND c.role = 'director'",
         (outcome.film_id,),

@@ -31,6 +31,7 @@ from bot.importers.documents.reader import decode_document
 from bot.store import announcements, open_database
 from bot.store import feeds as store
 from bot.store.db import Database
+from tests import sql
 from tests.conftest import run_cli
 
 START = 1_800_000_000.0
@@ -187,12 +188,12 @@ def item(film: str) -> tuple[str, str, str]:
 
 async def seen(db: Database, edition_id: int | None) -> bool:
     assert edition_id is not None
-    row = await db.fetchone("SELECT 1 FROM edition_seen WHERE edition_id = ?", (edition_id,))
+    row = await sql.fetchone(db, "SELECT 1 FROM edition_seen WHERE edition_id = ?", (edition_id,))
     return row is not None
 
 
 async def count(db: Database, table: str) -> int:
-    return int(await db.scalar(f"SELECT count(*) FROM {table}"))
+    return int(await sql.scalar(db, f"SELECT count(*) FROM {table}"))
 
 
 # --- tests -----------------------------------------------------------------------------
@@ -236,7 +237,7 @@ async def test_first_poll_is_a_baseline_later_items_are_left_for_the_announcer(
         [new] = later.outcomes
         assert (new.status, new.name) == ("imported", "The Salt Cartographer (4K UHD)")
         assert not await seen(db, new.edition_id)  # the planner announces it
-        film = await db.fetchone("SELECT title, year FROM films WHERE id = ?", (new.film_id,))
+        film = await sql.fetchone(db, "SELECT title, year FROM films WHERE id = ?", (new.film_id,))
         assert tuple(film) == ("The Salt Cartographer", 2018)
         assert woken == [1, 1]
     assert await store.item_outcomes(db, feed.id) == {
@@ -577,5 +578,5 @@ async def test_a_new_feed_item_is_announced_and_the_baseline_is_not(
     [new] = later.outcomes
     planned = await plan(db, today)
     assert planned.queued == 1 and planned.new_editions == [new.edition_id]
-    row = await db.fetchone("SELECT edition_id, kind, release_date FROM announcements")
+    row = await sql.fetchone(db, "SELECT edition_id, kind, release_date FROM announcements")
     assert tuple(row) == (new.edition_id, "announced", "2031-05-20")

@@ -24,8 +24,9 @@ from bot.render.answer import render
 from bot.render.discord import render_text
 from bot.render.safety import discord_escape
 from bot.render.text import SPOILER_HIDDEN
-from bot.store import search_data, testing
+from bot.store import search_data
 from bot.text import norm_name, norm_title
+from tests import sql
 from tests.limits import (
     MatrixHtml,
     check_discord_payload,
@@ -89,8 +90,8 @@ async def _insert(core: Core) -> Oversized:
     db = core.db
     async with db.transaction() as tx:
 
-        async def insert(sql: str, params: tuple[Any, ...]) -> int:
-            row_id = await testing.execute(tx, sql, params)
+        async def insert(query: str, params: tuple[Any, ...]) -> int:
+            row_id = await sql.execute(tx, query, params)
             assert row_id is not None
             return row_id
 

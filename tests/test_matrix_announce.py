@@ -20,6 +20,7 @@ from bot.core.engine import Core
 from bot.importers.documents.importer import import_document
 from bot.store import announcements as store
 from bot.store.releases import releases_by_id
+from tests import sql
 from tests.listings import listing
 from tests.synapse import Synapse, synapse_server_fixture  # noqa: F401 (the fixture)
 from tests.test_matrix_bot import TIMEOUT, Room, _membership, _users, running
@@ -111,8 +112,8 @@ async def test_announced_once_then_edited_when_the_date_moves(setup: Any) -> Non
     assert "Announced, releasing on 12 January 2027" in content["body"]
     # Sending the same queued item again (a restart before it was recorded) lands once.
     assert await store.heads(bot.db, "matrix", TODAY.isoformat()) == []
-    nonce, event_id, edition_id = await bot.db.fetchone(
-        "SELECT nonce, message_id, edition_id FROM announcements"
+    nonce, event_id, edition_id = await sql.fetchone(
+        bot.db, "SELECT nonce, message_id, edition_id FROM announcements"
     )
     release = (await releases_by_id(bot.db, [edition_id]))[edition_id]
     again = await service.announcers["matrix"].sender.post(

@@ -14,7 +14,8 @@ from bot.core.request import Request
 from bot.importers.documents.importer import import_document
 from bot.search import service as service_module
 from bot.search.service import SearchService, cache_dir_for
-from bot.store import open_database, search_data, testing
+from bot.store import open_database, search_data
+from tests import sql
 from tests.test_documents import LISTING_VARIANT
 
 ORCHARD = (
@@ -119,8 +120,8 @@ async def test_keyword_text_is_filled_for_databases_from_before_keyword_search(
     db = await open_database(catalog_copy)
     try:
         # A database from before migration 0003: no keyword text, no "complete" marker ...
-        await testing.execute(db, "DELETE FROM film_text")
-        await testing.execute(db, "DELETE FROM search_state")
+        await sql.execute(db, "DELETE FROM film_text")
+        await sql.execute(db, "DELETE FROM search_state")
         # ... where `filmbot import` then wrote the text of its one film.
         assert (await import_document(db, "orchard.txt", ORCHARD.encode())).status == "imported"
         assert await search_data.film_text_missing(db)
@@ -155,13 +156,13 @@ async def test_changes_to_films_already_indexed_are_picked_up(core: Core) -> Non
     titles = await core.titles()
     film_id = titles.lookup("the cranes are flying").best.film_id
     async with core.db.transaction() as tx:
-        await testing.execute(
+        await sql.execute(
             tx,
             "INSERT INTO film_titles (film_id, title, norm, kind) "
             "VALUES (?, 'Letyat zhuravli', 'letyat zhuravli', 'transliteration')",
             (film_id,),
         )
-        await testing.execute(tx, "UPDATE films SET year = 1958 WHERE id = ?", (film_id,))
+        await sql.execute(tx, "UPDATE films SET year = 1958 WHERE id = ?", (film_id,))
     assert await core.search.refresh() == 1
     titles = await core.titles()
     hit = titles.lookup("letyat zhuravli").best
@@ -215,7 +216,7 @@ async def test_a_saved_index_is_never_taken_for_another_databases(
         db = await open_database(path)
         try:
             # Same contents, but each copy gets its own identity, as a recreated database would.
-            await testing.execute(
+            await sql.execute(
                 db,
                 "UPDATE search_state SET value = lower(hex(randomblob(16))) "
                 "WHERE name = 'database_id'",
@@ -244,7 +245,7 @@ async def test_people_added_by_another_process_are_found(
     other = await open_database(seeded_copy)
     try:
         await import_document(other, "orchard.txt", ORCHARD.encode())
-        await testing.execute(
+        await sql.execute(
             other,
             "INSERT INTO person_aliases (person_id, name, norm) "
             "SELECT id, 'Anna Lindquist', 'anna lindquist' FROM people WHERE name = ?",

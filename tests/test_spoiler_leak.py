@@ -17,6 +17,7 @@ from bot.render.answer import render
 from bot.render.text import SPOILER_HIDDEN
 from bot.store import search_data
 from bot.text import fold, sentences
+from tests import sql
 from tests.limits import (
     check_discord_payload,
     check_matrix_content,
@@ -53,8 +54,8 @@ class Seeds:
     safe_text: str  # everything the database holds about the film that is not a spoiler
 
 
-async def _texts(core: Core, sql: str, film_id: int) -> list[str]:
-    return [r[0] for r in await core.db.fetchall(sql, (film_id,)) if r[0]]
+async def _texts(core: Core, query: str, film_id: int) -> list[str]:
+    return [r[0] for r in await sql.fetchall(core.db, query, (film_id,)) if r[0]]
 
 
 @pytest.fixture

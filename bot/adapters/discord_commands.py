@@ -52,11 +52,9 @@ def _annotation(option: Option) -> Any:
 
 
 def _value(value: Any) -> Any:
-    """A Discord option value as the core takes it: a role as its id, a number as text."""
+    """A Discord option value as the core takes it: a role as its id."""
     if isinstance(value, discord.Role):
         return str(value.id)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
     return value
 
 

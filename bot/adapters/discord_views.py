@@ -74,7 +74,8 @@ class PickView(_OwnedView):
 
     async def _chosen(self, interaction: discord.Interaction) -> None:
         chosen = self.select.values[0]
-        reply = await self.core.call("pick", self.req, number=chosen, question=self.question)
+        number = [o.value for o in self.select.options].index(chosen) + 1
+        reply = await self.core.call("pick", self.req, number=number, question=self.question)
         label = next((o.label for o in self.select.options if o.value == chosen), chosen)
         expired = reply.cards[0].kind == "error" and not reply.choices
         self.stop()

@@ -38,6 +38,7 @@ DISCORD = Platform(
     menus=True,
     mentions=Mentions(parse=discord_role, describe=lambda stored: f"role {stored}"),
     manage_rule="the Manage Server permission",
+    post_rights="Send Messages and Embed Links here",
 )
 
 
@@ -49,6 +50,7 @@ def matrix(manage_power_level: int) -> Platform:
         place="room",
         mentions=Mentions(parse=matrix_target, describe=lambda stored: stored),
         manage_rule=f"power level {manage_power_level} or more in this room",
+        post_rights="a power level that lets me speak in this room",
     )
 
 

@@ -41,6 +41,9 @@ class ParseError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
+    """One thing a command takes: its type for the platforms (`kind`), how a message
+    writes it (`syntax`, `words`, `key`), and what help and Discord say of it."""
+
     name: str
     kind: Kind
     description: str  # one line, for help and the Discord option (100 characters at most)
@@ -72,11 +75,40 @@ class Option:
             return "[" + "|".join(value for _, value in self.choices) + "]"
         return f"<{self.name}>" if self.required else f"[{self.name}]"
 
-    def normal(self, value: Any) -> Any:
-        """A value as the command takes it: a fixed choice's value through `words`
-        ('blu-ray' -> 'Blu-ray'); free text as given."""
-        if self.choices and isinstance(value, str):
-            return self.words.get(bare_word(value), value)
+    def typed(self, value: Any) -> Any:
+        """A value a platform typed, checked against the declaration and made what the
+        command takes: a number within its range, a yes/no, text within its length, a
+        fixed choice through `words` ('blu-ray' -> 'Blu-ray'). Raises ParseError."""
+        if self.repeat and isinstance(value, list | tuple):
+            return tuple(self._one(v) for v in value)
+        one = self._one(value)
+        return (one,) if self.repeat else one
+
+    def _one(self, value: Any) -> Any:
+        if self.kind == "flag":
+            if not isinstance(value, bool):
+                raise ParseError(f"{self.name}: is yes or no.")
+            return value
+        if self.kind == "number":
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value)
+            if not isinstance(value, int) or isinstance(value, bool):
+                raise ParseError(f"{self.name}: takes a whole number.")
+            low = self.minimum if self.minimum is not None else value
+            high = self.maximum if self.maximum is not None else value
+            if not low <= value <= high:
+                raise ParseError(f"{self.name}: takes a number from {low} to {high}.")
+            return value
+        if not isinstance(value, str):
+            raise ParseError(f"{self.name}: takes text.")
+        if self.maximum is not None and len(value) > self.maximum:
+            raise ParseError(f"{self.name}: is too long ({self.maximum} characters at most).")
+        if self.choices:
+            value = self.words.get(bare_word(value), value)
+            allowed = {v for _, v in self.choices} | set(self.words.values())
+            if value not in allowed:
+                shown = ", ".join(v for _, v in self.choices)
+                raise ParseError(f"{self.name}: is one of {shown}.")
         return value
 
 
@@ -87,6 +119,9 @@ Refine = Callable[[Any, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 @dataclass(frozen=True)
 class Command:
+    """A command as declared: what it takes, who may use it, and the function that
+    answers it (called with the option values as keyword arguments)."""
+
     name: str
     summary: str  # help's line and the Discord description
     examples: tuple[str, ...]
@@ -122,13 +157,13 @@ class Command:
         for option in self.options:
             if option.name == name:
                 return option
-        raise ParseError(f"/{self.name} has no option {name!r}.")
+        raise ParseError(f"The {self.name} command has no option {name!r}.")
 
     def parse(self, text: str, given: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Option values from the words of a message (or of a typed title: `given` holds
         the options the platform already typed, which the words never override)."""
         values: dict[str, Any] = {o.name: o.default for o in self.options}
-        values.update({k: self.option(k).normal(v) for k, v in (given or {}).items()})
+        values.update({k: self.option(k).typed(v) for k, v in (given or {}).items()})
         fixed = {k for k, v in (given or {}).items() if v not in (None, "", (), False)}
         text = " ".join(text.split())
         text = self._take_keys(text, values, fixed)
@@ -156,6 +191,9 @@ class Command:
             option = self.option(match[1].lower())
             end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
             value = text[match.end() : end].strip().strip(_QUOTES).strip()
+            if not value:
+                hint = f" {self.syntax_hint}." if self.syntax_hint else ""
+                raise ParseError(f"{option.name}: needs a value.{hint}")
             if option.name in fixed:
                 continue
             if option.repeat:
@@ -204,6 +242,8 @@ def film_value(value: object) -> int | None:
 
 
 class CommandTable:
+    """Every command by name and alias, in declaration order (the order help lists)."""
+
     def __init__(self) -> None:
         self._commands: dict[str, Command] = {}
         self._aliases: dict[str, str] = {}

@@ -125,7 +125,8 @@ class Core:
         """Answer a command given with typed options (a Discord slash command, a menu).
 
         A title may be what the user typed, with filter words after it as in a message,
-        or an autocomplete value ('film:123'); every other option is taken as given."""
+        or an autocomplete value ('film:123'); every other option is taken as given, once
+        it is checked against the declaration."""
         command = self.commands.get(name)
         if command is None:
             return self._unknown(name, req)
@@ -133,7 +134,7 @@ class Core:
         text = ""
         if rest is not None and command.takes_film:
             text = " ".join(str(given.pop(rest.name, "") or "").split())
-        return await self._answer(command, req, text, given)
+        return await self._answer(command, req, text, given, typed=True)
 
     def _unknown(self, name: str, req: Request) -> Reply:
         return self.commands.help_reply(
@@ -149,8 +150,8 @@ class Core:
         if not req.platform.announces:
             return error(
                 "Announcements are for chat rooms",
-                "Subscriptions post into a Discord channel or a Matrix room; the console "
-                "has nowhere to post them.",
+                "Subscriptions post into a chat channel or room; here they would have "
+                "nowhere to go.",
             )
         if command.access == "manage" and not req.can_manage:
             what = command.refusal.format(place=req.platform.place)
@@ -162,39 +163,52 @@ class Core:
         return None
 
     async def _answer(
-        self, command: Command, req: Request, text: str, given: dict[str, Any]
+        self,
+        command: Command,
+        req: Request,
+        text: str,
+        given: dict[str, Any],
+        *,
+        typed: bool = False,
     ) -> Reply:
-        if refusal := self._refusal(command, req):
-            return refusal
-        rest = command.rest
-        typed = "" if rest is None else text or str(given.get(rest.name) or "")
-        if command.needs_args and not (fold(typed) if command.takes_film else typed.strip()):
-            return self.commands.usage_reply(
-                command,
-                req.prefix,
-                problem=f"{req.prefix}{command.name} needs something to look up.",
-            )
-        film_id = film_value(text) if command.takes_film else None
+        """Check who asks, parse the options, run the command: every failure is a kind
+        reply, and an unexpected one is logged with its context."""
+        values: dict[str, Any] = {}
         try:
+            if refusal := self._refusal(command, req):
+                return refusal
+            rest = command.rest
+            asked = "" if rest is None else text or str(given.get(rest.name) or "")
+            if command.needs_args and not (fold(asked) if command.takes_film else asked.strip()):
+                return self._usage(command, req, "needs something to look up.")
+            # Film ids ('film:123') come from autocomplete and menus, never from a message.
+            film_id = film_value(text) if typed and command.takes_film else None
             values = command.parse("" if film_id else text, given)
-        except ParseError as exc:
-            return error(command.parse_error, str(exc))
-        if film_id is not None and rest is not None:
-            values[rest.name] = text
-        if rest is not None and values[rest.name] is None:
-            values[rest.name] = ""  # an optional title, name or number left out
-        try:
+            if rest is not None:
+                if film_id is not None:
+                    values[rest.name] = text
+                elif command.needs_args and not fold(str(values[rest.name] or "")):
+                    return self._usage(command, req, "needs a title before its options.")
+                elif values[rest.name] is None:
+                    values[rest.name] = ""  # an optional title, name or number left out
             if command.refine is not None and film_id is None:
                 values = await command.refine(self, values)
             return await self._run(command, req, values, film_id)
+        except ParseError as exc:
+            return error(command.parse_error, str(exc))
         except Exception:
             log.exception(
                 "command %s failed (platform=%s, options=%r)",
                 command.name,
                 req.platform.name,
-                values,
+                values or given or text,
             )
             return error(*FAILED)
+
+    def _usage(self, command: Command, req: Request, problem: str) -> Reply:
+        return self.commands.usage_reply(
+            command, req.prefix, problem=f"{req.prefix}{command.name} {problem}"
+        )
 
     async def _run(
         self, command: Command, req: Request, values: dict[str, Any], film_id: int | None = None
@@ -285,24 +299,18 @@ class Core:
         return Reply((card,), choices=choices, ephemeral=True, question=question)
 
     async def pick(self, req: Request, number: str, question: str | None = None) -> Reply:
-        """Answer this user's open question here: with choice N, or with a menu's value
-        ('film:123'); a menu passes its `question`, and answers only if that list is still
-        the open one (a newer one replaces it)."""
+        """Answer this user's open question here with choice N. A menu passes its
+        `question` too, and answers only if that list is still the open one (a newer one
+        replaces it)."""
         pending = self._pending.get(req.key)
-        film_id = film_value(number)
-        if film_id is not None or question is not None:
-            if (
-                pending is None
-                or pending.expires < self._clock()
-                or film_id not in pending.film_ids
-                or (question is not None and pending.question != question)
-            ):
-                return error(
-                    "That question has expired",
-                    "The list was answered already or is more than a few minutes old.",
-                    hint=f"Ask again, e.g. {req.prefix}film Solaris",
-                )
-            number = str(pending.film_ids.index(film_id) + 1)
+        if question is not None and (
+            pending is None or pending.expires < self._clock() or pending.question != question
+        ):
+            return error(
+                "That question has expired",
+                "The list was answered already or is more than a few minutes old.",
+                hint=f"Ask again, e.g. {req.prefix}film Solaris",
+            )
         if pending is None or pending.expires < self._clock():
             self._pending.pop(req.key, None)
             return error(

@@ -40,6 +40,7 @@ class Platform:
     menus: bool = False  # choices are shown as a menu beside the numbered list
     mentions: Mentions | None = None  # None: nowhere to post announcements
     manage_rule: str = "permission to manage this server"  # who may change subscriptions
+    post_rights: str = "permission to post here"  # what the bot needs to post announcements
 
     @property
     def announces(self) -> bool:

@@ -141,14 +141,16 @@ async def subscriptions(
             where.append(f"s.{column} = ?")
             params.append(value)
     condition = f"WHERE {' AND '.join(where)} " if where else ""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         f"SELECT {_SUB_COLUMNS} FROM subscriptions s {condition}ORDER BY s.id", params
     )
     return [_subscription(r) for r in rows]
 
 
 async def subscription(db: Database, sub_id: int) -> Subscription | None:
-    row = await db.fetchone(f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE s.id = ?", (sub_id,))
+    row = await db._fetchone(
+        f"SELECT {_SUB_COLUMNS} FROM subscriptions s WHERE s.id = ?", (sub_id,)
+    )
     return _subscription(row) if row else None
 
 
@@ -167,7 +169,7 @@ async def edition_profiles(db: Database, edition_ids: Iterable[int]) -> dict[int
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        rows = await db.fetchall(
+        rows = await db._fetchall(
             f"SELECT e.id, coalesce(l.name, ''), e.format, e.release_date, e.title "
             f"FROM editions e LEFT JOIN labels l ON l.id = e.label_id WHERE e.id IN ({marks})",
             chunk,
@@ -200,7 +202,7 @@ async def edition_profiles(db: Database, edition_ids: Iterable[int]) -> dict[int
                 "JOIN film_titles t ON t.film_id = ef.film_id",
             ),
         ):
-            for edition_id, value in await db.fetchall(
+            for edition_id, value in await db._fetchall(
                 f"{sql} WHERE ef.edition_id IN ({marks})", chunk
             ):
                 extra[key][edition_id].append(fold(value or ""))
@@ -251,7 +253,7 @@ async def move_release_date(tx: Transaction, edition_id: int, release_date: str 
 
 async def released_pairs(db: Database) -> set[tuple[int, int]]:
     """(subscription_id, edition_id) of every 'released' row, whatever its state."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT subscription_id, edition_id FROM announcements WHERE kind = 'released'"
     )
     return {(r[0], r[1]) for r in rows}
@@ -342,7 +344,7 @@ async def give_up_edit(db: Database, item: Outgoing) -> None:
 
 async def delivered(db: Database, subscription_id: int) -> list[tuple[int, str, str | None]]:
     """(edition_id, kind, message_id) of what a subscription was sent, oldest first."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT edition_id, kind, message_id FROM announcements "
         "WHERE subscription_id = ? AND state = 'sent' ORDER BY id",
         (subscription_id,),

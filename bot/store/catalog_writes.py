@@ -125,7 +125,7 @@ class FilmRow:
 
 async def source_described(db: Database, sha256: str) -> tuple[str, str | None] | None:
     """(kind, title) of the source imported from a document with this hash, if any."""
-    row = await db.fetchone("SELECT kind, title FROM sources WHERE sha256 = ?", (sha256,))
+    row = await db._fetchone("SELECT kind, title FROM sources WHERE sha256 = ?", (sha256,))
     return (row[0], row[1]) if row else None
 
 
@@ -153,7 +153,7 @@ async def known_hashes(db: Database, hashes: Iterable[str]) -> set[str]:
     wanted = list(hashes)
     if not wanted:
         return set()
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         f"SELECT sha256 FROM sources WHERE sha256 IN ({','.join('?' * len(wanted))})", wanted
     )
     return {r[0] for r in rows}

@@ -88,8 +88,7 @@ class Database(_Sql):
     """One aiosqlite connection in autocommit mode; writes go through `transaction()`.
 
     The connection stays private: the store's modules query through the underscored
-    helpers, and `fetchall`/`fetchone`/`scalar` are read helpers for them, tests and
-    benchmarks.
+    helpers; tests that need raw SQL use `tests/sql.py`.
     """
 
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
@@ -111,16 +110,6 @@ class Database(_Sql):
                 raise
             else:
                 await self._conn.commit()
-
-    async def fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[aiosqlite.Row]:
-        return await self._fetchall(sql, params)
-
-    async def fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Row | None:
-        """The first row; for queries that return one row (the rest would be read too)."""
-        return await self._fetchone(sql, params)
-
-    async def scalar(self, sql: str, params: Sequence[Any] | dict = ()) -> Any:
-        return await self._scalar(sql, params)
 
     @property
     def in_transaction(self) -> bool:

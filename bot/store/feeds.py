@@ -78,18 +78,18 @@ async def add_feed(db: Database, url: str, interval_s: int, now: float) -> Feed:
 
 
 async def get_feed(db: Database, feed_id: int) -> Feed | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+    row = await db._fetchone(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
     return _feed(row) if row else None
 
 
 async def get_feed_by_url(db: Database, url: str) -> Feed | None:
-    row = await db.fetchone(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,))
+    row = await db._fetchone(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,))
     return _feed(row) if row else None
 
 
 async def list_feeds(db: Database) -> list[Feed]:
     """Every feed with its item count, in the order they were added."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         f"SELECT {_COLUMNS}, (SELECT count(*) FROM feed_items i WHERE i.feed_id = feeds.id) "
         "FROM feeds ORDER BY id"
     )
@@ -109,7 +109,7 @@ async def remove_feed(db: Database, feed_id: int) -> Feed | None:
 
 async def due_feeds(db: Database, now: float) -> list[Feed]:
     """Feeds whose next poll is due, the longest waiting first."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         f"SELECT {_COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id", (now,)
     )
     return [_feed(row) for row in rows]
@@ -117,7 +117,7 @@ async def due_feeds(db: Database, now: float) -> list[Feed]:
 
 async def next_poll_at(db: Database) -> float | None:
     """When the next feed is due (unix time), or None when there are no feeds."""
-    value = await db.scalar("SELECT min(next_poll_at) FROM feeds")
+    value = await db._scalar("SELECT min(next_poll_at) FROM feeds")
     return float(value) if value is not None else None
 
 
@@ -153,7 +153,7 @@ async def record_poll(
 
 async def known_items(db: Database, feed_id: int) -> set[str]:
     """The keys of the feed's items that were dealt with in earlier polls."""
-    rows = await db.fetchall("SELECT item_key FROM feed_items WHERE feed_id = ?", (feed_id,))
+    rows = await db._fetchall("SELECT item_key FROM feed_items WHERE feed_id = ?", (feed_id,))
     return {row[0] for row in rows}
 
 
@@ -168,7 +168,7 @@ async def record_item(db: Database, feed_id: int, key: str, outcome: str, now: f
 
 
 async def item_outcomes(db: Database, feed_id: int) -> dict[str, str]:
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT item_key, outcome FROM feed_items WHERE feed_id = ?", (feed_id,)
     )
     return {row[0]: row[1] for row in rows}

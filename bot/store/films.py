@@ -60,7 +60,7 @@ async def film_summaries(db: Database, film_ids: list[int]) -> dict[int, FilmSum
         return {}
     marks = ",".join("?" * len(film_ids))
     directors: dict[int, list[str]] = defaultdict(list)
-    for film_id, name in await db.fetchall(
+    for film_id, name in await db._fetchall(
         f"SELECT c.film_id, p.name FROM credits c JOIN people p ON p.id = c.person_id "
         f"WHERE c.role = 'director' AND c.film_id IN ({marks}) "
         f"ORDER BY c.film_id, c.billing, p.name",
@@ -69,7 +69,7 @@ async def film_summaries(db: Database, film_ids: list[int]) -> dict[int, FilmSum
         if name not in directors[film_id]:
             directors[film_id].append(name)
     result = {}
-    for film_id, title, year in await db.fetchall(
+    for film_id, title, year in await db._fetchall(
         f"SELECT id, title, year FROM films WHERE id IN ({marks})", film_ids
     ):
         result[film_id] = FilmSummary(film_id, title, year, tuple(directors[film_id]))
@@ -81,7 +81,7 @@ async def _conflicts(
 ) -> dict[str, tuple[ClaimedValue, ...]]:
     """Fields where sources claimed more than one value, with who claimed what."""
     claimed: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for field_name, value, source in await db.fetchall(
+    for field_name, value, source in await db._fetchall(
         "SELECT fa.field, fa.value, s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
         "WHERE fa.entity = ? AND fa.entity_id = ? ORDER BY fa.field, s.id",
         (entity, entity_id),
@@ -97,7 +97,7 @@ async def _conflicts(
 
 
 async def _sources(db: Database, entity: str, entity_id: int) -> tuple[str, ...]:
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT DISTINCT s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
         "WHERE fa.entity = ? AND fa.entity_id = ? ORDER BY s.id",
         (entity, entity_id),
@@ -106,14 +106,14 @@ async def _sources(db: Database, entity: str, entity_id: int) -> tuple[str, ...]
 
 
 async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> FilmDetails | None:
-    film = await db.fetchone(
+    film = await db._fetchone(
         "SELECT id, title, year, runtime_min, released, synopsis FROM films WHERE id = ?",
         (film_id,),
     )
     if film is None:
         return None
     credits: dict[str, list[str]] = defaultdict(list)
-    for role, name in await db.fetchall(
+    for role, name in await db._fetchall(
         "SELECT c.role, p.name FROM credits c JOIN people p ON p.id = c.person_id "
         "WHERE c.film_id = ? ORDER BY c.role, c.billing IS NULL, c.billing, p.name",
         (film_id,),
@@ -122,7 +122,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
             credits[role].append(name)
 
     async def names(sql: str) -> tuple[str, ...]:
-        return tuple(r[0] for r in await db.fetchall(sql, (film_id,)))
+        return tuple(r[0] for r in await db._fetchall(sql, (film_id,)))
 
     other_titles = await names(
         "SELECT title FROM film_titles WHERE film_id = ? AND kind != 'primary' "
@@ -145,7 +145,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
     )
     editions = [
         _edition_summary(r)
-        for r in await db.fetchall(
+        for r in await db._fetchall(
             _EDITION_SUMMARY_SQL + "JOIN edition_films ef ON ef.edition_id = e.id "
             "WHERE ef.film_id = ? ORDER BY e.is_boxset, e.release_date IS NULL, e.release_date, "
             "CAST(e.spine AS INTEGER), e.id",
@@ -177,7 +177,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
 
 
 async def edition_details(db: Database, edition_id: int) -> EditionDetails | None:
-    row = await db.fetchone(
+    row = await db._fetchone(
         "SELECT e.*, l.name AS label FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
         "WHERE e.id = ?",
         (edition_id,),
@@ -194,7 +194,7 @@ async def edition_details(db: Database, edition_id: int) -> EditionDetails | Non
         specs[column] = str(value)
     film_ids = [
         r[0]
-        for r in await db.fetchall(
+        for r in await db._fetchall(
             "SELECT film_id FROM edition_films WHERE edition_id = ? ORDER BY position, film_id",
             (edition_id,),
         )
@@ -202,19 +202,19 @@ async def edition_details(db: Database, edition_id: int) -> EditionDetails | Non
     summaries = await film_summaries(db, film_ids)
     audio = tuple(
         r[0]
-        for r in await db.fetchall(
+        for r in await db._fetchall(
             "SELECT description FROM edition_audio WHERE edition_id = ? ORDER BY id", (edition_id,)
         )
     )
     subtitles = tuple(
         r[0]
-        for r in await db.fetchall(
+        for r in await db._fetchall(
             "SELECT language FROM edition_subtitles WHERE edition_id = ? ORDER BY id", (edition_id,)
         )
     )
     features = tuple(
         SpecialFeature(r["title"], r["kind"], r["runtime_min"], r["year"], r["description"])
-        for r in await db.fetchall(
+        for r in await db._fetchall(
             "SELECT title, kind, runtime_min, year, description FROM special_features "
             "WHERE edition_id = ? ORDER BY position, id",
             (edition_id,),
@@ -241,7 +241,7 @@ async def reviews_for(
     column, value = (
         ("r.edition_id", edition_id) if edition_id is not None else ("r.film_id", film_id)
     )
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT r.id, s.name, r.kind, r.verdict, r.publication, r.author, r.url, s.kind, "
         "r.published_at, r.edition_id "
         f"FROM reviews r JOIN sources s ON s.id = r.source_id WHERE {column} = ? ORDER BY r.id",
@@ -253,7 +253,7 @@ async def reviews_for(
         scores = sorted(
             (
                 ScoreLine(r[0], r[1], r[2], r[3])
-                for r in await db.fetchall(
+                for r in await db._fetchall(
                     "SELECT category, value, scale_max, raw FROM review_scores WHERE review_id = ?",
                     (row[0],),
                 )
@@ -284,14 +284,14 @@ async def _relations(db: Database, edition_id: int) -> tuple[EditionRelation, ..
         ("replaces", "edition_id", "related_edition_id"),
         ("replaced by", "related_edition_id", "edition_id"),
     ):
-        for row in await db.fetchall(
+        for row in await db._fetchall(
             _EDITION_SUMMARY_SQL + f"JOIN edition_relations er ON er.{theirs} = e.id "
             f"WHERE er.{mine} = ? ORDER BY e.id",
             (edition_id,),
         ):
             # A note that a spoiler passage of its source contains is not shown (databases
             # imported before the importer learnt to pick notes from safe text only).
-            meta = await db.fetchone(
+            meta = await db._fetchone(
                 f"SELECT CASE WHEN EXISTS (SELECT 1 FROM review_sections rs JOIN reviews r "
                 f"ON r.id = rs.review_id WHERE r.source_id = er.source_id AND rs.is_spoiler = 1 "
                 f"AND instr(rs.body, er.note) > 0) THEN NULL ELSE er.note END, s.name "
@@ -305,7 +305,7 @@ async def _relations(db: Database, edition_id: int) -> tuple[EditionRelation, ..
 
 async def catalog_counts(db: Database) -> dict[str, int]:
     """Headline numbers for `about`."""
-    row = await db.fetchone(
+    row = await db._fetchone(
         "SELECT (SELECT count(*) FROM films), (SELECT count(*) FROM people), "
         "(SELECT count(*) FROM editions WHERE is_boxset = 0), "
         "(SELECT count(*) FROM editions WHERE is_boxset = 1), "
@@ -316,4 +316,10 @@ async def catalog_counts(db: Database) -> dict[str, int]:
 
 
 async def source_names(db: Database) -> list[str]:
-    return [r[0] for r in await db.fetchall("SELECT name FROM sources ORDER BY id")]
+    return [r[0] for r in await db._fetchall("SELECT name FROM sources ORDER BY id")]
+
+
+async def titles_and_years(db: Database) -> list[tuple[str, int | None]]:
+    """Every film's title and year, in id order (benchmarks draw real queries from it)."""
+    rows = await db._fetchall("SELECT title, year FROM films ORDER BY id")
+    return [(r[0], r[1]) for r in rows]

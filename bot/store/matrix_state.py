@@ -6,7 +6,7 @@ from bot.store.db import Database
 
 
 async def get_state(db: Database, account: str, key: str) -> str | None:
-    return await db.scalar(
+    return await db._scalar(
         "SELECT value FROM matrix_state WHERE account = ? AND key = ?", (account, key)
     )
 
@@ -22,7 +22,7 @@ async def set_state(db: Database, account: str, key: str, value: str) -> None:
 
 async def reply_for(db: Database, account: str, event_id: str) -> tuple[str, str | None] | None:
     """(txn_id, reply_event_id) of a command already taken on, or None."""
-    row = await db.fetchone(
+    row = await db._fetchone(
         "SELECT txn_id, reply_event_id FROM matrix_replies WHERE account = ? AND event_id = ?",
         (account, event_id),
     )
@@ -53,7 +53,7 @@ async def reply_sent(db: Database, account: str, event_id: str, reply_event_id: 
 
 async def unconfirmed_replies(db: Database, account: str) -> list[tuple[str, str]]:
     """(event_id, room_id) of commands claimed but not confirmed answered (a crash)."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT event_id, room_id FROM matrix_replies "
         "WHERE account = ? AND reply_event_id IS NULL ORDER BY created_at",
         (account,),

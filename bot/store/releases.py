@@ -37,13 +37,13 @@ async def releases(
         where.append("e.format = ?")
         params.append(fmt)
     condition = " AND ".join(where)
-    total = await db.scalar(
+    total = await db._scalar(
         f"SELECT count(*) FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
         f"WHERE {condition}",
         params,
     )
     order = "DESC" if newest_first else "ASC"
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         _EDITION_SUMMARY_SQL + f"WHERE {condition} "
         f"ORDER BY e.release_date {order}, l.name, CAST(e.spine AS INTEGER), e.id LIMIT ?",
         [*params, limit],
@@ -57,7 +57,7 @@ async def releases_by_id(db: Database, edition_ids: list[int]) -> dict[int, Rele
     if not edition_ids:
         return {}
     marks = ",".join("?" * len(edition_ids))
-    rows = await db.fetchall(_EDITION_SUMMARY_SQL + f"WHERE e.id IN ({marks})", edition_ids)
+    rows = await db._fetchall(_EDITION_SUMMARY_SQL + f"WHERE e.id IN ({marks})", edition_ids)
     found = await _with_films(db, [_edition_summary(r) for r in rows])
     return {r.edition.id: r for r in found}
 
@@ -81,7 +81,7 @@ async def dated_editions(
             where.append(condition)
             params.append(value)
     condition = " AND ".join(where) or "release_date IS NOT NULL"
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         f"SELECT id, release_date FROM editions WHERE {condition} ORDER BY release_date, id",
         params,
     )
@@ -92,7 +92,7 @@ async def _with_films(db: Database, editions: list[EditionSummary]) -> list[Rele
     films_of: dict[int, list[int]] = defaultdict(list)
     if editions:
         marks = ",".join("?" * len(editions))
-        for edition_id, film_id in await db.fetchall(
+        for edition_id, film_id in await db._fetchall(
             f"SELECT edition_id, film_id FROM edition_films WHERE edition_id IN ({marks}) "
             f"ORDER BY position, film_id",
             [e.id for e in editions],

@@ -8,7 +8,7 @@ from bot.store.db import Database
 
 async def review_sections(db: Database, review_id: int) -> tuple[TextSection, ...]:
     """A review's sections in document order, each with its spoiler flag."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT heading, body, is_spoiler FROM review_sections WHERE review_id = ? "
         "ORDER BY position",
         (review_id,),
@@ -18,7 +18,7 @@ async def review_sections(db: Database, review_id: int) -> tuple[TextSection, ..
 
 async def plot_notes(db: Database, film_id: int) -> tuple[TextSection, ...]:
     """A film's plot notes from imported documents, oldest import first."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT p.body, p.is_spoiler, coalesce(s.name, '') FROM plot_notes p "
         "LEFT JOIN sources s ON s.id = p.source_id WHERE p.film_id = ? "
         "ORDER BY p.source_id, p.position",
@@ -29,7 +29,7 @@ async def plot_notes(db: Database, film_id: int) -> tuple[TextSection, ...]:
 
 async def review_source_names(db: Database) -> list[str]:
     """Every name a review can be asked for by: source files, publications, authors."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT DISTINCT s.name FROM reviews r JOIN sources s ON s.id = r.source_id "
         "UNION SELECT DISTINCT publication FROM reviews WHERE publication IS NOT NULL "
         "UNION SELECT DISTINCT author FROM reviews WHERE author IS NOT NULL"

@@ -24,13 +24,13 @@ _TITLE_ROWS = (
 async def title_entries(db: Database, film_ids: Iterable[int] | None = None) -> list[TitleEntry]:
     """Every title and alias of these films (of all films when None)."""
     if film_ids is None:
-        rows = await db.fetchall(_TITLE_ROWS + " ORDER BY t.id")
+        rows = await db._fetchall(_TITLE_ROWS + " ORDER BY t.id")
     else:
         ids, rows = sorted(set(film_ids)), []
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            rows += await db.fetchall(
+            rows += await db._fetchall(
                 f"{_TITLE_ROWS} WHERE t.film_id IN ({marks}) ORDER BY t.id", chunk
             )
     # A million rows become entries off the event loop.
@@ -43,12 +43,12 @@ def _title_entries(rows: list) -> list[TitleEntry]:
 
 async def change_mark(db: Database) -> int:
     """The id of the latest logged change to searchable film facts (migration 0003)."""
-    return int(await db.scalar("SELECT coalesce(max(id), 0) FROM search_changes"))
+    return int(await db._scalar("SELECT coalesce(max(id), 0) FROM search_changes"))
 
 
 async def changed_films(db: Database, after: int, upto: int) -> set[int]:
     """Films whose titles, year, popularity or editions changed in (after, upto]."""
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         "SELECT DISTINCT film_id FROM search_changes WHERE id > ? AND id <= ?", (after, upto)
     )
     return {int(r[0]) for r in rows}
@@ -58,12 +58,12 @@ async def name_entries(
     db: Database, after: tuple[int, int] = (0, 0)
 ) -> tuple[list[NameEntry], tuple[int, int]]:
     """People's names and aliases added after the (person id, alias id) marks."""
-    people = await db.fetchall(
+    people = await db._fetchall(
         "SELECT p.id, p.name, count(DISTINCT c.film_id) FROM people p "
         "LEFT JOIN credits c ON c.person_id = p.id WHERE p.id > ? GROUP BY p.id ORDER BY p.id",
         (after[0],),
     )
-    aliases = await db.fetchall(
+    aliases = await db._fetchall(
         "SELECT a.id, a.person_id, a.name, count(DISTINCT c.film_id), p.name "
         "FROM person_aliases a JOIN people p ON p.id = a.person_id "
         "LEFT JOIN credits c ON c.person_id = a.person_id WHERE a.id > ? "
@@ -84,7 +84,7 @@ async def name_entries(
 async def fingerprint(db: Database, mark: int) -> str:
     """What a saved title index must match to be used: this database's id, the change
     log's position, and the titles' count and highest id (guards against an emptied log)."""
-    row = await db.fetchone(
+    row = await db._fetchone(
         "SELECT (SELECT value FROM search_state WHERE name = 'database_id'), "
         "count(*), coalesce(max(id), 0) FROM film_titles"
     )
@@ -93,7 +93,7 @@ async def fingerprint(db: Database, mark: int) -> str:
 
 async def data_version(db: Database) -> int:
     """SQLite's counter of commits by other connections (another `filmbot import`)."""
-    return int(await db.scalar("PRAGMA data_version"))
+    return int(await db._scalar("PRAGMA data_version"))
 
 
 async def credits_of(db: Database, person_ids: list[int]) -> dict[int, list[PersonCredit]]:
@@ -101,7 +101,7 @@ async def credits_of(db: Database, person_ids: list[int]) -> dict[int, list[Pers
     if not person_ids:
         return {}
     marks = ",".join("?" * len(person_ids))
-    rows = await db.fetchall(
+    rows = await db._fetchall(
         f"SELECT c.person_id, c.film_id, c.role FROM credits c "
         f"WHERE c.person_id IN ({marks}) ORDER BY c.person_id, c.film_id, c.role",
         person_ids,
@@ -170,7 +170,7 @@ async def write_film_text(tx: Transaction, film_ids: Iterable[int] | None) -> in
 async def film_text_missing(db: Database) -> bool:
     """True for a database filled before keyword search existed (migration 0003) until
     the text of every film has been written once; imports write only their own film's."""
-    row = await db.fetchone(
+    row = await db._fetchone(
         "SELECT EXISTS (SELECT 1 FROM films), "
         "EXISTS (SELECT 1 FROM search_state WHERE name = 'film_text_complete')"
     )
@@ -202,7 +202,7 @@ async def keyword_films(db: Database, query: str, limit: int = 10) -> list[FilmS
         expression = match_expression(query, any_word=any_word)
         if expression is None:
             return []
-        rows = await db.fetchall(
+        rows = await db._fetchall(
             "SELECT t.film_id FROM film_text t JOIN films f ON f.id = t.film_id "
             "WHERE film_text MATCH ? ORDER BY bm25(film_text) - f.popularity / 10.0 LIMIT ?",
             (expression, limit),

@@ -18,11 +18,11 @@ from bot.store import films
     "pick 2",
     options=(
         Option("number", "number", "The number in the list", required=True, minimum=1, maximum=25),
-        # A menu's choice ('film:123') and which list it belongs to: menus only.
+        # Which list a menu's choice answers: menus only.
         Option("question", "text", "", syntax="key", hidden=True),
     ),
 )
-async def pick(core: Core, req: Request, *, number: str, question: str | None) -> Reply:
+async def pick(core: Core, req: Request, *, number: int | str, question: str | None) -> Reply:
     return await core.pick(req, str(number).strip(), question)
 
 

@@ -92,7 +92,7 @@ def _filter_option(key: str) -> Option:
 
 @COMMANDS.command(
     "subscribe",
-    "Announce new editions here (needs Manage Server / a moderator's power level).",
+    "Announce new editions here (for those who may manage this channel or room).",
     "subscribe label:criterion format:blu-ray",
     "subscribe director:kalatozov since:2024-01-01",
     options=(
@@ -216,11 +216,11 @@ async def subscribe(core: Core, req: Request, **values: str | tuple[str, ...] | 
     refusal="unsubscribe this {place}",
     group="announcements",
 )
-async def unsubscribe(core: Core, req: Request, *, number: str) -> Reply:
+async def unsubscribe(core: Core, req: Request, *, number: int | str) -> Reply:
     place = req.platform.place
     here = await store.subscriptions(core.db, platform=req.platform.name, target=req.channel)
-    word = str(number).strip().lstrip("#").lower()
-    word = "all" if word == "0" else word  # as the option says: 0 for all
+    # A typed 0 means all (the option says so); in a message, 'all' does.
+    word = "all" if number == 0 else str(number).strip().lstrip("#").lower()
     if not here:
         return error("Nothing to stop", f"This {place} has no subscriptions.")
     if word == "all":
@@ -335,8 +335,7 @@ async def announce_test(core: Core, req: Request) -> Reply:
         return error(
             "I can't post here",
             f"The test announcement was refused: {exc.reason}.",
-            hint="Give me Send Messages and Embed Links here (Discord), or let me speak in "
-            "the room (Matrix), then try again",
+            hint=f"Give me {req.platform.post_rights}, then try again",
         )
     except LookupError as exc:
         return error("Announcements are off", f"I can't post now ({exc}).")

@@ -1,8 +1,9 @@
 """Raw SQL for tests: set-up rows, and damage done on purpose, that no store function
 writes (a film with a hostile title, an emptied keyword table, a broken foreign key).
 
-This is the tests' one door to the connection, so they need not reach for it. The bot's
-own code never imports it: outside `bot/store` no code runs SQL (tests/test_architecture.py).
+This is the tests' one door to the connection (through the store's own underscored
+helpers); it lives with the tests, so the bot cannot import it, and outside `bot/store`
+no bot code runs SQL (tests/test_architecture.py).
 Each function takes the database (autocommit: each statement commits on its own) or an
 open transaction (`async with db.transaction() as tx`).
 """
@@ -36,3 +37,15 @@ async def fetchall(
 ) -> list[aiosqlite.Row]:
     """Every row a statement returns (a query, or a write with RETURNING)."""
     return await on._fetchall(sql, params)
+
+
+async def fetchone(
+    on: Database | Transaction, sql: str, params: Sequence[Any] | dict = ()
+) -> aiosqlite.Row | None:
+    """The first row a statement returns, or None."""
+    return await on._fetchone(sql, params)
+
+
+async def scalar(on: Database | Transaction, sql: str, params: Sequence[Any] | dict = ()) -> Any:
+    """The first column of the first row, or None."""
+    return await on._scalar(sql, params)
