@@ -55,6 +55,7 @@ async def add_audio(
     description: str,
     source_id: int,
 ) -> None:
+    """An audio track as a source lists it; the same track twice is kept once."""
     await tx._execute(
         "INSERT OR IGNORE INTO edition_audio (edition_id, language, codec, channels, "
         "description, source_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -63,6 +64,7 @@ async def add_audio(
 
 
 async def add_subtitles(tx: Transaction, edition_id: int, language: str, source_id: int) -> None:
+    """A subtitle language of the edition, as a source lists it (kept once)."""
     await tx._execute(
         "INSERT OR IGNORE INTO edition_subtitles (edition_id, language, source_id) "
         "VALUES (?, ?, ?)",
@@ -146,6 +148,8 @@ async def add_review(
 async def add_score(
     tx: Transaction, review_id: int, category: str, value: float, scale_max: float, raw: str
 ) -> None:
+    """A review's score in one category (picture, sound…), with the scale and the words
+    it was written in."""
     await tx._execute(
         "INSERT INTO review_scores (review_id, category, value, scale_max, raw) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -162,6 +166,8 @@ async def add_section(
     *,
     is_spoiler: bool,
 ) -> None:
+    """A section of a review, in order; spoiler sections are flagged, never shown
+    unasked."""
     await tx._execute(
         "INSERT INTO review_sections (review_id, position, heading, body, is_spoiler) "
         "VALUES (?, ?, ?, ?, ?)",
@@ -172,6 +178,7 @@ async def add_section(
 async def add_plot_note(
     tx: Transaction, film_id: int, source_id: int, position: int, body: str, *, is_spoiler: bool
 ) -> None:
+    """A note on the film's plot from a source, in order, flagged when it spoils."""
     await tx._execute(
         "INSERT INTO plot_notes (film_id, source_id, position, body, is_spoiler) "
         "VALUES (?, ?, ?, ?, ?)",
