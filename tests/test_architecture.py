@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -235,22 +236,24 @@ def layer_violations(found: list[Source]) -> list[str]:
     return problems
 
 
+def absolute_imports(source: Source) -> Iterator[tuple[int, str, list[str]]]:
+    """(line, module, names imported from it) for each absolute import in the file."""
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield node.lineno, alias.name, []
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            yield node.lineno, node.module or "", [alias.name for alias in node.names]
+
+
 def platform_violations(found: list[Source]) -> list[str]:
-    problems = []
-    for source in found:
-        if in_parts(source.module, PLATFORM_PARTS):
-            continue
-        for node in ast.walk(source.tree):
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and not node.level:
-                names = [node.module or ""]
-            else:
-                continue
-            for name in names:
-                if name.split(".")[0] in PLATFORM_LIBRARIES:
-                    problems.append(f"{source.path}:{node.lineno} imports {name}")
-    return problems
+    return [
+        f"{source.path}:{line} imports {module}"
+        for source in found
+        if not in_parts(source.module, PLATFORM_PARTS)
+        for line, module, _ in absolute_imports(source)
+        if module.split(".")[0] in PLATFORM_LIBRARIES
+    ]
 
 
 def _strings(tree: ast.AST):
@@ -307,16 +310,15 @@ PLATFORM_LIMIT_PARTS = ("bot.adapters", "bot.render", "cogs", "bot.config", "bot
 
 
 def platform_limit_violations(found: list[Source]) -> list[str]:
-    problems = []
-    for source in found:
-        if in_parts(source.module, PLATFORM_LIMIT_PARTS):
-            continue
-        for node in ast.walk(source.tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "bot.constants":
-                for alias in node.names:
-                    if alias.name.startswith(("DISCORD_", "MATRIX_")):
-                        problems.append(f"{source.path}:{node.lineno} imports {alias.name}")
-    return problems
+    return [
+        f"{source.path}:{line} imports {name}"
+        for source in found
+        if not in_parts(source.module, PLATFORM_LIMIT_PARTS)
+        for line, module, names in absolute_imports(source)
+        if module == "bot.constants"
+        for name in names
+        if name.startswith(("DISCORD_", "MATRIX_"))
+    ]
 
 
 # --- the project as it is ----------------------------------------------------------
