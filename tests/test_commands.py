@@ -172,6 +172,8 @@ async def test_typed_values_are_checked_against_the_declaration(core: Core) -> N
         ("subscribe", {"label": 5}, "label: takes text."),
         ("plot", {"title": "solaris", "spoilers": "yes"}, "spoilers: is yes or no."),
         ("pick", {"number": 99}, "number: takes a number from 1 to 25."),
+        ("pick", {"number": "²"}, "number: takes a whole number."),
+        ("unsubscribe", {"number": -1}, "number: takes a whole number of at least 0."),
         ("edition", {"title": "solaris", "format": "vhs"}, "format: is one of dvd, blu-ray, 4k."),
         ("film", {"title": "solaris", "colour": "red"}, "has no option 'colour'"),
     ]:
@@ -188,6 +190,8 @@ async def test_unsubscribe_zero_means_all_only_when_typed(announcing) -> None:
         assert made is not None and made.cards[0].title.startswith("Subscribed")
     written = await core.handle("!unsubscribe 0", admin)
     assert written is not None and written.cards[0].title == "No such subscription here"
+    superscript = await core.handle("!unsubscribe ²", admin)
+    assert superscript is not None and superscript.cards[0].title == "Which one?"
     discord_admin = Request(DISCORD, channel="9", user="1", scope="2", can_manage=True)
     await core.handle("!subscribe label:criterion", discord_admin)
     await core.handle("!subscribe format:dvd", discord_admin)

@@ -136,6 +136,20 @@ async def test_find_and_pick_menu_is_for_the_asker_only(
     assert not (answer.get("flags") or 0) & EPHEMERAL  # the answer itself is public
 
 
+async def test_a_menu_answers_with_the_choice_made_and_says_so(
+    emu: DiscordEmulator, bot: EmulatedFilmBot
+) -> None:
+    question = await emu.command("film", {"title": "solaris"})
+    data = _message(await question.callback(TIMEOUT))
+    menu = data["components"][0]["components"][0]
+    message = await question.final_message(TIMEOUT)
+    chosen = await emu.component(message, menu["custom_id"], [menu["options"][1]["value"]])
+    update = await chosen.callback(TIMEOUT)
+    assert "You chose Solaris (2002)" in update["data"]["content"]
+    await emu.wait_until(lambda: chosen.followups, TIMEOUT, "the chosen film's card")
+    assert chosen.followups[0]["embeds"][0]["title"] == "Solaris (2002)"  # not the first
+
+
 async def test_an_unanswered_menu_expires_cleanly(
     emu: DiscordEmulator, bot: EmulatedFilmBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:

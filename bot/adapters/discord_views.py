@@ -13,7 +13,7 @@ import discord
 from bot.adapters.discord_send import NO_MENTIONS, message_parts, note, send
 from bot.cards import Reply
 from bot.constants import PICK_TIMEOUT_SECONDS
-from bot.core.engine import Core
+from bot.core.engine import EXPIRED, Core
 from bot.core.request import Request
 from bot.render import discord as render
 
@@ -77,7 +77,7 @@ class PickView(_OwnedView):
         number = [o.value for o in self.select.options].index(chosen) + 1
         reply = await self.core.call("pick", self.req, number=number, question=self.question)
         label = next((o.label for o in self.select.options if o.value == chosen), chosen)
-        expired = reply.cards[0].kind == "error" and not reply.choices
+        expired = reply.cards[0].title == EXPIRED
         self.stop()
         note = "This list has expired." if expired else f"You chose {label}."
         await interaction.response.edit_message(

@@ -90,17 +90,22 @@ class Option:
                 raise ParseError(f"{self.name}: is yes or no.")
             return value
         if self.kind == "number":
-            if isinstance(value, str) and value.strip().isdigit():
+            if isinstance(value, str) and re.fullmatch(r"\s*[0-9]{1,18}\s*", value):
                 value = int(value)
             if not isinstance(value, int) or isinstance(value, bool):
                 raise ParseError(f"{self.name}: takes a whole number.")
-            low = self.minimum if self.minimum is not None else value
-            high = self.maximum if self.maximum is not None else value
-            if not low <= value <= high:
+            low, high = self.minimum, self.maximum
+            if (low is not None and value < low) or (high is not None and value > high):
+                if high is None:
+                    raise ParseError(f"{self.name}: takes a whole number of at least {low}.")
+                if low is None:
+                    raise ParseError(f"{self.name}: takes a whole number up to {high}.")
                 raise ParseError(f"{self.name}: takes a number from {low} to {high}.")
             return value
         if not isinstance(value, str):
             raise ParseError(f"{self.name}: takes text.")
+        if self.minimum is not None and len(value.strip()) < self.minimum:
+            raise ParseError(f"{self.name}: is too short ({self.minimum} characters at least).")
         if self.maximum is not None and len(value) > self.maximum:
             raise ParseError(f"{self.name}: is too long ({self.maximum} characters at most).")
         if self.choices:
@@ -236,7 +241,7 @@ class Command:
 
 
 def film_value(value: object) -> int | None:
-    """'film:123' (an autocomplete or menu value) -> 123; anything else -> None."""
+    """'film:123' (an autocomplete value) -> 123; anything else -> None."""
     match = _FILM_VALUE.fullmatch(value.strip()) if isinstance(value, str) else None
     return int(match[1]) if match else None
 

@@ -59,6 +59,8 @@ def choice_label(film: FilmSummary) -> str:
     return shorten(film.title, CHOICE_LABEL_MAX - len(year) - len(who)) + year + who
 
 
+# The title of the reply to a choice from a list that is no longer open (menus tidy up).
+EXPIRED = "That question has expired"
 FAILED = (
     "Something went wrong",
     "That command failed on my side; the error is logged. Please try again.",
@@ -307,7 +309,7 @@ class Core:
             pending is None or pending.expires < self._clock() or pending.question != question
         ):
             return error(
-                "That question has expired",
+                EXPIRED,
                 "The list was answered already or is more than a few minutes old.",
                 hint=f"Ask again, e.g. {req.prefix}film Solaris",
             )

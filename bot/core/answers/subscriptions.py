@@ -8,6 +8,7 @@ looks like is the platform's (`Platform.mentions`).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.announce.card import announcement_reply, long_date
@@ -225,7 +226,7 @@ async def unsubscribe(core: Core, req: Request, *, number: int | str) -> Reply:
         return error("Nothing to stop", f"This {place} has no subscriptions.")
     if word == "all":
         chosen = here
-    elif word.isdigit():
+    elif re.fullmatch(r"[0-9]{1,9}", word):
         chosen = [s for s in here if s.id == int(word)]
         if not chosen:
             return error(
