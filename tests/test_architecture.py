@@ -32,6 +32,7 @@ BASE = (
     "bot.words",
     "bot.filters",
     "bot.kinds",
+    "bot.terminal",
 )
 LAYERS: dict[str, frozenset[str]] = {
     **{name: frozenset({"base"}) for name in BASE},
