@@ -5,16 +5,17 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
+from bot import logsafety
 from bot.announce.service import AnnouncementService
 from bot.config import Settings
 from bot.core.engine import Core
 from bot.core.loader import load_core
 from bot.importers.catalog import build_catalog
-from bot.importers.documents.importer import import_bundled_documents
+from bot.importers.documents.importer import ImportStopped, import_bundled_documents
 from bot.store import open_database
 
 log = logging.getLogger(__name__)
@@ -30,7 +31,12 @@ async def start_core(settings: Settings, *, progress: bool | None = None) -> Cor
         report = await build_catalog(db, progress=progress)
         if not report.skipped:
             print(f"filmbot: {report.summary()} into {settings.db_path}", file=sys.stderr)
-        for outcome in await import_bundled_documents(db):
+        try:
+            outcomes = await import_bundled_documents(db)
+        except ImportStopped as stopped:  # a read-only database: the bot answers all the same
+            outcomes = stopped.outcomes
+            print(f"filmbot: bundled documents not imported: {stopped.reason}", file=sys.stderr)
+        for outcome in outcomes:
             if outcome.status != "unchanged":
                 print(f"filmbot: bundled document {outcome.line()}", file=sys.stderr)
         # The search index loads or builds in the background; commands wait for it.
@@ -40,12 +46,17 @@ async def start_core(settings: Settings, *, progress: bool | None = None) -> Cor
         raise
 
 
-def setup_logging(level: str) -> None:
+def setup_logging(level: str, secrets: Iterable[str | None] = ()) -> None:
+    """Log to stderr at `level`, with `secrets` (the configured tokens and password) and
+    every token shape redacted from every record of every logger (`bot.logsafety`)."""
     logging.basicConfig(
         level=getattr(logging, level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    for secret in secrets:
+        logsafety.register_secret(secret)
+    logsafety.install()
 
 
 @asynccontextmanager
@@ -68,7 +79,7 @@ async def announcing(
     async def imported() -> None:
         service.wake()
 
-    poller = FeedPoller(core.db, on_imported=imported)
+    poller = FeedPoller(core.db, on_imported=imported, allow_hosts=settings.fetch_allow_hosts)
     stop_feeds = asyncio.Event()
     tasks = [
         asyncio.create_task(service.run(), name="announce-plan"),

@@ -18,10 +18,11 @@ from bot.config import SettingError, Settings, load_settings
 from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
-from bot.importers.documents.importer import import_paths
+from bot.importers.documents.importer import ImportStopped, import_paths
 from bot.kinds import KINDS
 from bot.render.answer import RENDERERS
-from bot.store import migrations, open_database
+from bot.store import DatabaseBusyError, DatabaseWriteError, migrations, open_database
+from bot.terminal import terminal_safe
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -184,7 +185,7 @@ async def _cmd_ask(settings: Settings, args: argparse.Namespace) -> int:
         indent = None if args.json else 2
         print(json.dumps(data, ensure_ascii=False, indent=indent))
     else:
-        print(output)
+        print(terminal_safe(output))
     return 0
 
 
@@ -202,31 +203,49 @@ async def _cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     files = CatalogFiles.bundled(args.data_dir) if args.data_dir else CatalogFiles.bundled()
-    db = await open_database(settings.db_path)
     try:
-        report = await build_catalog(db, files, force=args.force)
-    finally:
-        await db.close()
+        db = await open_database(settings.db_path)
+        try:
+            report = await build_catalog(db, files, force=args.force)
+        finally:
+            await db.close()
+    except (DatabaseWriteError, DatabaseBusyError) as exc:
+        print(f"filmbot: the catalog was not imported: {exc}", file=sys.stderr)
+        return 2
     print(report.summary())
     return 0
 
 
 async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    db = await open_database(settings.db_path)
+    stopped: ImportStopped | None = None
     try:
-        report = await build_catalog(db)
-        if not report.skipped:
-            print(f"filmbot: {report.summary()}", file=sys.stderr)
-        outcomes = await import_paths(db, args.paths, kind=args.kind)
-    finally:
-        await db.close()
+        db = await open_database(settings.db_path)
+        try:
+            report = await build_catalog(db)
+            if not report.skipped:
+                print(f"filmbot: {report.summary()}", file=sys.stderr)
+            try:
+                outcomes = await import_paths(db, args.paths, kind=args.kind)
+            except ImportStopped as exc:
+                stopped, outcomes = exc, exc.outcomes
+        finally:
+            await db.close()
+    except (DatabaseWriteError, DatabaseBusyError) as exc:
+        print(f"filmbot: nothing was imported: {exc}", file=sys.stderr)
+        return 2
     for outcome in outcomes:
-        print(outcome.line())
+        print(terminal_safe(outcome.line()))
     counts = Counter(o.status for o in outcomes)
     summary = ", ".join(
         f"{counts[s]} {s}" for s in ("imported", "merged", "unchanged", "rejected") if counts[s]
     )
-    print(f"{len(outcomes)} document{'s' if len(outcomes) != 1 else ''}: {summary}")
+    if outcomes or stopped is None:
+        print(f"{len(outcomes)} document{'s' if len(outcomes) != 1 else ''}: {summary}")
+    if stopped is not None:
+        # One message, no traceback: every later document would have failed the same way.
+        left = f"{stopped.left} document{'s' if stopped.left != 1 else ''}"
+        print(f"filmbot: import stopped: {stopped.reason}; {left} not imported", file=sys.stderr)
+        return 2
     return 0 if all(o.ok for o in outcomes) else 1
 
 
@@ -238,7 +257,11 @@ async def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    db = await open_database(settings.db_path, upgrade=(action == "upgrade"))
+    try:
+        db = await open_database(settings.db_path, upgrade=(action == "upgrade"))
+    except (DatabaseWriteError, DatabaseBusyError) as exc:
+        print(f"filmbot: the database was not upgraded: {exc}", file=sys.stderr)
+        return 2
     try:
         if action == "upgrade":
             version = await db.schema_version()
@@ -284,7 +307,8 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as exc:
         print(f"filmbot: {exc} (in .env or the environment)", file=sys.stderr)
         return 2
-    setup_logging(settings.log_level)
+    secrets = (settings.discord_token, settings.matrix_access_token, settings.matrix_password)
+    setup_logging(settings.log_level, secrets)
     command = COMMANDS.get(args.command or "run")
     try:
         return asyncio.run(command(settings, args))

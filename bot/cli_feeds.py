@@ -8,7 +8,12 @@ filmbot feeds remove ID
 `add` polls the new feed at once: what it holds then is the baseline (imported, never
 announced). Exit codes: 0 done; 1 a poll failed (a feed whose first poll fails is added
 all the same and retried on its schedule, backing off), no such feed, or the URL is
-already a feed; 2 bad input (not an http(s) URL, an interval out of range).
+already a feed; 2 bad input (not an http(s) URL, credentials in the URL, an address on
+the machine's own network unless FILMBOT_FETCH_ALLOW_HOSTS names the host, an interval
+out of range).
+
+Whatever came from a feed or the network (titles, URLs, statuses) is printed through
+`bot.terminal`, and URLs with credentials in them are printed as 'https://***@host/...'.
 """
 
 from __future__ import annotations
@@ -26,10 +31,12 @@ from bot.constants import (
     FEED_MIN_INTERVAL_SECONDS,
 )
 from bot.importers.catalog import build_catalog
+from bot.net.policy import FetchPolicy, FetchRefused, redact_url
 from bot.store import feeds as store
 from bot.store import open_database
 from bot.store.db import Database
 from bot.store.feeds import FeedExistsError
+from bot.terminal import one_line, terminal_safe
 
 if TYPE_CHECKING:
     from bot.feeds.poller import PollReport
@@ -98,13 +105,24 @@ def _items(count: int, what: str) -> str:
     return f"{count} item{'s' if count != 1 else ''} {what}"
 
 
+def _url(url: str) -> str:
+    """A feed's URL as printed: no credentials, no controls."""
+    return one_line(redact_url(url))
+
+
 def _label(feed_id: int, title: str | None, url: str) -> str:
-    return f"#{feed_id} {title} ({url})" if title else f"#{feed_id} {url}"
+    title = one_line(title or "")
+    return f"#{feed_id} {title} ({_url(url)})" if title else f"#{feed_id} {_url(url)}"
+
+
+def _safe_line(text: str) -> str:
+    """A line as printed: no controls, no line breaks, its spacing kept (columns)."""
+    return terminal_safe(text).replace("\n", " ").replace("\t", " ")
 
 
 def _print_outcomes(report: PollReport) -> None:
     for outcome in report.outcomes:
-        print(outcome.line())
+        print(_safe_line(outcome.line()))
 
 
 async def _prepare(settings: Settings) -> Database:
@@ -121,21 +139,27 @@ async def _prepare(settings: Settings) -> Database:
     return db
 
 
-async def _add(db: Database, url: str, interval_s: int) -> int:
+async def _add(db: Database, url: str, interval_s: int, settings: Settings) -> int:
     from bot.feeds.poller import FeedPoller
 
     try:
         feed = await store.add_feed(db, url, interval_s, time.time())
     except FeedExistsError as exc:
-        print(f"filmbot feeds add: {exc}", file=sys.stderr)
+        known = exc.feed
+        named = f" ({one_line(known.title)})" if known.title else ""
+        print(
+            f"filmbot feeds add: {_url(known.url)} is already feed #{known.id}{named}",
+            file=sys.stderr,
+        )
         return 1
-    async with FeedPoller(db) as poller:
+    async with FeedPoller(db, allow_hosts=settings.fetch_allow_hosts) as poller:
         report = await poller.poll(feed.id)
     assert report is not None
     label = _label(feed.id, report.title, url)
     if not report.ok:
         print(
-            f"filmbot feeds add: added feed {label}, but its first poll failed: {report.status}. "
+            f"filmbot feeds add: added feed {label}, but its first poll failed: "
+            f"{one_line(report.status)}. "
             f"It is tried again in {_duration(report.next_poll_at - time.time())} (longer "
             "while it keeps failing); what it holds then is its baseline.",
             file=sys.stderr,
@@ -162,12 +186,12 @@ async def _list(db: Database) -> int:
         return 0
     now = time.time()
     for feed in feeds:
-        print(f"#{feed.id} {feed.title or '(not read yet)'}")
-        print(f"    {feed.url}")
+        print(f"#{feed.id} {one_line(feed.title or '') or '(not read yet)'}")
+        print(f"    {_url(feed.url)}")
         due = feed.next_poll_at - now
         next_poll = f"in {_duration(due)}" if due > 60 else "now"
         last = (
-            f"last poll {feed.last_polled_at}: {feed.last_status}"
+            f"last poll {feed.last_polled_at}: {one_line(feed.last_status or '')}"
             if feed.last_polled_at
             else "never polled"
         )
@@ -191,10 +215,10 @@ async def _remove(db: Database, args: argparse.Namespace) -> int:
     return 0
 
 
-async def _poll(db: Database, args: argparse.Namespace) -> int:
+async def _poll(db: Database, args: argparse.Namespace, settings: Settings) -> int:
     from bot.feeds.poller import FeedPoller
 
-    async with FeedPoller(db) as poller:
+    async with FeedPoller(db, allow_hosts=settings.fetch_allow_hosts) as poller:
         if args.feed_id is not None:
             one = await poller.poll(args.feed_id)
             if one is None:
@@ -212,7 +236,7 @@ async def _poll(db: Database, args: argparse.Namespace) -> int:
         return 0
     for report in reports:
         _print_outcomes(report)
-        print(report.line())
+        print(_safe_line(report.line()))
     return 0 if all(r.ok for r in reports) else 1
 
 
@@ -221,12 +245,23 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     url = ""
     if action == "add":
         from bot.feeds.fetch import check_feed_url
+        from bot.net.client import check_url
 
-        # A bad URL is refused before the database (and the catalog) is touched.
+        # A bad URL is refused before the database (and the catalog) is touched, and so
+        # is one on the machine's own network (unless the operator allows its host).
         try:
             url = check_feed_url(args.url)
+            await check_url(url, FetchPolicy.allowing(settings.fetch_allow_hosts))
+        except FetchRefused as exc:
+            hint = (
+                " (to read a feed from it all the same, name the host in FILMBOT_FETCH_ALLOW_HOSTS)"
+                if exc.internal
+                else ""
+            )
+            print(f"filmbot feeds add: {one_line(str(exc))}{hint}", file=sys.stderr)
+            return 2
         except ValueError as exc:
-            print(f"filmbot feeds add: {exc}", file=sys.stderr)
+            print(f"filmbot feeds add: {one_line(str(exc))}", file=sys.stderr)
             return 2
     # Every poll's outcome is printed; the poller's own log lines would say it twice.
     feeds_log = logging.getLogger("bot.feeds")
@@ -237,11 +272,11 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     )
     try:
         if action == "add":
-            return await _add(db, url, args.interval)
+            return await _add(db, url, args.interval, settings)
         if action == "list":
             return await _list(db)
         if action == "remove":
             return await _remove(db, args)
-        return await _poll(db, args)
+        return await _poll(db, args, settings)
     finally:
         await db.close()

@@ -14,6 +14,7 @@ import argparse
 import io
 import json
 import logging
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -23,8 +24,13 @@ from typing import Any
 from bot.constants import SUGGESTIONS_MAX
 from bot.core.engine import Core
 from bot.store import search_data
+from bot.terminal import one_line
 
 KINDS = ("title", "person", "keyword", "complete")
+# What a terminal would act on (see bot.terminal) that JSON leaves raw in its strings: DEL,
+# C1 controls and the bidirectional embeddings, overrides and isolates (json.dumps escapes
+# C0 controls itself, and the line breaks of an indent are outside strings).
+_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 log = logging.getLogger(__name__)
 
 
@@ -119,14 +125,16 @@ def _lines(path: str) -> Iterator[str]:
 
 
 def _text(found: dict[str, Any]) -> str:
+    """The results as text to read: every string from data on one line, with nothing in
+    it a terminal would act on (escapes, C1 controls, bidi overrides)."""
     if not found["results"]:
-        return f"No match for “{found['query']}” ({found['ms']:.2f} ms)."
+        return f"No match for “{one_line(found['query'])}” ({found['ms']:.2f} ms)."
     lines = []
     for n, r in enumerate(found["results"], start=1):
-        name = r.get("label") or r.get("name") or (
+        name = one_line(r.get("label") or r.get("name") or (
             f"{r['title']} ({r['year']})" if r.get("year") else r["title"]
-        )  # fmt: skip
-        extra = f" · {r['matched']}" if r.get("matched") else ""
+        ))  # fmt: skip
+        extra = f" · {one_line(r['matched'])}" if r.get("matched") else ""
         score = f"  {r['score']:.1f}" if "score" in r else ""
         mark = "  ← answer" if found["best"] == r["id"] else ""
         lines.append(f"{n:>3}. {name}{extra}  [{r['id']}]{score}{mark}")
@@ -144,9 +152,11 @@ def usage_problem(args: argparse.Namespace) -> str | None:
 
 
 def _emit(found: dict[str, Any], *, indent: int | None = None) -> None:
-    # JSON stays valid on any console: non-ASCII is escaped when stdout is not UTF-8.
+    # JSON stays valid on any console: non-ASCII is escaped when stdout is not UTF-8, and
+    # what a terminal would act on always is (the same data, written as \\uXXXX).
     ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
-    print(json.dumps(found, ensure_ascii=ascii_only, indent=indent), flush=True)
+    text = json.dumps(found, ensure_ascii=ascii_only, indent=indent)
+    print(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m[0]):04x}", text), flush=True)
 
 
 async def run(core: Core, args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ Secrets (tokens, passwords) are kept out of `repr()` so they cannot end up in a 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ SETTING_NAMES = (
     "MATRIX_ALLOWED_INVITES",
     "MATRIX_MANAGE_POWER_LEVEL",
     "ANNOUNCE_TIMEZONE",
+    "FILMBOT_FETCH_ALLOW_HOSTS",
 )
 
 
@@ -48,6 +50,9 @@ class Settings:
     matrix_manage_power_level: int = ANNOUNCE_MANAGE_POWER_LEVEL
     # The time zone whose midnight a release date arrives at (an IANA name).
     announce_timezone: str = ANNOUNCE_DEFAULT_TIMEZONE
+    # Hosts fetched although their addresses are not public (loopback, private, ...):
+    # exact names or addresses, lower case. Empty: only public addresses are fetched.
+    fetch_allow_hosts: tuple[str, ...] = ()
 
     @property
     def discord_configured(self) -> bool:
@@ -108,6 +113,7 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
             ANNOUNCE_MANAGE_POWER_LEVEL,
         ),
         announce_timezone=_timezone_setting(get("ANNOUNCE_TIMEZONE")),
+        fetch_allow_hosts=_hosts_setting(get("FILMBOT_FETCH_ALLOW_HOSTS")),
     )
 
 
@@ -134,3 +140,29 @@ def _timezone_setting(value: str | None) -> str:
             f"ANNOUNCE_TIMEZONE must be a time zone name like Europe/Paris, not {value!r}"
         ) from None
     return value
+
+
+def _hosts_setting(value: str | None) -> tuple[str, ...]:
+    """FILMBOT_FETCH_ALLOW_HOSTS: comma-separated host names or addresses, each meant
+    exactly. A wildcard, a network, a port, a URL or an unspecified address (0.0.0.0, ::)
+    is refused: every allowed host is named."""
+    hosts = []
+    for part in (value or "").split(","):
+        host = part.strip().lower()
+        if not host:
+            continue
+        try:
+            address = ipaddress.ip_address(host.removeprefix("[").removesuffix("]"))
+        except ValueError:
+            address = None
+        if address is not None:
+            ok = not address.is_unspecified
+        else:
+            ok = not any(ch in host for ch in "*?/:@[] \t") and host.strip(".") != ""
+        if not ok:
+            raise SettingError(
+                "FILMBOT_FETCH_ALLOW_HOSTS lists host names or addresses, each exactly "
+                f"(e.g. 127.0.0.1,localhost): {part.strip()!r} is not one"
+            )
+        hosts.append(host)
+    return tuple(dict.fromkeys(hosts))

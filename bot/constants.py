@@ -132,3 +132,10 @@ FEED_CONCURRENCY = 4
 # The poller's loop looks at the schedule at least this often, so feeds added by
 # `filmbot feeds add` in another process are picked up without a restart.
 FEED_RECHECK_SECONDS = 60.0
+# A poll reads at most this many of a feed's items: the first ones, as feeds list the
+# newest first (a release feed holds tens; a feed of thousands is broken or hostile).
+FEED_MAX_ITEMS_PER_POLL = 500
+
+# --- Outbound HTTP (bot/net) ----------------------------------------------------------
+# Redirects followed by hand, each hop checked like the first request.
+FETCH_MAX_REDIRECTS = 5

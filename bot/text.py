@@ -3,6 +3,12 @@
 `fold` removes case, diacritics and punctuation; `norm_title` also drops a leading
 article and handles the "Matrix, The" inversion, so "The Firemen’s Ball", "Firemen's
 Ball" and "FIREMEN'S BALL, THE" all fold to the same key.
+
+Both first make text `canonical`: what looks the same keys the same. Invisible format
+characters (zero-width joiners and spaces, soft hyphens, bidi marks) are dropped,
+compatibility forms (fullwidth letters, ligatures) become the plain ones, and a word that
+mixes Latin letters with Cyrillic or Greek look-alikes ('Vеrtigo' with a Cyrillic 'е') is
+written in one script. A word wholly in Cyrillic or Greek ('Летят журавли') stays as it is.
 """
 
 from __future__ import annotations
@@ -63,6 +69,85 @@ _LEADING_ARTICLE = re.compile(rf"^(?:{_ARTICLE_ALT}) (?=\S)")
 _TRAILING_ARTICLE = re.compile(rf"^(?P<rest>.+), (?P<art>{_ARTICLE_ALT})$", re.I)
 
 
+# Cyrillic and Greek letters drawn like a Latin one (from Unicode's confusables), by case:
+# an upper-case Cyrillic 'В' looks like 'B', its lower-case 'в' like no Latin letter.
+_LATIN_LOOKALIKES = {
+    **dict(zip("АВЕЅІЈКМНОРСТУХҮҺԚԜӀ", "ABESIJKMHOPCTYXYHQWI", strict=True)),
+    **dict(zip("аеорсухѕіјһԁԛԝӏүѵ", "aeopcyxsijhdqwlyv", strict=True)),
+    **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "ABEZHIKMNOPTYX", strict=True)),
+    **dict(zip("οινακρυγχ", "oivakpuyx", strict=True)),
+}
+
+
+def _lookalikes_of_latin(first: str, last: str) -> dict[str, str]:
+    """Latin letter -> its look-alike in the script of code points first..last."""
+    table: dict[str, str] = {}
+    for other, latin in _LATIN_LOOKALIKES.items():
+        if first <= other <= last:
+            table.setdefault(latin, other)
+    return table
+
+
+_CYRILLIC_LOOKALIKES = _lookalikes_of_latin("\u0400", "\u052f")
+_GREEK_LOOKALIKES = _lookalikes_of_latin("\u0370", "\u03ff")
+# Format characters, Unicode category Cf (as of Unicode 14, Python 3.11's; a test checks):
+# soft hyphen, zero-width space and joiners, bidi marks and controls, tags...
+_FORMAT = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U00013438\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    "\U000e0020-\U000e007f]"
+)
+# A word: letters, digits and the accents that may sit on them.
+_WORD = re.compile(r"[\w\u0300-\u036f]+")
+_CYRILLIC_OR_GREEK = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def _script(ch: str) -> str | None:
+    if ch.isascii():
+        return "latin" if ch.isalpha() else None
+    if "\u00c0" <= ch <= "\u024f" or "\u1e00" <= ch <= "\u1eff":
+        return "latin" if ch.isalpha() else None
+    if "\u0400" <= ch <= "\u052f":
+        return "cyrillic"
+    if "\u0370" <= ch <= "\u03ff" or "\u1f00" <= ch <= "\u1fff":
+        return "greek"
+    return "other" if ch.isalpha() else None
+
+
+def _one_script(match: re.Match[str]) -> str:
+    """A word mixing Latin with Cyrillic or Greek letters, in one script: Latin when every
+    other letter has a Latin look-alike, else the other script when every Latin letter has
+    a look-alike there ('журaвли' with a Latin 'a'); otherwise as it is."""
+    word = match[0]
+    scripts = {_script(ch) for ch in word} - {None}
+    if "latin" not in scripts or not scripts & {"cyrillic", "greek"}:
+        return word
+    if all(_script(ch) == "latin" or ch in _LATIN_LOOKALIKES for ch in word if ch.isalpha()):
+        return "".join(_LATIN_LOOKALIKES.get(ch, ch) for ch in word)
+    if scripts == {"latin", "cyrillic"} or scripts == {"latin", "greek"}:
+        # Only a few stray Latin letters: 'Духless' is written so on purpose.
+        latin = sum(_script(ch) == "latin" for ch in word)
+        table = _CYRILLIC_LOOKALIKES if "cyrillic" in scripts else _GREEK_LOOKALIKES
+        if 2 * latin < len(word) and all(ch in table for ch in word if _script(ch) == "latin"):
+            return "".join(table.get(ch, ch) for ch in word)
+    return word
+
+
+def canonical(text: str) -> str:
+    """`text` as it looks: format characters (Unicode category Cf: ZWJ, ZWNJ, ZWSP, soft
+    hyphen, bidi marks) removed, NFKC-normalised (fullwidth 'Ｖ' is 'V'), and each word
+    mixing Latin with Cyrillic or Greek look-alikes written in one script. Case, accents
+    and punctuation are kept; the keys below fold them."""
+    if text.isascii():
+        return text
+    text = unicodedata.normalize("NFKC", _FORMAT.sub("", text))
+    if _CYRILLIC_OR_GREEK.search(text) and _LATIN_LETTER.search(text):
+        text = _WORD.sub(_one_script, text)
+    return text
+
+
 def clean_cell(value: str | None) -> str:
     """Collapse every run of whitespace (the Criterion list has tabs and newlines in cells)."""
     if value is None:
@@ -74,8 +159,14 @@ def fold(text: str) -> str:
     """Lower-case, strip diacritics and punctuation, collapse spaces.
 
     Letters and digits of every script are kept (a Korean or Cyrillic title folds to
-    itself, lower-cased); everything else separates words.
+    itself, lower-cased); everything else separates words. The text is made `canonical`
+    first, so look-alike spellings fold alike.
     """
+    return _fold(canonical(text))
+
+
+def _fold(text: str) -> str:
+    """`fold` of text already `canonical`."""
     if text.isascii():  # the common case: NFKD would change nothing
         text = text.replace("&", " and ").lower()
     else:
@@ -99,7 +190,8 @@ def norm_title(title: str) -> str:
     A title of punctuation only ('$', '?') keys on itself, so it stays findable and never
     collides with the empty key.
     """
-    folded = fold(_INNER_JOINER.sub("", uninvert(title)))
+    title = canonical(title)
+    folded = _fold(_INNER_JOINER.sub("", uninvert(title)))
     if not folded:
         return " ".join(title.split()).lower()
     stripped = _LEADING_ARTICLE.sub("", folded)

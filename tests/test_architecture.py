@@ -33,14 +33,16 @@ BASE = (
     "bot.filters",
     "bot.kinds",
     "bot.terminal",
+    "bot.logsafety",
 )
 LAYERS: dict[str, frozenset[str]] = {
     **{name: frozenset({"base"}) for name in BASE},
     "bot.config": frozenset({"base"}),
+    "bot.net": frozenset({"base"}),
     "bot.store": frozenset({"base"}),
     "bot.search": frozenset({"base", "bot.store"}),
-    "bot.importers": frozenset({"base", "bot.store"}),
-    "bot.feeds": frozenset({"base", "bot.store", "bot.importers"}),
+    "bot.importers": frozenset({"base", "bot.store", "bot.net"}),
+    "bot.feeds": frozenset({"base", "bot.store", "bot.importers", "bot.net"}),
     "bot.announce": frozenset({"base", "bot.store"}),
     "bot.core": frozenset({"base", "bot.store", "bot.search", "bot.announce"}),
     "bot.render": frozenset({"base"}),
@@ -53,13 +55,16 @@ LAYERS: dict[str, frozenset[str]] = {
     "bot.console": frozenset({"base", "bot.core", "bot.render", "bot.ask"}),
     "bot.app": frozenset(
         {"base", "bot.config", "bot.store", "bot.search", "bot.importers", "bot.feeds"}
-        | {"bot.announce", "bot.core", "bot.render", "bot.adapters"}
+        | {"bot.announce", "bot.core", "bot.render", "bot.adapters", "bot.net"}
     ),
     "bot.cli_search": frozenset({"base", "bot.store", "bot.search", "bot.core"}),
-    "bot.cli_feeds": frozenset({"base", "bot.config", "bot.store", "bot.feeds", "bot.importers"}),
+    "bot.cli_feeds": frozenset(
+        {"base", "bot.config", "bot.store", "bot.feeds", "bot.importers", "bot.net"}
+    ),
     "bot.cli": frozenset(
         {"base", "bot.config", "bot.store", "bot.importers", "bot.render", "bot.core"}
         | {"bot.ask", "bot.console", "bot.app", "bot.adapters", "bot.cli_search", "bot.cli_feeds"}
+        | {"bot.net"}
     ),
     "bot.__main__": frozenset({"base", "bot.cli"}),
 }

@@ -61,6 +61,7 @@ SAMPLES = {
     "MATRIX_ALLOWED_INVITES": ":example.org",
     "MATRIX_MANAGE_POWER_LEVEL": "75",
     "ANNOUNCE_TIMEZONE": "Europe/Paris",
+    "FILMBOT_FETCH_ALLOW_HOSTS": "127.0.0.1,localhost",
 }
 
 

@@ -1,6 +1,8 @@
 """Release feeds: a real HTTP server on 127.0.0.1 serves RSS and Atom that change between polls.
 
 The poller's clock is injected, so backoff and schedules are checked without sleeping.
+127.0.0.1 is not a public address: every poller and command here allows it by name
+(`LOCAL`, FILMBOT_FETCH_ALLOW_HOSTS), as an operator would; without that it is refused.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ import pytest
 from aiohttp import web
 
 from bot.announce.planner import plan
-from bot.constants import FEED_MAX_BACKOFF_SECONDS
+from bot.constants import FEED_MAX_BACKOFF_SECONDS, FEED_MAX_ITEMS_PER_POLL
 from bot.feeds.fetch import USER_AGENT, check_feed_url
-from bot.feeds.items import feed_item
+from bot.feeds.items import feed_item, first_items
 from bot.feeds.poller import FeedPoller, backoff_delay
 from bot.filters import Filters
 from bot.importers.documents.importer import BUNDLED_DOCUMENTS
@@ -35,6 +37,9 @@ from tests import sql
 from tests.conftest import run_cli
 
 START = 1_800_000_000.0
+# The test server's host, allowed explicitly (the default refuses it).
+LOCAL = ("127.0.0.1",)
+LOCAL_ENV = {"FILMBOT_FETCH_ALLOW_HOSTS": "127.0.0.1"}
 LAST_MODIFIED = "Wed, 21 Oct 2026 07:28:00 GMT"
 
 
@@ -48,6 +53,7 @@ class Route:
     status: int = 200
     etag: str | None = None
     last_modified: str | None = None
+    location: str | None = None  # a redirect there ('{port}' is the server's port)
 
 
 @dataclass
@@ -67,6 +73,8 @@ class FeedServer:
         route = self.routes.get(request.path.lstrip("/"))
         if route is None:
             return web.Response(status=404, text="no such feed")
+        if route.location is not None:
+            raise web.HTTPFound(route.location.format(port=request.url.port))
         if route.status != 200:
             return web.Response(status=route.status, text="the server is having a bad day")
         headers = {"Content-Type": route.content_type}
@@ -125,7 +133,7 @@ async def db(catalog_copy: Path) -> AsyncIterator[Database]:
 
 @pytest.fixture
 async def poller(db: Database, clock: Clock) -> AsyncIterator[FeedPoller]:
-    async with FeedPoller(db, clock=clock) as feed_poller:
+    async with FeedPoller(db, clock=clock, allow_hosts=LOCAL) as feed_poller:
         yield feed_poller
 
 
@@ -210,7 +218,7 @@ async def test_first_poll_is_a_baseline_later_items_are_left_for_the_announcer(
 
     feed = await store.add_feed(db, server.url("releases.rss"), 1800, clock())
     assert feed.needs_baseline
-    async with FeedPoller(db, clock=clock, on_imported=on_imported) as poller:
+    async with FeedPoller(db, clock=clock, on_imported=on_imported, allow_hosts=LOCAL) as poller:
         first = await poller.poll(feed.id)
         assert first is not None and first.ok and first.baseline
         assert [o.status for o in first.outcomes] == ["imported", "imported"]
@@ -342,7 +350,8 @@ async def test_an_unreachable_host_is_a_failure_with_the_reason(
     feed = await store.add_feed(db, url, 1800, clock())
     report = await poller.poll(feed.id)
     assert report is not None and not report.ok
-    assert report.status.startswith("error: cannot connect to 127.0.0.1:")
+    # The host as the URL names it: no port, no socket error (no port-scan oracle).
+    assert report.status == "error: cannot connect to 127.0.0.1"
     assert report.next_poll_at == clock.now + 3600
     stored = await store.get_feed(db, feed.id)
     assert stored is not None and stored.needs_baseline and stored.failures == 1
@@ -387,7 +396,7 @@ async def test_a_malformed_document_is_a_failure_and_writes_nothing(
 async def test_an_oversized_feed_is_refused(db: Database, clock: Clock, server: FeedServer) -> None:
     server.routes["big.rss"] = Route(rss(item("orchard")))
     feed = await store.add_feed(db, server.url("big.rss"), 1800, clock())
-    async with FeedPoller(db, clock=clock, max_bytes=200) as small:
+    async with FeedPoller(db, clock=clock, max_bytes=200, allow_hosts=LOCAL) as small:
         report = await small.poll(feed.id)
     assert report is not None and not report.ok
     assert "larger than the limit of 200 bytes" in report.status
@@ -446,7 +455,7 @@ async def test_the_loop_polls_due_feeds_until_stopped(
     async def on_imported() -> None:
         stop.set()
 
-    async with FeedPoller(db, clock=clock, on_imported=on_imported) as poller:
+    async with FeedPoller(db, clock=clock, on_imported=on_imported, allow_hosts=LOCAL) as poller:
         await asyncio.wait_for(poller.run(stop), timeout=60)
     assert await store.item_outcomes(db, feed.id) == {"magpies": "imported"}
 
@@ -497,7 +506,7 @@ async def test_the_feeds_commands(catalog_copy: Path, server: FeedServer) -> Non
 
     async def cli(*args: str):
         # In a thread: the test server answers on this event loop meanwhile.
-        result = await asyncio.to_thread(run_cli, "feeds", *args, db=catalog_copy)
+        result = await asyncio.to_thread(run_cli, "feeds", *args, db=catalog_copy, env=LOCAL_ENV)
         assert "Traceback" not in result.stderr, result.stderr
         return result
 
@@ -569,7 +578,7 @@ async def test_a_new_feed_item_is_announced_and_the_baseline_is_not(
         )
     server.routes["releases.rss"] = Route(rss(item("lanterns"), item("orchard")))
     feed = await store.add_feed(db, server.url("releases.rss"), 1800, clock())
-    async with FeedPoller(db, clock=clock) as poller:
+    async with FeedPoller(db, clock=clock, allow_hosts=LOCAL) as poller:
         await poller.poll(feed.id)
         assert (await plan(db, today)).queued == 0  # the baseline is old news
         server.routes["releases.rss"] = Route(rss(item("salt"), item("lanterns"), item("orchard")))
@@ -580,3 +589,146 @@ async def test_a_new_feed_item_is_announced_and_the_baseline_is_not(
     assert planned.queued == 1 and planned.new_editions == [new.edition_id]
     row = await sql.fetchone(db, "SELECT edition_id, kind, release_date FROM announcements")
     assert tuple(row) == (new.edition_id, "announced", "2031-05-20")
+
+
+# --- no internal fetches (issue 15) ------------------------------------------------------
+
+
+async def test_by_default_a_local_feed_is_refused_alike_open_or_closed(
+    db: Database, clock: Clock, server: FeedServer
+) -> None:
+    """Without FILMBOT_FETCH_ALLOW_HOSTS nothing on 127.0.0.1 is fetched, and a listening
+    port and a closed one fail with the same words: no port-scan oracle."""
+    server.routes["releases.rss"] = Route(rss(item("orchard")))
+    live = await store.add_feed(db, server.url("releases.rss"), 1800, clock())
+    dead = await store.add_feed(db, f"http://127.0.0.1:{_closed_port()}/f.rss", 1800, clock())
+    async with FeedPoller(db, clock=clock) as poller:
+        reports = [await poller.poll(live.id), await poller.poll(dead.id)]
+    for report in reports:
+        assert report is not None and not report.ok and report.failures == 1
+        assert report.status == "refused: 127.0.0.1 is a private or local address"
+        assert report.next_poll_at == clock.now + 3600  # backs off like any failure
+        stored = await store.get_feed(db, report.feed_id)
+        assert stored is not None and stored.last_status == report.status
+    assert server.requests == []
+    assert await count(db, "feed_items") == 0
+
+
+async def test_a_redirect_to_an_internal_address_is_refused_at_poll_time(
+    db: Database, clock: Clock, poller: FeedPoller, server: FeedServer
+) -> None:
+    # 127.0.0.1 is allowed (the poller fixture); localhost is not, nor is any IPv6 loopback.
+    server.routes["secret.rss"] = Route(rss(item("orchard")))
+    server.routes["moved.rss"] = Route(location="http://localhost:{port}/secret.rss")
+    server.routes["moved6.rss"] = Route(location="http://[::1]:{port}/secret.rss")
+    for name in ("moved.rss", "moved6.rss"):
+        feed = await store.add_feed(db, server.url(name), 1800, clock())
+        report = await poller.poll(feed.id)
+        assert report is not None and not report.ok
+        assert report.status == "refused: redirected to a private or local address"
+        stored = await store.get_feed(db, feed.id)
+        assert stored is not None and (stored.last_status, stored.failures) == (report.status, 1)
+    assert [path for path, _ in server.requests] == ["/moved.rss", "/moved6.rss"]
+    assert await count(db, "feed_items") == 0
+
+
+def junk(count: int) -> list[tuple[str, str, str]]:
+    return [(f"junk-{n}", f"Clearance bin {n}", "<p>Nothing to see.</p>") for n in range(count)]
+
+
+def test_a_document_is_cut_to_its_first_items_before_it_is_parsed() -> None:
+    document = rss(item("orchard"), *junk(3000))
+    cut = first_items(document, FEED_MAX_ITEMS_PER_POLL)
+    assert cut is not None and len(cut) < len(document) / 5
+    parsed = feedparser.parse(cut)
+    assert not parsed.bozo and parsed.feed.title == "New releases"
+    assert len(parsed.entries) == FEED_MAX_ITEMS_PER_POLL
+    assert parsed.entries[0].id == "orchard" and parsed.entries[-1].id == "junk-498"
+    assert first_items(rss(item("orchard")), FEED_MAX_ITEMS_PER_POLL) is None  # nothing to cut
+    assert first_items(b"<html><p>not a feed", 10) is None
+
+
+async def test_a_poll_reads_only_the_newest_items(
+    db: Database, clock: Clock, poller: FeedPoller, server: FeedServer
+) -> None:
+    server.routes["big.rss"] = Route(rss(item("orchard"), *junk(3000)))
+    feed = await store.add_feed(db, server.url("big.rss"), 1800, clock())
+    report = await poller.poll(feed.id)
+    assert report is not None and report.ok
+    assert report.counts == {"imported": 1, "rejected": FEED_MAX_ITEMS_PER_POLL - 1}
+    assert report.status == "200 (1 new, 499 rejected; the first 500 items read)"
+    assert await count(db, "feed_items") == FEED_MAX_ITEMS_PER_POLL
+
+
+async def test_a_feed_of_only_junk_is_a_failure_and_backs_off(
+    db: Database, clock: Clock, poller: FeedPoller, server: FeedServer
+) -> None:
+    server.routes["junk.rss"] = Route(rss(*junk(3000)))
+    feed = await store.add_feed(db, server.url("junk.rss"), 1800, clock())
+    first = await poller.poll(feed.id)
+    assert first is not None and not first.ok and first.failures == 1
+    assert first.status == (
+        "junk: no release listing among the 500 items read (the first ones of more)"
+    )
+    assert first.next_poll_at == clock.now + 3600
+    clock.now = first.next_poll_at
+    [second] = await poller.poll_due()  # the rejected items are remembered: no new work
+    assert not second.ok and second.failures == 2 and second.outcomes == []
+    assert second.next_poll_at == clock.now + 7200
+    stored = await store.get_feed(db, feed.id)
+    assert stored is not None and stored.needs_baseline and stored.last_status == second.status
+
+
+async def test_the_feeds_commands_refuse_internal_addresses_and_print_safely(
+    catalog_copy: Path, server: FeedServer
+) -> None:
+    async def cli(*args: str, env: dict[str, str] | None = None):
+        result = await asyncio.to_thread(run_cli, "feeds", *args, db=catalog_copy, env=env)
+        assert "Traceback" not in result.stderr, result.stderr
+        assert "\x1b" not in result.stdout + result.stderr
+        assert "\x07" not in result.stdout + result.stderr
+        return result
+
+    # The default: 127.0.0.1 and localhost are refused at once, and nothing is added.
+    server.routes["releases.rss"] = Route(rss(item("lanterns")))
+    local = await cli("add", server.url("releases.rss"))
+    assert local.returncode == 2
+    assert "refused: 127.0.0.1 is a private or local address" in local.stderr
+    assert "FILMBOT_FETCH_ALLOW_HOSTS" in local.stderr
+    by_name = await cli("add", server.url("releases.rss").replace("127.0.0.1", "localhost"))
+    assert by_name.returncode == 2
+    assert "refused: localhost resolves to a private or local address" in by_name.stderr
+    assert "no feeds yet" in (await cli("list")).stdout
+    assert server.requests == []
+
+    secret = await cli("add", "https://ana:s3cret@shop.example/feed.rss")
+    assert secret.returncode == 2 and "'https://***@shop.example/feed.rss'" in secret.stderr
+    assert "s3cret" not in secret.stderr + secret.stdout
+
+    # Escape sequences written as character references, in the feed's and an item's title.
+    evil = rss(item("lanterns")).replace(
+        b"<title>New releases</title>", b"<title>&#27;[2J&#27;]0;owned&#7;Evil releases</title>"
+    )
+    evil = evil.replace(b"<title>Lanterns", b"<title>&#27;[31mLanterns")
+    server.routes["evil.rss"] = Route(evil)
+    added = await cli("add", server.url("evil.rss"), env=LOCAL_ENV)
+    assert added.returncode == 0, added.stderr
+    # The sequences are removed whole (a cleared screen, a window title), the text kept.
+    assert f"added feed #1 Evil releases ({server.url('evil.rss')})" in added.stdout
+    assert "imported  Lanterns Over Kettle Bay (4K UHD)" in added.stdout
+    assert "#1 Evil releases\n" in (await cli("list")).stdout
+
+    # A feed whose URL holds credentials (stored before they were refused): printed
+    # redacted, and not fetched.
+    db = await open_database(catalog_copy)
+    try:
+        url = server.url("releases.rss").replace("//", "//ana:s3cret@")
+        await store.add_feed(db, url, 1800, START)
+    finally:
+        await db.close()
+    listed = await cli("list")
+    shown = server.url("releases.rss").replace("//", "//***@")
+    assert f"    {shown}" in listed.stdout and "s3cret" not in listed.stdout
+    polled = await cli("poll", "2", env=LOCAL_ENV)
+    assert polled.returncode == 1 and "s3cret" not in polled.stdout + polled.stderr
+    assert f"feed #2 {shown}: failed (refused: the URL has credentials in it" in polled.stdout

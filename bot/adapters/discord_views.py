@@ -16,6 +16,7 @@ from bot.constants import PICK_TIMEOUT_SECONDS
 from bot.core.engine import EXPIRED, Core
 from bot.core.request import Request
 from bot.render import discord as render
+from bot.render.safety import discord_escape
 
 log = logging.getLogger(__name__)
 PAGE_TIMEOUT_SECONDS = 10 * 60
@@ -79,14 +80,19 @@ class PickView(_OwnedView):
         label = next((o.label for o in self.select.options if o.value == chosen), chosen)
         expired = reply.cards[0].title == EXPIRED
         self.stop()
-        note = "This list has expired." if expired else f"You chose {label}."
         await interaction.response.edit_message(
-            content=discord.utils.escape_markdown(note), embeds=[], view=None
+            content=chosen_note(label, expired=expired), embeds=[], view=None
         )
         await send(interaction, reply, view=view_for(self.core, self.req, interaction, reply))
 
     async def on_timeout(self) -> None:
         await self.expire("This list has expired; ask again to choose.")
+
+
+def chosen_note(label: str, *, expired: bool = False) -> str:
+    """What the menu's message says once a film is chosen. The label comes from data: it
+    is escaped as the renderer escapes (no markdown, mentions or invite links)."""
+    return "This list has expired." if expired else f"You chose {discord_escape(label)}."
 
 
 class PageView(_OwnedView):

@@ -5,13 +5,17 @@ Replies are `m.notice` events in reply to the command (`m.in_reply_to`), rendere
 body that never holds them). The sync token is persisted after every batch and each
 reply's transaction id before its first send, so neither a restart nor a retry answers a
 command twice. 429s and an unreachable homeserver are waited out (nio retries; the sync
-loop backs off), and an event that cannot be understood is skipped, never fatal.
+loop backs off), and an event that cannot be understood is skipped, never fatal. So is a
+database another process keeps locked: the store waits for it, and when a write still
+fails the batch is handled again after a backoff (from the same sync token, so nothing
+is lost and nothing answered twice).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 import time
 import uuid
 from typing import Any
@@ -42,6 +46,7 @@ from bot.constants import (
 )
 from bot.core.engine import Core
 from bot.core.request import Request
+from bot.logsafety import register_secret
 from bot.render import matrix as render
 from bot.store import matrix_state as state
 
@@ -124,13 +129,15 @@ class MatrixBot:
         response = await self.client.login(self._password, device_name="filmbot")
         if isinstance(response, LoginError):
             raise MatrixLoginError(f"login as {self.user_id} failed: {response.message}")
+        register_secret(response.access_token)  # never logged from here on
 
     async def run(self) -> None:
-        """Sync and answer until cancelled."""
+        """Sync and answer until cancelled; only a rejected login ends it."""
         await self.login()
-        since = await state.get_state(self.db, self.user_id, "next_batch")
-        await self._resume_unfinished()
+        since = await self._saved_since()
+        resume_pending = not await self._resume_unfinished()
         backoff = 1.0
+        db_backoff = 1.0
         while True:
             first = since is None
             try:
@@ -156,15 +163,59 @@ class MatrixBot:
             backoff = 1.0
             try:
                 await self._handle(response, since=since)
+            except sqlite3.OperationalError as exc:
+                # A claim or a confirmation was not recorded (the database stayed locked, or
+                # cannot be written): the same batch again, from the same token, later.
+                # What was answered is not answered twice (claims and transaction ids).
+                log.warning(
+                    "Matrix: the database failed while handling a sync batch (%s); "
+                    "handling it again in %.0f s",
+                    exc,
+                    db_backoff,
+                )
+                await asyncio.sleep(db_backoff)
+                db_backoff = min(db_backoff * 2, MATRIX_RETRY_MAX_SECONDS)
+                continue
             except Exception:  # a bug here must not stop the bot
                 log.exception("Matrix: handling a sync batch failed")
+            db_backoff = 1.0
             since = response.next_batch
-            await state.set_state(self.db, self.user_id, "next_batch", since)
+            await self._save_since(since)
+            if resume_pending:
+                resume_pending = not await self._resume_unfinished()
             if not self.ready.is_set():
                 log.info("Matrix: syncing as %s", self.user_id)
                 self.ready.set()
                 if self.core.announcements is not None:
                     self.core.announcements.attach(MatrixSender(self.client))
+
+    async def _saved_since(self) -> str | None:
+        """The sync token saved by the last run, waiting for a database that fails."""
+        backoff = 1.0
+        while True:
+            try:
+                return await state.get_state(self.db, self.user_id, "next_batch")
+            except sqlite3.OperationalError as exc:
+                log.warning(
+                    "Matrix: reading the sync token failed (%s); trying again in %.0f s",
+                    exc,
+                    backoff,
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MATRIX_RETRY_MAX_SECONDS)
+
+    async def _save_since(self, since: str) -> None:
+        """Persist the sync token; when the database fails, carry on with it in memory
+        (it is saved with the next batch; a restart before that re-reads a few events,
+        and answers none twice)."""
+        try:
+            await state.set_state(self.db, self.user_id, "next_batch", since)
+        except sqlite3.Error as exc:
+            log.warning(
+                "Matrix: the sync token was not saved (%s); carrying on, it is saved with "
+                "the next batch",
+                exc,
+            )
 
     async def close(self) -> None:
         if self.core.announcements is not None:
@@ -175,6 +226,8 @@ class MatrixBot:
         for room_id, info in response.rooms.invite.items():
             try:
                 await self._invited(room_id, [_invite_event(e) for e in info.invite_state])
+            except sqlite3.OperationalError:
+                raise  # the whole batch is handled again (see run)
             except Exception:
                 log.exception("Matrix: the invite to %s could not be handled", room_id)
         for room_id in response.rooms.leave:
@@ -192,6 +245,8 @@ class MatrixBot:
                             await self._answer(command)
                     else:
                         await self._membership(room_id, source)
+                except sqlite3.OperationalError:
+                    raise  # the whole batch is handled again (see run)
                 except Exception:
                     log.exception("Matrix: an event in %s could not be handled", room_id)
 
@@ -227,15 +282,27 @@ class MatrixBot:
         )
         return True
 
-    async def _resume_unfinished(self) -> None:
+    async def _resume_unfinished(self) -> bool:
         """Replies claimed before a crash but never confirmed: answer them now, with the
-        transaction id claimed then (the homeserver drops the copy if the first landed)."""
-        for event_id, room_id in await state.unconfirmed_replies(self.db, self.user_id):
-            event = await self.client.room_get_event(room_id, event_id)
-            source = getattr(getattr(event, "event", None), "source", None)
-            command = command_in(source, room_id, self.user_id)
-            if command is not None:
-                await self._answer(command)
+        transaction id claimed then (the homeserver drops the copy if the first landed).
+        False when the database failed: tried again after the next batch."""
+        try:
+            for event_id, room_id in await state.unconfirmed_replies(self.db, self.user_id):
+                event = await self.client.room_get_event(room_id, event_id)
+                source = getattr(getattr(event, "event", None), "source", None)
+                command = command_in(source, room_id, self.user_id)
+                if command is not None:
+                    await self._answer(command)
+        except sqlite3.OperationalError as exc:
+            log.warning(
+                "Matrix: finishing replies from before a restart failed (%s); trying again "
+                "after the next sync",
+                exc,
+            )
+            return False
+        except Exception:  # a bug here must not stop the bot; the next start tries again
+            log.exception("Matrix: finishing replies from before a restart failed")
+        return True
 
     async def _invited(self, room_id: str, invite_state: list[Any]) -> None:
         inviter = inviter_of(invite_state, self.user_id)

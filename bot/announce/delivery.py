@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import date
@@ -101,6 +102,10 @@ class Announcer:
         self._last_to: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._inflight: dict[str, asyncio.Task] = {}  # one send per target at a time
+        # A target whose last send could not be recorded (the database failed) waits
+        # before its item is sent again: retry_base, doubling, up to the retry maximum.
+        self._held: dict[str, float] = {}
+        self._troubles: dict[str, int] = {}
         self.sent = 0  # posts and edits confirmed, for tests and benchmarks
 
     def wake(self) -> None:
@@ -117,6 +122,15 @@ class Announcer:
                     wait = await self.deliver_due(wait=False)
                 except asyncio.CancelledError:
                     raise
+                except sqlite3.OperationalError as exc:  # locked for too long, read-only, full
+                    log.warning(
+                        "announcements (%s): the database failed reading the outbox (%s); "
+                        "trying again in %.0f s",
+                        self.platform,
+                        exc,
+                        self.poll,
+                    )
+                    wait = self.poll
                 except Exception:
                     log.exception("announcements (%s): a delivery pass failed", self.platform)
                     wait = self.poll
@@ -138,7 +152,11 @@ class Announcer:
         for sub, item, not_before in heads:
             if sub.target in self._inflight:
                 continue
-            ready = max(not_before, self._last_to.get(sub.target, 0) + self.target_spacing)
+            ready = max(
+                not_before,
+                self._last_to.get(sub.target, 0) + self.target_spacing,
+                self._held.get(sub.target, 0),
+            )
             if ready > now:
                 next_due = min(next_due, max(ready - now, 0.01))
                 continue
@@ -153,14 +171,36 @@ class Announcer:
     def _finished(self, target: str, task: asyncio.Task) -> None:
         self._inflight.pop(target, None)
         self._wake.set()
-        if not task.cancelled() and task.exception() is not None:
-            # Recording the result failed (the database): the item is still queued and
-            # is sent again with its nonce, which the platform drops if it had landed.
-            log.error(
-                "announcements (%s): a send to %s failed",
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is None:
+            self._held.pop(target, None)
+            self._troubles.pop(target, None)
+            return
+        # Recording the result failed (the database): the item is still queued and is
+        # sent again with its nonce, which the platform drops if it had landed; after a
+        # backoff, so a database that keeps failing is not met with a burst of resends.
+        troubles = self._troubles.get(target, 0)
+        self._troubles[target] = troubles + 1
+        delay = min(self.retry_base * 2 ** min(troubles, 10), ANNOUNCE_RETRY_MAX_SECONDS)
+        self._held[target] = self.clock() + delay
+        if isinstance(exc, sqlite3.OperationalError):
+            log.warning(
+                "announcements (%s): a send to %s was not recorded: the database failed "
+                "(%s); sending it again (same nonce) in %.1f s",
                 self.platform,
                 target,
-                exc_info=task.exception(),
+                exc,
+                delay,
+            )
+        else:
+            log.error(
+                "announcements (%s): a send to %s failed; trying again in %.0f s",
+                self.platform,
+                target,
+                delay,
+                exc_info=exc,
             )
 
     async def _paced(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -97,6 +98,13 @@ class AnnouncementService:
                     await self.plan_now()
                 except asyncio.CancelledError:
                     raise
+                except sqlite3.OperationalError as exc:  # locked for too long, read-only, full
+                    log.warning(
+                        "announcements: planning failed, the database failed (%s); "
+                        "trying again in %.0f s",
+                        exc,
+                        self.plan_every,
+                    )
                 except Exception:
                     log.exception("announcements: planning failed")
                 with contextlib.suppress(TimeoutError):

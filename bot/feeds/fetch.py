@@ -1,4 +1,8 @@
-"""One conditional GET of a feed: ETag / Last-Modified sent back, a timeout, a size cap."""
+"""One conditional GET of a feed: ETag / Last-Modified sent back, a timeout, a size cap.
+
+The request goes through `bot.net.client.GuardedClient`: nothing on the machine's own
+network is fetched, at the first request or after a redirect.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,16 @@ import aiohttp
 
 from bot import __version__
 from bot.constants import FEED_MAX_BYTES, FEED_TIMEOUT_SECONDS
+from bot.net.client import GuardedClient
+from bot.net.policy import FetchError, FetchRefused, redact_url
+
+__all__ = ["FetchError", "FetchRefused", "FetchResult", "check_feed_url", "fetch_feed"]
 
 USER_AGENT = f"filmbot/{__version__} (+feeds)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
 _CHUNK = 64 * 1024
-
-
-class FetchError(Exception):
-    """No usable answer (no connection, a timeout, a cut-short or oversized body)."""
 
 
 @dataclass(frozen=True)
@@ -44,19 +48,25 @@ class FetchResult:
 
 
 def check_feed_url(url: str) -> str:
-    """The URL, stripped, if it is an absolute http(s) URL; else ValueError saying why."""
+    """The URL, stripped, if it is an absolute http(s) URL without user information;
+    else ValueError saying why (the URL shown redacted)."""
     url = url.strip()
+    shown = redact_url(url)  # the messages are printed: no password in them
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError for a port that is not a number
     except ValueError as exc:
-        raise ValueError(f"{url!r} is not a valid URL ({exc})") from exc
+        raise ValueError(f"{shown!r} is not a valid URL ({exc})") from exc
     if parts.scheme.lower() not in ("http", "https"):
-        raise ValueError(f"{url!r} is not an http:// or https:// URL")
+        raise ValueError(f"{shown!r} is not an http:// or https:// URL")
     if not parts.hostname:
-        raise ValueError(f"{url!r} has no host name")
+        raise ValueError(f"{shown!r} has no host name")
+    if "@" in parts.netloc:
+        raise ValueError(
+            f"{shown!r} has credentials in it (user@host), which filmbot does not send or store"
+        )
     if any(ch.isspace() for ch in url):
-        raise ValueError(f"{url!r} contains spaces")
+        raise ValueError(f"{shown!r} contains spaces")
     return url
 
 
@@ -77,7 +87,7 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 
 
 async def fetch_feed(
-    session: aiohttp.ClientSession,
+    client: GuardedClient,
     url: str,
     *,
     etag: str | None = None,
@@ -85,43 +95,27 @@ async def fetch_feed(
     timeout: float = FEED_TIMEOUT_SECONDS,
     max_bytes: int = FEED_MAX_BYTES,
 ) -> FetchResult:
-    """GET the feed; any HTTP status is returned, a transport problem raises FetchError."""
+    """GET the feed through the guarded client (every redirect checked); any HTTP status
+    is returned, a transport problem raises FetchError, a refusal FetchRefused."""
     headers = {"User-Agent": USER_AGENT, "Accept": ACCEPT}
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
-    try:
-        async with session.get(
-            url, headers=headers, timeout=aiohttp.ClientTimeout(total=timeout)
-        ) as resp:
-            body = b""
-            if 200 <= resp.status < 300:
-                body = await _read_capped(resp, max_bytes)
-            return FetchResult(
-                status=resp.status,
-                reason=resp.reason or "",
-                body=body,
-                etag=resp.headers.get("ETag"),
-                last_modified=resp.headers.get("Last-Modified"),
-                content_type=resp.headers.get("Content-Type"),
-                url=str(resp.url),
-                retry_after=parse_retry_after(resp.headers.get("Retry-After")),
-            )
-    except TimeoutError as exc:
-        raise FetchError(f"no complete answer within {timeout:g} s") from exc
-    except aiohttp.ClientConnectorError as exc:
-        raise FetchError(f"cannot connect to {exc.host}:{exc.port} ({exc.os_error})") from exc
-    except aiohttp.TooManyRedirects as exc:
-        raise FetchError("too many redirects") from exc
-    except aiohttp.InvalidURL as exc:
-        raise FetchError(f"not a valid URL ({exc})") from exc
-    except aiohttp.ClientPayloadError as exc:
-        raise FetchError(f"the answer was cut short ({exc})") from exc
-    except aiohttp.ClientError as exc:
-        raise FetchError(f"the request failed ({type(exc).__name__}: {exc})") from exc
-    except (OSError, ValueError) as exc:
-        raise FetchError(f"the request failed ({exc})") from exc
+    async with client.get(url, headers=headers, timeout=timeout) as resp:
+        body = b""
+        if 200 <= resp.status < 300:
+            body = await _read_capped(resp, max_bytes)
+        return FetchResult(
+            status=resp.status,
+            reason=resp.reason or "",
+            body=body,
+            etag=resp.headers.get("ETag"),
+            last_modified=resp.headers.get("Last-Modified"),
+            content_type=resp.headers.get("Content-Type"),
+            url=str(resp.url),
+            retry_after=parse_retry_after(resp.headers.get("Retry-After")),
+        )
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:

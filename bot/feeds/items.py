@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import xml.parsers.expat
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -43,6 +44,9 @@ _BLOCKS = frozenset(
     ]
 )
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+# The elements that are a feed's items: RSS <item>, Atom <entry> (any prefix).
+_ITEM_NAMES = frozenset(["item", "entry"])
+_SCAN_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -116,3 +120,61 @@ def feed_item(entry: Mapping[str, Any]) -> FeedItem:
         key = "sha256:" + hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
     text = "\n".join(part for part in (title, body) if part)
     return FeedItem(key=key, title=title, link=link, text=text)
+
+
+class _Enough(Exception):
+    """Raised inside the scan when the item past the limit starts."""
+
+
+def first_items(document: bytes, limit: int) -> bytes | None:
+    """The document cut down to its first `limit` items, still well-formed: the bytes up
+    to the item after the limit, then the end tags of the elements open there. None when
+    the document holds no more items (or cannot be scanned: not XML, a multi-byte
+    encoding, entities declared in it); the caller then reads it whole.
+
+    The scan (expat, in C) stops at the item past the limit, so a feed of a hundred
+    thousand items costs no more to read than one of `limit` items.
+    """
+    if limit < 0 or document[:2] in (b"\xfe\xff", b"\xff\xfe") or b"\x00" in document[:4]:
+        return None  # UTF-16/32: end tags could not be appended as bytes
+    parser = xml.parsers.expat.ParserCreate()
+    open_elements: list[str] = []
+    item_depth = 0  # how deep the item being read sits; 0 outside items
+    items = 0
+    cut: tuple[int, list[str]] | None = None
+
+    def start(name: str, _attrs: object) -> None:
+        nonlocal items, item_depth, cut
+        if not item_depth and name.rpartition(":")[2] in _ITEM_NAMES:
+            items += 1
+            if items > limit:
+                cut = (parser.CurrentByteIndex, list(open_elements))
+                raise _Enough
+            item_depth = len(open_elements) + 1
+        open_elements.append(name)
+
+    def end(_name: str) -> None:
+        nonlocal item_depth
+        open_elements.pop()
+        if item_depth > len(open_elements):
+            item_depth = 0
+
+    def entity(*_args: object) -> None:
+        raise xml.parsers.expat.ExpatError("entities declared")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.EntityDeclHandler = entity
+    try:
+        for offset in range(0, len(document), _SCAN_CHUNK):
+            parser.Parse(document[offset : offset + _SCAN_CHUNK], False)
+        parser.Parse(b"", True)
+    except _Enough:
+        pass
+    except (xml.parsers.expat.ExpatError, ValueError):
+        return None
+    if cut is None:
+        return None
+    index, still_open = cut
+    ends = "".join(f"</{name}>" for name in reversed(still_open))
+    return document[:index] + ends.encode("ascii", "xmlcharrefreplace")

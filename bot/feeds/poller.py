@@ -18,23 +18,26 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import aiohttp
 import feedparser
 
 from bot.constants import (
     FEED_CONCURRENCY,
     FEED_MAX_BACKOFF_SECONDS,
     FEED_MAX_BYTES,
+    FEED_MAX_ITEMS_PER_POLL,
     FEED_RECHECK_SECONDS,
     FEED_TIMEOUT_SECONDS,
 )
-from bot.feeds.fetch import FetchError, FetchResult, fetch_feed
-from bot.feeds.items import FeedItem, feed_item
+from bot.feeds.fetch import FetchResult, fetch_feed
+from bot.feeds.items import FeedItem, feed_item, first_items
 from bot.importers.documents.importer import ImportOutcome, import_document
 from bot.kinds import RELEASE_LISTING
+from bot.net.client import GuardedClient
+from bot.net.policy import FetchError, FetchPolicy, FetchRefused, redact_url
 from bot.store import feeds as store
 from bot.store.db import Database
 from bot.store.feeds import Feed
+from bot.terminal import one_line
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +94,7 @@ class PollReport:
         return f"{self.status}: {new}" + (" (baseline, not announced)" if self.baseline else "")
 
     def line(self) -> str:
-        return f"feed #{self.feed_id} {self.url}: {self.summary()}"
+        return f"feed #{self.feed_id} {redact_url(self.url)}: {self.summary()}"
 
 
 def backoff_delay(interval_s: float, failures: int) -> float:
@@ -104,7 +107,7 @@ def backoff_delay(interval_s: float, failures: int) -> float:
 
 
 def _short(text: str, limit: int = _STATUS_MAX) -> str:
-    text = " ".join(text.split())
+    text = one_line(text)  # a status holds what a server said: no controls kept
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -128,17 +131,26 @@ def _feed_items(feed: Feed, entries: list[Any]) -> list[FeedItem]:
         try:
             items.append(feed_item(entry))
         except (ValueError, RecursionError) as exc:
-            log.warning("feed #%d %s: an item could not be read (%r)", feed.id, feed.url, exc)
+            log.warning(
+                "feed #%d %s: an item could not be read (%r)", feed.id, redact_url(feed.url), exc
+            )
     return items
 
 
-def _parse(result: FetchResult) -> feedparser.FeedParserDict:
+def _parse(result: FetchResult, max_items: int) -> tuple[feedparser.FeedParserDict, bool]:
+    """The document parsed, its entries cut to the first `max_items` (the newest, as feeds
+    list them), and whether there were more. A document of more items is cut before
+    feedparser reads it, so its size in items costs nothing past the limit."""
     headers = {"content-location": result.url}
     if result.content_type:
         headers["content-type"] = result.content_type
+    cut = first_items(result.body, max_items)
     # Always bytes: given a str, feedparser would treat it as a URL or a path to open.
     with _PARSE_LOCK:
-        return feedparser.parse(result.body, response_headers=headers)
+        parsed = feedparser.parse(result.body if cut is None else cut, response_headers=headers)
+    more = cut is not None or len(parsed.entries) > max_items
+    parsed["entries"] = parsed.entries[:max_items]
+    return parsed, more
 
 
 class FeedPoller:
@@ -152,11 +164,13 @@ class FeedPoller:
         self,
         db: Database,
         *,
-        session: aiohttp.ClientSession | None = None,
+        allow_hosts: Iterable[str] = (),
+        client: GuardedClient | None = None,
         clock: Callable[[], float] = time.time,
         on_imported: Callable[[], Awaitable[None]] | None = None,
         timeout: float = FEED_TIMEOUT_SECONDS,
         max_bytes: int = FEED_MAX_BYTES,
+        max_items: int = FEED_MAX_ITEMS_PER_POLL,
         concurrency: int = FEED_CONCURRENCY,
     ) -> None:
         self.db = db
@@ -164,8 +178,11 @@ class FeedPoller:
         self.on_imported = on_imported
         self.timeout = timeout
         self.max_bytes = max_bytes
-        self._session = session
-        self._own_session = session is None
+        self.max_items = max_items
+        # Hosts fetched although their addresses are not public (FILMBOT_FETCH_ALLOW_HOSTS).
+        self.policy = client.policy if client is not None else FetchPolicy.allowing(allow_hosts)
+        self._client = client
+        self._own_client = client is None
         self._limit = asyncio.Semaphore(concurrency)
         self._polling: set[int] = set()  # feeds being polled right now
         self._wake = asyncio.Event()
@@ -177,9 +194,9 @@ class FeedPoller:
         await self.close()
 
     async def close(self) -> None:
-        if self._own_session and self._session is not None:
-            await self._session.close()
-            self._session = None
+        if self._own_client and self._client is not None:
+            await self._client.close()
+            self._client = None
 
     def wake(self) -> None:
         """Make `run` look at the schedule now (e.g. after a feed was added)."""
@@ -226,7 +243,7 @@ class FeedPoller:
                 return await self._poll_feed(current)
         except Exception:
             # A bug or a database error on one feed must not stop the others (or the loop).
-            log.exception("polling feed #%d %s failed", feed.id, feed.url)
+            log.exception("polling feed #%d %s failed", feed.id, redact_url(feed.url))
             problem = FeedProblem("error: an internal error stopped the poll (logged)")
             try:
                 return await self._failed(feed, self.clock(), problem)
@@ -245,17 +262,19 @@ class FeedPoller:
         return report
 
     async def _fetch(self, feed: Feed) -> FetchResult:
-        if self._session is None:
-            self._session = aiohttp.ClientSession()
+        if self._client is None:
+            self._client = GuardedClient(self.policy)
         try:
             return await fetch_feed(
-                self._session,
+                self._client,
                 feed.url,
                 etag=feed.etag,
                 last_modified=feed.last_modified,
                 timeout=self.timeout,
                 max_bytes=self.max_bytes,
             )
+        except FetchRefused as exc:  # 'refused: ...', counted as a failure
+            raise FeedProblem(_short(str(exc))) from exc
         except FetchError as exc:
             raise FeedProblem(_short(f"error: {exc}")) from exc
 
@@ -271,7 +290,7 @@ class FeedPoller:
                 _short(f"{result.status} {result.reason}".strip()),
                 retry_after=result.retry_after,
             )
-        parsed = await asyncio.to_thread(_parse, result)
+        parsed, more = await asyncio.to_thread(_parse, result, self.max_items)
         problem = _syntax_problem(parsed)
         if not parsed.get("version") and not parsed.entries:
             got = (result.content_type or "").split(";")[0].strip()
@@ -281,17 +300,29 @@ class FeedPoller:
             raise FeedProblem(_short(f"malformed: {problem}"))
         if problem:
             log.warning(
-                "feed #%d %s is not well-formed (%s); reading its items", feed.id, feed.url, problem
+                "feed #%d %s is not well-formed (%s); reading its items",
+                feed.id,
+                redact_url(feed.url),
+                problem,
             )
 
         report.baseline = feed.needs_baseline
         report.title = str(parsed.feed.get("title") or "").strip()
-        await self._import_items(feed, parsed.entries, report, retry_rejected=bool(problem))
+        listings = await self._import_items(
+            feed, parsed.entries, report, retry_rejected=bool(problem)
+        )
+        if parsed.entries and not listings:
+            # Only junk: a failure like any other, so the feed backs off.
+            raise FeedProblem(
+                f"junk: no release listing among the {len(parsed.entries)} items read"
+                + (" (the first ones of more)" if more else "")
+            )
         counts = report.counts
         new = counts["imported"] + counts["merged"]
         report.status = f"{result.status} ({new} new" + (
-            f", {counts['rejected']} rejected)" if counts["rejected"] else ")"
+            f", {counts['rejected']} rejected" if counts["rejected"] else ""
         )
+        report.status += f"; the first {len(parsed.entries)} items read)" if more else ")"
         if problem:
             report.status = _short(f"{report.status}; not well-formed: {problem}")
         # Validators are stored last: had the poll stopped half-way, the next one
@@ -301,15 +332,17 @@ class FeedPoller:
 
     async def _import_items(
         self, feed: Feed, entries: list[Any], report: PollReport, *, retry_rejected: bool
-    ) -> None:
-        """Import the entries not met before, oldest first."""
-        known = await store.known_items(self.db, feed.id)
+    ) -> int:
+        """Import the entries not met before, oldest first; the number of entries that
+        are release listings (taken now or by an earlier poll)."""
+        known = await store.item_outcomes(self.db, feed.id)
+        listings = 0
         # Turning HTML into text takes a while for a big feed: not on the event loop.
         for item in await asyncio.to_thread(_feed_items, feed, entries):
             if item.key in known:
                 report.already_seen += 1
+                listings += not known[item.key].startswith("rejected")
                 continue
-            known.add(item.key)
             outcome = await import_document(
                 self.db,
                 item.name,
@@ -321,6 +354,9 @@ class FeedPoller:
                 announce=not report.baseline,
             )
             report.outcomes.append(outcome)
+            listings += outcome.ok
+            # The same key twice in one document is taken once.
+            known[item.key] = "rejected" if not outcome.ok else outcome.status
             if outcome.status == "rejected":
                 log.info("feed #%d item %s rejected: %s", feed.id, item.name, outcome.message)
                 if retry_rejected:
@@ -330,6 +366,7 @@ class FeedPoller:
                 f"rejected: {outcome.message}" if outcome.status == "rejected" else outcome.status
             )
             await store.record_item(self.db, feed.id, item.key, _short(what), self.clock())
+        return listings
 
     async def _succeeded(
         self,
@@ -384,7 +421,7 @@ class FeedPoller:
         log.warning(
             "feed #%d %s failed (%s); %d in a row, next try in %.0f s",
             feed.id,
-            feed.url,
+            redact_url(feed.url),
             problem.status,
             failures,
             delay,

@@ -107,16 +107,22 @@ async def build_catalog(
 
     if progress is None:
         progress = sys.stderr.isatty()
-    bar = tqdm(
-        total=len(films) + len(rows) + len(members),
-        desc="Building film database",
-        unit="row",
-        disable=not progress,
-        file=sys.stderr,
-    )
     report = CatalogReport()
-    try:
-        async with db.transaction() as tx:
+    async with db.transaction() as tx:
+        # Under the write lock, look again: another process starting on the same new
+        # database may have built the catalog while this one parsed (or waited for it).
+        if not force and len(await known_hashes(tx, [sha for _, sha in texts.values()])) == len(
+            texts
+        ):
+            return CatalogReport(skipped=True)
+        bar = tqdm(
+            total=len(films) + len(rows) + len(members),
+            desc="Building film database",
+            unit="row",
+            disable=not progress,
+            file=sys.stderr,
+        )
+        try:
             # Queued rows are flushed statement by statement, not in dependency order, so
             # foreign keys are checked at COMMIT instead of per statement.
             await tx.defer_foreign_keys()
@@ -137,8 +143,8 @@ async def build_catalog(
             )
             await writer.flush()
             await write_film_text(tx, None)
-    finally:
-        bar.close()
+        finally:
+            bar.close()
     report.wikidata_films = len(films)
     report.criterion_rows = len(rows)
     report.counts = await db.stats()

@@ -1,6 +1,7 @@
 """Discord rendering: a `Reply` as a message payload of embeds.
 
-Every piece of data text is escaped (`bot.render.safety`); every Discord limit comes from
+Every piece of data text is escaped (`bot.render.safety`), its control characters (NUL,
+ESC, C1) dropped as the other renderers do; every Discord limit comes from
 `bot.constants`. Text that does not fit is cut at a span boundary where possible, with a
 visible '…' and, for the message as a whole, a footer pointing to the rest, so Discord
 never answers 400. A spoiler is never cut open: it is dropped whole rather than halved.
@@ -26,6 +27,7 @@ from bot.constants import (
 )
 from bot.render.fit import MORE, cut_text
 from bot.render.safety import discord_defuse, discord_escape, discord_spoiler, discord_url
+from bot.render.text import strip_controls
 
 EPHEMERAL_FLAG = 1 << 6
 # The select menu of a disambiguation; its values are the choices' ids ('film:123').
@@ -209,4 +211,4 @@ def select_menu(choices: tuple[Choice, ...]) -> dict[str, Any]:
 
 
 def _cut_plain(text: str, limit: int) -> str:
-    return cut_text(" ".join(text.split()) or "—", limit)
+    return cut_text(" ".join(strip_controls(text).split()) or "—", limit)

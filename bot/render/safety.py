@@ -13,6 +13,8 @@ import html
 import re
 from urllib.parse import urlsplit
 
+from bot.render.text import strip_controls
+
 ZERO_WIDTH_SPACE = "\u200b"
 
 # Characters Discord markdown gives a meaning to anywhere in a line (with [ ] escaped,
@@ -35,16 +37,18 @@ def _escape_line_start(match: re.Match[str]) -> str:
 
 
 def discord_escape(text: str) -> str:
-    """Plain text for Discord: no markdown, no mentions, no clickable invites."""
-    text = _DISCORD_MARKDOWN.sub(r"\\\1", text)
+    """Plain text for Discord: no control characters (NUL, ESC, C1), no markdown, no
+    mentions, no clickable invites."""
+    text = _DISCORD_MARKDOWN.sub(r"\\\1", strip_controls(text))
     text = _DISCORD_LINE_START.sub(_escape_line_start, text)
     return discord_defuse(text)
 
 
 def discord_defuse(text: str) -> str:
     """Text for places Discord shows without markdown (footers, menus): mass mentions and
-    user/role mention syntax broken with a zero-width space, invites made unclickable."""
-    text = _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m[1], text)
+    user/role mention syntax broken with a zero-width space, invites made unclickable.
+    Control characters go first, so none can hide a mention ('@\\x00everyone')."""
+    text = _MASS_MENTION.sub(lambda m: "@" + ZERO_WIDTH_SPACE + m[1], strip_controls(text))
     text = _MENTION.sub(lambda m: "<" + ZERO_WIDTH_SPACE + m[0][1:], text)
     return _INVITE.sub(lambda m: m[1] + ZERO_WIDTH_SPACE + "/", text)
 
@@ -56,7 +60,7 @@ def discord_url(url: str) -> str | None:
     parts = urlsplit(url)
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None
-    if _INVITE.search(url) or re.search(r"[\s\x00-\x1f\x7f<>|\[\]()`*_~\\]", url):
+    if _INVITE.search(url) or re.search(r"[\s\x00-\x1f\x7f-\x9f<>|\[\]()`*_~\\]", url):
         return None
     return url
 

@@ -29,6 +29,8 @@ from bot.store.db import Database
 log = logging.getLogger(__name__)
 
 CACHE_FORMAT = 1
+CACHE_FILE_MODE = 0o600
+CACHE_DIR_MODE = 0o700
 # How often (at most) a lookup asks SQLite whether another process changed the data.
 CHANGE_CHECK_SECONDS = 2.0
 # Past this many re-indexed films the side index is folded into a full rebuild.
@@ -190,6 +192,9 @@ class SearchService:
             index.save(staging)
             meta = {"format": CACHE_FORMAT, "fingerprint": fingerprint}
             (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            # Like the database, readable by its owner only (the folder is mkdtemp's 0700).
+            for file in staging.rglob("*"):
+                file.chmod(CACHE_DIR_MODE if file.is_dir() else CACHE_FILE_MODE)
             shutil.rmtree(self.cache_dir, ignore_errors=True)
             staging.rename(self.cache_dir)
         except OSError as exc:  # a read-only folder costs a rebuild next start, nothing more

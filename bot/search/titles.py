@@ -28,7 +28,8 @@ from bot.models import TitleEntry
 from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable
 from bot.text import fold, norm_title, uninvert
 
-FORMAT_VERSION = 1
+# 2: keys made `canonical` (format characters dropped, look-alike letters unmixed).
+FORMAT_VERSION = 2
 # Queries are cut to this many characters before anything else happens: no title is
 # longer, and a 10,000-character paste must cost no more than a title.
 QUERY_MAX = 200

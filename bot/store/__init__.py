@@ -1,5 +1,14 @@
 """SQLite storage: connection, numbered migrations, and the queries the core needs."""
 
+from bot.store.busy import DatabaseBusyError, DatabaseWriteError, is_busy, write_problem
 from bot.store.db import Database, Transaction, open_database
 
-__all__ = ["Database", "Transaction", "open_database"]
+__all__ = [
+    "Database",
+    "DatabaseBusyError",
+    "DatabaseWriteError",
+    "Transaction",
+    "is_busy",
+    "open_database",
+    "write_problem",
+]

@@ -123,7 +123,9 @@ class FilmRow:
     id: int | None = None
 
 
-async def source_described(db: Database, sha256: str) -> tuple[str, str | None] | None:
+async def source_described(
+    db: Database | Transaction, sha256: str
+) -> tuple[str, str | None] | None:
     """(kind, title) of the source imported from a document with this hash, if any."""
     row = await db._fetchone("SELECT kind, title FROM sources WHERE sha256 = ?", (sha256,))
     return (row[0], row[1]) if row else None
@@ -148,7 +150,7 @@ async def add_source(
     return int(await tx._scalar(sql, row))
 
 
-async def known_hashes(db: Database, hashes: Iterable[str]) -> set[str]:
+async def known_hashes(db: Database | Transaction, hashes: Iterable[str]) -> set[str]:
     """Which of these document hashes were imported already."""
     wanted = list(hashes)
     if not wanted:

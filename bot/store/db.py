@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -12,10 +14,13 @@ from typing import Any
 import aiosqlite
 
 from bot.store import migrations
+from bot.store.busy import BUSY_TIMEOUT_MS, as_write_error, begin_immediate, retry_busy
 
 log = logging.getLogger(__name__)
 
-BUSY_TIMEOUT_MS = 5000
+# The database, its -wal and -shm (SQLite gives them the database's mode) and backups hold
+# every subscription and the Matrix bot's state: readable by their owner only.
+FILE_MODE = 0o600
 
 # Tables `filmbot db stats` counts, in the order it prints them.
 STATS_TABLES = (
@@ -98,18 +103,66 @@ class Database(_Sql):
         # transactions take turns instead of nesting on the shared connection.
         self._writer = asyncio.Lock()
 
+    # Statements outside a transaction (autocommit) are all or nothing, so a busy one is
+    # simply tried again; see bot/store/busy.py.
+
+    async def _fetchall(self, sql: str, params: Sequence[Any] | dict = ()) -> list[aiosqlite.Row]:
+        return await retry_busy(lambda: super(Database, self)._fetchall(sql, params), self._what)
+
+    async def _fetchone(self, sql: str, params: Sequence[Any] | dict = ()) -> aiosqlite.Row | None:
+        return await retry_busy(lambda: super(Database, self)._fetchone(sql, params), self._what)
+
+    async def _execute(self, sql: str, params: Sequence[Any] | dict = ()) -> int:
+        async with self._writes():
+            return await retry_busy(lambda: super(Database, self)._execute(sql, params), self._what)
+
+    async def _executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        rows = list(rows)  # tried again when busy: an iterator would be spent
+        async with self._writes():
+            await retry_busy(lambda: super(Database, self)._executemany(sql, rows), self._what)
+
+    @property
+    def _what(self) -> str:
+        return str(self.path)
+
+    @asynccontextmanager
+    async def _writes(self) -> AsyncIterator[None]:
+        """A database that cannot be written (read-only, disk full) raises inside this as
+        DatabaseWriteError, which names the file and says why in words."""
+        try:
+            yield
+        except Exception as exc:
+            error = as_write_error(exc, self._what)
+            if error is None or error is exc:
+                raise
+            raise error from exc
+
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing partial)."""
-        async with self._writer:
-            await self._conn.execute("BEGIN IMMEDIATE")
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing partial).
+
+        While another process holds the write lock this waits, with backoff (see
+        bot/store/busy.py), and raises DatabaseBusyError only after BUSY_GIVE_UP_SECONDS.
+        A database that cannot be written raises DatabaseWriteError."""
+        async with self._writer, self._writes():
+            try:
+                await begin_immediate(self._conn, self._what)
+            except BaseException:
+                # Cancelled while BEGIN was on its way: this rollback queues behind it.
+                with contextlib.suppress(Exception):
+                    await self._conn.rollback()
+                raise
             try:
                 yield Transaction(self._conn)
             except BaseException:
                 await self._conn.rollback()
                 raise
-            else:
+            try:
                 await self._conn.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await self._conn.rollback()
+                raise
 
     @property
     def in_transaction(self) -> bool:
@@ -124,7 +177,8 @@ class Database(_Sql):
         return await migrations.current_version(self._conn)
 
     async def upgrade(self) -> list[migrations.Migration]:
-        return await migrations.upgrade(self._conn)
+        async with self._writer, self._writes():
+            return await migrations.upgrade(self._conn, self._what)
 
     async def stats(self) -> dict[str, int]:
         counts = {}
@@ -135,7 +189,7 @@ class Database(_Sql):
     async def backup(self, target: Path) -> None:
         """A consistent copy of the live database (SQLite's online backup API)."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists():
+        if not _create_private(target):
             raise FileExistsError(f"{target} already exists; choose a new path")
         async with aiosqlite.connect(target) as dest:
             await self._conn.backup(dest)
@@ -144,17 +198,36 @@ class Database(_Sql):
         await self._conn.close()
 
 
+def _create_private(path: Path) -> bool:
+    """Create `path` empty, readable by its owner only; False when it exists already.
+    Any other failure (a read-only folder) is left for SQLite to report."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return False
+    except OSError:
+        return True
+    os.close(fd)
+    return True
+
+
 async def open_database(path: Path | str, *, upgrade: bool = True) -> Database:
-    """Open (creating the folder if needed) with WAL, foreign keys and a busy timeout."""
+    """Open (creating the folder if needed) with WAL, foreign keys and a busy timeout.
+
+    A new database file is created 0600 (its -wal and -shm follow). Two processes opening
+    a new database at once are safe: migrations run under the write lock (see
+    bot/store/migrations.py)."""
     path = Path(path)
     if str(path) != ":memory:":
         path.parent.mkdir(parents=True, exist_ok=True)
+        _create_private(path)
     conn = await aiosqlite.connect(path, isolation_level=None)
     conn.row_factory = aiosqlite.Row
     db = Database(conn, path)
     try:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        await conn.execute("PRAGMA journal_mode = WAL")
+        # Switching a new file to WAL takes the lock: a second process waits its turn.
+        await retry_busy(lambda: conn.execute("PRAGMA journal_mode = WAL"), str(path))
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
         applied = await db.upgrade() if upgrade else []

@@ -5,11 +5,14 @@ Each returns None when the text holds no such value; none of them raises on odd 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
 
 from dateutil import parser as dateparser
+
+log = logging.getLogger(__name__)
 
 # --- scores ----------------------------------------------------------------------------
 
@@ -145,6 +148,9 @@ _CURRENCY_SIGNS = {
     "A$": "AUD",
 }
 _CURRENCY_CODES = ("USD", "GBP", "EUR", "JPY", "CAD", "AUD")
+# Above this (ten million in any currency, in cents) a price is a typo or a prank, and past
+# 2**63 the database cannot even store it: the price is taken as unknown.
+PRICE_MAX_CENTS = 1_000_000_000
 _MONEY = re.compile(
     r"(?P<pre>US\$|C\$|A\$|[$£€¥]|\b(?:USD|GBP|EUR|JPY|CAD|AUD)\b)?\s*"
     r"(?P<amount>\d{1,3}(?:[,.\s]\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)(?![\d])"
@@ -156,7 +162,8 @@ _MONEY = re.compile(
 def parse_price(text: str) -> tuple[int, str] | None:
     """('$39.95') -> (3995, 'USD'); '$1,299.99', '39,95 €', 'EUR 24.99', '¥5,800'.
 
-    A bare '27.88' is taken as US dollars, as the US retail listings print it.
+    A bare '27.88' is taken as US dollars, as the US retail listings print it. An absurd
+    amount (over `PRICE_MAX_CENTS`) is unknown: None, with a warning in the log.
     """
     for match in _MONEY.finditer(text.replace("\u00a0", " ")):
         amount = match["amount"].replace(" ", "")
@@ -168,7 +175,13 @@ def parse_price(text: str) -> tuple[int, str] | None:
         whole = re.sub(r"[.,]", "", whole)
         if not whole.isdigit():
             continue
-        cents = int(whole) * 100 + (int(decimal[1].ljust(2, "0")) if decimal else 0)
+        if len(whole) > len(str(PRICE_MAX_CENTS)):  # no need to build a 10,000-digit int
+            cents = PRICE_MAX_CENTS + 1
+        else:
+            cents = int(whole) * 100 + (int(decimal[1].ljust(2, "0")) if decimal else 0)
+        if cents > PRICE_MAX_CENTS:
+            log.warning("a price of %d digits is taken as unknown", len(whole))
+            return None
         if cents > 0:
             return cents, currency
     return None

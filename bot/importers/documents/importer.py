@@ -16,7 +16,7 @@ from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
 from bot.kinds import kind_words
-from bot.store import edition_seen
+from bot.store import DatabaseBusyError, DatabaseWriteError, edition_seen
 from bot.store.catalog_writes import add_source, source_described
 from bot.store.db import Database
 from bot.store.search_data import write_film_text
@@ -53,6 +53,8 @@ async def import_document(
     announce: bool = True,
 ) -> ImportOutcome:
     """Import one document; never raises for a bad document, it is rejected with a reason.
+    A database that cannot take it raises: DatabaseWriteError (read-only, disk full) or
+    DatabaseBusyError (another process kept the write lock; see bot/store/busy.py).
     With `announce` False its edition is recorded as already seen in the same transaction
     (a feed's first read: old news), so no announcement is planned for it."""
     sha = hashlib.sha256(raw).hexdigest()
@@ -67,6 +69,13 @@ async def import_document(
         return ImportOutcome(name, "rejected", exc.reason)
     try:
         async with db.transaction() as tx:
+            # Under the write lock, look again: another `filmbot import` of the same file
+            # may have written it since the look above.
+            known = await source_described(tx, sha)
+            if known is not None:
+                return ImportOutcome(
+                    name, "unchanged", f"already imported ({kind_words(known[0])} of {known[1]})"
+                )
             source_id = await add_source(
                 tx,
                 kind=doc.kind,
@@ -82,6 +91,8 @@ async def import_document(
                 await edition_seen.mark_seen(tx, [result.edition_id])
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
+    except (DatabaseWriteError, DatabaseBusyError):
+        raise  # not this document's fault: the caller stops (or tries again later)
     except Exception:
         log.exception("importing %s failed", name)
         return ImportOutcome(
@@ -132,11 +143,27 @@ def expand_paths(specs: list[str]) -> Iterator[tuple[str, Path | None, str | Non
                 yield str(path), None, "no such file"
 
 
+class ImportStopped(Exception):
+    """The database could not take the documents (read-only, disk full, locked for too
+    long): the import stopped there. `outcomes` holds what was done before; `left` counts
+    the documents not imported (the one that met the problem and those after it)."""
+
+    def __init__(self, reason: str, outcomes: list[ImportOutcome], left: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.outcomes = outcomes
+        self.left = left
+
+
 async def import_paths(
     db: Database, specs: list[str], *, kind: str | None = None, stdin: bytes | None = None
 ) -> list[ImportOutcome]:
-    outcomes = []
-    for name, path, problem in expand_paths(specs):
+    """Import every document the specs name, each in its own transaction; raises
+    ImportStopped at the first document the database cannot take (every later one would
+    fail the same way)."""
+    outcomes: list[ImportOutcome] = []
+    found = list(expand_paths(specs))
+    for index, (name, path, problem) in enumerate(found):
         if problem:
             outcomes.append(ImportOutcome(name, "rejected", problem))
             continue
@@ -149,11 +176,13 @@ async def import_paths(
             except OSError as exc:
                 outcomes.append(ImportOutcome(name, "rejected", f"cannot read it ({exc.strerror})"))
                 continue
-        outcomes.append(
-            await import_document(
+        try:
+            outcome = await import_document(
                 db, path.name if path else name, raw, kind=kind, uri=str(path) if path else None
             )
-        )
+        except (DatabaseWriteError, DatabaseBusyError) as exc:
+            raise ImportStopped(str(exc), outcomes, len(found) - index) from exc
+        outcomes.append(outcome)
     return outcomes
 
 
