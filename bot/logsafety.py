@@ -40,9 +40,17 @@ _TOKEN_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
     # "access_token": "…", 'token': '…' (JSON, a dict's repr), also inside an escaped string
     (
         re.compile(
-            rf"(?P<key>(?P<kq>\\?[\"'])(?:{_SECRET_KEYS})(?P=kq)\s*[:=]\s*)"
+            rf"(?P<key>(?P<kq>\\?[\"'])(?:{_SECRET_KEYS})(?P=kq)\s*[:=]\s*b?)"
             r"(?P<q>\\?[\"'])(?:(?!(?P=q)).)*(?P=q)",
             re.I,
+        ),
+        rf"\g<key>\g<q>{REDACTED}\g<q>",
+    ),
+    # access_token='…' as a keyword in a repr (LoginResponse(..., access_token='…')), a
+    # bytes value b'…' too
+    (
+        re.compile(
+            rf"(?P<key>\b(?:{_SECRET_KEYS})\s*[=:]\s*b?)(?P<q>[\"'])(?:(?!(?P=q)).)*(?P=q)", re.I
         ),
         rf"\g<key>\g<q>{REDACTED}\g<q>",
     ),

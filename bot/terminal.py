@@ -17,7 +17,9 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 # An escape sequence whose ESC is removed would leave its tail ('[31m') behind.
 _ESCAPE_SEQUENCE = re.compile(
     r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, clearing
-    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"  # OSC: window titles, links
+    # OSC (window titles, links): only a terminated one, so a stray introducer (a lone
+    # 0x9d from mis-decoded text) cannot swallow the rest; the introducer goes below.
+    r"|(?:\x1b\]|\x9d)[^\x07\x1b\x9c\n]{0,512}(?:\x07|\x1b\\|\x9c)"
     r"|\x1b.?"  # any other escape and the character it introduces
 )
 

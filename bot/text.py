@@ -145,7 +145,34 @@ def canonical(text: str) -> str:
     text = unicodedata.normalize("NFKC", _FORMAT.sub("", text))
     if _CYRILLIC_OR_GREEK.search(text) and _LATIN_LETTER.search(text):
         text = _WORD.sub(_one_script, text)
+        text = _disguised_words(text)
     return text
+
+
+def _disguised_words(text: str) -> str:
+    """In a title whose other words are all Latin, a word written wholly in Cyrillic or
+    Greek look-alikes ('Сосо Before Chanel') is Latin in disguise: folded to Latin. A
+    title with any real Cyrillic or Greek word is left as it is."""
+    words = _WORD.findall(text)
+    disguised = [
+        w
+        for w in words
+        if any(_script(ch) in ("cyrillic", "greek") for ch in w)
+        and all(ch in _LATIN_LOOKALIKES for ch in w if ch.isalpha())
+    ]
+    others = [w for w in words if w not in disguised and any(ch.isalpha() for ch in w)]
+    if (
+        not disguised
+        or not others
+        or any(_script(ch) in ("cyrillic", "greek") for w in others for ch in w)
+    ):
+        return text
+    return _WORD.sub(
+        lambda m: (
+            "".join(_LATIN_LOOKALIKES.get(ch, ch) for ch in m[0]) if m[0] in disguised else m[0]
+        ),
+        text,
+    )
 
 
 def clean_cell(value: str | None) -> str:

@@ -129,3 +129,11 @@ def test_a_cyrillic_title_is_still_found_in_cyrillic() -> None:
     for query in ("Летят журавли", f"Летят жур{'a'}вли", f"Летят жу{ZWJ}равли"):
         hit = engine.lookup(query).best
         assert hit is not None and hit.exact and hit.matched == "Летят журавли", query
+
+
+def test_a_word_wholly_in_look_alikes_among_latin_words_is_latin() -> None:
+    from bot.text import fold
+
+    assert fold("Сосо Before Chanel") == fold("Coco Before Chanel")  # Cyrillic С, о
+    assert fold("Летят журавли") == "летят журавли"  # a real Cyrillic title stays
+    assert fold("Сон Paris") == "сон paris"  # 'н' has no Latin look-alike: a real word

@@ -362,6 +362,21 @@ async def test_an_allowed_host_is_not_reached_by_a_redirect_from_elsewhere(
     assert server.paths() == ["/feed"]
 
 
+async def test_a_public_hop_ends_the_allowed_chain(
+    server: Server, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # allowed localhost -> public.example (taken for public) -> back to allowed localhost.
+    monkeypatch.setattr(net_policy, "is_public_address", lambda address: True)
+    names = FakeResolver({"public.example": ["127.0.0.1"], "localhost": ["127.0.0.1"]})
+    server.redirects["/feed"] = "http://public.example:{port}/hop"
+    server.redirects["/hop"] = "http://localhost:{port}/secret"
+    policy = FetchPolicy.allowing(["localhost"])
+    async with GuardedClient(policy, resolver=names) as client:
+        with pytest.raises(FetchRefused, match=r"^refused: redirected to a private or local"):
+            await fetch(client, f"http://localhost:{server.port}/feed")
+    assert server.paths() == ["/feed", "/hop"]
+
+
 async def test_check_url_refuses_at_once() -> None:
     names = FakeResolver({"intranet.example": ["10.0.0.7"], "shop.example": ["93.184.216.34"]})
     with pytest.raises(FetchRefused, match=r"^refused: intranet.example resolves to a private"):

@@ -88,6 +88,8 @@ def debug_log() -> Iterator[Callable[..., io.StringIO]]:
         (f"event {INTERACTION_TOKEN} seen", INTERACTION_TOKEN),
         (f"logged in: {SYNAPSE_TOKEN}", SYNAPSE_TOKEN),
         (r'data "{\"token\": \"escaped-in-json\"}"', "escaped-in-json"),
+        ("LoginResponse(user_id='@bot:x', access_token='opaqueTOKEN123')", "opaqueTOKEN123"),
+        ("{'access_token': b'bytesToken77'}", "bytesToken77"),
     ],
 )
 def test_token_shapes_are_redacted(logged: str, secret: str) -> None:

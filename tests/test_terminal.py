@@ -15,6 +15,11 @@ def test_escape_sequences_and_controls_are_removed() -> None:
     assert one_line("a\n b\x1b[1m c") == "a b c"
 
 
+def test_a_stray_introducer_swallows_nothing_after_it() -> None:
+    assert terminal_safe("a\x1b]0;t\nsecond\nthird") == "a0;t\nsecond\nthird"
+    assert terminal_safe("Café\x9d quoted\nnext film") == "Café quoted\nnext film"
+
+
 def test_printable_text_is_kept() -> None:
     text = "Летят журавли · 鶴は翔んでゆく · ١٩٥٧ · café"
     assert terminal_safe(text) == text

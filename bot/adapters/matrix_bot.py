@@ -49,6 +49,7 @@ from bot.core.request import Request
 from bot.logsafety import register_secret
 from bot.render import matrix as render
 from bot.store import matrix_state as state
+from bot.store.busy import DatabaseBusyError, is_busy, write_problem
 
 log = logging.getLogger(__name__)
 # Commands that change a room's subscriptions: they need the configured power level.
@@ -67,6 +68,14 @@ _FIRST_SYNC_FILTER: dict[str, Any] = {
     **_SYNC_FILTER,
     "room": {**_SYNC_FILTER["room"], "timeline": {"limit": 0}},
 }
+
+
+def _passing(exc: sqlite3.OperationalError) -> bool:
+    """A database error that waiting can fix (busy, locked, a disk that may be freed): the
+    batch is handled again later. Any other (a bug) skips the one event, so one bad event
+    never stalls every room."""
+    busy = is_busy(exc) or isinstance(exc, DatabaseBusyError)
+    return busy or write_problem(exc) is not None
 
 
 class MatrixLoginError(RuntimeError):
@@ -226,8 +235,10 @@ class MatrixBot:
         for room_id, info in response.rooms.invite.items():
             try:
                 await self._invited(room_id, [_invite_event(e) for e in info.invite_state])
-            except sqlite3.OperationalError:
-                raise  # the whole batch is handled again (see run)
+            except sqlite3.OperationalError as exc:
+                if _passing(exc):
+                    raise  # the whole batch is handled again (see run)
+                log.exception("Matrix: the invite to %s could not be handled", room_id)
             except Exception:
                 log.exception("Matrix: the invite to %s could not be handled", room_id)
         for room_id in response.rooms.leave:
@@ -245,8 +256,10 @@ class MatrixBot:
                             await self._answer(command)
                     else:
                         await self._membership(room_id, source)
-                except sqlite3.OperationalError:
-                    raise  # the whole batch is handled again (see run)
+                except sqlite3.OperationalError as exc:
+                    if _passing(exc):
+                        raise  # the whole batch is handled again (see run)
+                    log.exception("Matrix: an event in %s could not be handled", room_id)
                 except Exception:
                     log.exception("Matrix: an event in %s could not be handled", room_id)
 

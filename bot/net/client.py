@@ -182,6 +182,9 @@ class GuardedClient:
                 hop = 0
                 while True:
                     check_hop(current, self.policy, hop=hop, chain_allowed=chain_allowed)
+                    # Allowed hosts stay reachable only along an unbroken run of them: a
+                    # public hop in between ends it (allowed -> public -> allowed is refused).
+                    chain_allowed = chain_allowed and self.policy.allows(current.raw_host or "")
                     resp = await self._request(current, headers, hop)
                     location = resp.headers.get("Location")
                     if resp.status not in REDIRECT_STATUSES or not location:
