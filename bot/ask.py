@@ -14,7 +14,7 @@ from bot.render.answer import PREFIXES, render
 def direct(renderer: str) -> Request:
     """A direct chat that shows what `renderer`'s platform would send: its prefix, and a
     menu beside the numbered list where the platform has menus (Discord)."""
-    return Request(Platform(f"cli-{renderer}", PREFIXES[renderer], menus=PREFIXES[renderer] == "/"))
+    return Request(Platform(f"cli-{renderer}", PREFIXES[renderer], menus=renderer == "discord"))
 
 
 async def render_answer(

@@ -10,7 +10,10 @@ import pytest
 from bot.adapters.platforms import DISCORD
 from bot.announce.delivery import Announcer, SendError
 from bot.cards import Reply
+from bot.core.answers import COMMANDS
+from bot.core.commands import ParseError
 from bot.core.request import Request
+from bot.filters import FilterError, SubscribeRequest, subscribe_request
 from bot.importers.documents.importer import import_document
 from bot.render import text as text_render
 from tests.listings import listing
@@ -95,3 +98,14 @@ async def drain(announcer: Announcer, clock: Clock, rounds: int = 50) -> None:
         if wait >= announcer.poll:
             return
         clock.now += wait
+
+
+def parse_subscribe(args: str) -> SubscribeRequest:
+    """`subscribe` options read from a message by the command's own parser and checked as
+    the command checks them; FilterError (as the command says it) when they do not parse."""
+    command = COMMANDS.get("subscribe")
+    assert command is not None
+    try:
+        return subscribe_request(command.parse(args))
+    except ParseError as exc:
+        raise FilterError(str(exc)) from None

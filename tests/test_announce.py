@@ -12,7 +12,6 @@ from bot.adapters.platforms import DISCORD
 from bot.announce.delivery import SendError
 from bot.announce.planner import plan
 from bot.announce.service import AnnouncementService
-from bot.core.answers.subscriptions import parse_subscribe
 from bot.core.request import Request
 from bot.filters import FilterError
 from bot.render import text as text_render
@@ -23,6 +22,7 @@ from tests.announce_helpers import (
     TODAY,
     add_listing,
     drain,
+    parse_subscribe,
 )
 
 

@@ -15,7 +15,6 @@ from bot.adapters.discord_announce import _send_error
 from bot.adapters.platforms import DISCORD
 from bot.announce.delivery import Announcer
 from bot.announce.planner import plan
-from bot.core.answers.subscriptions import parse_subscribe
 from bot.core.request import Request
 from bot.filters import EditionProfile
 from bot.store import announcements as store
@@ -29,6 +28,7 @@ from tests.announce_helpers import (
     RecordingSender,
     add_listing,
     drain,
+    parse_subscribe,
 )
 
 

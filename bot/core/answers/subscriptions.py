@@ -17,7 +17,7 @@ from bot.announce.planner import catch_up, plan
 from bot.cards import Card, Field, Reply, error, plain
 from bot.constants import SUBSCRIPTIONS_PER_TARGET_MAX
 from bot.core.answers.table import COMMANDS, FORMAT_CHOICES, WORDS_MAX
-from bot.core.commands import Option, ParseError
+from bot.core.commands import Option
 from bot.core.engine import Core
 from bot.core.request import MentionError, Request
 from bot.filters import (
@@ -25,7 +25,6 @@ from bot.filters import (
     USAGE,
     FilterError,
     Filters,
-    SubscribeRequest,
     subscribe_request,
 )
 from bot.models import Release
@@ -352,14 +351,3 @@ async def announce_test(core: Core, req: Request) -> Reply:
         ),
         ephemeral=True,
     )
-
-
-def parse_subscribe(args: str) -> SubscribeRequest:
-    """`subscribe` options from a message's words (the command's own parser), checked;
-    raises FilterError with a friendly reason."""
-    command = COMMANDS.get("subscribe")
-    assert command is not None
-    try:
-        return subscribe_request(command.parse(args))
-    except ParseError as exc:
-        raise FilterError(str(exc)) from None
