@@ -11,17 +11,18 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import __version__, cli_feeds, cli_search
+from bot import __version__, cli_feeds, cli_pending, cli_search
 from bot.app import announcing, setup_logging, start_core
 from bot.ask import render_answer
 from bot.config import SettingError, Settings, load_settings
 from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
-from bot.importers.documents.importer import ImportStopped, import_paths
+from bot.importers.documents.importer import ImportOutcome, ImportStopped, import_paths
 from bot.kinds import KINDS
 from bot.render.answer import RENDERERS
 from bot.store import DatabaseBusyError, DatabaseWriteError, migrations, open_database
+from bot.store.pending import list_pending
 from bot.terminal import terminal_safe
 
 
@@ -93,9 +94,14 @@ def _parser() -> argparse.ArgumentParser:
     imp = sub.add_parser(
         "import",
         parents=[common],
-        help="import review, listing and blog documents (files, folders, globs, - for stdin)",
+        help="import review, listing and blog documents (files, folders, globs, URLs, - for stdin)",
     )
-    imp.add_argument("paths", nargs="+", metavar="PATH")
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="a file, a folder, a glob, an http(s):// URL of a page, or - for stdin",
+    )
     imp.add_argument(
         "--kind",
         choices=KINDS,
@@ -111,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     backup = db_sub.add_parser("backup", parents=[common], help="copy the live database to PATH")
     backup.add_argument("path", type=Path)
     cli_feeds.add_parser(sub, common)
+    cli_pending.add_parser(sub, common)
     return parser
 
 
@@ -216,8 +223,22 @@ async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+IMPORT_STATUSES = ("imported", "merged", "unchanged", "pending", "rejected")
+
+
+def import_summary(outcomes: list[ImportOutcome], waiting: int) -> str:
+    """The line after an import's outcomes: how many of each status, and, when some
+    documents were put in the queue, how many wait in all and where to settle them."""
+    counts = Counter(o.status for o in outcomes)
+    summary = ", ".join(f"{counts[s]} {s}" for s in IMPORT_STATUSES if counts[s])
+    if counts["pending"]:
+        summary += f" ({waiting} waiting: see `filmbot pending list`)"
+    return f"{len(outcomes)} document{'s' if len(outcomes) != 1 else ''}: {summary}"
+
+
 async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     stopped: ImportStopped | None = None
+    waiting = 0
     try:
         db = await open_database(settings.db_path)
         try:
@@ -228,6 +249,8 @@ async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 outcomes = await import_paths(db, args.paths, kind=args.kind)
             except ImportStopped as exc:
                 stopped, outcomes = exc, exc.outcomes
+            if any(o.status == "pending" for o in outcomes):
+                waiting = len(await list_pending(db))
         finally:
             await db.close()
     except (DatabaseWriteError, DatabaseBusyError) as exc:
@@ -235,12 +258,8 @@ async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     for outcome in outcomes:
         print(terminal_safe(outcome.line()))
-    counts = Counter(o.status for o in outcomes)
-    summary = ", ".join(
-        f"{counts[s]} {s}" for s in ("imported", "merged", "unchanged", "rejected") if counts[s]
-    )
     if outcomes or stopped is None:
-        print(f"{len(outcomes)} document{'s' if len(outcomes) != 1 else ''}: {summary}")
+        print(import_summary(outcomes, waiting))
     if stopped is not None:
         # One message, no traceback: every later document would have failed the same way.
         left = f"{stopped.left} document{'s' if stopped.left != 1 else ''}"
@@ -295,6 +314,7 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], Awaitable[int]]] = 
     "import": _cmd_import,
     "db": _cmd_db,
     "feeds": cli_feeds.run,
+    "pending": cli_pending.run,
     "discord": _cmd_discord,
 }
 

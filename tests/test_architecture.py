@@ -41,7 +41,7 @@ LAYERS: dict[str, frozenset[str]] = {
     "bot.net": frozenset({"base"}),
     "bot.store": frozenset({"base"}),
     "bot.search": frozenset({"base", "bot.store"}),
-    "bot.importers": frozenset({"base", "bot.store", "bot.net"}),
+    "bot.importers": frozenset({"base", "bot.store", "bot.net", "bot.search"}),
     "bot.feeds": frozenset({"base", "bot.store", "bot.importers", "bot.net"}),
     "bot.announce": frozenset({"base", "bot.store"}),
     "bot.core": frozenset({"base", "bot.store", "bot.search", "bot.announce"}),
@@ -61,10 +61,11 @@ LAYERS: dict[str, frozenset[str]] = {
     "bot.cli_feeds": frozenset(
         {"base", "bot.config", "bot.store", "bot.feeds", "bot.importers", "bot.net"}
     ),
+    "bot.cli_pending": frozenset({"base", "bot.config", "bot.store", "bot.importers"}),
     "bot.cli": frozenset(
         {"base", "bot.config", "bot.store", "bot.importers", "bot.render", "bot.core"}
         | {"bot.ask", "bot.console", "bot.app", "bot.adapters", "bot.cli_search", "bot.cli_feeds"}
-        | {"bot.net"}
+        | {"bot.cli_pending", "bot.net"}
     ),
     "bot.__main__": frozenset({"base", "bot.cli"}),
 }

@@ -95,7 +95,7 @@ async def seeds(core: Core) -> Seeds:
         if norm(h) not in norm(safe_text)
     ]
     spoiler_sentences = tuple(dict.fromkeys(s for b in spoiler_bodies for s in sentences(b)))
-    assert len(spoiler_bodies) >= 4 and len(spoiler_sentences) >= 10  # the seeds are there
+    assert len(spoiler_bodies) >= 3 and len(spoiler_sentences) >= 5  # the seeds are there
     return Seeds(
         film_id,
         (*spoiler_sentences, *headings, *ENDING_PHRASES),

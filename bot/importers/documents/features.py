@@ -10,11 +10,13 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
 from bot.importers.documents.fields import parse_runtime, parse_year
 from bot.importers.documents.model import Feature
+from bot.importers.documents.scores import category_of, find_scores, read_value
 from bot.text import fold
 
 _KINDS = (
@@ -171,3 +173,174 @@ def assign_prose_runtimes(features: list[Feature], prose: str) -> None:
         features[f_index].runtime_min = minutes
         taken_features.add(f_index)
         taken_minutes.add(minutes)
+
+
+# --- finding the list ------------------------------------------------------------------
+
+_FEATURES_LABEL = re.compile(
+    r"^(?:the\s+)?(?:special\s+edition\s+contents|special\s+features|bonus\s+features|"
+    r"bonus\s+material|supplements|extras|disc\s+features)\b\s*(?:include|includes)?\s*"
+    r"(?:[:：]\s*(?P<inline>.*))?$",
+    re.I,
+)
+_ITEM_BULLET = re.compile(r"^\s*(?:[•\-*·▪‣◦–✓✔]|\d{1,2}[.)])\s+")
+_LIST_SEPARATOR = re.compile(r"\s+[·•▪]\s+|\s*;\s*|(?<![.!?])\s{2,}")
+# Lines that end a list: another labelled detail, a score, or a section heading.
+_LIST_END = re.compile(
+    r"^(?:director|directed by|writer|written by|cast|starring|actors|runtime|running time|"
+    r"run time|length|release date|released|year|genres?|studio|distributor|label|series|"
+    r"format|specs|region(?: code)?|aspect ratio|original aspect ratio|video|picture|image|"
+    r"audio|sound|subtitles|captions|codec|resolution|discs|number of discs|packaging|upc|"
+    r"catalog(?:ue)? #|price|our price|rrp|msrp|list price|rated|certificate|overview|"
+    r"synopsis|plot|verdict|conclusion|final thoughts|the bottom line|overall|rating|score|"
+    r"the film|the movie|movie details|technical specs|release details|reviews?|comments?|"
+    r"leave a (?:reply|comment)|share this|related posts|replay|advice)\b\s*(?:[:：].*|\s*)$",
+    re.I,
+)
+
+
+@dataclass
+class FeatureFind:
+    items: list[str] = field(default_factory=list)
+    lines_used: set[int] = field(default_factory=set)
+
+
+def split_prose_features(text: str) -> list[str]:
+    """'A commentary by X; an interview with Y, and a trailer' -> three features."""
+    text = re.sub(
+        r"^(?:special features|extras|supplements)\s*(?:include|are)?\s*:?\s*",
+        "",
+        text.strip(),
+        flags=re.I,
+    )
+    parts = re.split(
+        r"\s*;\s*|,\s+(?:and\s+)?(?=(?:an?|the|new|audio|video|\d)\b)|\s+and\s+(?=an?\b)",
+        text,
+        flags=re.I,
+    )
+    return [p.strip(" .") for p in parts if len(p.strip(" .")) > 3]
+
+
+def split_inline_features(text: str) -> list[str]:
+    """Features named on one line: 'Commentary · Trailer · Booklet', 'A; B; C', blurbs run
+    together with runs of spaces, 'Commentary, Trailer, Booklet', or a sentence's list."""
+    text = text.strip()
+    if _LIST_SEPARATOR.search(text):
+        parts = [p.strip(" .,") for p in _LIST_SEPARATOR.split(text)]
+        return [p for p in parts if len(p) > 2]
+    pieces = [p.strip(" .") for p in re.split(r",\s+(?:and\s+)?", text)]
+    if len(pieces) >= 2 and all(0 < len(p) <= 60 and p[:1].isupper() for p in pieces):
+        return pieces
+    return split_prose_features(text)
+
+
+def _is_prose(line: str) -> bool:
+    """A review's sentences, not a list item: very long, or two sentences and long."""
+    if len(line) > 220:
+        return True
+    return len(line) > 100 and bool(re.search(r"[.!?][\"”’)]?\s+[A-Z]", line))
+
+
+def _is_stop(line: str) -> bool:
+    """A labelled detail, a score ('Video: 4/5', or a value alone: '3/5', '****'), or a
+    section heading ends a list."""
+    return (
+        bool(_LIST_END.match(line))
+        or bool(find_scores([line]).scores)
+        or read_value(line) is not None
+    )
+
+
+def _in_ratings_box(lines: list[str], start: int) -> bool:
+    """'Video', 'Audio', 'Extras' stacked as a box of ratings (values shown as images):
+    the 'Extras' there is a score label, not a list's."""
+    j = start - 1
+    while j >= 0 and not (lines[j] or "").strip():
+        j -= 1
+    return j >= 0 and category_of(lines[j].strip()) is not None
+
+
+def _block(lines: list[str], start: int, found: FeatureFind) -> None:
+    """The list under the label at `start`: items until a blank line after them, or the
+    next label, score or heading, or a paragraph of prose."""
+    match = _FEATURES_LABEL.match(_ITEM_BULLET.sub("", lines[start]).strip())
+    if not match:
+        return
+    inline = (match["inline"] or "").strip()
+    if inline:
+        if read_value(inline) is None and not _is_stop(inline):
+            found.items.extend(split_inline_features(inline))
+            found.lines_used.add(start)
+        return
+    if _in_ratings_box(lines, start):
+        return
+    items: list[str] = []
+    used = {start}
+    j = start + 1
+    blanks = 0
+    while j < len(lines):
+        line = (lines[j] or "").strip()
+        if not line:
+            if items or blanks:
+                break
+            blanks += 1
+            j += 1
+            continue
+        bullet = _ITEM_BULLET.match(line)
+        if not bullet and (_is_stop(line) or _FEATURES_LABEL.match(line)):
+            break
+        text = _ITEM_BULLET.sub("", line).strip() if bullet else line
+        if not bullet and _is_prose(text):
+            break
+        if not bullet and text.endswith(":") and len(text) <= 40:
+            used.add(j)  # 'Disc one:' heads part of the list
+        elif len(split_inline_features(text)) >= 2 and _LIST_SEPARATOR.search(text):
+            items.extend(split_inline_features(text))
+            used.add(j)
+        else:
+            items.append(text)
+            used.add(j)
+        j += 1
+    if items:
+        found.items.extend(items)
+        found.lines_used.update(used)
+
+
+def _unlabelled_list(line: str) -> list[str]:
+    """'Commentary · Trailer · Booklet' or blurbs run together with runs of spaces, on a
+    line of their own: most pieces must name a kind of feature, none be a sentence."""
+    if not _LIST_SEPARATOR.search(line) or ";" in line:
+        return []
+    parts = [p.strip() for p in _LIST_SEPARATOR.split(line.strip()) if p.strip()]
+    if len(parts) < 2 or any(len(p) > 200 or p.endswith((".", "!", "?")) for p in parts):
+        return []
+    kinds = sum(1 for p in parts if classify(p))
+    return parts if kinds * 2 >= len(parts) and kinds >= 2 else []
+
+
+def find_features(lines: list[str], *, start: int | None = None) -> FeatureFind:
+    """The special features a page lists, and the lines that listed them.
+
+    Numbered or bulleted lines, plain lines, 'A · B · C', blurbs run together, or a comma
+    or semicolon list, under 'Special Features', 'Extras', 'Supplements', 'Bonus Features'
+    (on the label's line or the lines after it); and unlabelled 'A · B · C' lines whose
+    pieces name kinds of feature. With `start`, only the list at that label line.
+    """
+    found = FeatureFind()
+    if start is not None:
+        _block(lines, start, found)
+        return found
+    for i, raw in enumerate(lines):
+        if i in found.lines_used:
+            continue
+        line = _ITEM_BULLET.sub("", raw or "").strip()
+        if not line:
+            continue
+        if _FEATURES_LABEL.match(line):
+            _block(lines, i, found)
+            continue
+        parts = _unlabelled_list(line)
+        if parts:
+            found.items.extend(parts)
+            found.lines_used.add(i)
+    return found

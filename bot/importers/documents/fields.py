@@ -266,7 +266,7 @@ class AudioTrack:
 
 
 _AUDIO_CODECS = (
-    ("DTS-HD MA", r"dts-?hd\s*(?:ma|master\s+audio)"),
+    ("DTS-HD MA", r"dts-?hd\s*(?:[\d.]+\s*)?(?:ma|master\s+audio)"),
     ("DTS", r"\bdts\b"),
     ("Dolby Atmos", r"atmos"),
     ("Dolby TrueHD", r"true\s*hd"),

@@ -16,7 +16,7 @@ from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
 from bot.kinds import kind_words
-from bot.store import DatabaseBusyError, DatabaseWriteError, edition_seen
+from bot.store import DatabaseBusyError, DatabaseWriteError, edition_seen, pending
 from bot.store.catalog_writes import add_source, source_described
 from bot.store.db import Database
 from bot.store.search_data import write_film_text
@@ -51,6 +51,8 @@ async def import_document(
     kind: str | None = None,
     uri: str | None = None,
     announce: bool = True,
+    film_id: int | None = None,
+    pending_id: int | None = None,
 ) -> ImportOutcome:
     """Import one document; never raises for a bad document, it is rejected with a reason.
     A database that cannot take it raises: DatabaseWriteError (read-only, disk full) or
@@ -58,6 +60,10 @@ async def import_document(
     With `announce` False its edition is recorded as already seen in the same transaction
     (a feed's first read: old news), so no announcement is planned for it."""
     sha = hashlib.sha256(raw).hexdigest()
+    if pending_id is not None and film_id is None:
+        row = await pending.get_pending(db, pending_id)
+        if row is not None and row.candidates:
+            film_id = row.candidates[0].film_id
     known = await source_described(db, sha)
     if known is not None:
         return ImportOutcome(
@@ -85,12 +91,16 @@ async def import_document(
                 title=doc.title,
                 meta={"parser": PARSER_VERSION, "bytes": len(raw)},
             )
-            result = await merge_document(tx, source_id, doc)
+            result = await merge_document(tx, source_id, doc, film_id)
+            if pending_id is not None:
+                await pending.settle_pending(tx, pending_id, "accepted", result.film_id)
             await write_film_text(tx, [result.film_id])
             if not announce and result.edition_id is not None:
                 await edition_seen.mark_seen(tx, [result.edition_id])
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
+    except pending.PendingError as exc:
+        return ImportOutcome(name, "rejected", str(exc))
     except (DatabaseWriteError, DatabaseBusyError):
         raise  # not this document's fault: the caller stops (or tries again later)
     except Exception:

@@ -32,7 +32,10 @@ class MergeResult:
 
 
 class DocumentMerger:
-    def __init__(self, tx: Transaction, source_id: int, doc: ParsedDocument) -> None:
+    def __init__(
+        self, tx: Transaction, source_id: int, doc: ParsedDocument, film_id: int | None = None
+    ) -> None:
+        self.forced_film = film_id
         self.tx = tx
         self.writes = CatalogWrites(tx)
         self.source_id = source_id
@@ -49,6 +52,9 @@ class DocumentMerger:
         """The catalog film this document is about: same title or alias, year within one,
         and a compatible director when both sides name one."""
         doc = self.doc
+        if self.forced_film is not None:
+            _, title = await lookups.film_key_and_title(self.tx, self.forced_film)
+            return self.forced_film, title
         candidates = []
         for film_id, title, year in await lookups.films_titled(self.tx, norm_title(doc.title)):
             if doc.year and year and abs(doc.year - year) > 1:
@@ -395,9 +401,12 @@ class DocumentMerger:
             )
 
 
-async def merge_document(tx: Transaction, source_id: int, doc: ParsedDocument) -> MergeResult:
-    """Call inside `db.transaction()`: the caller commits or rolls back the whole document."""
-    merger = DocumentMerger(tx, source_id, doc)
+async def merge_document(
+    tx: Transaction, source_id: int, doc: ParsedDocument, film_id: int | None = None
+) -> MergeResult:
+    """Call inside `db.transaction()`: the caller commits or rolls back the whole document.
+    With `film_id` the document is merged into that film (a person chose it)."""
+    merger = DocumentMerger(tx, source_id, doc, film_id)
     result = await merger.film()
     await merger.edition(result)
     await merger.review(result)

@@ -94,3 +94,27 @@ class ParsedDocument:
     edition: EditionInfo | None = None
     review: ReviewInfo | None = None
     plot_notes: list[Section] = field(default_factory=list)
+
+
+@dataclass
+class PageCues:
+    """What a page says about itself besides its visible text: the HTML <title>, og:title,
+    the first <h1>, schema.org objects (JSON-LD or microdata, flattened to dicts with an
+    '@type'), a publication date, and the address it came from. Plain pasted text has
+    none of these (all empty); the parsers then work from the text alone."""
+
+    html_title: str | None = None
+    og_title: str | None = None
+    h1: str | None = None
+    schema: list[dict[str, object]] = field(default_factory=list)
+    published: str | None = None  # YYYY-MM-DD
+    url: str | None = None
+
+
+@dataclass
+class Page:
+    """A document ready to parse: its main text as lines of plain text, and its cues."""
+
+    text: str
+    cues: PageCues = field(default_factory=PageCues)
+    is_html: bool = False

@@ -103,3 +103,64 @@ def earlier_editions(text: str) -> list[EarlierEdition]:
         if fmt not in found or (label and not found[fmt].label):
             found[fmt] = EarlierEdition(fmt, label, sentence)
     return list(found.values())
+
+
+_NOT_NAMES = {
+    "The",
+    "This",
+    "That",
+    "These",
+    "When",
+    "After",
+    "Before",
+    "With",
+    "While",
+    "But",
+    "And",
+    "Winner",
+    "World",
+    "War",
+    "Film",
+    "Festival",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
+
+
+def story_names(synopsis: str | None, title: str | None = None) -> set[str]:
+    """The story's people as a synopsis names them: a capitalised word standing alone
+    ('Veronica and Boris'), not part of a full name ('Mikhail Kalatozov'), a hyphenated
+    word ('post-Stalin'), the title or the first word of a sentence. For
+    `spoilers.split_spoilers(..., story_names=...)`: a death near one of them is plot."""
+    if not synopsis:
+        return set()
+    title_words = {w.lower() for w in re.findall(r"\w+", title or "")}
+    found: set[str] = set()
+    for sentence in sentences(synopsis):
+        words = sentence.split()
+        for n, word in enumerate(words):
+            clean = word.strip(",.;:!?()\"“”'’")
+            clean = re.sub(r"['’]s$", "", clean)
+            if n == 0 or "-" in word or not re.fullmatch(r"[A-Z][a-zà-ÿ]{2,}", clean):
+                continue
+            before = words[n - 1].strip('("“')
+            after = words[n + 1].strip('("“') if n + 1 < len(words) else ""
+            starter = n == 1 and before in _NOT_NAMES  # 'When Anton falls ill'
+            if before[:1].isupper() and not before.endswith((",", ".")) and not starter:
+                continue
+            if after[:1].isupper() and not word.endswith((",", ".", ";")):
+                continue
+            if clean in _NOT_NAMES or clean.lower() in title_words:
+                continue
+            found.add(clean)
+    return found

@@ -1,0 +1,277 @@
+"""Which catalog film a page is about, decided as a person would.
+
+Every title cue of the page (`page_titles`) is looked up with filmbot's own search
+engine (typos, articles, aliases and original titles included). Each film found is then
+weighed on what else the page says: the year printed with a title or given as the film's
+year, the director and cast named in the page's details or anywhere in its text. Never by
+exact string equality alone.
+
+The outcome is one of:
+- attach: one film is clearly the page's film;
+- new: no catalog film fits, and a trusted cue gives a title with a year or a director;
+- pending: a film, but not clearly which (several fit equally, or a title the catalog
+  lacks with nothing to pin it) — a person decides (`filmbot pending`);
+- reject: the page names no film, or it is about several.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.importers.documents.page_titles import STRONG, TitleCue
+from bot.search.titles import TitleSearch
+from bot.store.db import _Sql
+from bot.store.film_match_data import FilmFacts, film_facts
+from bot.text import fold, norm_name, same_person
+
+# A search hit at least this good is a title match (0-100).
+TITLE_MATCH = 86.0
+# A page whose trusted cues name this many different films, none of them dominant, is a
+# roundup.
+ROUNDUP_FILMS = 3
+
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the page says about its film besides the title."""
+
+    text: str  # the page's text, for names mentioned anywhere
+    year: int | None = None  # a labelled film year ('Year: 1957')
+    directors: tuple[str, ...] = ()
+    cast: tuple[str, ...] = ()
+
+
+@dataclass
+class Candidate:
+    facts: FilmFacts
+    title_score: float = 0.0  # 0-1: best cue weight x match quality
+    cues: list[TitleCue] = field(default_factory=list)
+    year_agrees: bool = False
+    year_conflicts: bool = False
+    director_agrees: bool = False
+    director_conflicts: bool = False
+    year_in_text: bool = False  # the film's year appears somewhere on the page
+    people_named: int = 0  # director/cast names of this film found in the page's text
+    evidence: list[str] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        f = self.facts
+        return f"{f.title} ({f.year})" if f.year else f.title
+
+    @property
+    def confirmed(self) -> bool:
+        """Something besides the title says it is this film."""
+        return (
+            self.year_agrees
+            or self.director_agrees
+            or self.people_named >= 2
+            or (self.year_in_text and self.people_named >= 1)
+        )
+
+    @property
+    def excluded(self) -> bool:
+        return (
+            (self.year_conflicts and not self.director_agrees)
+            or (self.director_conflicts and not self.year_agrees)
+            or (self.year_conflicts and self.director_conflicts)
+        )
+
+    @property
+    def score(self) -> float:
+        value = self.title_score
+        value += 0.5 if self.director_agrees else 0.0
+        value += 0.35 if self.year_agrees else 0.0
+        value += 0.15 if self.year_in_text and not self.year_agrees else 0.0
+        value += min(self.people_named, 4) * 0.1
+        value -= 1.0 if self.year_conflicts else 0.0
+        value -= 1.0 if self.director_conflicts else 0.0
+        return value
+
+
+@dataclass
+class FilmMatch:
+    decision: str  # attach | new | pending | reject
+    reason: str
+    film_id: int | None = None
+    label: str | None = None
+    title: str | None = None  # for a new film: its title
+    year: int | None = None
+    candidates: list[Candidate] = field(default_factory=list)
+
+
+def _names_in_text(names: list[str], text_folded: str) -> set[str]:
+    """The people (by folded full name) whose name appears in the text."""
+    found = set()
+    for name in names:
+        key = fold(name)
+        if (
+            len(key) >= 6
+            and " " in key
+            and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text_folded)
+        ):
+            found.add(norm_name(name))
+    return found
+
+
+def _years_in_text(text: str) -> set[int]:
+    return {int(y) for y in re.findall(r"(?<![\d/.-])(18[89]\d|19\d\d|20\d\d)(?![\d/.-])", text)}
+
+
+def _near(years: set[int], year: int) -> bool:
+    return any(abs(y - year) <= 1 for y in years)
+
+
+def _cue_years(cues: list[TitleCue]) -> set[int]:
+    return {c.year for c in cues if c.year is not None and c.strong}
+
+
+async def match_film(
+    db: _Sql, titles: TitleSearch, cues: list[TitleCue], page: PageFacts
+) -> FilmMatch:
+    """Weigh every catalog film the cues could mean; see the module docstring."""
+    if not cues:
+        return FilmMatch("reject", "the page names no film (no title found in it)")
+    found: dict[int, Candidate] = {}
+    hits_by_cue: dict[int, set[int]] = {}
+    for index, cue in enumerate(cues):
+        result = titles.lookup(cue.title, limit=8)
+        ids: set[int] = set()
+        for hit in result.candidates:
+            if hit.score < TITLE_MATCH:
+                continue
+            quality = min(hit.score, 100.0) / 100.0
+            candidate = found.get(hit.film_id)
+            if candidate is None:
+                candidate = found[hit.film_id] = Candidate(
+                    FilmFacts(hit.film_id, hit.title, hit.year)
+                )
+            candidate.title_score = max(candidate.title_score, quality * cue.weight)
+            candidate.cues.append(cue)
+            ids.add(hit.film_id)
+        hits_by_cue[index] = ids
+    facts = await film_facts(db, list(found))
+    text_folded = fold(page.text)
+    text_years = _years_in_text(page.text)
+    strong_years = _cue_years(cues)
+    labelled_years = {page.year} if page.year else set()
+    pinned_years = labelled_years | strong_years
+    for film_id, candidate in list(found.items()):
+        if film_id not in facts:
+            del found[film_id]
+            continue
+        candidate.facts = facts[film_id]
+        year = candidate.facts.year
+        cue_years = {c.year for c in candidate.cues if c.year is not None}
+        if year is not None:
+            if cue_years:
+                candidate.year_agrees = _near(cue_years, year)
+                candidate.year_conflicts = not candidate.year_agrees
+            elif labelled_years:
+                candidate.year_agrees = _near(labelled_years, year)
+                candidate.year_conflicts = not candidate.year_agrees and not _near(text_years, year)
+            candidate.year_in_text = year in text_years
+            if candidate.year_agrees:
+                candidate.evidence.append(f"year {year}")
+        if page.directors and candidate.facts.directors:
+            agrees = any(
+                same_person(a, b) for a in page.directors for b in candidate.facts.directors
+            )
+            candidate.director_agrees = agrees
+            candidate.director_conflicts = not agrees
+        named = _names_in_text(candidate.facts.directors, text_folded)
+        if named and not candidate.director_conflicts:
+            candidate.director_agrees = True
+        cast_named = _names_in_text(candidate.facts.cast, text_folded)
+        candidate.people_named = len(named) + len(cast_named)
+        if candidate.director_agrees:
+            candidate.evidence.append("director")
+        if cast_named:
+            candidate.evidence.append(f"{len(cast_named)} of its cast")
+
+    ranked = sorted(found.values(), key=lambda c: -c.score)
+    viable = [c for c in ranked if not c.excluded]
+
+    if viable:
+        best = viable[0]
+        close = [c for c in viable[1:] if best.score - c.score < 0.25]
+        trusted_title = any(c.strong for c in best.cues) or best.title_score >= 0.6
+        clear = best.confirmed and not [c for c in close if c.confirmed]
+        if clear and (trusted_title or best.director_agrees):
+            return _attach(best, "matched by title and " + ", ".join(best.evidence), viable)
+    roundup = _roundup(cues, hits_by_cue)
+    if roundup:
+        return FilmMatch("reject", roundup)
+    if viable:
+        # Only the title speaks, but one film has it and nothing on the page disagrees.
+        title_only = not best.confirmed and not close and best.title_score >= STRONG * 0.95
+        if title_only and not pinned_years and not page.directors:
+            return _attach(
+                best, "matched by its title (the only catalog film of that title)", viable
+            )
+        options = [best, *close][:5]
+        if len(options) > 1:
+            names = ", ".join(c.label for c in options[:-1]) + f" or {options[-1].label}"
+            return FilmMatch(
+                "pending",
+                f"the page could be about {names}; nothing on it tells which",
+                title=best.cues[0].title if best.cues else None,
+                candidates=options,
+            )
+    top = cues[0]
+    year = page.year or (top.year if top.strong else None)
+    if top.strong and (year or page.directors):
+        return FilmMatch(
+            "new",
+            "no catalog film fits (title, year and director checked)",
+            title=top.title,
+            year=year,
+            candidates=[c for c in ranked if c.title_score >= 0.7][:3],
+        )
+    if viable:
+        names = ", ".join(c.label for c in viable[:3])
+        return FilmMatch(
+            "pending",
+            f"not sure the page is about {names}: nothing besides a title line agrees",
+            title=top.title,
+            candidates=viable[:5],
+        )
+    if top.strong:
+        return FilmMatch(
+            "pending",
+            f"“{top.title}” is not in the catalog and the page gives no year or director "
+            "to add it as a new film",
+            title=top.title,
+        )
+    return FilmMatch(
+        "reject",
+        "the page names no film: no title line, heading or label names one "
+        f"(the nearest was “{top.title}”)",
+    )
+
+
+def _attach(best: Candidate, reason: str, viable: list[Candidate]) -> FilmMatch:
+    return FilmMatch("attach", reason, best.facts.film_id, best.label, candidates=viable[:5])
+
+
+def _roundup(cues: list[TitleCue], hits_by_cue: dict[int, set[int]]) -> str | None:
+    """A page whose trusted title lines name several different films, none leading."""
+    heads = [i for i, c in enumerate(cues) if c.cue in ("label", "schema", "og:title", "h1")]
+    if any(hits_by_cue.get(i) for i in heads):
+        return None  # the page's own heading names its film
+    films: list[str] = []
+    for index, cue in enumerate(cues):
+        if cue.cue not in ("title (year)", "review line"):
+            continue
+        ids = hits_by_cue.get(index) or set()
+        if ids or cue.year:
+            key = cue.title.lower()
+            if key not in films:
+                films.append(key)
+    if len(films) >= ROUNDUP_FILMS:
+        shown = ", ".join(
+            cues[i].title for i in range(len(cues)) if cues[i].title.lower() in films[:3]
+        )
+        return f"the page covers several films ({shown}, …); import a page about one film"
+    return None

@@ -1,0 +1,424 @@
+"""Where a page names its film: every cue a person would read, with its decorations off.
+
+A page copied from a browser starts with the site's chrome (banner, menus, a login
+link, a date line), so its first line is rarely the title. The title is where the page
+says it is: a "Title:" label, a line such as "X Blu-ray Review" or "X (1957)", the HTML
+title, og:title, the first heading, schema.org data, the address. Each cue is stripped
+of what shops and review sites add ("Blu-ray Movie", "(Criterion Collection)[USA]",
+"Blu-ray Release:", "– Criterion UHD", "4K", "[Blu-ray]", "| Site name") and kept with
+how much it is trusted. Which catalog film they mean is decided in `film_match`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from bot.importers.documents.model import Page
+from bot.text import fold
+
+# How much each kind of cue says "this is the page's film" (0-1).
+LABELLED, SCHEMA, REVIEW_LINE, TITLE_YEAR, DECORATED = 1.0, 0.95, 0.9, 0.85, 0.85
+H1, OG_TITLE, HTML_TITLE, URL_SLUG, EARLY_LINE = 0.8, 0.8, 0.7, 0.5, 0.45
+# A cue this trusted (or more) may name a film the catalog lacks.
+STRONG = 0.8
+
+_YEAR = r"(?:18[89]\d|19\d\d|20\d\d)"
+_FORMAT = r"(?:4k\s*(?:ultra\s*hd|uhd)?(?:\s*blu-?ray)?|ultra\s*hd(?:\s*blu-?ray)?|uhd(?:\s*blu-?ray)?|blu-?ray(?:\s*disc)?|bluray|dvd|bd|hd\s*dvd|steelbook|limited\s+edition|special\s+edition|collector'?s\s+edition|standard\s+edition|dual\s+format|combo\s+pack|digital)"
+_LABEL_WORDS = r"(?:the\s+)?criterion(?:\s+collection)?|arrow(?:\s+(?:video|academy|films))?|eureka(?:\s+entertainment)?|masters\s+of\s+cinema|kino\s+lorber(?:\s+studio\s+classics)?|kino\s+classics|second\s+sight|indicator|powerhouse|bfi|radiance|shout!?\s*(?:factory|select)?|scream\s+factory|twilight\s+time|vinegar\s+syndrome|severin|88\s+films|imprint|umbrella|flicker\s+alley|cohen\s+(?:media|film)|janus|a24|warner\s+archive|studiocanal|mubi|film\s+movement|grasshopper|milestone|olive\s+(?:films|signature)"
+_REGION_TAG = r"(?:usa|us|uk|region\s*[abc0-9]|[abc]|france|germany|japan|australia|italy|spain)"
+
+_REVIEW_AFTER = re.compile(
+    rf"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:\(?{_FORMAT}\)?\s*)?(?:\+\s*{_FORMAT}\s*)?"
+    r"(?:disc\s+|film\s+|movie\s+)?review\b.*$",
+    re.I,
+)
+_REVIEW_BEFORE = re.compile(
+    rf"^(?:{_FORMAT}\s+)?(?:disc\s+|film\s+|movie\s+)?review\s*[:\-–—|]\s*(?P<t>.+)$", re.I
+)
+_RELEASE_BEFORE = re.compile(
+    rf"^(?:{_FORMAT}\s+)?(?:release|releases|details|detail|listing|new\s+release)\s*[:\-–—]\s*(?P<t>.+)$",
+    re.I,
+)
+_TITLE_WITH_YEAR = re.compile(rf"^(?P<t>.{{1,120}}?)\s*[(\[](?P<y>{_YEAR})[)\]](?P<rest>.*)$")
+_BRACKETS = re.compile(r"\s*[(\[][^()\[\]]{0,60}[)\]]\s*")
+_SPINE = re.compile(r"\s*[(\[]?\s*#\s*\d{1,4}\s*[)\]]?")
+_TRAILING_FORMAT = re.compile(
+    rf"(?:\s*[-–—:|/+]?\s*(?:\b{_FORMAT}\b|\b{_LABEL_WORDS}\b|\bmovie\b|\bedition\b|\bcollection\b|\bset\b))+\s*$",
+    re.I,
+)
+_LEADING_FORMAT = re.compile(rf"^(?:{_FORMAT}|{_LABEL_WORDS})\s*[:\-–—|]\s*", re.I)
+_SITE_SUFFIX = re.compile(r"\s+(?:[|·•»]|[-–—]\s)\s*[^|·•»]{2,60}$")
+_REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
+_WORDS = re.compile(r"[^\W\d_]+", re.U)
+
+# Lines that are page chrome, never a title: menus, account links, share buttons,
+# dates, bylines, breadcrumbs, headings of a review's own sections.
+_CHROME_WORDS = {
+    "home",
+    "homepage",
+    "reviews",
+    "review",
+    "news",
+    "forum",
+    "forums",
+    "blog",
+    "blogs",
+    "login",
+    "log in",
+    "sign in",
+    "sign up",
+    "register",
+    "logout",
+    "search",
+    "menu",
+    "subscribe",
+    "share",
+    "tweet",
+    "facebook",
+    "twitter",
+    "email",
+    "print",
+    "contact",
+    "contact us",
+    "about",
+    "about us",
+    "advertise",
+    "privacy",
+    "privacy policy",
+    "terms",
+    "cookies",
+    "skip to content",
+    "skip to main content",
+    "main menu",
+    "navigation",
+    "shop",
+    "store",
+    "cart",
+    "basket",
+    "my account",
+    "account",
+    "wishlist",
+    "newsletter",
+    "categories",
+    "archives",
+    "tags",
+    "rss",
+    "next",
+    "previous",
+    "back",
+    "more",
+    "read more",
+    "more details",
+    "details",
+    "comments",
+    "leave a comment",
+    "leave a reply",
+    "related",
+    "related posts",
+    "popular",
+    "latest",
+    "new releases",
+    "coming soon",
+    "pre-orders",
+    "preorders",
+    "deals",
+    "sale",
+    "top",
+    "features",
+    "specs",
+    "specifications",
+    "overview",
+    "synopsis",
+    "the film",
+    "the movie",
+    "film",
+    "movie",
+    "video",
+    "audio",
+    "picture",
+    "sound",
+    "extras",
+    "supplements",
+    "special features",
+    "bonus features",
+    "final thoughts",
+    "conclusion",
+    "verdict",
+    "summary",
+    "the bottom line",
+    "bottom line",
+    "overall",
+    "rating",
+    "ratings",
+    "score",
+    "scores",
+    "cast",
+    "crew",
+    "cast & crew",
+    "trailer",
+    "trailers",
+    "photos",
+    "gallery",
+    "screenshots",
+    "screen captures",
+    "price",
+    "prices",
+    "buy",
+    "buy now",
+    "add to cart",
+    "add to basket",
+    "in stock",
+    "out of stock",
+    "pre-order",
+    "preorder",
+    "quantity",
+    "qty",
+    "description",
+    "product details",
+    "technical specs",
+    "technical specifications",
+    "disc details",
+    "release details",
+    "releases details",
+    "releases",
+    "release",
+    "new",
+    "upcoming",
+    "upcoming releases",
+    "all reviews",
+    "latest reviews",
+    "blu-ray",
+    "dvd",
+    "4k",
+    "4k uhd",
+    "uhd",
+    "movies",
+    "films",
+    "tv",
+    "music",
+    "games",
+    "help",
+    "faq",
+    "sitemap",
+    "advanced search",
+    "go",
+    "ok",
+    "close",
+    "accept",
+    "reject",
+    "english",
+    "all",
+    "view all",
+    "see all",
+    "show more",
+    "load more",
+    "sort by",
+    "filter",
+}
+_CHROME = re.compile(
+    r"^(?:posted|published|written|updated|by|filed under|categories|category|tags?|"
+    r"share|follow|like|reviewed by|review by|author|staff|home\s*[»>/|›]|you are here|"
+    r"copyright|©|all rights|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
+    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s)",
+    re.I,
+)
+_SPEC_LINE = re.compile(
+    r"^\s*(?:[•\-*·▪]\s*)?(?:region|aspect|audio|video|subtitles?|runtime|running time|"
+    r"length|rated|rating|format|codec|resolution|discs?|studio|label|distributor|price|"
+    r"list price|sale price|msrp|release date|street date|upc|catalog|sku|director|directed|"
+    r"starring|cast|genre|country|language|year|spine|edition)\b",
+    re.I,
+)
+_SITE_NAME = re.compile(
+    r"(?:\.(?:com|net|org|co\.uk|uk|de|fr|au|ca|io|blog)\b|\bblog\b|\bforums?\b|\bdigest\b|"
+    r"\bdvd\s*talk\b|\bbeaver\b|\bsavant\b)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class TitleCue:
+    """One place the page names a film: the cleaned title, a year printed with it, the
+    kind of cue, how much it is trusted, and the line it came from."""
+
+    title: str
+    year: int | None
+    cue: str
+    weight: float
+    source: str
+
+    @property
+    def strong(self) -> bool:
+        return self.weight >= STRONG
+
+
+def is_chrome(line: str) -> bool:
+    """A menu item, account link, share button, date line, byline or a section heading."""
+    text = " ".join(line.split()).strip(" :|•·»›>-–—*")
+    if not text:
+        return True
+    lowered = text.lower()
+    if lowered in _CHROME_WORDS:
+        return True
+    bare = " ".join(re.sub(rf"\b{_FORMAT}\b", " ", lowered, flags=re.I).split())
+    if bare != lowered and (not bare or bare in _CHROME_WORDS):
+        return True  # '4K Blu-ray Releases Details', 'Blu-ray Reviews'
+
+    if _CHROME.match(text):
+        return True
+    pieces = [p.strip().lower() for p in re.split(r"\s*[|•·»›/]\s*|\s{2,}", text) if p.strip()]
+    if len(pieces) >= 3 and sum(p in _CHROME_WORDS for p in pieces) >= len(pieces) // 2 + 1:
+        return True  # a menu row: 'Home | Reviews | Forums | Login'
+    return not _WORDS.search(text)
+
+
+def clean_title(text: str) -> tuple[str, int | None]:
+    """A cue's text with shop and site decorations off, and a year printed with it.
+
+    'Seven Samurai (#2) (Criterion Collection)[USA]' -> ('Seven Samurai', None)
+    'Citizen Kane (1941) BluRay' -> ('Citizen Kane', 1941)
+    'Blu-ray Release: Stalker' -> ('Stalker', None)
+    """
+    title = " ".join(text.split()).strip(" \"“”'‘’")
+    year = None
+    for _ in range(4):
+        before = title
+        title = _SITE_SUFFIX.sub("", title) if len(title) > 12 else title
+        match = _REVIEW_BEFORE.match(title) or _RELEASE_BEFORE.match(title)
+        if match:
+            title = match["t"]
+        match = _REVIEW_AFTER.match(title)
+        if match and len(match["t"]) >= 1:
+            title = match["t"]
+        match = _TITLE_WITH_YEAR.match(title)
+        if match and match["t"].strip():
+            year = year or int(match["y"])
+            title = match["t"]
+        title = _SPINE.sub(" ", title)
+        title = _LEADING_FORMAT.sub("", title)
+        # Brackets holding only decorations go; '(Ladri di biciclette)' may stay as an alias
+        # cue but not in the title.
+        title = _BRACKETS.sub(" ", title) if _BRACKETS.search(title) else title
+        title = _TRAILING_FORMAT.sub("", title)
+        title = " ".join(title.split()).strip(" :-–—|/,\"“”'")
+        if title == before:
+            break
+    return title, year
+
+
+def _plausible(title: str, year: int | None) -> bool:
+    if re.fullmatch(r"\d{2,4}", title or ""):
+        return year is not None  # '1917 (2019)', '2046 (2004)': a number alone is no title
+    if not title or len(title) > 120 or not _WORDS.search(title):
+        return False
+    if is_chrome(title):
+        return False
+    if _SITE_NAME.search(title) and len(title.split()) <= 4:
+        return False  # a site banner: 'DVD Talk', 'Blu-ray.com'
+    return len(title.split()) <= 16
+
+
+def _add(cues: list[TitleCue], text: str | None, cue: str, weight: float) -> None:
+    if not text:
+        return
+    title, year = clean_title(text)
+    if _plausible(title, year):
+        cues.append(TitleCue(title, year, cue, weight, " ".join(text.split())[:200]))
+
+
+def _slug_title(url: str | None) -> str | None:
+    if not url:
+        return None
+    path = unquote(urlsplit(url).path).rstrip("/")
+    slug = path.rsplit("/", 1)[-1]
+    slug = re.sub(r"\.(?:html?|php|aspx?)$", "", slug, flags=re.I)
+    slug = re.sub(r"^\d+[-_]|[-_]\d{3,}$", "", slug)  # ids around the words
+    words = [w for w in re.split(r"[-_+]+", slug) if w]
+    if len(words) < 1 or all(w.isdigit() for w in words):
+        return None
+    return " ".join(words)
+
+
+def _schema_names(page: Page) -> list[tuple[str, float]]:
+    names = []
+    for item in page.cues.schema:
+        kind = str(item.get("@type", "")).lower()
+        if "movie" in kind or "film" in kind:
+            names.append((str(item.get("name") or ""), SCHEMA))
+        reviewed = item.get("itemReviewed")
+        if isinstance(reviewed, dict) and reviewed.get("name"):
+            names.append((str(reviewed["name"]), SCHEMA))
+        if "product" in kind and item.get("name"):
+            names.append((str(item["name"]), DECORATED))
+    return [(n, w) for n, w in names if n]
+
+
+def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) -> list[TitleCue]:
+    """Every cue, most trusted first (ties keep page order)."""
+    cues: list[TitleCue] = []
+    for value in labelled or []:
+        _add(cues, value, "label", LABELLED)
+    for name, weight in _schema_names(page):
+        _add(cues, name, "schema", weight)
+    _add(cues, page.cues.og_title, "og:title", OG_TITLE)
+    _add(cues, page.cues.h1, "h1", H1)
+    _add(cues, page.cues.html_title, "html title", HTML_TITLE)
+    seen_text = 0
+    for index, raw in enumerate(lines):
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        seen_text += 1
+        if len(line) > 160:
+            continue
+        is_review = bool(_REVIEW_AFTER.match(line) or _REVIEW_BEFORE.match(line))
+        if is_review and _REVIEW_WORD.search(line) and not line.endswith((".", "?", "!")):
+            _add(cues, line, "review line", REVIEW_LINE)
+            continue
+        nxt = next((x.strip() for x in lines[index + 1 : index + 3] if x.strip()), "")
+        if re.fullmatch(r"(?:\(?\s*(?:4k\s*)?(?:uhd|blu-?ray|dvd)\s*\)?\s*)?review", nxt, re.I):
+            _add(cues, line, "review line", REVIEW_LINE)
+            continue
+        match = _TITLE_WITH_YEAR.match(line)
+        short_enough = not line.endswith((".", "?", "!")) or len(line) < 60
+        if match and len(match["t"]) <= 100 and len(match["rest"]) <= 60 and short_enough:
+            _add(cues, line, "title (year)", TITLE_YEAR)
+            continue
+        decorated = bool(
+            _LEADING_FORMAT.match(line) or _TRAILING_FORMAT.search(line) or _SPINE.search(line)
+        )
+        if (
+            decorated
+            and len(line) <= 100
+            and not line.endswith((".", "?", "!"))
+            and seen_text <= 40
+        ):
+            _add(cues, line, "decorated title", DECORATED)
+            continue
+        if (
+            seen_text <= 30
+            and len(line) <= 80
+            and not _SPEC_LINE.match(line)
+            and not line.endswith((".", "?", "!", ",", ";"))
+            and not is_chrome(line)
+        ):
+            weight = max(0.2, EARLY_LINE - 0.01 * seen_text)
+            _add(cues, line, "early line", weight)
+    _add(cues, _slug_title(page.cues.url), "address", URL_SLUG)
+    # One entry per (title, year): the most trusted cue for it.
+    best: dict[tuple[str, int | None], TitleCue] = {}
+    order: list[tuple[str, int | None]] = []
+    for cue in cues:
+        key = (fold(cue.title), cue.year)
+        if key not in best:
+            order.append(key)
+            best[key] = cue
+        elif cue.weight > best[key].weight:
+            best[key] = cue
+    ranked = [best[k] for k in order]
+    ranked.sort(key=lambda c: -c.weight)
+    return ranked

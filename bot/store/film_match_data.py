@@ -1,0 +1,49 @@
+"""What the importer reads to tell which catalog film a page is about: each candidate
+film's titles, year, and the people credited on it (every spelling)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.store.db import _Sql
+
+
+@dataclass
+class FilmFacts:
+    film_id: int
+    title: str
+    year: int | None
+    titles: list[str] = field(default_factory=list)
+    directors: list[str] = field(default_factory=list)  # every spelling
+    cast: list[str] = field(default_factory=list)  # every spelling
+    writers: list[str] = field(default_factory=list)
+
+
+async def film_facts(db: _Sql, film_ids: list[int]) -> dict[int, FilmFacts]:
+    """Facts of these films (missing ids are left out)."""
+    if not film_ids:
+        return {}
+    marks = ",".join("?" * len(film_ids))
+    found: dict[int, FilmFacts] = {}
+    for row in await db._fetchall(
+        f"SELECT id, title, year FROM films WHERE id IN ({marks})", film_ids
+    ):
+        found[row[0]] = FilmFacts(row[0], row[1], row[2])
+    for row in await db._fetchall(
+        f"SELECT film_id, title FROM film_titles WHERE film_id IN ({marks})", film_ids
+    ):
+        if row[0] in found:
+            found[row[0]].titles.append(row[1])
+    for row in await db._fetchall(
+        "SELECT c.film_id, c.role, a.name FROM credits c "
+        "JOIN person_aliases a ON a.person_id = c.person_id "
+        f"WHERE c.film_id IN ({marks}) AND c.role IN ('director', 'cast', 'writer')",
+        film_ids,
+    ):
+        facts = found.get(row[0])
+        if facts is None:
+            continue
+        {"director": facts.directors, "cast": facts.cast, "writer": facts.writers}[row[1]].append(
+            row[2]
+        )
+    return found
