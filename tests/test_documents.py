@@ -15,7 +15,7 @@ from bot.importers.documents.importer import (
 from bot.importers.documents.model import DocumentError
 from bot.importers.documents.parsers import detect_kind, parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
-from bot.store import open_database
+from bot.store import open_database, pending
 from tests import sql
 from tests.conftest import run_cli, snapshot
 
@@ -308,9 +308,17 @@ async def test_same_title_other_film_is_not_merged(catalog_copy: Path) -> None:
     year = await sql.scalar(db, "SELECT year FROM films WHERE id = ?", (outcome.film_id,))
     assert year == 1972
     ambiguous = DISC_VARIANT.replace("Directed by: Andrei Tarkovsky Year: 1972 ", "").encode()
-    refused = await import_document(db, "solaris-undated.txt", ambiguous)
-    assert refused.status == "rejected"
-    assert "Solaris (1972) or Solaris (2002)" in refused.message
+    before = await sql.scalar(db, "SELECT count(*) FROM sources")
+    unsure = await import_document(db, "solaris-undated.txt", ambiguous)
+    # Nothing on the page tells which Solaris: it waits for a person, nothing is written.
+    assert unsure.status == "pending", unsure.message
+    assert "Solaris (1972)" in unsure.message and "Solaris (2002)" in unsure.message
+    assert f"filmbot pending show {unsure.pending_id}" in unsure.message
+    assert await sql.scalar(db, "SELECT count(*) FROM sources") == before
+    waiting = await pending.get_pending(db, unsure.pending_id)
+    assert {c.label for c in waiting.candidates} >= {"Solaris (1972)", "Solaris (2002)"}
+    again = await import_document(db, "solaris-undated.txt", ambiguous)
+    assert (again.status, again.pending_id) == ("pending", unsure.pending_id)
     await db.close()
 
 

@@ -175,3 +175,11 @@ async def features_of(tx: Transaction, edition_id: int) -> list[tuple[int, str]]
         "SELECT id, title FROM special_features WHERE edition_id = ?", (edition_id,)
     )
     return [(r[0], r[1]) for r in rows]
+
+
+async def film_label(tx: Transaction, film_id: int) -> str:
+    """'Title (Year)', or the title of an undated film."""
+    row = await tx._fetchone("SELECT title, year FROM films WHERE id = ?", (film_id,))
+    if row is None:
+        raise LookupError(f"no film #{film_id}")
+    return f"{row[0]} ({row[1]})" if row[1] else row[0]

@@ -101,7 +101,9 @@ def edition_from_details(details: Details, lines: list[str]) -> EditionInfo:
         number = re.search(r"\d+", spine)
         edition.spine = str(int(number.group())) if number else None
     edition.licensor = details.first("licensor")
-    for value in details.all("release_date"):
+    # The disc's own date first ('Blu-ray release date'); a plain 'Release date' on a
+    # disc's page is the disc's too, but never the film's year or premiere.
+    for value in details.all("disc_date") + details.all("release_date"):
         edition.release_date = edition.release_date or fields.parse_date(value)
     edition.release_country = details.first("release_country")
     msrp = details.first("msrp")

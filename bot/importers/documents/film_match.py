@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.importers.documents.page_titles import STRONG, TitleCue
+from bot.importers.documents.page_titles import EARLY_LINE, STRONG, TitleCue
 from bot.search.titles import TitleSearch
 from bot.store.db import _Sql
 from bot.store.film_match_data import FilmFacts, film_facts
@@ -221,7 +221,12 @@ async def match_film(
             )
     top = cues[0]
     year = page.year or (top.year if top.strong else None)
-    if top.strong and (year or page.directors):
+    # A plain-text page's first lines are its title when its details name the film's year
+    # and director: that is enough to add a film the catalog lacks.
+    first_line = top.cue == "early line" and top.weight >= EARLY_LINE - 0.03
+    if (top.strong and (year or page.directors)) or (
+        first_line and page.year and page.directors and not viable
+    ):
         return FilmMatch(
             "new",
             "no catalog film fits (title, year and director checked)",
@@ -243,6 +248,14 @@ async def match_film(
             f"“{top.title}” is not in the catalog and the page gives no year or director "
             "to add it as a new film",
             title=top.title,
+        )
+    if page.year and page.directors:
+        return FilmMatch(
+            "pending",
+            f"the page is about a film of {page.year} the catalog lacks, but no title line "
+            f"says which for sure (perhaps “{top.title}”)",
+            title=top.title,
+            year=page.year,
         )
     return FilmMatch(
         "reject",

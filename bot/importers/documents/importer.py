@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
 import glob
 import hashlib
 import logging
 import sys
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bot.importers.catalog import DATA_DIR
+from bot.importers.documents.film_match import FilmMatch, PageFacts, match_film
 from bot.importers.documents.merge import merge_document
-from bot.importers.documents.model import DocumentError
+from bot.importers.documents.model import DocumentError, Page, ParsedDocument
 from bot.importers.documents.parsers import parse_document
-from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, decode_document
+from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, read_page
 from bot.kinds import kind_words
+from bot.search import SearchService, cache_dir_for
+from bot.search.titles import TitleSearch
 from bot.store import DatabaseBusyError, DatabaseWriteError, edition_seen, pending
 from bot.store.catalog_writes import add_source, source_described
 from bot.store.db import Database
@@ -30,10 +36,11 @@ PARSER_VERSION = 1
 @dataclass(frozen=True)
 class ImportOutcome:
     name: str
-    status: str  # imported | merged | unchanged | rejected
+    status: str  # imported | merged | unchanged | pending | rejected
     message: str
     film_id: int | None = None
     edition_id: int | None = None  # the edition the document described, if any
+    pending_id: int | None = None  # the row it waits in, when status is "pending"
 
     @property
     def ok(self) -> bool:
@@ -41,6 +48,38 @@ class ImportOutcome:
 
     def line(self) -> str:
         return f"{self.status:<9} {self.name}: {self.message}"
+
+
+# One search index per open database, shared by every import through it (built once,
+# refreshed after each import that adds a film).
+_SEARCHES: weakref.WeakKeyDictionary[Database, SearchService] = weakref.WeakKeyDictionary()
+
+
+async def _titles_of(db: Database) -> tuple[SearchService, TitleSearch]:
+    service = _SEARCHES.get(db)
+    if service is None:
+        service = _SEARCHES[db] = SearchService(db, cache_dir_for(db.path))
+    await service.ready()
+    await service.refresh_if_changed()
+    return service, service.titles
+
+
+def _is_address(uri: str | None) -> bool:
+    return bool(uri) and urlsplit(uri or "").scheme in ("http", "https")
+
+
+def _read_and_parse(raw: bytes, uri: str | None, kind: str | None, charset: str | None):
+    page = read_page(raw, url=uri if _is_address(uri) else None, charset=charset)
+    return page, parse_document(page, kind)
+
+
+async def _decide_film(db: Database, doc: ParsedDocument, page: Page) -> FilmMatch:
+    """Which catalog film the page is about (see film_match), on the shared index."""
+    _, titles = await _titles_of(db)
+    facts = PageFacts(
+        text=page.text, year=doc.year, directors=tuple(doc.directors), cast=tuple(doc.cast)
+    )
+    return await match_film(db, titles, doc.cues, facts)
 
 
 async def import_document(
@@ -53,14 +92,21 @@ async def import_document(
     announce: bool = True,
     film_id: int | None = None,
     pending_id: int | None = None,
+    charset: str | None = None,
 ) -> ImportOutcome:
     """Import one document; never raises for a bad document, it is rejected with a reason.
     A database that cannot take it raises: DatabaseWriteError (read-only, disk full) or
     DatabaseBusyError (another process kept the write lock; see bot/store/busy.py).
     With `announce` False its edition is recorded as already seen in the same transaction
-    (a feed's first read: old news), so no announcement is planned for it."""
+    (a feed's first read: old news), so no announcement is planned for it.
+
+    The film a page is about is decided from every title cue and what else the page says
+    (`film_match`): it is merged onto that film, made a new film, or, when that is not
+    clear, left waiting in the pending queue with its reason (`filmbot pending`). With
+    `film_id` (or `pending_id`, a person's decision) no guess is made."""
     sha = hashlib.sha256(raw).hexdigest()
-    if pending_id is not None and film_id is None:
+    accepting = pending_id is not None
+    if accepting and film_id is None:
         row = await pending.get_pending(db, pending_id)
         if row is not None and row.candidates:
             film_id = row.candidates[0].film_id
@@ -69,10 +115,43 @@ async def import_document(
         return ImportOutcome(
             name, "unchanged", f"already imported ({kind_words(known[0])} of {known[1]})"
         )
+    if not accepting:
+        waiting = await pending.pending_by_sha(db, sha)
+        if waiting is not None:
+            return ImportOutcome(
+                name,
+                "pending",
+                f"already waits for a decision as pending #{waiting} "
+                f"(filmbot pending show {waiting})",
+                pending_id=waiting,
+            )
     try:
-        doc = parse_document(decode_document(raw), kind)
+        # HTML extraction can take a second on a big page: not on the event loop.
+        page, doc = await asyncio.to_thread(_read_and_parse, raw, uri, kind, charset)
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
+    match: FilmMatch | None = None
+    if film_id is None and not accepting:
+        try:
+            match = await _decide_film(db, doc, page)
+        except (DatabaseWriteError, DatabaseBusyError):
+            raise
+        except Exception:
+            log.exception("importing %s: deciding its film failed", name)
+            return ImportOutcome(
+                name,
+                "rejected",
+                "an internal error stopped the import (logged); nothing was written",
+            )
+        if match.decision == "reject":
+            return ImportOutcome(name, "rejected", match.reason)
+        if match.decision == "pending":
+            return await _wait(db, name, uri, sha, raw, doc, match)
+        if match.decision == "attach":
+            film_id = match.film_id
+        else:  # a new film, under the cleaned title the page gives it
+            doc.title = match.title or doc.title
+            doc.year = match.year or doc.year
     try:
         async with db.transaction() as tx:
             # Under the write lock, look again: another `filmbot import` of the same file
@@ -109,6 +188,7 @@ async def import_document(
             name, "rejected", "an internal error stopped the import (logged); nothing was written"
         )
     what = kind_words(doc.kind)
+    why = f" ({match.reason})" if match is not None and match.decision == "attach" else ""
     if result.new_film:
         return ImportOutcome(
             name,
@@ -120,9 +200,48 @@ async def import_document(
     return ImportOutcome(
         name,
         "merged",
-        f"{what}; merged into film {result.film_label} (#{result.film_id})",
+        f"{what}; merged into film {result.film_label} (#{result.film_id}){why}",
         result.film_id,
         result.edition_id,
+    )
+
+
+async def _wait(
+    db: Database,
+    name: str,
+    uri: str | None,
+    sha: str,
+    raw: bytes,
+    doc: ParsedDocument,
+    match: FilmMatch,
+) -> ImportOutcome:
+    """Nothing is written from the document: its bytes wait for a person's decision."""
+    candidates = [
+        pending.PendingCandidate(
+            c.facts.film_id, c.label, ", ".join(c.evidence) or "the title only"
+        )
+        for c in match.candidates
+    ]
+    async with db.transaction() as tx:
+        waiting = await pending.pending_by_sha(tx, sha)
+        if waiting is None:
+            waiting = await pending.add_pending(
+                tx,
+                name=name,
+                uri=uri,
+                sha256=sha,
+                raw=raw,
+                kind=doc.kind,
+                title=match.title or doc.title,
+                reason=match.reason,
+                candidates=candidates,
+            )
+    return ImportOutcome(
+        name,
+        "pending",
+        f"{kind_words(doc.kind)}; waits for a decision as pending #{waiting}: {match.reason} "
+        f"(filmbot pending show {waiting})",
+        pending_id=waiting,
     )
 
 

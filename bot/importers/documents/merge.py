@@ -53,8 +53,7 @@ class DocumentMerger:
         and a compatible director when both sides name one."""
         doc = self.doc
         if self.forced_film is not None:
-            _, title = await lookups.film_key_and_title(self.tx, self.forced_film)
-            return self.forced_film, title
+            return self.forced_film, await lookups.film_label(self.tx, self.forced_film)
         candidates = []
         for film_id, title, year in await lookups.films_titled(self.tx, norm_title(doc.title)):
             if doc.year and year and abs(doc.year - year) > 1:
@@ -103,7 +102,9 @@ class DocumentMerger:
             result = MergeResult(film_id, label, new_film=False)
             kind = "alternative"
         known_titles = await lookups.titles_of(self.tx, film_id)
-        titles = [(doc.title, kind)]
+        # A film chosen by the matcher keeps its titles: the page's title line is the
+        # page's wording ('Seven Samurai 4K'), not another name of the film.
+        titles = [] if self.forced_film is not None else [(doc.title, kind)]
         if doc.original_title:
             titles.append((doc.original_title, "original"))
         for title, title_kind in titles:

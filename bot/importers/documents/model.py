@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.importers.documents.fields import AudioTrack, Score
 
@@ -94,6 +95,8 @@ class ParsedDocument:
     edition: EditionInfo | None = None
     review: ReviewInfo | None = None
     plot_notes: list[Section] = field(default_factory=list)
+    # Every place the page names its film (page_titles.TitleCue), most trusted first.
+    cues: list[Any] = field(default_factory=list)
 
 
 @dataclass

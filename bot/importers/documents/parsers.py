@@ -1,14 +1,17 @@
 """The three document kinds: disc review, retail release listing, blog review.
 
-Each parser takes the document's text and returns a `ParsedDocument`, or raises
-`DocumentError` with a reason. Layout varies between sites, so each looks for labelled
-details anywhere, and for prose sections by their headings.
+A page is read once (`_read`): its lines, labelled details, scores in any of the shapes
+sites print them, and every place it names its film (`page_titles`). Its kind comes from
+what it shows, not from one site's layout; each parser then returns a `ParsedDocument`,
+or raises `DocumentError` with a reason. Site chrome (banners, menus, link lines, share
+buttons) is passed over rather than taken for a title, a synopsis or the article's end.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from bot.importers.documents import fields, prose
 from bot.importers.documents.common import (
@@ -20,100 +23,205 @@ from bot.importers.documents.common import (
     split_title,
 )
 from bot.importers.documents.details import (
+    Details,
     extract_details,
     split_prose_features,
-    split_run_on_features,
     split_run_together,
 )
-from bot.importers.documents.features import assign_prose_runtimes, make_feature, merge_features
-from bot.importers.documents.model import DocumentError, ParsedDocument, ReviewInfo, Section
+from bot.importers.documents.features import (
+    FeatureFind,
+    assign_prose_runtimes,
+    find_features,
+    make_feature,
+    merge_features,
+)
+from bot.importers.documents.model import (
+    DocumentError,
+    EditionInfo,
+    Page,
+    ParsedDocument,
+    ReviewInfo,
+    Section,
+)
+from bot.importers.documents.page_titles import TitleCue, is_chrome, title_cues
+from bot.importers.documents.scores import ScoreFind, category_of, find_scores
 from bot.importers.documents.spoilers import heading_is_spoiler, split_spoilers
 from bot.kinds import BLOG_REVIEW, DISC_REVIEW, KINDS, RELEASE_LISTING, kind_words
 
-_SCORE_HEADING = re.compile(
-    r"^(?P<cat>picture|video|image|audio|sound|extras|supplements|special features|bonus|"
-    r"film|movie|overall|rating|score)\b\s*(?:quality|score|rating|grade)?\s*[:\-–]?\s*"
-    r"(?P<score>.{1,20})$",
-    re.I,
-)
-_CATEGORY = {
-    "picture": "picture",
-    "video": "picture",
-    "image": "picture",
-    "audio": "audio",
-    "sound": "audio",
-    "extras": "extras",
-    "supplements": "extras",
-    "special features": "extras",
-    "bonus": "extras",
-    "film": "film",
-    "movie": "film",
-    "overall": "overall",
-    "rating": "overall",
-    "score": "overall",
-}
 _VERDICT_HEADING = re.compile(
-    r"^(?:verdict|conclusion|final thoughts|the bottom line|bottom line|summary|overall)\s*:?$",
+    r"^(?:verdict|conclusion|final thoughts|the bottom line|bottom line|summary|overall|"
+    r"final words|the verdict|in conclusion|closing thoughts)\s*:?$",
     re.I,
 )
+# Page chrome after the article. These end the article only once some of it was read:
+# a "more details" or "buy at" link under a title is not its end.
 _END_MARKERS = re.compile(
-    r"^(?:leave a reply|leave a comment|comments|share this|related posts|see more details)",
+    r"^(?:leave a reply|leave a comment|\d+\s+comments?|comments|share this|related posts|"
+    r"related reviews|you may also like|you might also like|more reviews|about the author|"
+    r"post navigation|previous post|next post|sign up for our newsletter|"
+    r"(?:see )?more details\b|buy (?:it )?(?:at|from|now)\b|compare (?:to|prices|with)\b)",
     re.I,
 )
+_ARTICLE_BEFORE_END = 300  # characters of article read before an end marker counts
 _PROSE_FEATURES = re.compile(
     r"^(?:the\s+)?(?:special features|extras|supplements|bonus features)\s+"
     r"(?:include|includes|are|comprise)\b",
     re.I,
 )
 _LISTING_MARKERS = re.compile(
-    r"\b(?:list price|sale price|our price|rrp|technical specs|releases? details|"
-    r"add to (?:basket|cart)|in stock|pre-?order)\b",
+    r"\b(?:list price|sale price|our price|rrp|msrp|technical specs|releases? details|"
+    r"add to (?:basket|cart|bag|wish ?list)|in stock|out of stock|pre-?order|buy now|"
+    r"free (?:uk )?(?:delivery|shipping)|ships? (?:in|within)|upc|ean|catalog(?:ue)? #|"
+    r"customer reviews|product details|item number|sku)\b",
     re.I,
 )
+# A page that talks about a disc: its transfer, its sound, its extras.
+_DISC_TALK = re.compile(
+    r"\b(?:transfer|encode[ds]?|encoding|bit-?rate|lossless|dts(?:-hd)?|lpcm|pcm|"
+    r"dolby (?:atmos|vision|digital|truehd)|hdr(?:10)?|1080p|2160p|4k|uhd|blu-?ray|dvd|"
+    r"grain|compression|artifacts?|the disc|this disc|this release|supplements|"
+    r"special features|commentary track|restoration|remaster(?:ed)?|aspect ratio|"
+    r"mono|stereo|surround|5\.1|7\.1|region [abc0-9]|booklet|slipcover|menus?)\b",
+    re.I,
+)
+_FORMAT_WORD = re.compile(r"\b(?:4k|uhd|blu-?ray|dvd|steelbook)\b", re.I)
+_REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
 
 
 def _lines(text: str) -> list[str]:
     return split_run_together([line.strip() for line in text.split("\n")])
 
 
-def score_heading(line: str) -> tuple[str, fields.Score] | None:
-    match = _SCORE_HEADING.match(line.strip())
-    if not match:
-        return None
-    score = fields.parse_score(match["score"])
-    if score is None:
-        return None
-    return _CATEGORY[match["cat"].lower()], score
+def _is_prose(line: str) -> bool:
+    """A line of a review's sentences (not a menu, a label, a heading or a list item)."""
+    if len(line) >= 120:
+        return True
+    return len(line.split()) >= 3 and bool(re.search(r"[.!?…][\"”’)]?$", line))
 
 
-def detect_kind(text: str) -> str | None:
-    """The document's kind from its markers, or None when it is none of the three."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    scores = sum(1 for line in lines[:400] if score_heading(line))
-    if _LISTING_MARKERS.search(text) and scores < 2:
-        return RELEASE_LISTING
-    if scores >= 2:
-        return DISC_REVIEW
+@dataclass
+class _Read:
+    """What every parser starts from: the page's lines and what was found in them."""
+
+    page: Page
+    lines: list[str]
+    details: Details
+    scores: ScoreFind
+    cues: list[TitleCue]
+    title: str
+    title_year: int | None
+    cue_lines: set[str] = field(default_factory=set)  # the lines a title cue came from
+    features: FeatureFind = field(default_factory=FeatureFind)
+
+    @property
+    def text(self) -> str:
+        return self.page.text
+
+    def skip(self, index: int) -> bool:
+        """Lines that are not the article: details, scores, title lines."""
+        return (
+            index in self.details.lines_used
+            or index in self.scores.lines_used
+            or index in self.features.lines_used
+            or " ".join(self.lines[index].split()) in self.cue_lines
+        )
+
+
+def _read(page: Page) -> _Read:
+    lines = _lines(page.text)
     details = extract_details(lines)
-    if details.values.get("director") and (
+    scores = find_scores(lines)
+    # Score and detail lines are never titles ('Picture 8/10', 'Director: X').
+    for_cues = [
+        "" if i in scores.lines_used or i in details.lines_used else line
+        for i, line in enumerate(lines)
+    ]
+    cues = title_cues(page, for_cues, labelled=details.all("title"))
+    if cues:
+        title, title_year = cues[0].title, cues[0].year if cues[0].strong else None
+    else:
+        first = next((line for line in for_cues if line.strip()), "")
+        title, title_year = split_title(first)
+    return _Read(
+        page,
+        lines,
+        details,
+        scores,
+        cues,
+        title,
+        title_year,
+        # Title lines are not the article; an early line that merely might be a title
+        # (a heading, a menu) stays in unless it is the title chosen.
+        {c.source for c in cues if c.strong and c.cue not in ("address",)}
+        | ({cues[0].source} if cues else set()),
+        find_features(lines),
+    )
+
+
+def _prose_chars(read: _Read) -> int:
+    return sum(
+        len(line) for i, line in enumerate(read.lines) if _is_prose(line) and not read.skip(i)
+    )
+
+
+def detect_kind(source: str | Page) -> str | None:
+    """The page's kind from what it shows, or None when it is none of the three.
+
+    A disc review grades the picture, sound or extras, or talks about a disc at length
+    (it may print no grade at all); a release listing sells or specifies a disc with
+    little prose; a blog review is prose about the film."""
+    page = source if isinstance(source, Page) else Page(text=source)
+    return _kind_of(_read(page))
+
+
+def _kind_of(read: _Read) -> str | None:
+    scores = read.scores.scores
+    disc_scores = {"picture", "audio", "extras"} & set(scores)
+    prose = _prose_chars(read)
+    text = read.text
+    values = read.details.values
+    shop = bool(_LISTING_MARKERS.search(text)) or any(
+        values.get(k) for k in ("msrp", "street_price", "upc", "catalog")
+    )
+    specs = sum(
+        1 for k in ("specs", "video", "aspect", "audio", "region", "discs") if values.get(k)
+    )
+    prose_text = " ".join(line for line in read.lines if _is_prose(line))
+    disc_talk = len(_DISC_TALK.findall(prose_text))
+    review_line = any(
+        c.cue in ("review line", "html title", "og:title", "h1")
+        and _REVIEW_WORD.search(c.source)
+        and _FORMAT_WORD.search(c.source)
+        for c in read.cues
+    )
+    if disc_scores or len(scores) >= 2:
+        return DISC_REVIEW
+    if shop and prose < 1500:
+        return RELEASE_LISTING
+    if prose >= 400 and (review_line or disc_talk >= 6):
+        return DISC_REVIEW
+    if shop or (specs >= 2 and prose < 600):
+        return RELEASE_LISTING
+    if prose >= 400:
+        return BLOG_REVIEW
+    if values.get("director") and (
         re.search(r"^movie details$", text, re.I | re.M)
-        or any(heading_is_spoiler(line) for line in lines if len(line) < 80)
-        or details.values.get("synopsis")
+        or any(heading_is_spoiler(line) for line in read.lines if len(line) < 80)
+        or values.get("synopsis")
     ):
         return BLOG_REVIEW
     return None
 
 
-def _prose_sections(
-    lines: list[str], used: set[int], start: int = 0
-) -> list[tuple[str | None, str]]:
-    """(heading, body) pairs from the lines that are not details; stops at page chrome."""
+def _prose_sections(read: _Read) -> list[tuple[str | None, str]]:
+    """(heading, body) pairs from the lines that are not details or titles; paragraphs
+    in a body are separated by a blank line. Stops at page chrome once the article began."""
     sections: list[tuple[str | None, list[str]]] = [(None, [])]
-    for i in range(start, len(lines)):
-        line = lines[i]
-        if i in used or not line:
+    read_chars = 0
+    for i, line in enumerate(read.lines):
+        if not line or read.skip(i):
             continue
-        if _END_MARKERS.match(line):
+        if _END_MARKERS.match(line) and read_chars >= _ARTICLE_BEFORE_END:
             break
         if re.match(r"^movie details$", line, re.I):
             break
@@ -121,69 +229,101 @@ def _prose_sections(
         # 'Warning: spoilers ahead!' is a heading although it ends like a sentence.
         is_heading = short and (not re.search(r"[.!?…”\"]$", line) or heading_is_spoiler(line))
         if is_heading:
-            sections.append((line.rstrip(":"), []))
-        else:
+            if not is_chrome(line):
+                sections.append((line.rstrip(":"), []))
+        elif _is_prose(line) or len(line) > 70:
             sections[-1][1].append(line)
-    return [(h, " ".join(body)) for h, body in sections if body]
+            read_chars += len(line)
+    return [(h, "\n\n".join(body)) for h, body in sections if body]
 
 
-def _run_on_blurbs(line: str) -> list[str]:
-    """Feature blurbs run together with runs of spaces: two or more short pieces, none of
-    them a sentence."""
-    parts = split_run_on_features(line)
-    if len(parts) < 2 or any(len(p) > 200 or p.endswith((".", "!", "?")) for p in parts):
-        return []
-    return parts
+def _line_categories(read: _Read) -> dict[int, str | None]:
+    """For each score line, the review section it starts ('Picture 8/10' starts the
+    picture section); None for a line that grades several things at once."""
+    categories: dict[int, str | None] = {}
+    for i in sorted(read.scores.lines_used):
+        line = re.sub(r"^\s*[•\-*·▪]\s*", "", read.lines[i]).strip()
+        alone = find_scores([line]).scores
+        if len(alone) == 1:
+            categories[i] = next(iter(alone))
+        elif not alone:
+            categories[i] = category_of(line.rstrip(" :"))
+        else:
+            categories[i] = None
+    return categories
 
 
-def parse_disc_review(text: str) -> ParsedDocument:
-    lines = _lines(text)
-    first = next((line for line in lines if line), "")
-    title, title_year = split_title("" if score_heading(first) else first)
-    details = extract_details(lines)
-    check_one_film(details, title)
-    doc = ParsedDocument(kind=DISC_REVIEW, title=title)
-    apply_film_details(doc, details)
-    doc.year = doc.year or title_year
+def _features(read: _Read, edition: EditionInfo, prose_features: list[str]) -> None:
+    """Features: labelled blocks (details), lists under a features heading, unlabelled
+    'A · B · C' lines, and a sentence that lists them ('Extras include ...')."""
+    found = read.features
+    edition.features = merge_features(
+        edition.features, [make_feature(f) for f in found.items + prose_features]
+    )
+
+
+def _story_names(doc: ParsedDocument) -> set[str]:
+    return prose.story_names(doc.synopsis, doc.title)
+
+
+def _base(read: _Read, kind: str) -> ParsedDocument:
+    check_one_film(read.details, read.title)
+    doc = ParsedDocument(kind=kind, title=read.title)
+    apply_film_details(doc, read.details)
+    doc.cues = list(read.cues)
+    return doc
+
+
+def parse_disc_review(read: _Read) -> ParsedDocument:
+    lines = read.lines
+    doc = _base(read, DISC_REVIEW)
+    doc.year = doc.year or read.title_year
     doc.released = None  # a disc review's release date is the disc's (kept on the edition)
-    edition = edition_from_details(details, lines)
+    edition = edition_from_details(read.details, lines)
     review = ReviewInfo(kind="disc")
+    review.scores = dict(read.scores.scores)
+    categories = _line_categories(read)
 
-    # Walk the prose: a synopsis before the first score heading, then scored sections.
-    # A heading such as 'Spoilers below' makes what follows it a spoiler, up to the next
-    # scored section.
+    # Walk the prose: what comes before the first score is the film's part (a synopsis
+    # when short), then scored sections. A heading such as 'Spoilers below' makes what
+    # follows it a spoiler, up to the next scored section.
     category: str | None = None
     bodies: dict[str | None, list[tuple[str, bool]]] = {None: []}
     verdict_lines: list[str] = []
     in_verdict = in_spoilers = False
-    seen_title = False
     prose_features: list[str] = []
+    read_chars = 0
     for i, line in enumerate(lines):
         if not line:
             continue
-        heading = score_heading(line)
-        if heading:  # 'Video: 4.5/5' is a score heading, not the 'Video' detail
-            category, score = heading
-            review.scores.setdefault(category, score)
-            bodies.setdefault(category, [])
-            in_verdict = in_spoilers = False
+        if i in categories:
+            if categories[i] is not None:
+                category = categories[i]
+                bodies.setdefault(category, [])
+                in_verdict = in_spoilers = False
             continue
-        if i in details.lines_used:
+        if read.skip(i):
             continue
-        if not seen_title and line in (title, first):
-            seen_title = True
-            continue
-        if _END_MARKERS.match(line):
+        if _END_MARKERS.match(line) and read_chars >= _ARTICLE_BEFORE_END:
             break
         if _PROSE_FEATURES.match(line):
             prose_features.extend(split_prose_features(line))
         if _VERDICT_HEADING.match(line):
             in_verdict, in_spoilers = True, False
             continue
+        heading_category = category_of(line.rstrip(" :")) if len(line) <= 40 else None
+        if heading_category and heading_category != "overall":
+            category = heading_category  # 'Video', 'The Audio' headings without a score
+            bodies.setdefault(category, [])
+            in_verdict = in_spoilers = False
+            continue
         if len(line) <= 80 and not line.endswith("."):
             if heading_is_spoiler(line):
                 in_spoilers = True
-            continue  # headings, captions, stray labels; run-on feature lines come below
+            continue  # headings, captions, menus, stray labels
+        if not _is_prose(line):
+            continue
+        read_chars += len(line)
         if in_verdict:
             verdict_lines.append(line)
         else:
@@ -197,121 +337,114 @@ def parse_disc_review(text: str) -> ParsedDocument:
         and not bodies[category][-1][1]  # not a spoiler paragraph
     ):
         verdict_lines = [bodies[category].pop()[0]]
-    # The verdict is shown to everyone: a sentence in it that may tell the outcome is kept
-    # as a spoiler section instead.
+    film_part = bodies.pop(None, [])
+    scored = any(bodies.values())
+    if scored and 0 < len(film_part) <= 3:
+        # A short part before the graded sections tells the story: the synopsis.
+        synopsis = " ".join(p for p, spoils in film_part if not spoils)
+        if synopsis and not doc.synopsis:
+            doc.synopsis = safe_synopsis(synopsis)
+        film_part = [(p, s) for p, s in film_part if s]
+    names = _story_names(doc)
     verdict_spoilers = []
-    for piece in split_spoilers(None, " ".join(verdict_lines)) if verdict_lines else []:
+    for piece in (
+        split_spoilers(None, "\n\n".join(verdict_lines), story_names=names) if verdict_lines else []
+    ):
         if piece.is_spoiler:
             verdict_spoilers.append(Section("Verdict", piece.body, True))
         else:
             review.verdict = f"{review.verdict} {piece.body}" if review.verdict else piece.body
-    synopsis = " ".join(p for p, spoils in bodies.pop(None, []) if not spoils)
-    if synopsis:
-        doc.synopsis = doc.synopsis or safe_synopsis(synopsis)
-    for name, paragraphs in bodies.items():
+    for name, paragraphs in [(None, film_part), *bodies.items()]:
         heading = name.capitalize() if name else None
         for paragraph, spoils in paragraphs:
             if spoils:
                 review.sections.append(Section(heading, paragraph, True))
             else:
-                review.sections.extend(split_spoilers(heading, paragraph))
-
+                review.sections.extend(split_spoilers(heading, paragraph, story_names=names))
     review.sections.extend(verdict_spoilers)
+    if not review.sections and not review.scores and not review.verdict:
+        raise DocumentError("the disc review has no review text and no scores")
 
-    # Features: labelled, bulleted, in prose, or short blurbs run together on one line of
-    # the details block (never a paragraph that happens to use two spaces after a stop).
-    details_start = min(details.lines_used, default=len(lines))
-    run_on = [
-        part
-        for i, line in enumerate(lines)
-        if i >= details_start and i not in details.lines_used
-        for part in _run_on_blurbs(line)
-    ]
-    edition.features = merge_features(
-        edition.features, [make_feature(f) for f in run_on + prose_features]
-    )
+    _features(read, edition, prose_features)
     all_prose = " ".join(s.body for s in review.sections) + " " + (review.verdict or "")
     assign_prose_runtimes(edition.features, all_prose)
 
-    picture = " ".join(p for p, _ in bodies.get("picture", []))
+    picture = " ".join(p for p, _ in bodies.get("picture", [])) or all_prose
     for ratio in fields.parse_aspect_ratios(picture):
-        if ratio not in edition.aspect_ratios:
+        if ratio not in edition.aspect_ratios and not read.details.values.get("aspect"):
             edition.aspect_ratios.append(ratio)
     edition.video_resolution = edition.video_resolution or fields.parse_resolution(picture)
     edition.video_codec = edition.video_codec or fields.parse_codec(picture)
-    edition.restoration_note = prose.restoration_note(picture) or prose.restoration_note(text)
-    edition.format = edition.format or fields.format_from(picture)
+    edition.restoration_note = prose.restoration_note(picture) or prose.restoration_note(read.text)
+    edition.format = edition.format or _format_of(read) or fields.format_from(picture)
     # The sentence kept as the relation's note is shown as is: never from a spoiler.
     safe_prose = " ".join(s.body for s in review.sections if not s.is_spoiler)
     edition.replaces = prose.earlier_editions(safe_prose + " " + (review.verdict or ""))
-    doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
-    doc.characters = prose.characters(text)
-    doc.names_in_text = prose.capitalised_words(text)
-    if not review.scores:
-        raise DocumentError("a disc review needs at least one score (e.g. 'Picture 8/10')")
+    doc.cinematographers = doc.cinematographers or prose.cinematographers(read.text)
+    doc.characters = prose.characters(read.text)
+    doc.names_in_text = prose.capitalised_words(read.text)
     doc.edition = edition
     doc.review = review
     return doc
 
 
-def parse_release_listing(text: str) -> ParsedDocument:
-    lines = _lines(text)
-    header = re.compile(r"^(?:(?:blu-?ray|dvd|4k(?: uhd)?|uhd)\s+)?releases?\s+details?$", re.I)
-    candidates = [line for line in lines if line and not header.match(line)]
-    title, title_year = split_title(candidates[0] if candidates else "")
-    details = extract_details(lines)
-    check_one_film(details, title)
-    doc = ParsedDocument(kind=RELEASE_LISTING, title=title)
-    apply_film_details(doc, details)
-    doc.year = doc.year or title_year
+def _format_of(read: _Read) -> str | None:
+    """The disc's format as the page's title lines name it ('... 4K UHD Blu-ray Review')."""
+    for cue in read.cues:
+        if cue.strong or cue.cue in ("html title", "early line"):
+            found = fields.format_from(cue.source)
+            if found:
+                return found
+    return None
+
+
+_LISTING_HEADER = re.compile(
+    r"^(?:(?:4k\s+)?(?:blu-?ray|dvd|4k(?: uhd)?|uhd)\s+)?releases?\s+details?$", re.I
+)
+
+
+def parse_release_listing(read: _Read) -> ParsedDocument:
+    lines = read.lines
+    doc = _base(read, RELEASE_LISTING)
+    doc.year = doc.year or read.title_year
     if not doc.year:
-        doc.year = fields.parse_year(details.first("year") or "")
+        doc.year = fields.parse_year(read.details.first("year") or "")
     doc.released = None  # a listing's release date is the disc's (kept on the edition)
-    edition = edition_from_details(details, lines)
-    head = next((line for line in lines if header.match(line)), "")
-    edition.format = edition.format or fields.format_from(head)
+    edition = edition_from_details(read.details, lines)
+    head = next((line for line in lines if _LISTING_HEADER.match(line)), "")
+    edition.format = edition.format or fields.format_from(head) or _format_of(read)
     if edition.label is None and edition.studio:
         edition.label = canonical_label(edition.studio)
     # The plot synopsis is the paragraph after its label.
     for i, line in enumerate(lines):
-        if re.match(r"^plot synopsis\s*:?$", line, re.I):
+        if re.match(r"^(?:plot synopsis|synopsis|overview|description)\s*:?$", line, re.I):
             following = next((x for x in lines[i + 1 :] if x), "")
-            if len(following) > 40:
+            if len(following) > 40 and not doc.synopsis:
                 doc.synopsis = safe_synopsis(following)
             break
+    _features(read, edition, [])
     if not any((edition.format, edition.msrp, edition.street_price, edition.release_date)):
         raise DocumentError("a release listing needs a format, a price or a release date")
     doc.edition = edition
-    doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
-    doc.names_in_text = prose.capitalised_words(text)
+    doc.cinematographers = doc.cinematographers or prose.cinematographers(read.text)
+    doc.names_in_text = prose.capitalised_words(read.text)
     return doc
 
 
-def parse_blog_review(text: str) -> ParsedDocument:
-    lines = _lines(text)
-    first = next((line for line in lines if line), "")
-    title, title_year = split_title(first)
-    details = extract_details(lines)
-    check_one_film(details, title)
-    doc = ParsedDocument(kind=BLOG_REVIEW, title=title)
-    apply_film_details(doc, details)
-    doc.year = doc.year or title_year
+def parse_blog_review(read: _Read) -> ParsedDocument:
+    doc = _base(read, BLOG_REVIEW)
+    doc.year = doc.year or read.title_year
     if not doc.year and doc.released:
         doc.year = int(doc.released[:4])
     review = ReviewInfo(kind="film")
-    used = set(details.lines_used)
-    used.update(i for i, line in enumerate(lines) if line in (title, first))
-    for i, line in enumerate(lines):
-        heading = score_heading(line)
-        if heading:
-            review.scores.setdefault(heading[0], heading[1])
-            used.add(i)
+    review.scores = {k: v for k, v in read.scores.scores.items() if k in ("film", "overall")}
+    names = _story_names(doc)
     # The review's prose may come before or after its details block.
-    for heading, body in _prose_sections(lines, used):
+    for heading, body in _prose_sections(read):
         if _VERDICT_HEADING.match(heading or ""):
-            review.verdict = body
+            review.verdict = " ".join(body.split())
             continue
-        for piece in split_spoilers(heading, body):
+        for piece in split_spoilers(heading, body, story_names=names):
             review.sections.append(piece)
             if piece.is_spoiler and heading_is_spoiler(heading):
                 doc.plot_notes.append(piece)
@@ -319,35 +452,42 @@ def parse_blog_review(text: str) -> ParsedDocument:
         doc.plot_notes.insert(0, Section("Overview", doc.synopsis, False))
     if not review.sections and not review.scores:
         raise DocumentError("the blog review has no review text")
-    doc.cinematographers = doc.cinematographers or prose.cinematographers(text)
-    doc.characters = prose.characters(text)
-    doc.names_in_text = prose.capitalised_words(text)
+    doc.cinematographers = doc.cinematographers or prose.cinematographers(read.text)
+    doc.characters = prose.characters(read.text)
+    doc.names_in_text = prose.capitalised_words(read.text)
     doc.review = review
     return doc
 
 
-PARSERS: dict[str, Callable[[str], ParsedDocument]] = {
+PARSERS: dict[str, Callable[[_Read], ParsedDocument]] = {
     DISC_REVIEW: parse_disc_review,
     RELEASE_LISTING: parse_release_listing,
     BLOG_REVIEW: parse_blog_review,
 }
 assert set(PARSERS) == set(KINDS)
 
+UNKNOWN_KIND = (
+    "could not tell what kind of document this is (a disc review, a release listing or "
+    "a review of the film); pass --kind if you know"
+)
 
-def parse_document(text: str, kind: str | None = None) -> ParsedDocument:
-    """Detect (or take) the kind and parse; any failure is a DocumentError with a reason."""
-    kind = kind or detect_kind(text)
-    if kind is None:
-        raise DocumentError(
-            "could not tell what kind of document this is (a disc review with scores, a "
-            "release listing with prices and specs, or a blog review with movie details); "
-            "pass --kind if you know"
-        )
-    if kind not in PARSERS:
-        raise DocumentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+
+def parse_document(source: str | Page, kind: str | None = None) -> ParsedDocument:
+    """Detect (or take) the kind and parse; any failure is a DocumentError with a reason.
+
+    `source` is a page from `reader.read_page`, or plain text. The title the document is
+    given here is the page's most trusted title cue; which catalog film it is about is
+    decided by the importer (`film_match`), from all of `doc.cues`."""
+    page = source if isinstance(source, Page) else Page(text=source)
     try:
-        return PARSERS[kind](text)
+        read = _read(page)
+        kind = kind or _kind_of(read)
+        if kind is None:
+            raise DocumentError(UNKNOWN_KIND)
+        if kind not in PARSERS:
+            raise DocumentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+        return PARSERS[kind](read)
     except DocumentError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError) as exc:
-        raise DocumentError(f"the {kind_words(kind)} could not be read ({exc})") from exc
+        raise DocumentError(f"the {kind_words(kind or '')} could not be read ({exc})") from exc
