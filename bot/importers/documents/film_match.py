@@ -190,6 +190,7 @@ async def match_film(
         if cast_named:
             candidate.evidence.append(f"{len(cast_named)} of its cast")
 
+    _drop_people_named_as_films(found)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     viable = [c for c in ranked if not c.excluded]
 
@@ -198,15 +199,45 @@ async def match_film(
         close = [c for c in viable[1:] if best.score - c.score < 0.25]
         trusted_title = any(c.strong for c in best.cues) or best.title_score >= 0.6
         clear = best.confirmed and not [c for c in close if c.confirmed]
-        if clear and (trusted_title or best.director_agrees):
+        # A weak title cue (an early line, a name the text repeats) is enough when the
+        # page's people or year say it is that film.
+        backed = (
+            best.director_agrees
+            or best.people_named >= 2
+            or (best.year_agrees and best.people_named >= 1)
+        )
+        lead = _unknown_lead(cues, hits_by_cue, best)
+        if clear and (trusted_title or backed) and lead is None:
             return _attach(best, "matched by title and " + ", ".join(best.evidence), viable)
+        if clear and lead is not None:
+            return FilmMatch(
+                "pending",
+                f"the page's title “{lead.title}” is not in the catalog; it also names "
+                f"{best.label}, which may be another film it mentions",
+                title=lead.title,
+                year=lead.year,
+                candidates=viable[:5],
+            )
     roundup = _roundup(cues, hits_by_cue)
     if roundup:
         return FilmMatch("reject", roundup)
     if viable:
         # Only the title speaks, but one film has it and nothing on the page disagrees.
         title_only = not best.confirmed and not close and best.title_score >= STRONG * 0.95
-        if title_only and not pinned_years and not page.directors:
+        # A plain page whose first line is a title of two words or more that one catalog
+        # film has, and nothing on the page disagrees.
+        first_line = (
+            not best.confirmed
+            and not close
+            and any(
+                c.cue == "early line"
+                and c.weight >= EARLY_LINE - 0.02
+                and len(c.title.split()) >= 2
+                for c in best.cues
+            )
+            and best.title_score >= (EARLY_LINE - 0.02) * 0.97
+        )
+        if (title_only or first_line) and not pinned_years and not page.directors:
             return _attach(
                 best, "matched by its title (the only catalog film of that title)", viable
             )
@@ -224,8 +255,10 @@ async def match_film(
     # A plain-text page's first lines are its title when its details name the film's year
     # and director: that is enough to add a film the catalog lacks.
     first_line = top.cue == "early line" and top.weight >= EARLY_LINE - 0.03
-    if (top.strong and (year or page.directors)) or (
-        first_line and page.year and page.directors and not viable
+    has_letters = bool(re.search(r"[^\W\d_]", top.title))
+    if has_letters and (
+        (top.strong and (year or page.directors))
+        or (first_line and page.year and page.directors and not viable)
     ):
         return FilmMatch(
             "new",
@@ -262,6 +295,45 @@ async def match_film(
         "the page names no film: no title line, heading or label names one "
         f"(the nearest was “{top.title}”)",
     )
+
+
+_LEAD_CUES = ("label", "schema", "review line", "title (year)", "og:title", "h1")
+
+
+def _unknown_lead(
+    cues: list[TitleCue], hits_by_cue: dict[int, set[int]], best: Candidate
+) -> TitleCue | None:
+    """The page's own title line, when it names no catalog film and the best candidate
+    was found only by cues less trusted than it (a shop's 'you may also like')."""
+    for index, cue in enumerate(cues):
+        if cue.cue not in _LEAD_CUES or not re.search(r"[^\W\d_]", cue.title):
+            continue
+        if hits_by_cue.get(index) or any(c.source == cue.source for c in best.cues):
+            return None  # the lead (or a shorter reading of its line) names a catalog film
+        if best.cues and max(c.weight for c in best.cues) < cue.weight:
+            return cue
+        return None
+    return None
+
+
+def _drop_people_named_as_films(found: dict[int, Candidate]) -> None:
+    """'Hitchcock's Vertigo' mentions Hitchcock (2012) as often as Vertigo: a film found
+    only by a name the text repeats, when that name is a person of another candidate,
+    is the person."""
+    people = {
+        part
+        for c in found.values()
+        for name in (*c.facts.directors, *c.facts.cast)
+        for part in [fold(name), *fold(name).split()]
+        if len(part) >= 3
+    }
+    for film_id, candidate in list(found.items()):
+        mentioned_only = all(c.cue == "mentioned" for c in candidate.cues)
+        if mentioned_only and any(fold(c.title) in people for c in candidate.cues):
+            others = [o for o in found.values() if o is not candidate]
+            own = {fold(n) for n in (*candidate.facts.directors, *candidate.facts.cast)}
+            if others and not any(fold(c.title) in own for c in candidate.cues):
+                del found[film_id]
 
 
 def _attach(best: Candidate, reason: str, viable: list[Candidate]) -> FilmMatch:

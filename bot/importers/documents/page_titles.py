@@ -12,7 +12,7 @@ how much it is trusted. Which catalog film they mean is decided in `film_match`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from bot.importers.documents.model import Page
@@ -21,6 +21,8 @@ from bot.text import fold
 # How much each kind of cue says "this is the page's film" (0-1).
 LABELLED, SCHEMA, REVIEW_LINE, TITLE_YEAR, DECORATED = 1.0, 0.95, 0.9, 0.85, 0.85
 H1, OG_TITLE, HTML_TITLE, URL_SLUG, EARLY_LINE = 0.8, 0.8, 0.7, 0.5, 0.45
+# A name the text repeats: from this (twice) up to the cap (many times).
+MENTIONED, MENTIONED_MAX = 0.4, 0.6
 # A cue this trusted (or more) may name a film the catalog lacks.
 STRONG = 0.8
 
@@ -219,6 +221,8 @@ _CHROME_WORDS = {
 }
 _CHROME = re.compile(
     r"^(?:posted|published|written|updated|by|filed under|categories|category|tags?|"
+    r"posts? tagged|archives?|spine|vital disc stats|no comments|post a comment|"
+    r"\d+\s+comments?|date\s+\d{4}-\d\d-\d\d|"
     r"share|follow|like|reviewed by|review by|author|staff|home\s*[»>/|›]|you are here|"
     r"copyright|©|all rights|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
@@ -273,6 +277,8 @@ def is_chrome(line: str) -> bool:
     pieces = [p.strip().lower() for p in re.split(r"\s*[|•·»›/]\s*|\s{2,}", text) if p.strip()]
     if len(pieces) >= 3 and sum(p in _CHROME_WORDS for p in pieces) >= len(pieces) // 2 + 1:
         return True  # a menu row: 'Home | Reviews | Forums | Login'
+    if len(re.findall(r"\s[|•·»›]\s", text)) >= 3:
+        return True  # four or more items in a row: a menu, not a title
     return not _WORDS.search(text)
 
 
@@ -284,6 +290,7 @@ def clean_title(text: str) -> tuple[str, int | None]:
     'Blu-ray Release: Stalker' -> ('Stalker', None)
     """
     title = " ".join(text.split()).strip(" \"“”'‘’")
+    title = re.sub(r"^(?:[•·▪‣◦*>»›-]\s*)+", "", title)
     year = None
     for _ in range(4):
         before = title
@@ -315,6 +322,10 @@ def _plausible(title: str, year: int | None) -> bool:
         return year is not None  # '1917 (2019)', '2046 (2004)': a number alone is no title
     if not title or len(title) > 120 or not _WORDS.search(title):
         return False
+    if re.search(r"(?:^|\s)(?:the|a|an|of|and|for|on|from|with|to|in)$", title, re.I):
+        return False  # cut short: 'Vital Disc Stats: The', '... Battle Royale for'
+    if re.search(r"[‘“(\[]$", title) or re.search(r"\s(?:aka|a\.k\.a\.?)\s", title, re.I):
+        return False  # 'Harakiri AKA Seppuku' is two names: each is a variant
     if is_chrome(title):
         return False
     if _SITE_NAME.search(title) and len(title.split()) <= 4:
@@ -322,12 +333,45 @@ def _plausible(title: str, year: int | None) -> bool:
     return len(title.split()) <= 16
 
 
+_POSSESSIVE = re.compile(r"^(?:[A-Z][\w.\-]*\s+){0,2}[A-Z][\w.\-]*['’]s\s+(?P<t>.+)$")
+_QUOTED = re.compile(r"[“\"‘](?P<t>[^”\"’]{2,80})[”\"’]")
+
+
+def _variants(title: str) -> list[str]:
+    """Shorter readings of a cleaned title a headline may hide the film's title in:
+    'Blind Spot: Come and See' -> 'Come and See'; 'Ingmar Bergman's Persona' ->
+    'Persona'; 'Hitchcock's “Vertigo”' -> 'Vertigo'."""
+    found: list[str] = []
+    aka = re.split(r"\s+(?:aka|a\.k\.a\.?)\s+", title, flags=re.I)
+    if len(aka) > 1:
+        found.extend(aka)
+    for quoted in _QUOTED.finditer(title):
+        found.append(quoted["t"].strip(" ,.:"))
+    if ":" in title or re.search(r"\.\s", title):
+        found.append(re.split(r"\s*:\s*|\.\s+", title)[-1])
+        found.append(re.split(r"\s*:\s*", title)[0])
+    match = _POSSESSIVE.match(title)
+    if match:
+        found.append(match["t"])
+    out = []
+    for variant in found:
+        variant, _ = clean_title(variant)
+        if variant and variant != title and variant not in out:
+            out.append(variant)
+    return out
+
+
 def _add(cues: list[TitleCue], text: str | None, cue: str, weight: float) -> None:
     if not text:
         return
     title, year = clean_title(text)
+    source = " ".join(text.split())[:200]
     if _plausible(title, year):
-        cues.append(TitleCue(title, year, cue, weight, " ".join(text.split())[:200]))
+        cues.append(TitleCue(title, year, cue, weight, source))
+    # A variant is read as the same kind of cue, trusted a little less.
+    for variant in _variants(title):
+        if _plausible(variant, year):
+            cues.append(TitleCue(variant, year, cue, weight - 0.05, source))
 
 
 def _slug_title(url: str | None) -> str | None:
@@ -355,6 +399,94 @@ def _schema_names(page: Page) -> list[tuple[str, float]]:
         if "product" in kind and item.get("name"):
             names.append((str(item["name"]), DECORATED))
     return [(n, w) for n, w in names if n]
+
+
+_CONNECTOR = (
+    r"(?:of|the|and|a|an|in|on|to|for|at|with|from|de|la|le|les|du|des|del|di|von|van|vs\.?|&)"
+)
+_CAP_RUN = re.compile(
+    rf"(?<![\w'’])(?:[A-Z][\w'’.\-]*|\d{{1,4}})(?:\s+(?:{_CONNECTOR}\s+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}))*"
+)
+_CAPS_RUN = re.compile(r"(?<![\w'’])[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]*)*(?![\w'’])")
+_NOT_TITLES = {
+    "the",
+    "a",
+    "an",
+    "i",
+    "it",
+    "this",
+    "that",
+    "he",
+    "she",
+    "they",
+    "we",
+    "you",
+    "but",
+    "and",
+    "in",
+    "on",
+    "as",
+    "if",
+    "when",
+    "while",
+    "there",
+    "his",
+    "her",
+    "its",
+    "their",
+    "blu-ray",
+    "dvd",
+    "uhd",
+    "4k",
+    "criterion",
+    "review",
+    "film",
+    "movie",
+    "amazon",
+    "hollywood",
+    "america",
+    "american",
+    "english",
+    "french",
+    "german",
+    "japanese",
+}
+
+
+def mentioned_titles(lines: list[str], limit: int = 4) -> list[tuple[str, int]]:
+    """Names the page's text keeps coming back to, as a person skimming it would notice
+    them: capitalised runs ('Casablanca', 'Shaun of the Dead'), runs in capitals ('SLING
+    BLADE') and quoted names, at least twice. The film a cut or title-less page is about
+    is usually among them; `film_match` still wants the page to confirm it."""
+    counts: dict[str, int] = {}
+    spelled: dict[str, str] = {}
+    text = "\n".join(line for line in lines if line)
+    for match in _CAP_RUN.finditer(text):
+        phrase = match.group().strip(" .’'-")
+        phrase = re.sub(r"['’]s$", "", phrase)
+        key = fold(phrase)
+        if not key or key in _NOT_TITLES or len(key) < 3 or key.isdigit():
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        spelled.setdefault(key, phrase)
+    for match in _CAPS_RUN.finditer(text):
+        phrase = match.group()
+        if len(phrase) < 4 or len(phrase.split()) > 8:
+            continue
+        key = fold(phrase)
+        if key in _NOT_TITLES or re.fullmatch(r"[a-z]{1,3}", key):
+            continue
+        counts[key] = counts.get(key, 0) + 2  # set in capitals: the page's way to name it
+        spelled.setdefault(key, phrase.title())
+    for match in _QUOTED.finditer(text):
+        key = fold(match["t"])
+        if key in counts:
+            counts[key] += 1
+    ranked = sorted(
+        ((spelled[k], n) for k, n in counts.items() if n >= 2 and not is_chrome(spelled[k])),
+        key=lambda item: (-item[1], -len(item[0])),
+    )
+    return ranked[:limit]
 
 
 def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) -> list[TitleCue]:
@@ -409,6 +541,9 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
             weight = max(0.2, EARLY_LINE - 0.01 * seen_text)
             _add(cues, line, "early line", weight)
     _add(cues, _slug_title(page.cues.url), "address", URL_SLUG)
+    for phrase, count in mentioned_titles(lines):
+        weight = min(MENTIONED_MAX, MENTIONED + 0.06 * (count - 2))
+        _add(cues, phrase, "mentioned", weight)
     # One entry per (title, year): the most trusted cue for it.
     best: dict[tuple[str, int | None], TitleCue] = {}
     order: list[tuple[str, int | None]] = []
@@ -418,7 +553,9 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
             order.append(key)
             best[key] = cue
         elif cue.weight > best[key].weight:
-            best[key] = cue
+            # A line that names it keeps its kind; the text repeating it adds trust.
+            kept = best[key] if cue.cue == "mentioned" else cue
+            best[key] = replace(kept, weight=cue.weight)
     ranked = [best[k] for k in order]
     ranked.sort(key=lambda c: -c.weight)
     return ranked

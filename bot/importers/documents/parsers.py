@@ -137,11 +137,22 @@ def _read(page: Page) -> _Read:
         for i, line in enumerate(lines)
     ]
     cues = title_cues(page, for_cues, labelled=details.all("title"))
-    if cues:
-        title, title_year = cues[0].title, cues[0].year if cues[0].strong else None
+    # The title is the most trusted line that names the film; a name the text merely
+    # repeats ('Kalatozov') helps find the film but is not the page's title line.
+    named = [c for c in cues if c.cue != "mentioned"] or cues
+    if named:
+        title, title_year = named[0].title, named[0].year if named[0].strong else None
     else:
+        # No line reads as a title: the first line stands in (the film is then
+        # decided from what else the page says, or the page is rejected there).
         first = next((line for line in for_cues if line.strip()), "")
-        title, title_year = split_title(first)
+        try:
+            title, title_year = split_title(first[:200])
+        except DocumentError:
+            raise DocumentError(
+                "the document has no film title: no title line, heading or label names a "
+                "film, and its text names none"
+            ) from None
     return _Read(
         page,
         lines,
@@ -153,7 +164,7 @@ def _read(page: Page) -> _Read:
         # Title lines are not the article; an early line that merely might be a title
         # (a heading, a menu) stays in unless it is the title chosen.
         {c.source for c in cues if c.strong and c.cue not in ("address",)}
-        | ({cues[0].source} if cues else set()),
+        | ({named[0].source} if named else set()),
         find_features(lines),
     )
 
