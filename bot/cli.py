@@ -20,6 +20,7 @@ from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import ImportOutcome, ImportStopped, import_paths
 from bot.kinds import KINDS
+from bot.net.policy import FetchPolicy
 from bot.render.answer import RENDERERS
 from bot.store import DatabaseBusyError, DatabaseWriteError, migrations, open_database
 from bot.store.pending import list_pending
@@ -236,6 +237,14 @@ def import_summary(outcomes: list[ImportOutcome], waiting: int) -> str:
     return f"{len(outcomes)} document{'s' if len(outcomes) != 1 else ''}: {summary}"
 
 
+def _import_progress(done: int, total: int, name: str) -> None:
+    """One line on the terminal, rewritten per document (only when stderr is one)."""
+    if total > 1:
+        shown = terminal_safe(name)[-60:]
+        end = "\n" if done + 1 == total else ""
+        print(f"\rimporting {done + 1}/{total}: {shown:<60}", end=end, file=sys.stderr)
+
+
 async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     stopped: ImportStopped | None = None
     waiting = 0
@@ -246,7 +255,13 @@ async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
             if not report.skipped:
                 print(f"filmbot: {report.summary()}", file=sys.stderr)
             try:
-                outcomes = await import_paths(db, args.paths, kind=args.kind)
+                outcomes = await import_paths(
+                    db,
+                    args.paths,
+                    kind=args.kind,
+                    fetch_policy=FetchPolicy.allowing(settings.fetch_allow_hosts),
+                    progress=_import_progress if sys.stderr.isatty() else None,
+                )
             except ImportStopped as exc:
                 stopped, outcomes = exc, exc.outcomes
             if any(o.status == "pending" for o in outcomes):

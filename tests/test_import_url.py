@@ -20,12 +20,19 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from bot.importers.documents.fetch_page import FetchedPage, fetch_page
+from bot.importers.documents.importer import import_paths
 from bot.importers.documents.model import DocumentError
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, read_page
 from bot.net.client import GuardedClient
 from bot.net.policy import FetchPolicy
+from bot.store import open_database
+from tests import sql
+from tests.conftest import run_cli
 
 LOCAL = FetchPolicy.allowing(["127.0.0.1"])
+LISTING_PAGE = (
+    Path(__file__).parent / "fixtures" / "pages" / "html_bluray-com_do-the-right-thing.html"
+).read_bytes()
 REVIEW = (Path(__file__).parent / "fixtures" / "html" / "review_jsonld.html").read_bytes()
 CAFE = "<html><head><title>Café Lumière</title></head><body><h1>Café Lumière (1954)</h1><p>Un café qui ne ferme jamais, une longue nuit.</p></body></html>"
 
@@ -48,6 +55,8 @@ class PageServer:
             return web.Response(
                 body=CAFE.encode("cp1252"), headers={"Content-Type": "text/html; charset=cp1252"}
             )
+        if path == "/do-the-right-thing":  # a shop-like page of a catalog film
+            return web.Response(body=LISTING_PAGE, content_type="text/html", charset="utf-8")
         if path == "/notes.txt":
             return web.Response(text="The Lantern Keeper (1958)\nVideo: 4/5\n")
         if path == "/xhtml":
@@ -262,3 +271,48 @@ async def test_a_closed_port_is_a_reason_not_a_traceback() -> None:
         port = probe.getsockname()[1]
     reason = await refusal(f"http://127.0.0.1:{port}/review", policy=LOCAL)
     assert reason == "cannot fetch the page: cannot connect to 127.0.0.1"
+
+
+# --- `filmbot import URL` --------------------------------------------------------------------
+
+
+async def test_import_paths_fetches_an_address_and_attaches_its_page(
+    server: PageServer, catalog_copy: Path
+) -> None:
+    db = await open_database(catalog_copy)
+    try:
+        seen: list[tuple[int, int, str]] = []
+        outcomes = await import_paths(
+            db,
+            [server.url("/do-the-right-thing"), server.url("/missing")],
+            fetch_policy=LOCAL,
+            progress=lambda done, total, name: seen.append((done, total, name)),
+        )
+        merged, missing = outcomes
+        assert merged.status == "merged", merged.message
+        assert "Do the Right Thing (1989)" in merged.message
+        assert missing.status == "rejected" and "404" in missing.message
+        assert [s[:2] for s in seen] == [(0, 2), (1, 2)]
+        uri = await sql.scalar(db, "SELECT uri FROM sources WHERE name LIKE '%do-the-right%'")
+        assert uri == server.url("/do-the-right-thing")
+    finally:
+        await db.close()
+
+
+async def test_filmbot_import_url_is_refused_unless_the_host_is_allowed(
+    server: PageServer, catalog_copy: Path
+) -> None:
+    url = server.url("/do-the-right-thing")
+    refused = await asyncio.to_thread(run_cli, "import", url, db=catalog_copy)
+    assert refused.returncode == 1
+    assert "FILMBOT_FETCH_ALLOW_HOSTS" in refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr
+    allowed = await asyncio.to_thread(
+        run_cli,
+        "import",
+        url,
+        db=catalog_copy,
+        env={"FILMBOT_FETCH_ALLOW_HOSTS": "127.0.0.1"},
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert "merged" in allowed.stdout and "Do the Right Thing (1989)" in allowed.stdout

@@ -8,18 +8,20 @@ import hashlib
 import logging
 import sys
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from bot.importers.catalog import DATA_DIR
+from bot.importers.documents.fetch_page import fetch_page
 from bot.importers.documents.film_match import FilmMatch, PageFacts, match_film
 from bot.importers.documents.merge import merge_document
 from bot.importers.documents.model import DocumentError, Page, ParsedDocument
 from bot.importers.documents.parsers import parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, read_page
 from bot.kinds import kind_words
+from bot.net.policy import FetchPolicy, redact_url
 from bot.search import SearchService, cache_dir_for
 from bot.search.titles import TitleSearch
 from bot.store import DatabaseBusyError, DatabaseWriteError, edition_seen, pending
@@ -285,14 +287,46 @@ class ImportStopped(Exception):
 
 
 async def import_paths(
-    db: Database, specs: list[str], *, kind: str | None = None, stdin: bytes | None = None
+    db: Database,
+    specs: list[str],
+    *,
+    kind: str | None = None,
+    stdin: bytes | None = None,
+    fetch_policy: FetchPolicy | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
 ) -> list[ImportOutcome]:
-    """Import every document the specs name, each in its own transaction; raises
-    ImportStopped at the first document the database cannot take (every later one would
-    fail the same way)."""
+    """Import every document the specs name (files, folders, globs, '-' for stdin, and
+    http(s) addresses, fetched through the guarded client with `fetch_policy`), each in
+    its own transaction; raises ImportStopped at the first document the database cannot
+    take (every later one would fail the same way). `progress(done, total, name)` is
+    called before each document."""
     outcomes: list[ImportOutcome] = []
-    found = list(expand_paths(specs))
-    for index, (name, path, problem) in enumerate(found):
+    found = list(expand_paths([s for s in specs if not _is_address(s)]))
+    addresses = [s for s in specs if _is_address(s)]
+    total = len(found) + len(addresses)
+    for index, address in enumerate(addresses):
+        if progress:
+            progress(index, total, redact_url(address))
+        try:
+            fetched = await fetch_page(address, policy=fetch_policy)
+        except DocumentError as exc:
+            outcomes.append(ImportOutcome(redact_url(address), "rejected", exc.reason))
+            continue
+        try:
+            outcome = await import_document(
+                db,
+                redact_url(fetched.final_url),
+                fetched.raw,
+                kind=kind,
+                uri=fetched.final_url,
+                charset=fetched.charset,
+            )
+        except (DatabaseWriteError, DatabaseBusyError) as exc:
+            raise ImportStopped(str(exc), outcomes, total - index) from exc
+        outcomes.append(outcome)
+    for index, (name, path, problem) in enumerate(found, start=len(addresses)):
+        if progress:
+            progress(index, total, name)
         if problem:
             outcomes.append(ImportOutcome(name, "rejected", problem))
             continue
@@ -310,7 +344,7 @@ async def import_paths(
                 db, path.name if path else name, raw, kind=kind, uri=str(path) if path else None
             )
         except (DatabaseWriteError, DatabaseBusyError) as exc:
-            raise ImportStopped(str(exc), outcomes, len(found) - index) from exc
+            raise ImportStopped(str(exc), outcomes, total - index) from exc
         outcomes.append(outcome)
     return outcomes
 
