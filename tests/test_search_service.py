@@ -119,11 +119,12 @@ async def test_keyword_text_is_filled_for_databases_from_before_keyword_search(
 ) -> None:
     db = await open_database(catalog_copy)
     try:
-        # A database from before migration 0003: no keyword text, no "complete" marker ...
-        await sql.execute(db, "DELETE FROM film_text")
+        # A database from before migration 0003 (no keyword text, no "complete" marker)
+        # where `filmbot import` then wrote the text of its one film.
+        orchard = await import_document(db, "orchard.txt", ORCHARD.encode())
+        assert orchard.status == "imported"
+        await sql.execute(db, "DELETE FROM film_text WHERE film_id <> ?", (orchard.film_id,))
         await sql.execute(db, "DELETE FROM search_state")
-        # ... where `filmbot import` then wrote the text of its one film.
-        assert (await import_document(db, "orchard.txt", ORCHARD.encode())).status == "imported"
         assert await search_data.film_text_missing(db)
         await SearchService(db, None).ready()
         assert not await search_data.film_text_missing(db)

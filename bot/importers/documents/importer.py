@@ -7,7 +7,6 @@ import glob
 import hashlib
 import logging
 import sys
-import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,15 +51,14 @@ class ImportOutcome:
         return f"{self.status:<9} {self.name}: {self.message}"
 
 
-# One search index per open database, shared by every import through it (built once,
-# refreshed after each import that adds a film).
-_SEARCHES: weakref.WeakKeyDictionary[Database, SearchService] = weakref.WeakKeyDictionary()
-
-
 async def _titles_of(db: Database) -> tuple[SearchService, TitleSearch]:
-    service = _SEARCHES.get(db)
+    """One search index per open database, shared by every import through it (built or
+    loaded once, refreshed when something was written since). It is kept on the
+    Database object itself, so it goes when the connection does."""
+    service = getattr(db, "_import_search", None)
     if service is None:
-        service = _SEARCHES[db] = SearchService(db, cache_dir_for(db.path))
+        service = SearchService(db, cache_dir_for(db.path))
+        db._import_search = service  # type: ignore[attr-defined]
     await service.ready()
     await service.refresh_if_changed()
     return service, service.titles

@@ -149,10 +149,7 @@ def _read(page: Page) -> _Read:
         try:
             title, title_year = split_title(first[:200])
         except DocumentError:
-            raise DocumentError(
-                "the document has no film title: no title line, heading or label names a "
-                "film, and its text names none"
-            ) from None
+            title, title_year = "", None  # parse_document refuses it (NO_TITLE)
     return _Read(
         page,
         lines,
@@ -169,6 +166,16 @@ def _read(page: Page) -> _Read:
     )
 
 
+def _as_read(source: _Read | Page | str) -> _Read:
+    """A parser may be called on text or a page directly (tests, `--kind`)."""
+    if isinstance(source, _Read):
+        return source
+    read = _read(source if isinstance(source, Page) else Page(text=source))
+    if not read.title:
+        raise DocumentError(NO_TITLE)
+    return read
+
+
 def _prose_chars(read: _Read) -> int:
     return sum(
         len(line) for i, line in enumerate(read.lines) if _is_prose(line) and not read.skip(i)
@@ -182,7 +189,10 @@ def detect_kind(source: str | Page) -> str | None:
     (it may print no grade at all); a release listing sells or specifies a disc with
     little prose; a blog review is prose about the film."""
     page = source if isinstance(source, Page) else Page(text=source)
-    return _kind_of(_read(page))
+    try:
+        return _kind_of(_read(page))
+    except (DocumentError, ValueError, IndexError, KeyError, TypeError, RecursionError):
+        return None
 
 
 def _kind_of(read: _Read) -> str | None:
@@ -285,7 +295,8 @@ def _base(read: _Read, kind: str) -> ParsedDocument:
     return doc
 
 
-def parse_disc_review(read: _Read) -> ParsedDocument:
+def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
+    read = _as_read(source)
     lines = read.lines
     doc = _base(read, DISC_REVIEW)
     doc.year = doc.year or read.title_year
@@ -414,7 +425,8 @@ _LISTING_HEADER = re.compile(
 )
 
 
-def parse_release_listing(read: _Read) -> ParsedDocument:
+def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
+    read = _as_read(source)
     lines = read.lines
     doc = _base(read, RELEASE_LISTING)
     doc.year = doc.year or read.title_year
@@ -442,7 +454,8 @@ def parse_release_listing(read: _Read) -> ParsedDocument:
     return doc
 
 
-def parse_blog_review(read: _Read) -> ParsedDocument:
+def parse_blog_review(source: _Read | Page | str) -> ParsedDocument:
+    read = _as_read(source)
     doc = _base(read, BLOG_REVIEW)
     doc.year = doc.year or read.title_year
     if not doc.year and doc.released:
@@ -470,13 +483,17 @@ def parse_blog_review(read: _Read) -> ParsedDocument:
     return doc
 
 
-PARSERS: dict[str, Callable[[_Read], ParsedDocument]] = {
+PARSERS: dict[str, Callable[[_Read | Page | str], ParsedDocument]] = {
     DISC_REVIEW: parse_disc_review,
     RELEASE_LISTING: parse_release_listing,
     BLOG_REVIEW: parse_blog_review,
 }
 assert set(PARSERS) == set(KINDS)
 
+NO_TITLE = (
+    "the document has no film title: no title line, heading or label names a film, and "
+    "its text names none"
+)
 UNKNOWN_KIND = (
     "could not tell what kind of document this is (a disc review, a release listing or "
     "a review of the film); pass --kind if you know"
@@ -492,6 +509,8 @@ def parse_document(source: str | Page, kind: str | None = None) -> ParsedDocumen
     page = source if isinstance(source, Page) else Page(text=source)
     try:
         read = _read(page)
+        if not read.title:
+            raise DocumentError(NO_TITLE)
         kind = kind or _kind_of(read)
         if kind is None:
             raise DocumentError(UNKNOWN_KIND)
