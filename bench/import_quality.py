@@ -258,17 +258,17 @@ def score(manifest: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[st
     return totals
 
 
-def _summary(t: dict[str, Any]) -> list[str]:
+def _summary(t: dict[str, Any]) -> list[tuple[str, str]]:
     share = t["right"] / t["fields"] if t["fields"] else 0.0
     return [
-        f"fields right          {t['right']}/{t['fields']} ({share:.0%})",
-        f"attached to the right film  {t['attach_right']}/{t['attach']}",
-        f"decision as labelled  {t['decisions']}/{t['pages']}",
-        f"kind as labelled      {t['kind_right']}/{t['pages']}",
-        f"junk new films        {t['junk']}",
-        f"wrong merges          {t['wrong_merge']}",
-        f"rejected              {t['rejected']}",
-        f"pending               {t['pending']}",
+        ("fields right", f"{t['right']}/{t['fields']} ({share:.0%})"),
+        ("attached to the right film", f"{t['attach_right']}/{t['attach']}"),
+        ("decision as labelled", f"{t['decisions']}/{t['pages']}"),
+        ("kind as labelled", f"{t['kind_right']}/{t['pages']}"),
+        ("junk new films", str(t["junk"])),
+        ("wrong merges", str(t["wrong_merge"])),
+        ("rejected", str(t["rejected"])),
+        ("pending", str(t["pending"])),
     ]
 
 
@@ -338,14 +338,11 @@ def main() -> None:
         print()
     print(f"{len(manifest)} pages from {args.folder} ({seconds:.1f} s with the catalog build)")
     mine = _summary(now)
-    if base is None:
-        print("\n".join(mine))
-    else:
-        theirs = _summary(base)
-        print(f"{'':<36}{'now':<22}baseline ({args.baseline})")
-        for a, b in zip(mine, theirs, strict=True):
-            label = a[:22]
-            print(f"{label:<22}{a[22:].strip():<36}{b[22:].strip()}")
+    theirs = _summary(base) if base is not None else [(k, "") for k, _ in mine]
+    head = f"baseline ({args.baseline})" if base is not None else ""
+    print(f"{'':<28}{'now':<16}{head}")
+    for (label, value), (_, old) in zip(mine, theirs, strict=True):
+        print(f"{label:<28}{value:<16}{old}")
     print("\nper field (right/labelled):")
     for key, (ok, total) in now["per_field"].items():
         if total:

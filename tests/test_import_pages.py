@@ -124,6 +124,40 @@ async def test_a_retail_header_or_a_4k_suffix_never_names_a_film(catalog_copy: P
         await db.close()
 
 
+@pytest.mark.parametrize(
+    "chrome",
+    ["Gift Ideas Blu-ray", "New This Week DVD", "Summer Sale Blu-ray Collection", "Spine #12"],
+)
+async def test_shop_chrome_with_a_format_word_never_becomes_a_film(
+    catalog_copy: Path, chrome: str
+) -> None:
+    page = (
+        f"Home | Shop | Deals | Basket\n{chrome}\nDirector: Jane Roe\nYear: 2001\n"
+        "Price: $19.99\nFormat: Blu-ray\nRegion: A\n"
+    )
+    db = await open_database(catalog_copy)
+    try:
+        films = await sql.scalar(db, "SELECT count(*) FROM films")
+        outcome = await import_document(db, "shop.txt", page.encode())
+        assert outcome.status in ("pending", "rejected"), outcome.message
+        assert await sql.scalar(db, "SELECT count(*) FROM films") == films
+    finally:
+        await db.close()
+
+
+def test_a_review_opening_about_the_disc_is_not_the_synopsis() -> None:
+    page = (
+        "Ikiru Blu-ray Review\n\n"
+        "This is one of the great humanist films, and this new disc with its fresh "
+        "restoration is a welcome surprise for collectors.\n\n"
+        "Video: 4/5\nThe transfer is clean and the grain is fine throughout the film.\n\n"
+        "Audio: 3.5/5\nThe mono track is clear, with some hiss in quiet scenes.\n"
+    )
+    doc = parse_document(page)
+    assert doc.kind == "disc_review" and doc.synopsis is None
+    assert any("humanist" in s.body for s in doc.review.sections)
+
+
 def test_a_link_line_under_the_title_does_not_end_the_review() -> None:
     page = (
         "Ugetsu Blu-ray Review\n"

@@ -256,8 +256,11 @@ async def match_film(
     # and director: that is enough to add a film the catalog lacks.
     first_line = top.cue == "early line" and top.weight >= EARLY_LINE - 0.03
     has_letters = bool(re.search(r"[^\W\d_]", top.title))
+    # Only a line that says "this is the title" may name a new film: a shop's 'Gift Ideas
+    # Blu-ray' or 'New This Week DVD' carries a format word too.
+    titled = top.cue in _NEW_FILM_CUES
     if has_letters and (
-        (top.strong and (year or page.directors))
+        (top.strong and titled and (year or page.directors))
         or (first_line and page.year and page.directors and not viable)
     ):
         return FilmMatch(
@@ -297,6 +300,7 @@ async def match_film(
     )
 
 
+_NEW_FILM_CUES = ("label", "schema", "review line", "title (year)", "og:title", "h1")
 _LEAD_CUES = ("label", "schema", "review line", "title (year)", "og:title", "h1")
 
 

@@ -361,12 +361,18 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
         verdict_lines = [bodies[category].pop()[0]]
     film_part = bodies.pop(None, [])
     scored = any(bodies.values())
-    if scored and 0 < len(film_part) <= 3:
-        # A short part before the graded sections tells the story: the synopsis.
-        synopsis = " ".join(p for p, spoils in film_part if not spoils)
-        if synopsis and not doc.synopsis:
-            doc.synopsis = safe_synopsis(synopsis)
-        film_part = [(p, s) for p, s in film_part if s]
+    story_part = [p for p, spoils in film_part if not spoils]
+    if scored and 0 < len(film_part) <= 3 and _tells_the_story(" ".join(story_part)):
+        # A short part before the graded sections that tells the story: the synopsis
+        # (its revealing sentences stay, as spoiler sections, below).
+        if not doc.synopsis:
+            doc.synopsis = safe_synopsis(" ".join(story_part))
+        film_part = [(p, s) for p, s in film_part if s] + [
+            (piece.body, True)
+            for p in story_part
+            for piece in split_spoilers(None, p)
+            if piece.is_spoiler
+        ]
     names = _story_names(doc)
     verdict_spoilers = []
     for piece in (
@@ -408,6 +414,20 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     doc.edition = edition
     doc.review = review
     return doc
+
+
+_STORY_CUE = re.compile(
+    r"\b(?:tells the story|the story of|follows|is about|centres on|centers on|set in|"
+    r"when (?:a|an|the|his|her|their|two|three)|falls? in love|must|finds? (?:himself|herself)|"
+    r"young|couple|family|brothers?|sisters?|wife|husband|father|mother|daughter|son)\b",
+    re.I,
+)
+
+
+def _tells_the_story(text: str) -> bool:
+    """Whether the opening of a disc review is a plot summary, not a remark on the disc
+    ('this new disc is a welcome surprise for collectors')."""
+    return bool(_STORY_CUE.search(text)) and len(_DISC_TALK.findall(text)) <= 1
 
 
 def _format_of(read: _Read) -> str | None:
