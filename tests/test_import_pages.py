@@ -191,3 +191,49 @@ def test_a_disc_review_without_grades_is_still_a_disc_review() -> None:
     assert doc.review.scores == {}
     # A review's first paragraph is not taken for the film's synopsis.
     assert doc.synopsis is None
+
+
+async def test_a_page_of_no_known_kind_about_a_film_waits_for_its_kind(
+    catalog_copy: Path,
+) -> None:
+    page = (
+        "Seven Samurai (1954)\n"
+        "Director: Akira Kurosawa\n"
+        "Toshiro Mifune, Takashi Shimura\n"
+        "Showing at the Orpheum on Friday.\n"
+    )
+    db = await open_database(catalog_copy)
+    try:
+        before = await sql.scalar(db, "SELECT count(*) FROM sources")
+        outcome = await import_document(db, "cinema.txt", page.encode())
+        assert outcome.status == "pending", outcome.message
+        assert "what kind of document" in outcome.message and "--kind" in outcome.message
+        waiting = await pending.get_pending(db, outcome.pending_id)
+        assert waiting.kind is None and waiting.candidates[0].label == "Seven Samurai (1954)"
+        assert await sql.scalar(db, "SELECT count(*) FROM sources") == before
+        # Accepting without a kind still cannot tell it: it keeps waiting.
+        again = await import_document(
+            db, "cinema.txt", page.encode(), pending_id=outcome.pending_id
+        )
+        assert again.status == "rejected"
+        assert (await pending.get_pending(db, outcome.pending_id)).status == "waiting"
+        # With the kind, it is imported onto its film and settled.
+        done = await import_document(
+            db, "cinema.txt", page.encode(), kind="blog_review", pending_id=outcome.pending_id
+        )
+        assert done.status == "merged", done.message
+        assert (await pending.get_pending(db, outcome.pending_id)).status == "accepted"
+    finally:
+        await db.close()
+
+
+async def test_a_page_of_no_known_kind_about_no_film_is_refused(catalog_copy: Path) -> None:
+    db = await open_database(catalog_copy)
+    try:
+        outcome = await import_document(
+            db, "menu.txt", b"Home | Shop | Deals | Basket\nOpening hours\nCall us today\n"
+        )
+        assert outcome.status == "rejected"
+        assert await pending.list_pending(db) == []
+    finally:
+        await db.close()

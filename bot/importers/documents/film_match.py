@@ -210,13 +210,15 @@ async def match_film(
         if clear and (trusted_title or backed) and lead is None:
             return _attach(best, "matched by title and " + ", ".join(best.evidence), viable)
         if clear and lead is not None:
+            # No candidates: accepting it as it is makes the page's own film; the film
+            # it mentions is one --film away.
             return FilmMatch(
                 "pending",
                 f"the page's title “{lead.title}” is not in the catalog; it also names "
-                f"{best.label}, which may be another film it mentions",
+                f"{best.label} (film {best.facts.film_id}), which may be another film it "
+                f"mentions (accept with --film {best.facts.film_id} if the page is about it)",
                 title=lead.title,
                 year=lead.year,
-                candidates=viable[:5],
             )
     roundup = _roundup(cues, hits_by_cue)
     if roundup:

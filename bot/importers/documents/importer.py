@@ -17,7 +17,7 @@ from bot.importers.documents.fetch_page import fetch_page
 from bot.importers.documents.film_match import FilmMatch, PageFacts, match_film
 from bot.importers.documents.merge import merge_document
 from bot.importers.documents.model import DocumentError, Page, ParsedDocument
-from bot.importers.documents.parsers import parse_document
+from bot.importers.documents.parsers import KindUnknown, parse_document
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES, read_page
 from bot.kinds import kind_words
 from bot.net.policy import FetchPolicy, redact_url
@@ -128,6 +128,10 @@ async def import_document(
     try:
         # HTML extraction can take a second on a big page: not on the event loop.
         page, doc = await asyncio.to_thread(_read_and_parse, raw, uri, kind, charset)
+    except KindUnknown as exc:
+        if accepting:
+            return ImportOutcome(name, "rejected", exc.reason)
+        return await _kind_unknown(db, name, uri, sha, raw, exc, charset)
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
     match: FilmMatch | None = None
@@ -206,6 +210,31 @@ async def import_document(
     )
 
 
+async def _kind_unknown(
+    db: Database,
+    name: str,
+    uri: str | None,
+    sha: str,
+    raw: bytes,
+    exc: KindUnknown,
+    charset: str | None,
+) -> ImportOutcome:
+    """A page of no kind filmbot can tell: when it is about a film, it waits for a person
+    to say which kind (`filmbot pending accept N --kind ...`); otherwise it is refused."""
+    page = await asyncio.to_thread(
+        read_page, raw, url=uri if _is_address(uri) else None, charset=charset
+    )
+    match = await _decide_film(db, exc.doc, page)
+    if match.decision == "reject":
+        return ImportOutcome(name, "rejected", f"{exc.reason}; {match.reason}")
+    about = match.label or match.title or exc.doc.title
+    match.reason = (
+        f"could not tell what kind of document this is (about {about}); accept it with "
+        "--kind disc_review, release_listing or blog_review"
+    )
+    return await _wait(db, name, uri, sha, raw, exc.doc, match)
+
+
 async def _wait(
     db: Database,
     name: str,
@@ -231,15 +260,16 @@ async def _wait(
                 uri=uri,
                 sha256=sha,
                 raw=raw,
-                kind=doc.kind,
-                title=match.title or doc.title,
+                kind=doc.kind or None,
+                title=match.title or match.label or doc.title,
                 reason=match.reason,
                 candidates=candidates,
             )
     return ImportOutcome(
         name,
         "pending",
-        f"{kind_words(doc.kind)}; waits for a decision as pending #{waiting}: {match.reason} "
+        f"{kind_words(doc.kind) if doc.kind else 'document'}; waits for a decision as "
+        f"pending #{waiting}: {match.reason} "
         f"(filmbot pending show {waiting})",
         pending_id=waiting,
     )

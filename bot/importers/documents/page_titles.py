@@ -44,6 +44,9 @@ _RELEASE_BEFORE = re.compile(
     re.I,
 )
 _TITLE_WITH_YEAR = re.compile(rf"^(?P<t>.{{1,120}}?)\s*[(\[](?P<y>{_YEAR})[)\]](?P<rest>.*)$")
+# 'Come And See, 1985', 'Stalker - 1979'; a date after the title ('Stalker 08/19/17').
+_TRAILING_YEAR = re.compile(rf"^(?P<t>.*[^\d\s,–—-])\s*(?:,|\s[-–—])\s*(?P<y>{_YEAR})$")
+_TRAILING_DATE = re.compile(r"\s+\d{1,2}[/.]\d{1,2}[/.]\d{2,4}$")
 _BRACKETS = re.compile(r"\s*[(\[][^()\[\]]{0,60}[)\]]\s*")
 _SPINE = re.compile(r"\s*[(\[]?\s*#\s*\d{1,4}\s*[)\]]?")
 _TRAILING_FORMAT = re.compile(
@@ -301,6 +304,11 @@ def clean_title(text: str) -> tuple[str, int | None]:
         match = _REVIEW_AFTER.match(title)
         if match and len(match["t"]) >= 1:
             title = match["t"]
+        match = _TRAILING_YEAR.match(title)
+        if match:
+            year = year or int(match["y"])
+            title = match["t"]
+        title = _TRAILING_DATE.sub("", title)
         match = _TITLE_WITH_YEAR.match(title)
         if match and match["t"].strip():
             year = year or int(match["y"])

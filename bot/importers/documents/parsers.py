@@ -292,7 +292,16 @@ def _base(read: _Read, kind: str) -> ParsedDocument:
     doc = ParsedDocument(kind=kind, title=read.title)
     apply_film_details(doc, read.details)
     doc.cues = list(read.cues)
+    # Credits the page states in its sentences when it has no details block.
+    doc.directors = doc.directors or prose.directors(read.text)
+    doc.cast = doc.cast or prose.cast(read.text)
     return doc
+
+
+def _edition_label(read: _Read, edition: EditionInfo) -> None:
+    if edition.label is None:
+        titles = " ".join(c.source for c in read.cues)
+        edition.label = canonical_label(prose.label(titles + "\n" + read.text))
 
 
 def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
@@ -394,6 +403,7 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
         raise DocumentError("the disc review has no review text and no scores")
 
     _features(read, edition, prose_features)
+    _edition_label(read, edition)
     all_prose = " ".join(s.body for s in review.sections) + " " + (review.verdict or "")
     assign_prose_runtimes(edition.features, all_prose)
 
@@ -458,6 +468,7 @@ def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
     edition.format = edition.format or fields.format_from(head) or _format_of(read)
     if edition.label is None and edition.studio:
         edition.label = canonical_label(edition.studio)
+    _edition_label(read, edition)
     # The plot synopsis is the paragraph after its label.
     for i, line in enumerate(lines):
         if re.match(r"^(?:plot synopsis|synopsis|overview|description)\s*:?$", line, re.I):
@@ -510,6 +521,16 @@ PARSERS: dict[str, Callable[[_Read | Page | str], ParsedDocument]] = {
 }
 assert set(PARSERS) == set(KINDS)
 
+
+class KindUnknown(DocumentError):
+    """The kind could not be told; `doc` holds what the page says about its film (title
+    cues, credits, year), so the importer can still ask about it rather than drop it."""
+
+    def __init__(self, reason: str, doc: ParsedDocument) -> None:
+        super().__init__(reason)
+        self.doc = doc
+
+
 NO_TITLE = (
     "the document has no film title: no title line, heading or label names a film, and "
     "its text names none"
@@ -533,7 +554,7 @@ def parse_document(source: str | Page, kind: str | None = None) -> ParsedDocumen
             raise DocumentError(NO_TITLE)
         kind = kind or _kind_of(read)
         if kind is None:
-            raise DocumentError(UNKNOWN_KIND)
+            raise KindUnknown(UNKNOWN_KIND, _base(read, ""))
         if kind not in PARSERS:
             raise DocumentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
         return PARSERS[kind](read)

@@ -164,3 +164,70 @@ def story_names(synopsis: str | None, title: str | None = None) -> set[str]:
                 continue
             found.add(clean)
     return found
+
+
+# --- credits and the label, as review prose states them -----------------------------------
+
+_PERSON = r"[A-Z][a-zà-ÿ'’\-]+\.?(?:[ \t]+(?:[A-Z][a-zà-ÿ'’\-]+\.?|de|da|von|van|del|der|di))*[ \t]+[A-Z][a-zà-ÿ'’\-]+"
+_DIRECTED = re.compile(
+    rf"\b(?:directed by|a film by|from (?:writer[- ])?director|director)\s+(?P<n>{_PERSON})"
+)
+_STARRING = re.compile(
+    rf"\b(?:starring|stars|co-stars|featuring performances by)\s+(?P<list>{_PERSON}"
+    rf"(?:\s*(?:,|,?\s+and|&)\s*{_PERSON}){{0,8}})"
+)
+_SPLIT_NAMES = re.compile(r"\s*(?:,|,?\s+and\s+|&)\s*")
+# Boutique and studio labels a page names in passing ('On Blu-ray from The Criterion
+# Collection', 'courtesy of Kino Lorber'): canonical name -> how pages write it.
+_KNOWN_LABELS = (
+    ("The Criterion Collection", r"(?:the\s+)?criterion(?:\s+collection)?"),
+    ("Arrow Video", r"arrow\s+(?:video|films|academy)"),
+    ("Eureka Entertainment", r"eureka(?:\s+entertainment|\s+classics)?|masters\s+of\s+cinema"),
+    ("Kino Lorber", r"kino\s+lorber(?:\s+studio\s+classics)?|kino\s+classics"),
+    ("Cohen Media Group", r"cohen\s+(?:media|film)(?:\s+group)?"),
+    ("BFI", r"bfi|british\s+film\s+institute"),
+    ("Indicator", r"indicator|powerhouse\s+films"),
+    ("Second Sight", r"second\s+sight"),
+    ("Shout! Factory", r"shout!?\s*factory|scream\s+factory"),
+    ("Vinegar Syndrome", r"vinegar\s+syndrome"),
+    ("Severin Films", r"severin(?:\s+films)?"),
+    ("Radiance Films", r"radiance\s+films"),
+    ("Warner Archive", r"warner\s+archive(?:\s+collection)?"),
+    ("Twilight Time", r"twilight\s+time"),
+    ("Flicker Alley", r"flicker\s+alley"),
+    ("Film Movement", r"film\s+movement"),
+)
+_LABEL_RX = [(name, re.compile(rf"\b(?:{rx})\b", re.I)) for name, rx in _KNOWN_LABELS]
+_HOME_VIDEO = re.compile(
+    r"\b(?P<n>(?:[A-Z][\w&'’.\-]*\s+){0,3}[A-Z][\w&'’.\-]*)\s+Home\s+(?:Entertainment|Video)\b"
+)
+
+
+def directors(text: str) -> list[str]:
+    """'directed by Peter Webber', 'a film by X', 'director Carol Reed': the first one."""
+    for match in _DIRECTED.finditer(text):
+        name = match["n"].strip()
+        if len(name.split()) <= 4:
+            return [name]
+    return []
+
+
+def cast(text: str) -> list[str]:
+    """'starring Charlize Theron and Kim Basinger', 'stars Tommy Lee Jones, Matthew Fox'."""
+    for match in _STARRING.finditer(text):
+        names = [n.strip() for n in _SPLIT_NAMES.split(match["list"]) if n.strip()]
+        names = [n for n in names if 2 <= len(n.split()) <= 4]
+        if names:
+            return names
+    return []
+
+
+def label(text: str) -> str | None:
+    """The disc's label as the page names it: a known label mentioned most, else a
+    'X Home Entertainment' line."""
+    counts = [(len(rx.findall(text)), i, name) for i, (name, rx) in enumerate(_LABEL_RX)]
+    counts = [c for c in counts if c[0]]
+    if counts:
+        return max(counts, key=lambda c: (c[0], -c[1]))[2]
+    match = _HOME_VIDEO.search(text)
+    return f"{match['n']} Home {match.group().split()[-1]}" if match else None
