@@ -237,3 +237,35 @@ async def test_a_page_of_no_known_kind_about_no_film_is_refused(catalog_copy: Pa
         assert await pending.list_pending(db) == []
     finally:
         await db.close()
+
+
+def test_release_news_is_a_listing_and_a_judged_disc_a_review() -> None:
+    news = (
+        "Cult label brings a teen classic home\n\n"
+        "Boutique label Harbour Lights has announced that The Paper Kites (1987) will be "
+        "released on 4K Blu-ray this October, with a new commentary and a booklet.\n\n"
+        "Special features include an interview with the composer and the original trailer.\n"
+    )
+    doc = parse_document(news)
+    assert doc.kind == "release_listing" and doc.edition.format == "4K UHD"
+    judged = (
+        "The Paper Kites (1987)\n\n"
+        "The new Blu-ray transfer looks clean: grain is fine, contrast firm, and the colours "
+        "hold in the night scenes. The audio is clear, with the score well balanced.\n\n"
+        "Extras include a commentary and the trailer, the same as the old DVD had, and a "
+        "short piece on the restoration that is worth a look.\n"
+    )
+    assert parse_document(judged).kind == "disc_review"
+
+
+def test_a_blog_reviews_one_rating_is_the_films() -> None:
+    blog = (
+        "Night Ferry (1961)\n\n"
+        "A quiet crossing becomes a long night of small betrayals, told with patience and "
+        "a sharp eye for faces. The harbour scenes are the best thing in it, and the lead "
+        "holds every one of them. It is slow to start and long in the middle, but worth "
+        "the trip.\n\nRating: 4/5\n"
+    )
+    doc = parse_document(blog)
+    assert doc.kind == "blog_review"
+    assert (doc.review.scores["film"].value, doc.review.scores["film"].scale_max) == (4, 5)

@@ -84,6 +84,22 @@ _DISC_TALK = re.compile(
     r"mono|stereo|surround|5\.1|7\.1|region [abc0-9]|booklet|slipcover|menus?)\b",
     re.I,
 )
+# A disc judged: how it looks and sounds.
+_DISC_JUDGED = re.compile(
+    r"\b(?:transfer|encode[ds]?|encoding|bit-?rate|grain|compression|artifacts?|"
+    r"lossless|looks|sounds|detail|contrast|colou?rs?|black levels?|clarity|sharpness|"
+    r"the (?:picture|image|audio|sound|mix)|image quality|audio quality)\b",
+    re.I,
+)
+# News of a release: announced, coming, dated, up for pre-order.
+_RELEASE_NEWS = re.compile(
+    r"\b(?:announce[sd]?|announcing|coming (?:to|soon)|will be released|is released on|"
+    r"hits (?:blu-?ray|dvd|4k|shelves|stores)|street date|pre-?order|release date|"
+    r"is set for|slated for|due out|will arrive|arrives on (?:blu-?ray|dvd|4k)|"
+    r"this (?:august|september|october|november|december|january|february|march|april|"
+    r"may|june|july))\b",
+    re.I,
+)
 _FORMAT_WORD = re.compile(r"\b(?:4k|uhd|blu-?ray|dvd|steelbook)\b", re.I)
 _REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
 
@@ -195,6 +211,10 @@ def detect_kind(source: str | Page) -> str | None:
         return None
 
 
+# Characters of sentences that make a review (a short paragraph or two).
+MIN_PROSE = 250
+
+
 def _kind_of(read: _Read) -> str | None:
     scores = read.scores.scores
     disc_scores = {"picture", "audio", "extras"} & set(scores)
@@ -215,15 +235,19 @@ def _kind_of(read: _Read) -> str | None:
         and _FORMAT_WORD.search(c.source)
         for c in read.cues
     )
+    judged = len(_DISC_JUDGED.findall(prose_text))
+    news = bool(_RELEASE_NEWS.search(text)) and bool(_FORMAT_WORD.search(text))
     if disc_scores or len(scores) >= 2:
         return DISC_REVIEW
     if shop and prose < 1500:
         return RELEASE_LISTING
-    if prose >= 400 and (review_line or disc_talk >= 6):
+    if news and not judged and not review_line:
+        return RELEASE_LISTING  # news of a release: what it is, when, what is on it
+    if prose >= MIN_PROSE and (review_line or disc_talk >= 3):
         return DISC_REVIEW
     if shop or (specs >= 2 and prose < 600):
         return RELEASE_LISTING
-    if prose >= 400:
+    if prose >= MIN_PROSE:
         return BLOG_REVIEW
     if values.get("director") and (
         re.search(r"^movie details$", text, re.I | re.M)
@@ -466,6 +490,10 @@ def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
     edition = edition_from_details(read.details, lines)
     head = next((line for line in lines if _LISTING_HEADER.match(line)), "")
     edition.format = edition.format or fields.format_from(head) or _format_of(read)
+    if edition.format is None:
+        # Release news names the format in its sentences ('... on 4K Blu-ray this May').
+        talk = next((line for line in lines if _is_prose(line) and _FORMAT_WORD.search(line)), "")
+        edition.format = fields.format_from(talk)
     if edition.label is None and edition.studio:
         edition.label = canonical_label(edition.studio)
     _edition_label(read, edition)
@@ -493,6 +521,9 @@ def parse_blog_review(source: _Read | Page | str) -> ParsedDocument:
         doc.year = int(doc.released[:4])
     review = ReviewInfo(kind="film")
     review.scores = {k: v for k, v in read.scores.scores.items() if k in ("film", "overall")}
+    if "overall" in review.scores and "film" not in review.scores:
+        # A review of the film grades the film: its one rating is the film's.
+        review.scores["film"] = review.scores.pop("overall")
     names = _story_names(doc)
     # The review's prose may come before or after its details block.
     for heading, body in _prose_sections(read):
