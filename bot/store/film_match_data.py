@@ -13,6 +13,7 @@ class FilmFacts:
     film_id: int
     title: str
     year: int | None
+    runtime_min: int | None = None
     titles: list[str] = field(default_factory=list)
     directors: list[str] = field(default_factory=list)  # every spelling
     cast: list[str] = field(default_factory=list)  # every spelling
@@ -26,9 +27,9 @@ async def film_facts(db: _Sql, film_ids: list[int]) -> dict[int, FilmFacts]:
     marks = ",".join("?" * len(film_ids))
     found: dict[int, FilmFacts] = {}
     for row in await db._fetchall(
-        f"SELECT id, title, year FROM films WHERE id IN ({marks})", film_ids
+        f"SELECT id, title, year, runtime_min FROM films WHERE id IN ({marks})", film_ids
     ):
-        found[row[0]] = FilmFacts(row[0], row[1], row[2])
+        found[row[0]] = FilmFacts(row[0], row[1], row[2], row[3])
     for row in await db._fetchall(
         f"SELECT film_id, title FROM film_titles WHERE film_id IN ({marks})", film_ids
     ):

@@ -115,6 +115,21 @@ def _names_in_text(names: list[str], text_folded: str) -> set[str]:
     return found
 
 
+def _surnames_in_text(names: list[str], text_folded: str) -> set[str]:
+    """Directors named by surname alone ('Tarkovsky's Stalker', 'Hitchcock'), when the
+    surname is long enough not to be a common word."""
+    found = set()
+    for name in names:
+        parts = fold(name).split()
+        if (
+            len(parts) >= 2
+            and len(parts[-1]) >= 6
+            and re.search(rf"(?<!\w){re.escape(parts[-1])}s?(?!\w)", text_folded)
+        ):
+            found.add(norm_name(name))
+    return found
+
+
 def _years_in_text(text: str) -> set[int]:
     return {int(y) for y in re.findall(r"(?<![\d/.-])(18[89]\d|19\d\d|20\d\d)(?![\d/.-])", text)}
 
@@ -180,11 +195,21 @@ async def match_film(
             )
             candidate.director_agrees = agrees
             candidate.director_conflicts = not agrees
-        named = _names_in_text(candidate.facts.directors, text_folded)
+        named = _names_in_text(candidate.facts.directors, text_folded) or _surnames_in_text(
+            candidate.facts.directors, text_folded
+        )
         if named and not candidate.director_conflicts:
             candidate.director_agrees = True
         cast_named = _names_in_text(candidate.facts.cast, text_folded)
         candidate.people_named = len(named) + len(cast_named)
+        runtime = candidate.facts.runtime_min
+        if (
+            runtime
+            and runtime >= 60
+            and re.search(rf"(?<![\d.]){runtime}\s*(?:min|minutes|mins)\b", text_folded)
+        ):
+            candidate.people_named += 1  # its running time, to the minute
+            candidate.evidence.append(f"runtime {runtime} min")
         if candidate.director_agrees:
             candidate.evidence.append("director")
         if cast_named:

@@ -470,6 +470,11 @@ def mentioned_titles(lines: list[str], limit: int = 4) -> list[tuple[str, int]]:
     spelled: dict[str, str] = {}
     text = "\n".join(line for line in lines if line)
     for match in _CAP_RUN.finditer(text):
+        if match.start() == 0:
+            # A cut page that opens on a name ('Seven Samurai appears in ...'): the
+            # first words of the page count as a mention more.
+            key = fold(re.sub(r"['’]s$", "", match.group().strip(" .’'-")))
+            counts[key] = counts.get(key, 0) + 1
         phrase = match.group().strip(" .’'-")
         phrase = re.sub(r"['’]s$", "", phrase)
         key = fold(phrase)
