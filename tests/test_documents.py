@@ -307,7 +307,16 @@ async def test_same_title_other_film_is_not_merged(catalog_copy: Path) -> None:
     assert outcome.status == "merged"
     year = await sql.scalar(db, "SELECT year FROM films WHERE id = ?", (outcome.film_id,))
     assert year == 1972
-    ambiguous = DISC_VARIANT.replace("Directed by: Andrei Tarkovsky Year: 1972 ", "").encode()
+    undated = DISC_VARIANT.replace("Directed by: Andrei Tarkovsky Year: 1972 ", "")
+    # Without its details line the page still names Tarkovsky and one of the cast: a
+    # person (and the importer) knows which Solaris that is.
+    named = await import_document(db, "solaris-named.txt", undated.encode())
+    assert named.status == "merged" and named.film_id == outcome.film_id, named.message
+    ambiguous = (
+        undated.replace("Tarkovsky's film", "The film")
+        .replace("Natalya Bondarchuk", "a film scholar")
+        .encode()
+    )
     before = await sql.scalar(db, "SELECT count(*) FROM sources")
     unsure = await import_document(db, "solaris-undated.txt", ambiguous)
     # Nothing on the page tells which Solaris: it waits for a person, nothing is written.
