@@ -269,3 +269,39 @@ def test_a_blog_reviews_one_rating_is_the_films() -> None:
     doc = parse_document(blog)
     assert doc.kind == "blog_review"
     assert (doc.review.scores["film"].value, doc.review.scores["film"].scale_max) == (4, 5)
+
+
+async def test_a_page_under_another_name_of_a_catalog_film_finds_it_by_director_and_year(
+    catalog_copy: Path,
+) -> None:
+    """The catalog knows 'Bicycle Thieves'; an Italian page calls it by its own title."""
+    page = (
+        "Ladri di biciclette (1948) – Blu-ray Review\n\n"
+        "Directed by Vittorio De Sica\n\n"
+        "A bill-poster's bicycle is stolen on his first day at work, and with his son he "
+        "walks Rome looking for it. The new restoration keeps the grain and the grey light "
+        "of the streets, and the mono track is clean.\n\n"
+        "Video: 4/5\nAudio: 3.5/5\n"
+    )
+    db = await open_database(catalog_copy)
+    try:
+        outcome = await import_document(db, "ladri.txt", page.encode())
+        assert outcome.status == "merged", outcome.message
+        assert "Bicycle Thieves (1948)" in outcome.message
+        assert "director and year" in outcome.message
+    finally:
+        await db.close()
+
+
+def test_credits_stated_in_sentences() -> None:
+    from bot.importers.documents import prose
+
+    assert prose.directors("Directed by Akira Kurosawa\nThe film") == ["Akira Kurosawa"]
+    assert prose.directors("Andrei Tarkovsky’s Stalker arrives", "Stalker") == ["Andrei Tarkovsky"]
+    assert prose.directors("Carol Reed’s 1949 classic") == ["Carol Reed"]
+    assert prose.directors("Tarkovsky’s Stalker") == []  # a surname alone is no credit
+    assert prose.cast("Starring Charlize Theron and Kim Basinger, the film") == [
+        "Charlize Theron",
+        "Kim Basinger",
+    ]
+    assert prose.label("On Blu-ray from The Criterion Collection.") == ("The Criterion Collection")

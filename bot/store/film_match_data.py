@@ -48,3 +48,21 @@ async def film_facts(db: _Sql, film_ids: list[int]) -> dict[int, FilmFacts]:
             row[2]
         )
     return found
+
+
+async def films_by_director(
+    db: _Sql, names: list[str], year: int, slack: int = 1
+) -> list[tuple[int, str, int]]:
+    """(film_id, title, year) of catalog films any of these people directed within
+    `slack` years of `year` (the name as credited or any alias, case aside)."""
+    if not names:
+        return []
+    marks = ",".join("?" * len(names))
+    rows = await db._fetchall(
+        "SELECT DISTINCT f.id, f.title, f.year FROM films f "
+        "JOIN credits c ON c.film_id = f.id AND c.role = 'director' "
+        "JOIN person_aliases a ON a.person_id = c.person_id "
+        f"WHERE lower(a.name) IN ({marks}) AND f.year BETWEEN ? AND ? ORDER BY f.id",
+        [n.lower() for n in names] + [year - slack, year + slack],
+    )
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from bot.importers.documents.page_titles import EARLY_LINE, STRONG, TitleCue
 from bot.search.titles import TitleSearch
 from bot.store.db import _Sql
-from bot.store.film_match_data import FilmFacts, film_facts
+from bot.store.film_match_data import FilmFacts, film_facts, films_by_director
 from bot.text import fold, norm_name, same_person
 
 # A search hit at least this good is a title match (0-100).
@@ -278,7 +278,23 @@ async def match_film(
                 candidates=options,
             )
     top = cues[0]
+    dated = [c for c in cues if c.strong and c.year and c.cue in _NEW_FILM_CUES]
+    if top.year is None and dated:
+        top = dated[0]  # of two title lines, the one that dates the film ('X (1948)')
     year = page.year or (top.year if top.strong else None)
+    if year and page.directors:
+        # The page's title may be another name of a catalog film (its original title):
+        # the director's one film of that year is it.
+        known = await films_by_director(db, list(page.directors), year)
+        if len(known) == 1:
+            film_id, title, film_year = known[0]
+            return FilmMatch(
+                "attach",
+                f"matched by director and year {film_year} (“{top.title}” is another name of it)",
+                film_id,
+                f"{title} ({film_year})",
+                title=top.title,
+            )
     # A plain-text page's first lines are its title when its details name the film's year
     # and director: that is enough to add a film the catalog lacks.
     first_line = top.cue == "early line" and top.weight >= EARLY_LINE - 0.03

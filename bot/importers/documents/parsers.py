@@ -317,7 +317,7 @@ def _base(read: _Read, kind: str) -> ParsedDocument:
     apply_film_details(doc, read.details)
     doc.cues = list(read.cues)
     # Credits the page states in its sentences when it has no details block.
-    doc.directors = doc.directors or prose.directors(read.text)
+    doc.directors = doc.directors or prose.directors(read.text, read.title)
     doc.cast = doc.cast or prose.cast(read.text)
     return doc
 

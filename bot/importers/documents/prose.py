@@ -170,10 +170,15 @@ def story_names(synopsis: str | None, title: str | None = None) -> set[str]:
 
 _PERSON = r"[A-Z][a-zà-ÿ'’\-]+\.?(?:[ \t]+(?:[A-Z][a-zà-ÿ'’\-]+\.?|de|da|von|van|del|der|di))*[ \t]+[A-Z][a-zà-ÿ'’\-]+"
 _DIRECTED = re.compile(
-    rf"\b(?:directed by|a film by|from (?:writer[- ])?director|director)\s+(?P<n>{_PERSON})"
+    rf"\b(?i:directed by|a film by|from (?:writer[- ])?director|director)\s+(?P<n>{_PERSON})"
+)
+# 'Andrei Tarkovsky's Stalker', 'Carol Reed's 1949 classic', 'Brian De Palma's adaptation'
+_POSSESSIVE_WORK = (
+    r"(?i:film|films|classic|masterpiece|feature|final|debut|adaptation|epic|thriller|"
+    r"drama|comedy|western|noir|picture|movie|\d{4})"
 )
 _STARRING = re.compile(
-    rf"\b(?:starring|stars|co-stars|featuring performances by)\s+(?P<list>{_PERSON}"
+    rf"\b(?i:starring|stars|co-stars|featuring performances by)\s+(?P<list>{_PERSON}"
     rf"(?:\s*(?:,|,?\s+and|&)\s*{_PERSON}){{0,8}})"
 )
 _SPLIT_NAMES = re.compile(r"\s*(?:,|,?\s+and\s+|&)\s*")
@@ -203,23 +208,33 @@ _HOME_VIDEO = re.compile(
 )
 
 
-def directors(text: str) -> list[str]:
-    """'directed by Peter Webber', 'a film by X', 'director Carol Reed': the first one."""
+def directors(text: str, title: str | None = None) -> list[str]:
+    """'directed by Peter Webber', 'a film by X', 'director Carol Reed', or a full name
+    owning the film ('Andrei Tarkovsky's Stalker', 'Carol Reed's 1949 classic')."""
     for match in _DIRECTED.finditer(text):
         name = match["n"].strip()
         if len(name.split()) <= 4:
+            return [name]
+    works = _POSSESSIVE_WORK
+    if title:
+        works = rf"(?:{works}|{re.escape(title)})"
+    owner = re.compile(rf"(?<![\w'’])(?P<n>{_PERSON})['’]s\s+{works}\b")
+    for match in owner.finditer(text):
+        name = match["n"].strip()
+        if 2 <= len(name.split()) <= 4:
             return [name]
     return []
 
 
 def cast(text: str) -> list[str]:
-    """'starring Charlize Theron and Kim Basinger', 'stars Tommy Lee Jones, Matthew Fox'."""
+    """'starring Charlize Theron and Kim Basinger', 'stars Tommy Lee Jones, Matthew Fox',
+    or the actors a review names beside their parts ('Harry Lime (Orson Welles)')."""
     for match in _STARRING.finditer(text):
         names = [n.strip() for n in _SPLIT_NAMES.split(match["list"]) if n.strip()]
         names = [n for n in names if 2 <= len(n.split()) <= 4]
         if names:
             return names
-    return []
+    return list(dict.fromkeys(actor for _, actor in characters(text)))
 
 
 def label(text: str) -> str | None:
