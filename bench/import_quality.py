@@ -188,7 +188,12 @@ def _right(key: str, want: Any, got: Any) -> bool:
         return _label_key(want) == _label_key(got)
     if key in ("msrp", "street_price"):
         return str(want) == str(got)
-    if key in ("aspect_ratios", "audio_codecs", "audio_languages", "subtitles"):
+    if key == "audio_codecs":  # LPCM is PCM; 'DTS-HD' is how a page may write DTS-HD MA
+        same = {"lpcm": "pcm", "linear pcm": "pcm", "dts hd": "dts hd ma"}
+        return {same.get(_fold(x), _fold(x)) for x in want} == {
+            same.get(_fold(x), _fold(x)) for x in got
+        }
+    if key in ("aspect_ratios", "audio_languages", "subtitles"):
         return {_fold(x) for x in want} == {_fold(x) for x in got}
     if key in ("directors", "cast"):
         return all(any(_person_same(w, g) for g in got) for w in want)

@@ -305,3 +305,15 @@ def test_credits_stated_in_sentences() -> None:
         "Kim Basinger",
     ]
     assert prose.label("On Blu-ray from The Criterion Collection.") == ("The Criterion Collection")
+
+
+def test_audio_tracks_named_in_a_reviews_sentences() -> None:
+    page = (
+        "Harbour Lights Blu-ray Review\n\n"
+        "Video: 4/5\nThe transfer is clean and the grain is fine throughout, with firm "
+        "contrast in the night scenes and no sign of compression trouble.\n\n"
+        "Audio: 4/5\nThe film arrives with a DTS-HD Master Audio 5.1 remix and the "
+        "original mono in LPCM; both are clear.\n"
+    )
+    doc = parse_document(page)
+    assert {t.codec for t in doc.edition.audio} == {"DTS-HD MA", "LPCM"}

@@ -156,3 +156,11 @@ def test_the_blog_review_hides_its_ending_and_nothing_else() -> None:
     for phrase in ("Boris died", "Stepan", "flowers", "The film ends"):
         assert phrase not in shown
     assert any(n.is_spoiler and "Stepan" in n.body for n in doc.plot_notes)
+
+
+def test_a_question_or_the_films_title_is_no_outcome() -> None:
+    assert not tells_outcome("What will their fate be, now that there is no way back?")
+    assert not tells_outcome("This is Death Race, a remake of an older film.", title="Death Race")
+    assert tells_outcome("In Death Race the hero dies in the last lap.", title="Death Race")
+    assert not tells_outcome("Criterion revealed it would release the film this spring.")
+    assert not tells_outcome("Three men set out to learn the truth behind the legend.")

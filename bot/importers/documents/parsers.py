@@ -35,6 +35,7 @@ from bot.importers.documents.features import (
     make_feature,
     merge_features,
 )
+from bot.importers.documents.fields import AudioTrack
 from bot.importers.documents.model import (
     DocumentError,
     EditionInfo,
@@ -409,7 +410,9 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     names = _story_names(doc)
     verdict_spoilers = []
     for piece in (
-        split_spoilers(None, "\n\n".join(verdict_lines), story_names=names) if verdict_lines else []
+        split_spoilers(None, "\n\n".join(verdict_lines), story_names=names, title=doc.title)
+        if verdict_lines
+        else []
     ):
         if piece.is_spoiler:
             verdict_spoilers.append(Section("Verdict", piece.body, True))
@@ -421,7 +424,9 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
             if spoils:
                 review.sections.append(Section(heading, paragraph, True))
             else:
-                review.sections.extend(split_spoilers(heading, paragraph, story_names=names))
+                review.sections.extend(
+                    split_spoilers(heading, paragraph, story_names=names, title=doc.title)
+                )
     review.sections.extend(verdict_spoilers)
     if not review.sections and not review.scores and not review.verdict:
         raise DocumentError("the disc review has no review text and no scores")
@@ -431,6 +436,10 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     all_prose = " ".join(s.body for s in review.sections) + " " + (review.verdict or "")
     assign_prose_runtimes(edition.features, all_prose)
 
+    if not edition.audio:
+        edition.audio = _tracks_in_prose(
+            " ".join(p for p, _ in bodies.get("audio", [])) or all_prose
+        )
     picture = " ".join(p for p, _ in bodies.get("picture", [])) or all_prose
     for ratio in fields.parse_aspect_ratios(picture):
         if ratio not in edition.aspect_ratios and not read.details.values.get("aspect"):
@@ -450,6 +459,24 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     return doc
 
 
+def _tracks_in_prose(text: str) -> list[AudioTrack]:
+    """Audio tracks a review names in its sentences ('a DTS-HD Master Audio 5.1 mix',
+    'the original mono in LPCM'): one per codec, its channels when given beside it."""
+    tracks: dict[str, AudioTrack] = {}
+    for match in re.finditer(_CODEC_WORDS, text, re.I):
+        window = text[max(0, match.start() - 25) : match.end() + 25]
+        track = fields.parse_audio(window)
+        if track and track.codec and track.codec not in tracks:
+            tracks[track.codec] = fields.AudioTrack(
+                None, track.codec, track.channels, match.group()
+            )
+    return list(tracks.values())
+
+
+_CODEC_WORDS = (
+    r"\b(?:dts-?hd(?:\s+master\s+audio|\s*ma)?|dts:?x|dts|dolby\s+(?:atmos|truehd|digital(?:\s+plus)?)|"
+    r"l?pcm|linear\s+pcm|aac|flac)\b"
+)
 _STORY_CUE = re.compile(
     r"\b(?:tells the story|the story of|follows|is about|centres on|centers on|set in|"
     r"when (?:a|an|the|his|her|their|two|three)|falls? in love|must|finds? (?:himself|herself)|"
@@ -530,7 +557,7 @@ def parse_blog_review(source: _Read | Page | str) -> ParsedDocument:
         if _VERDICT_HEADING.match(heading or ""):
             review.verdict = " ".join(body.split())
             continue
-        for piece in split_spoilers(heading, body, story_names=names):
+        for piece in split_spoilers(heading, body, story_names=names, title=doc.title):
             review.sections.append(piece)
             if piece.is_spoiler and heading_is_spoiler(heading):
                 doc.plot_notes.append(piece)

@@ -82,7 +82,9 @@ _IDIOMS = re.compile(
     r"\b(?:life|love|war|loss|grief|hope|sex|birth|sorrow)\s+and\s+death\b|"
     r"\bdeath\s+and\s+(?:love|life|war|loss|grief|hope|taxes|rebirth|sorrow)\b|"
     r"\bdead\s+(?:silence|air|pixels?|spots?|quiet|on|center|centre|serious)\b|"
-    r"\bdeath\s+(?:metal|rattle)\b",
+    r"\bdeath\s+(?:metal|rattle)\b|"
+    r"\b(?:criterion|arrow|eureka|kino|the label|the studio|the company)\s+"
+    r"(?:revealed|reveals|announced)\b|\bthe truth behind\b",
     re.I,
 )
 # Phrases that always tell the story: never set aside.
@@ -125,9 +127,16 @@ def _names_story(sentence: str, story_names: Collection[str]) -> bool:
     )
 
 
-def tells_outcome(sentence: str, story_names: Collection[str] = ()) -> bool:
-    """Whether the sentence may tell how the story turns out (see the module's docstring)."""
+def tells_outcome(sentence: str, story_names: Collection[str] = (), title: str = "") -> bool:
+    """Whether the sentence may tell how the story turns out (see the module's docstring).
+
+    A question ('What will their fate be?') tells nothing; the film's own title is not
+    an outcome word ('Death Race', 'The Last Picture Show')."""
+    if sentence.rstrip(' "”’)').endswith("?"):
+        return False
     text = _set_aside(sentence)
+    if len(title) >= 3:
+        text = re.sub(re.escape(title), " ", text, flags=re.I)
     if _TELLS.search(text):
         return True
     if not _OUTCOME.search(text):
@@ -141,7 +150,7 @@ def tells_outcome(sentence: str, story_names: Collection[str] = ()) -> bool:
 
 
 def split_spoilers(
-    heading: str | None, body: str, *, story_names: Collection[str] = ()
+    heading: str | None, body: str, *, story_names: Collection[str] = (), title: str = ""
 ) -> list[Section]:
     """One section, or several: runs of safe sentences and the spoiler rest of a paragraph.
 
@@ -155,7 +164,7 @@ def split_spoilers(
     for paragraph in re.split(r"\n\s*\n", body):
         parts = sentences(paragraph)
         first = next(
-            (i for i, sentence in enumerate(parts) if tells_outcome(sentence, story_names)),
+            (i for i, sentence in enumerate(parts) if tells_outcome(sentence, story_names, title)),
             None,
         )
         if first is None:
