@@ -131,9 +131,15 @@ async def import_document(
     except KindUnknown as exc:
         if accepting:
             return ImportOutcome(name, "rejected", exc.reason)
-        return await _kind_unknown(db, name, uri, sha, raw, exc, charset)
+        return await _kind_unknown(db, name, uri, sha, raw, exc)
     except DocumentError as exc:
         return ImportOutcome(name, "rejected", exc.reason)
+    except Exception:
+        # A page no library expected: logged with its name, refused in words.
+        log.exception("importing %s: reading the page failed", name)
+        return ImportOutcome(
+            name, "rejected", "the page could not be read (an internal error, logged)"
+        )
     match: FilmMatch | None = None
     if film_id is None and not accepting:
         try:
@@ -217,14 +223,16 @@ async def _kind_unknown(
     sha: str,
     raw: bytes,
     exc: KindUnknown,
-    charset: str | None,
 ) -> ImportOutcome:
     """A page of no kind filmbot can tell: when it is about a film, it waits for a person
     to say which kind (`filmbot pending accept N --kind ...`); otherwise it is refused."""
-    page = await asyncio.to_thread(
-        read_page, raw, url=uri if _is_address(uri) else None, charset=charset
-    )
-    match = await _decide_film(db, exc.doc, page)
+    try:
+        match = await _decide_film(db, exc.doc, exc.page)
+    except (DatabaseWriteError, DatabaseBusyError):
+        raise
+    except Exception:
+        log.exception("importing %s: deciding its film failed", name)
+        return ImportOutcome(name, "rejected", exc.reason)
     if match.decision == "reject":
         return ImportOutcome(name, "rejected", f"{exc.reason}; {match.reason}")
     about = match.label or match.title or exc.doc.title

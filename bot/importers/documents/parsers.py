@@ -584,9 +584,10 @@ class KindUnknown(DocumentError):
     """The kind could not be told; `doc` holds what the page says about its film (title
     cues, credits, year), so the importer can still ask about it rather than drop it."""
 
-    def __init__(self, reason: str, doc: ParsedDocument) -> None:
+    def __init__(self, reason: str, doc: ParsedDocument, page: Page) -> None:
         super().__init__(reason)
         self.doc = doc
+        self.page = page
 
 
 NO_TITLE = (
@@ -612,7 +613,7 @@ def parse_document(source: str | Page, kind: str | None = None) -> ParsedDocumen
             raise DocumentError(NO_TITLE)
         kind = kind or _kind_of(read)
         if kind is None:
-            raise KindUnknown(UNKNOWN_KIND, _base(read, ""))
+            raise KindUnknown(UNKNOWN_KIND, _base(read, ""), page)
         if kind not in PARSERS:
             raise DocumentError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
         return PARSERS[kind](read)
