@@ -317,3 +317,25 @@ def test_audio_tracks_named_in_a_reviews_sentences() -> None:
     )
     doc = parse_document(page)
     assert {t.codec for t in doc.edition.audio} == {"DTS-HD MA", "LPCM"}
+
+
+async def test_a_blogs_category_page_is_not_taken_for_its_first_review(
+    catalog_copy: Path,
+) -> None:
+    teaser = (
+        "{title} ({year}) Blu-ray Review\n"
+        "Posted by the editor | {day} March 2024 | 2 Comments\n"
+        "{title} arrives in a new restoration, and the disc is a fine one: the transfer "
+        "is clean, the mono track is clear and the extras are generous.\n\n"
+    )
+    page = "Blu-ray | Category\n\n" + "".join(
+        teaser.format(title=t, year=y, day=d)
+        for t, y, d in (("Vertigo", 1958, 3), ("Seven Samurai", 1954, 2), ("Stalker", 1979, 1))
+    )
+    db = await open_database(catalog_copy)
+    try:
+        outcome = await import_document(db, "category.txt", page.encode())
+        assert outcome.status == "rejected", outcome.message
+        assert "several" in outcome.message
+    finally:
+        await db.close()

@@ -115,6 +115,26 @@ def _names_in_text(names: list[str], text_folded: str) -> set[str]:
     return found
 
 
+_POST_MARKS = (
+    ("comment links", re.compile(r"^.{0,40}\b(?:\d+\s+)?comments?\s*$", re.I | re.M)),
+    ("ratings", re.compile(r"^\s*(?:my\s+)?(?:rating|grade|score)\s*:", re.I | re.M)),
+    (
+        "'read more' links",
+        re.compile(r"^\s*(?:continue reading|read more|read the full review)\b", re.I | re.M),
+    ),
+)
+
+
+def _list_of_posts(text: str) -> str | None:
+    """A blog's category, archive or front page: each post's teaser repeats the same
+    furniture (a comments link, a rating line, 'continue reading')."""
+    for what, rx in _POST_MARKS:
+        count = len(rx.findall(text))
+        if count >= 3:
+            return f"the page lists several posts ({count} {what}); import the post about one film"
+    return None
+
+
 def _surnames_in_text(names: list[str], text_folded: str) -> set[str]:
     """Directors named by surname alone ('Tarkovsky's Stalker', 'Hitchcock'), when the
     surname is long enough not to be a common word."""
@@ -148,6 +168,9 @@ async def match_film(
     """Weigh every catalog film the cues could mean; see the module docstring."""
     if not cues:
         return FilmMatch("reject", "the page names no film (no title found in it)")
+    posts = _list_of_posts(page.text)
+    if posts:
+        return FilmMatch("reject", posts)
     found: dict[int, Candidate] = {}
     hits_by_cue: dict[int, set[int]] = {}
     for index, cue in enumerate(cues):
