@@ -11,11 +11,9 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
-import aiohttp
-
 from bot import __version__
 from bot.constants import FEED_MAX_BYTES, FEED_TIMEOUT_SECONDS
-from bot.net.client import GuardedClient
+from bot.net.client import GuardedClient, read_capped
 from bot.net.policy import FetchError, FetchRefused, redact_url
 
 __all__ = ["FetchError", "FetchRefused", "FetchResult", "check_feed_url", "fetch_feed"]
@@ -24,7 +22,6 @@ USER_AGENT = f"filmbot/{__version__} (+feeds)"
 ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
-_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -105,7 +102,11 @@ async def fetch_feed(
     async with client.get(url, headers=headers, timeout=timeout) as resp:
         body = b""
         if 200 <= resp.status < 300:
-            body = await _read_capped(resp, max_bytes)
+            body = await read_capped(
+                resp,
+                max_bytes,
+                FetchError(f"the feed is larger than the limit of {max_bytes:,} bytes"),
+            )
         return FetchResult(
             status=resp.status,
             reason=resp.reason or "",
@@ -116,17 +117,3 @@ async def fetch_feed(
             url=str(resp.url),
             retry_after=parse_retry_after(resp.headers.get("Retry-After")),
         )
-
-
-async def _read_capped(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    too_big = FetchError(f"the feed is larger than the limit of {max_bytes:,} bytes")
-    if resp.content_length is not None and resp.content_length > max_bytes:
-        raise too_big
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in resp.content.iter_chunked(_CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_big
-        chunks.append(chunk)
-    return b"".join(chunks)

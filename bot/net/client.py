@@ -237,3 +237,21 @@ class GuardedClient:
             if isinstance(exc, TimeoutError):
                 raise
             raise FetchError(f"the request to {where} failed") from exc
+
+
+_CHUNK = 64 * 1024
+
+
+async def read_capped(resp: aiohttp.ClientResponse, max_bytes: int, too_big: Exception) -> bytes:
+    """The response body, read no further than `max_bytes` (decompressed, as it
+    arrives); `too_big` is raised when a declared or actual size is over the cap."""
+    if resp.content_length is not None and resp.content_length > max_bytes:
+        raise too_big
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in resp.content.iter_chunked(_CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_big
+        chunks.append(chunk)
+    return b"".join(chunks)

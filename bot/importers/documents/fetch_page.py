@@ -12,12 +12,10 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import aiohttp
-
 from bot import __version__
 from bot.importers.documents.model import DocumentError
 from bot.importers.documents.reader import MAX_DOCUMENT_BYTES
-from bot.net.client import GuardedClient
+from bot.net.client import GuardedClient, read_capped
 from bot.net.policy import FetchError, FetchPolicy, FetchRefused, redact_url
 
 log = logging.getLogger(__name__)
@@ -26,7 +24,6 @@ PAGE_TIMEOUT_SECONDS = 20.0
 USER_AGENT = f"filmbot/{__version__} (+import)"
 ACCEPT = "text/html, application/xhtml+xml;q=0.9, text/plain;q=0.8"
 PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml", "text/plain"})
-_CHUNK = 64 * 1024
 _ALLOW_HINT = " (to import from it all the same, name the host in FILMBOT_FETCH_ALLOW_HOSTS)"
 
 # What a person calls the things a page address may give instead of a page.
@@ -135,25 +132,11 @@ async def _fetch(client: GuardedClient, url: str, *, timeout: float, max_bytes: 
             raise DocumentError(
                 f"the address gives {_what_it_is(media_type)} ({media_type}), not a web page"
             )
-        raw = await _read_capped(resp, max_bytes)
+        too_big = DocumentError(
+            f"the page is over the limit of {max_bytes:,} bytes "
+            "(a review or listing is a few hundred kilobytes at most)"
+        )
+        raw = await read_capped(resp, max_bytes, too_big)
         return FetchedPage(
             raw=raw, final_url=str(resp.url), content_type=media_type, charset=charset
         )
-
-
-async def _read_capped(resp: aiohttp.ClientResponse, max_bytes: int) -> bytes:
-    """The body, read no further than `max_bytes` (decompressed, as it arrives)."""
-    too_big = DocumentError(
-        f"the page is over the limit of {max_bytes:,} bytes "
-        "(a review or listing is a few hundred kilobytes at most)"
-    )
-    if resp.content_length is not None and resp.content_length > max_bytes:
-        raise too_big
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in resp.content.iter_chunked(_CHUNK):
-        size += len(chunk)
-        if size > max_bytes:
-            raise too_big
-        chunks.append(chunk)
-    return b"".join(chunks)
