@@ -322,7 +322,6 @@ def main() -> None:
                 capture_output=True,
             )
             try:
-                (tree / "data").exists()
                 base = score(manifest, _run_worker(tree, args.folder.resolve(), names, tmp))
             finally:
                 subprocess.run(

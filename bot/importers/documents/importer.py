@@ -68,7 +68,9 @@ def _is_address(uri: str | None) -> bool:
     return bool(uri) and urlsplit(uri or "").scheme in ("http", "https")
 
 
-def _read_and_parse(raw: bytes, uri: str | None, kind: str | None, charset: str | None):
+def _read_and_parse(
+    raw: bytes, uri: str | None, kind: str | None, charset: str | None
+) -> tuple[Page, ParsedDocument]:
     page = read_page(raw, url=uri if _is_address(uri) else None, charset=charset)
     return page, parse_document(page, kind)
 

@@ -467,9 +467,7 @@ def _tracks_in_prose(text: str) -> list[AudioTrack]:
         window = text[max(0, match.start() - 25) : match.end() + 25]
         track = fields.parse_audio(window)
         if track and track.codec and track.codec not in tracks:
-            tracks[track.codec] = fields.AudioTrack(
-                None, track.codec, track.channels, match.group()
-            )
+            tracks[track.codec] = AudioTrack(None, track.codec, track.channels, match.group())
     return list(tracks.values())
 
 
