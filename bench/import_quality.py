@@ -161,6 +161,17 @@ def _label_key(text: str) -> str:
     return " ".join(w for w in words if w not in {"the", "collection", "video", "films"})
 
 
+# A label is right when it names the same company: pages name one company by its imprint
+# or in a longer or shorter form ('Arrow Academy' and 'Arrow Video', 'Universal' and
+# 'Universal Studios Home Entertainment', 'Masters of Cinema' is Eureka's series).
+_COMPANY = {"masters": "eureka", "buena": "disney", "scream": "shout", "twentieth": "20th"}
+
+
+def _company(text: str) -> str:
+    words = _label_key(text).split()
+    return _COMPANY.get(words[0], words[0]) if words else ""
+
+
 def _person_same(a: str, b: str) -> bool:
     fa, fb = _fold(a).split(), _fold(b).split()
     return bool(fa and fb) and (fa == fb or (fa[-1] == fb[-1] and fa[0][:1] == fb[0][:1]))
@@ -185,7 +196,7 @@ def _right(key: str, want: Any, got: Any) -> bool:
     if key in ("format", "video_codec", "original_title"):
         return _fold(str(want)) == _fold(str(got))
     if key == "label":
-        return _label_key(want) == _label_key(got)
+        return _company(want) == _company(got)
     if key in ("msrp", "street_price"):
         return str(want) == str(got)
     if key == "audio_codecs":  # LPCM is PCM; 'DTS-HD' is how a page may write DTS-HD MA

@@ -21,7 +21,10 @@ LABEL_ALIASES = {
 def canonical_label(name: str | None) -> str | None:
     if not name:
         return None
-    name = " ".join(name.split())
+    # 'Criterion Collection (USA)': the company, without the market in brackets.
+    name = " ".join(
+        re.sub(r"\s*\((?:usa?|us|uk|eu|region\s+\w+|[a-z]{2})\)\s*$", "", name, flags=re.I).split()
+    )
     return LABEL_ALIASES.get(name.lower(), name)
 
 
@@ -110,12 +113,14 @@ def edition_from_details(details: Details, lines: list[str]) -> EditionInfo:
     edition.msrp = fields.parse_price(msrp) if msrp else None
     street = details.first("street_price")
     edition.street_price = fields.parse_price(street) if street else None
-    for spec in details.all("specs") + details.all("discs"):
+    counted = details.all("discs")
+    for spec in details.all("specs") + counted:
         edition.format = edition.format or fields.format_from(spec)
-        count, disc_type = fields.parse_discs(spec)
+        count, disc_type = fields.parse_discs(spec, labelled=spec in counted)
         edition.disc_count = edition.disc_count or count
         edition.disc_type = edition.disc_type or disc_type
-    for video in details.all("video"):
+    # 'Aspect Ratio: 1.33:1  1080p  AVC codec': a spec row may carry the video too.
+    for video in details.all("video") + details.all("aspect") + details.all("specs"):
         edition.video_resolution = edition.video_resolution or fields.parse_resolution(video)
         edition.video_codec = edition.video_codec or fields.parse_codec(video)
     for aspect in details.all("aspect"):

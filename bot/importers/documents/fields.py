@@ -189,7 +189,12 @@ def parse_price(text: str) -> tuple[int, str] | None:
 
 # --- disc and video specs --------------------------------------------------------------
 
-_DISCS = re.compile(r"(?P<n>\d{1,2})\s*(?:-\s*)?discs?\b", re.I)
+_COUNT_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+_COUNT_WORDS |= {"eight": 8, "nine": 9, "ten": 10, "single": 1, "double": 2}
+_DISCS = re.compile(
+    rf"(?P<n>\d{{1,2}}|{'|'.join(_COUNT_WORDS)})\s*(?:-\s*)?discs?\b|^\s*(?P<lead>\d{{1,2}})\b",
+    re.I,
+)
 _DISC_TYPE = re.compile(r"\b(?P<t>BD-?(?:25|50|66|100)|DVD-?(?:5|9|10|18)|UHD-?(?:66|100))\b", re.I)
 _ASPECT = re.compile(r"(?<![\d.])(?P<a>\d\.\d{1,2})\s*:\s*1\b")
 _REGION = re.compile(
@@ -201,14 +206,22 @@ _CODEC = re.compile(
 )
 
 
-def parse_discs(text: str) -> tuple[int | None, str | None]:
+def parse_discs(text: str, *, labelled: bool = False) -> tuple[int | None, str | None]:
     """('1 Disc | BD-50') -> (1, 'BD-50')."""
-    count = _DISCS.search(text)
+    count = None
+    for match in _DISCS.finditer(text):
+        if match["n"]:
+            word = match["n"].lower()
+            count = int(word) if word.isdigit() else _COUNT_WORDS[word]
+            break
+        if labelled:  # 'Discs: 1 (1 x Blu-ray)': the number the label's value opens with
+            count = int(match["lead"])
+            break
     kind = _DISC_TYPE.search(text)
     disc_type = None
     if kind:
         disc_type = re.sub(r"^(BD|DVD|UHD)-?", r"\1-", kind["t"].upper())
-    return (int(count["n"]) if count else None), disc_type
+    return count, disc_type
 
 
 def parse_aspect_ratios(text: str) -> list[str]:
@@ -237,9 +250,19 @@ def parse_resolution(text: str) -> str | None:
     return "2160p" if value == "4k" else value
 
 
+# One spelling per codec, so that two sources naming it differently agree.
+_CODEC_NAMES = {"AVC": "AVC/MPEG-4", "MPEG-4 AVC": "AVC/MPEG-4", "H.264": "AVC/MPEG-4"}
+_CODEC_NAMES |= {"HEVC/H.265": "HEVC", "H.265": "HEVC"}
+
+
 def parse_codec(text: str) -> str | None:
+    """The video codec the text names, in one spelling ('MPEG-4 AVC', 'AVC' and 'H.264'
+    are all 'AVC/MPEG-4')."""
     match = _CODEC.search(text)
-    return match["c"].upper().replace("MPEG-4 AVC", "AVC/MPEG-4") if match else None
+    if not match:
+        return None
+    name = " ".join(match["c"].upper().split())
+    return _CODEC_NAMES.get(name, name)
 
 
 def format_from(text: str) -> str | None:
@@ -271,14 +294,100 @@ _AUDIO_CODECS = (
     ("Dolby Atmos", r"atmos"),
     ("Dolby TrueHD", r"true\s*hd"),
     ("Dolby Digital", r"dolby\s+digital|\bdd\b|\bac-?3\b"),
-    ("LPCM", r"\blpcm\b"),
+    ("LPCM", r"\bl(?:pcm|cpm)\b"),
     ("PCM", r"\bpcm\b"),
     ("FLAC", r"\bflac\b"),
     ("AAC", r"\baac\b"),
 )
 _CHANNELS = re.compile(r"\b(?P<c>[1-7]\.[01](?:\.[24])?)\b|\b(?P<w>mono|stereo)\b", re.I)
-_LANGUAGE = re.compile(r"^\s*(?P<l>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b")
-_NOT_LANGUAGES = {"Dolby", "Dts", "Pcm", "Lpcm", "Mono", "Stereo", "Audio", "Linear"}
+# Languages a disc's tracks come in; a capitalised word outside this list ('Main Audio',
+# 'Original Mono') is not a language.
+LANGUAGES = frozenset(
+    [
+        "Arabic",
+        "Bengali",
+        "Bulgarian",
+        "Cantonese",
+        "Catalan",
+        "Chinese",
+        "Croatian",
+        "Czech",
+        "Danish",
+        "Dutch",
+        "English",
+        "Estonian",
+        "Farsi",
+        "Finnish",
+        "Flemish",
+        "French",
+        "Georgian",
+        "German",
+        "Greek",
+        "Hebrew",
+        "Hindi",
+        "Hungarian",
+        "Icelandic",
+        "Indonesian",
+        "Italian",
+        "Japanese",
+        "Korean",
+        "Latvian",
+        "Lithuanian",
+        "Malay",
+        "Mandarin",
+        "Norwegian",
+        "Persian",
+        "Polish",
+        "Portuguese",
+        "Romanian",
+        "Russian",
+        "Serbian",
+        "Slovak",
+        "Slovenian",
+        "Spanish",
+        "Swedish",
+        "Tagalog",
+        "Tamil",
+        "Telugu",
+        "Thai",
+        "Turkish",
+        "Ukrainian",
+        "Urdu",
+        "Vietnamese",
+        "Yiddish",
+        "Castilian",
+        "Brazilian",
+        "Quebecois",
+        "Wolof",
+        "Yoruba",
+        "Zulu",
+        "Swahili",
+        "Amharic",
+        "Armenian",
+        "Basque",
+        "Galician",
+        "Irish",
+        "Welsh",
+        "Gaelic",
+        "Latin",
+        "Esperanto",
+        "Mongolian",
+        "Tibetan",
+        "Punjabi",
+        "Marathi",
+        "Malayalam",
+        "Kannada",
+        "Sinhala",
+        "Nepali",
+        "Khmer",
+        "Lao",
+        "Burmese",
+        "Kazakh",
+        "Uzbek",
+        "Azerbaijani",
+    ]
+)
+_LANGUAGE_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def parse_audio(text: str) -> AudioTrack | None:
@@ -293,10 +402,18 @@ def parse_audio(text: str) -> AudioTrack | None:
             channels = match["c"]
             break
         channels = channels or match["w"].capitalize()
-    words = _LANGUAGE.match(description)
-    language = (
-        words["l"].split()[0] if words and words["l"].split()[0] not in _NOT_LANGUAGES else None
-    )
+    language = languages_in(description[:40], limit=1)
     if codec is None and channels is None:
         return None
-    return AudioTrack(language, codec, channels, description)
+    return AudioTrack(language[0] if language else None, codec, channels, description)
+
+
+def languages_in(text: str, *, limit: int | None = None) -> list[str]:
+    """The language names the text uses, in order ('English 5.1 and Spanish mono')."""
+    found: list[str] = []
+    for match in _LANGUAGE_WORD.finditer(text):
+        if match.group() in LANGUAGES and match.group() not in found:
+            found.append(match.group())
+            if limit and len(found) >= limit:
+                break
+    return found

@@ -240,6 +240,10 @@ def _kind_of(read: _Read) -> str | None:
     news = bool(_RELEASE_NEWS.search(text)) and bool(_FORMAT_WORD.search(text))
     if disc_scores or len(scores) >= 2:
         return DISC_REVIEW
+    # A page that calls itself a review of a disc, or rates while giving the disc's
+    # specs, is a disc review even when it also prints the price.
+    if (review_line and prose >= MIN_PROSE) or (scores and specs >= 2):
+        return DISC_REVIEW
     if shop and prose < 1500:
         return RELEASE_LISTING
     if news and not judged and not review_line:
@@ -462,18 +466,31 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
 def _tracks_in_prose(text: str) -> list[AudioTrack]:
     """Audio tracks a review names in its sentences ('a DTS-HD Master Audio 5.1 mix',
     'the original mono in LPCM'): one per codec, its channels when given beside it."""
-    tracks: dict[str, AudioTrack] = {}
+    tracks: dict[tuple[str | None, str], AudioTrack] = {}
     for match in re.finditer(_CODEC_WORDS, text, re.I):
         window = text[max(0, match.start() - 25) : match.end() + 25]
         track = fields.parse_audio(window)
-        if track and track.codec and track.codec not in tracks:
-            tracks[track.codec] = AudioTrack(None, track.codec, track.channels, match.group())
+        if not (track and track.codec):
+            continue
+        # The languages of the same clause just before the codec ('two Japanese LPCM
+        # tracks', 'Portuguese and Polish 5.1 Dolby Digital tracks').
+        before = re.split(
+            r"[.;:!?](?:\s|$)|[()]|,\s+(?:but|while|and\s+the)\b",
+            text[max(0, match.start() - 45) : match.start()],
+        )[-1]
+        for language in fields.languages_in(before) or [None]:
+            if (language, track.codec) not in tracks and (
+                language or not any(c == track.codec for _, c in tracks)
+            ):
+                tracks[(language, track.codec)] = AudioTrack(
+                    language, track.codec, track.channels, match.group()
+                )
     return list(tracks.values())
 
 
 _CODEC_WORDS = (
     r"\b(?:dts-?hd(?:\s+master\s+audio|\s*ma)?|dts:?x|dts|dolby\s+(?:atmos|truehd|digital(?:\s+plus)?)|"
-    r"l?pcm|linear\s+pcm|aac|flac)\b"
+    r"l?pcm|lcpm|linear\s+pcm|aac|flac)\b"
 )
 _STORY_CUE = re.compile(
     r"\b(?:tells the story|the story of|follows|is about|centres on|centers on|set in|"
@@ -530,6 +547,8 @@ def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
                 doc.synopsis = safe_synopsis(following)
             break
     _features(read, edition, [])
+    if not edition.audio:  # news names the tracks in its sentences ('a 7.1 DTS-HD MA track')
+        edition.audio = _tracks_in_prose(" ".join(line for line in lines if _is_prose(line)))
     if not any((edition.format, edition.msrp, edition.street_price, edition.release_date)):
         raise DocumentError("a release listing needs a format, a price or a release date")
     doc.edition = edition

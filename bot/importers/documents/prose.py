@@ -193,7 +193,7 @@ _KNOWN_LABELS = (
     ("BFI", r"bfi|british\s+film\s+institute"),
     ("Indicator", r"indicator|powerhouse\s+films"),
     ("Second Sight", r"second\s+sight"),
-    ("Shout! Factory", r"shout!?\s*factory|scream\s+factory"),
+    ("Shout! Factory", r"shout!?\s*factory"),
     ("Vinegar Syndrome", r"vinegar\s+syndrome"),
     ("Severin Films", r"severin(?:\s+films)?"),
     ("Radiance Films", r"radiance\s+films"),
@@ -201,6 +201,27 @@ _KNOWN_LABELS = (
     ("Twilight Time", r"twilight\s+time"),
     ("Flicker Alley", r"flicker\s+alley"),
     ("Film Movement", r"film\s+movement"),
+    ("Scream Factory", r"scream\s+factory"),
+    ("Music Box Films", r"music\s+box\s+films"),
+    ("Eagle Rock Entertainment", r"eagle\s+rock\s+entertainment"),
+    ("StudioCanal", r"studio\s?canal"),
+    ("Magnolia Home Entertainment", r"magnolia\s+(?:pictures|home\s+entertainment)"),
+    # The majors, only in the forms that name the company, not the word ('universal').
+    ("Universal", r"universal\s+(?:studios|pictures|home)(?:\s+home)?(?:\s+entertainment)?"),
+    ("Warner Bros.", r"warner\s+(?:bros\.?|brothers|home\s+video)"),
+    ("Sony Pictures", r"sony\s+pictures"),
+    ("Paramount", r"paramount\s+(?:pictures|home|presents)"),
+    ("20th Century Fox", r"(?:20th|twentieth)\s+century\s+(?:fox|studios)"),
+    ("Buena Vista", r"buena\s+vista"),
+    ("Disney", r"(?:walt\s+)?disney\s+(?:home|studios)"),
+    ("Lionsgate", r"lions\s?gate"),
+    ("MGM", r"mgm(?:/ua)?"),
+)
+_NOT_COMPANY = re.compile(
+    r"^(?:blu-?ray|dvd|4k|uhd|hd|in|on|from|by|via|and|the|new|now|this|coming|[a-z]*ed|"
+    r"announces?|january|february|march|april|may|june|july|august|september|october|"
+    r"november|december)$",
+    re.I,
 )
 _LABEL_RX = [(name, re.compile(rf"\b(?:{rx})\b", re.I)) for name, rx in _KNOWN_LABELS]
 _HOME_VIDEO = re.compile(
@@ -245,4 +266,11 @@ def label(text: str) -> str | None:
     if counts:
         return max(counts, key=lambda c: (c[0], -c[1]))[2]
     match = _HOME_VIDEO.search(text)
-    return f"{match['n']} Home {match.group().split()[-1]}" if match else None
+    if not match:
+        return None
+    # 'Blu-ray Announced Universal Studios Home Entertainment': a headline's words before
+    # the company are not its name.
+    words = match["n"].split()
+    while len(words) > 1 and _NOT_COMPANY.match(words[0]):
+        words.pop(0)
+    return f"{' '.join(words)} Home {match.group().split()[-1]}"

@@ -33,6 +33,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "film": (
         r"the\s+(?:movie|film)\s+itself",
         r"the\s+(?:movie|film)",
+        r"(?:movie|film)\s*/\s*(?:program|programme|show)",
         r"movies?",
         r"films?",
         r"content",
@@ -42,6 +43,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
     "extras": (
         r"special\s+features",
         r"bonus\s+(?:material|materials|features)",
+        r"supplement(?:al|ary)\s+(?:materials?|features)",
         r"supplements",
         r"extras",
         r"bonus",
@@ -70,7 +72,7 @@ _LABEL_AT = re.compile(
 )
 _BULLET = re.compile(r"^\s*(?:[•\-*·▪‣◦–✓]\s+|\d{1,2}[.)]\s+)")
 _SHORTCODE = re.compile(
-    r"\[(?:rating|usr|stars?|score)\s*[= ]\s*(?P<v>\d{1,3}(?:[.,]\d+)?)(?:\s*/\s*(?P<m>\d{1,3}))?"
+    r"\[(?:rating|usr|stars?|score)\s*[=: ]\s*(?P<v>\d{1,3}(?:[.,]\d+)?)(?:\s*/\s*(?P<m>\d{1,3}))?"
     r"(?:\s+[^\]]*)?\]",
     re.I,
 )
@@ -86,6 +88,13 @@ _HALF_OF = re.compile(r"^(?P<v>\d)?½\s*(?:/|out\s+of|of)\s*(?P<m>\d{1,2})(?![\d
 _GLYPHS = re.compile(
     r"^(?P<full>[★*✭✮]{1,10})\s*(?P<half>½|1/2|\.5)?\s*(?P<empty>[☆✩]{0,10})"
     r"(?:\s*(?:/|out\s+of)\s*(?P<m>\d{1,2})(?:\s*stars?)?)?",
+    re.I,
+)
+_WORDS = {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+# 'Four and a half stars', 'three stars out of five'
+_WORD_STARS = re.compile(
+    r"^(?P<w>zero|one|two|three|four|five)(?P<half>\s+and\s+a\s+half)?\s+stars?"
+    r"(?:\s+(?:out\s+)?of\s+(?P<m>four|five|ten))?\b",
     re.I,
 )
 _STARS_WORD = re.compile(rf"^(?P<v>{_NUMBER}|\d?½)\s*(?:½\s*)?stars?\b", re.I)
@@ -147,6 +156,12 @@ def _clean(text: str) -> str:
 def read_value(text: str, *, bare_ok: bool = True) -> _Value | None:
     """The score that makes up the whole of `text`, or None ('4.5/5', '★★★½', 'B+',
     '3½ out of 5', '4.5 Stars', '****1/2', '88/100', and bare '4.5' when `bare_ok`)."""
+    if code := _SHORTCODE.fullmatch(" ".join(text.split())):  # '[Rating:4/5]' alone
+        value = _num(code["v"])
+        scale = float(code["m"]) if code["m"] else (5.0 if value <= 5 else 10.0)
+        if value <= scale <= 100:
+            return _Value(code.group(0), Score(value, scale, code.group(0)))
+        return None
     cell = _clean(text)
     if not cell:
         return None
@@ -169,6 +184,11 @@ def read_value(text: str, *, bare_ok: bool = True) -> _Value | None:
         if value <= scale <= 10:
             raw = match.group(0).strip()
             found = _Value(raw, Score(value, scale, raw)), match.end()
+    elif match := _WORD_STARS.match(cell):
+        value = _WORDS[match["w"].lower()] + (0.5 if match["half"] else 0.0)
+        scale = {"four": 4.0, "ten": 10.0}.get((match["m"] or "").lower(), 5.0)
+        if value <= scale:
+            found = _Value(match.group(0), Score(value, scale, match.group(0))), match.end()
     elif match := _STARS_WORD.match(cell):
         value = _num(match["v"]) + (0.5 if "½" in match.group(0)[len(match["v"]) :] else 0.0)
         if value <= 5:
@@ -279,7 +299,56 @@ def find_scores(lines: list[str]) -> ScoreFind:
             if value and category and _bare_fits(label, value):
                 take(category, value, {i - 1}, _stated_scale(rng))
     _scale_bare(found, pending)
+    if "overall" not in found.scores and "film" not in found.scores:
+        _lone_rating(lines, found)
     return found
+
+
+# 'Tokyo Story ★★★★½': a short line ending in rating stars.
+_TRAILING_STARS = re.compile(r"^(?P<head>.{2,70}?)\s+(?P<stars>[★✭✮]{1,10}\s*½?\s*[☆✩]*)$")
+# 'Rating: 10 out of 10, I saw this ages ago ...': the rating opens a sentence.
+_RATING_OPENS = re.compile(
+    r"^(?:my\s+|final\s+|overall\s+)?(?:rating|score|grade|verdict)\s*[:–-]\s*"
+    r"(?P<v>[^,;]{1,30}?)\s*(?:[,;]|\.\s|\s[–—-]\s)",
+    re.I,
+)
+
+
+def _lone_rating(lines: list[str], found: ScoreFind) -> None:
+    """A page's one rating printed without a category: a line that is nothing but a rating
+    ('4.5 out of 5', '★★★★★', 'Four and a half stars.'), a title line ending in stars, or
+    a 'Rating: 8/10, ...' sentence. Taken as the overall score only when the page has
+    exactly one such rating (two different ones could be anything)."""
+    seen: dict[tuple[float, float], tuple[int | None, str]] = {}
+    for index, raw in enumerate(lines):
+        if index in found.lines_used:
+            continue
+        line = _BULLET.sub("", raw or "").strip()
+        if not line:
+            continue
+        value = None
+        alone = len(line) <= 40
+        if alone:
+            value = read_value(line.rstrip(". "), bare_ok=False)
+            if value and _LETTER.match(_clean(line)):
+                value = None  # a lone 'A' or 'B+' line is too often something else
+            alone = value is not None
+        if value is None and len(line) <= 80 and (tail := _TRAILING_STARS.match(line)):
+            value = read_value(tail["stars"], bare_ok=False)
+        if value is None and (opening := _RATING_OPENS.match(line)):
+            value = read_value(opening["v"], bare_ok=False)
+        score = value.score if value else None
+        if score is None or score.scale_max not in (4.0, 5.0, 10.0, 100.0):
+            continue
+        # Only a line that is nothing but the rating is spent; a title or a sentence
+        # around it is still read as such.
+        seen.setdefault((score.value, score.scale_max), (index if alone else None, value.raw))
+    if len(seen) == 1:
+        (number, scale), (index, raw) = next(iter(seen.items()))
+        found.scores["overall"] = Score(number, scale, raw)
+        found.raw["overall"] = raw
+        if index is not None:
+            found.lines_used.add(index)
 
 
 def _bare_fits(label: str, value: _Value) -> bool:

@@ -1,0 +1,95 @@
+"""Facts real pages print without a label or in a form of their own: a lone rating, a
+rating in words, tracks named in sentences, one spelling per codec, disc counts in words,
+labels inside headlines. Every page line here is invented."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.importers.documents import fields, prose
+from bot.importers.documents.common import canonical_label
+from bot.importers.documents.parsers import _tracks_in_prose
+from bot.importers.documents.scores import find_scores
+
+
+def scores(lines: list[str]) -> dict[str, tuple[float, float]]:
+    return {c: (s.value, s.scale_max) for c, s in find_scores(lines).scores.items()}
+
+
+@pytest.mark.parametrize(
+    ("lines", "want"),
+    [
+        (["Harbour Lights ★★★★½", "", "A slow, generous film about a lighthouse."], (4.5, 5)),
+        (["3.5 out of 5", "", "The ferry scenes carry the whole thing."], (3.5, 5)),
+        (["My thoughts", "Three and a half stars."], (3.5, 5)),
+        (["Rating: 7 out of 10, a decent evening but no more than that."], (7, 10)),
+        (["The Film", "", "[Rating:4/5]"], (4, 5)),
+    ],
+)
+def test_one_rating_without_a_category_is_the_pages_rating(lines, want) -> None:
+    found = scores(lines)
+    assert want in found.values()
+    assert set(found) <= {"overall", "film"}
+
+
+def test_two_different_lone_ratings_are_not_guessed_between() -> None:
+    assert scores(["4/5", "Some words between them.", "2/5"]) == {}
+
+
+def test_a_lone_letter_or_a_pagination_line_is_not_a_rating() -> None:
+    assert scores(["B", "Page 2 of 5"]) == {}
+
+
+def test_supplemental_materials_and_shortcodes_with_a_colon_are_scores() -> None:
+    lines = ["Overall", "[Rating:4/5]", "Supplemental Materials", "[Rating:1.5/5]"]
+    assert scores(lines) == {"overall": (4, 5), "extras": (1.5, 5)}
+
+
+def test_film_program_grade_is_the_films_grade() -> None:
+    assert scores(["Film/Program Grade: B+", "Video Grade: A"])["film"] == (3.33, 4.33)
+
+
+def test_tracks_named_in_sentences_keep_their_languages() -> None:
+    text = (
+        "A French 5.1 DTS-HD Master Audio track leads. A French 2.0 stereo track, Italian "
+        "and Greek 5.1 Dolby Digital dubs are also here."
+    )
+    got = {(t.language, t.codec) for t in _tracks_in_prose(text)}
+    assert ("French", "DTS-HD MA") in got
+    assert {("Italian", "Dolby Digital"), ("Greek", "Dolby Digital")} <= got
+
+
+def test_a_word_that_is_not_a_language_is_not_a_tracks_language() -> None:
+    track = fields.parse_audio("Main Audio: Danish Mono Linear PCM Audio")
+    assert track is not None and track.language == "Danish"
+    track = fields.parse_audio("Original Mono LPCM 1.0")
+    assert track is not None and track.language is None
+
+
+@pytest.mark.parametrize(
+    ("text", "codec"),
+    [
+        ("1080p AVC", "AVC/MPEG-4"),
+        ("MPEG-4 AVC, 1080p", "AVC/MPEG-4"),
+        ("encoded in H.264", "AVC/MPEG-4"),
+        ("2160p HEVC/H.265", "HEVC"),
+        ("VC-1", "VC-1"),
+    ],
+)
+def test_one_spelling_per_codec(text: str, codec: str) -> None:
+    assert fields.parse_codec(text) == codec
+
+
+def test_disc_counts_in_words_and_after_their_label() -> None:
+    assert fields.parse_discs("Three-disc set (2 BDs, 1 DVD)")[0] == 3
+    assert fields.parse_discs("1 (1 x Blu-ray)", labelled=True)[0] == 1
+    assert fields.parse_discs("1080p (1 x Blu-ray)")[0] is None
+
+
+def test_labels_from_headlines_and_shop_rows() -> None:
+    assert prose.label("Blu-ray Announced Harbourside Studios Home Entertainment") == (
+        "Harbourside Studios Home Entertainment"
+    )
+    assert canonical_label("Criterion Collection (USA)") == "The Criterion Collection"
+    assert prose.label("the film won universal acclaim on release") is None
+    assert prose.label("out now from Universal Pictures Home Entertainment") == "Universal"
