@@ -93,3 +93,60 @@ def test_labels_from_headlines_and_shop_rows() -> None:
     assert canonical_label("Criterion Collection (USA)") == "The Criterion Collection"
     assert prose.label("the film won universal acclaim on release") is None
     assert prose.label("out now from Universal Pictures Home Entertainment") == "Universal"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "director"),
+    [
+        (
+            "the debut of Mara Kovic's controversial Salt Harbour on disc",
+            "Salt Harbour",
+            "Mara Kovic",
+        ),
+        ("Salt Harbour is Mara Kovic's (Low Tide, Ferrymen) finest", "Salt Harbour", "Mara Kovic"),
+        ("The Mara Kovic directed film arrives in May.", "Salt Harbour", "Mara Kovic"),
+        ("by the Croatian filmmaker, Mara Kovic. In her", "Salt Harbour", "Mara Kovic"),
+        ("Mara Kovic’s ‘Salt Harbour,’ is one such film", "Salt Harbour", "Mara Kovic"),
+        ("directed by J. Lee Thompson.", "Salt Harbour", "J. Lee Thompson"),
+    ],
+)
+def test_directors_as_sentences_name_them(text: str, title: str, director: str) -> None:
+    assert prose.directors(text, title) == [director]
+
+
+def test_a_title_followed_by_directed_by_is_not_a_director() -> None:
+    assert prose.directors("Salt Harbour directed by one of my favourites", "Salt Harbour") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "cast"),
+    [
+        (
+            "mostly local actors (among them Ivo Brandt, Lena Moss and Pieter Vance) and",
+            ["Ivo Brandt", "Lena Moss", "Pieter Vance"],
+        ),
+        ("her brother (masterfully played by Otto Ferns) is", ["Otto Ferns"]),
+        (
+            "an ensemble that included Ivo Brandt, Lena Moss and Anne McAllister.",
+            ["Ivo Brandt", "Lena Moss", "Anne McAllister"],
+        ),
+        ("Lena Moss stars as the keeper's daughter", ["Lena Moss"]),
+        ("Lena Moss is superb as the widow", ["Lena Moss"]),
+        (
+            "fine performances by Ivo Brandt, Lena Moss, and Otto Ferns",
+            ["Ivo Brandt", "Lena Moss", "Otto Ferns"],
+        ),
+        ("Dane and Elmer (Ivo Brandt and Otto Ferns) argue", ["Ivo Brandt", "Otto Ferns"]),
+        ("the widow Hanna(Lena Moss), a painter", ["Lena Moss"]),
+    ],
+)
+def test_cast_named_in_sentences(text: str, cast: list[str]) -> None:
+    assert prose.cast(text) == cast
+
+
+def test_titles_and_products_in_brackets_are_not_cast() -> None:
+    text = (
+        "Written by the novelist Ada Crane (The Glass Orchard), it has a Blu-ray exclusive: "
+        "The Longest Reel Ever Made (In Harbour History). This Blu-ray Disc stars Ivo Brandt."
+    )
+    assert prose.cast(text) == ["Ivo Brandt"]

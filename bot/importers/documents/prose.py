@@ -9,7 +9,11 @@ from bot.importers.documents.model import EarlierEdition
 from bot.text import sentences
 
 _NAME = r"[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|de|da|von|van|del|der|la|le))*\s+[A-Z][a-zà-ÿ'’\-]+"
-_CHARACTER = re.compile(rf"\b(?P<character>[A-Z][a-zà-ÿ]+)\s+\((?P<actor>{_NAME})\)")
+# 'Veronica (Tatyana Samoylova)', 'Anna Schmidt(Alida Valli)', 'Sanborn and Eldridge
+# (Anthony Mackie and Brian Geraghty)'
+_CHARACTER = re.compile(
+    rf"\b(?P<character>[A-Z][a-zà-ÿ]+)\s*\((?P<actor>{_NAME})(?:\s+and\s+(?P<actor2>{_NAME}))?\)"
+)
 _DP_TRIGGER = re.compile(
     r"(?:cinematography by|cinematographer|director of photography|photographed by|d\.p\.)",
     re.I,
@@ -28,6 +32,8 @@ def characters(text: str) -> list[tuple[str, str]]:
     found: dict[tuple[str, str], None] = {}
     for match in _CHARACTER.finditer(text):
         found[(match["character"], " ".join(match["actor"].split()))] = None
+        if match["actor2"]:
+            found[(match["character"], " ".join(match["actor2"].split()))] = None
     return list(found)
 
 
@@ -168,9 +174,20 @@ def story_names(synopsis: str | None, title: str | None = None) -> set[str]:
 
 # --- credits and the label, as review prose states them -----------------------------------
 
-_PERSON = r"[A-Z][a-zà-ÿ'’\-]+\.?(?:[ \t]+(?:[A-Z][a-zà-ÿ'’\-]+\.?|de|da|von|van|del|der|di))*[ \t]+[A-Z][a-zà-ÿ'’\-]+"
+# A name's word: 'Reed', 'McConaughey', "O'Brien", 'Jean-Luc'; never 'Tarkovsky's'.
+_NAME_WORD = r"[A-Z][a-zà-ÿ\-]*[a-zà-ÿ](?:[A-Z][a-zà-ÿ]+)?(?:['’][A-Z][a-zà-ÿ\-]+)?"
+# Two or more words; a period only after an initial ('J. Lee Thompson'), so 'Tarkovsky.
+# In' is not one name.
+_PERSON = (
+    rf"(?:{_NAME_WORD}|[A-Z]\.)(?:[ \t]+(?:{_NAME_WORD}|[A-Z]\.|de|da|von|van|del|der|di))*"
+    rf"[ \t]+{_NAME_WORD}(?![\w\-])"
+)
 _DIRECTED = re.compile(
-    rf"\b(?i:directed by|a film by|from (?:writer[- ])?director|director)\s+(?P<n>{_PERSON})"
+    rf"\b(?i:directed by|a film by|from (?:writer[- ])?director|director|filmmaker|"
+    rf"film-maker|auteur)(?:,)?\s+(?P<n>{_PERSON})"
+    # 'the James Bobin directed film', 'the Carol Reed-directed thriller'
+    rf"|\b(?i:the|a)\s+(?P<m>{_PERSON})(?:\s+|-)directed\s+(?:[a-z\-]+\s+)?"
+    r"(?i:film|movie|feature|picture|adaptation|thriller|drama|comedy|documentary|epic)\b"
 )
 # 'Andrei Tarkovsky's Stalker', 'Carol Reed's 1949 classic', 'Brian De Palma's adaptation'
 _POSSESSIVE_WORK = (
@@ -178,10 +195,46 @@ _POSSESSIVE_WORK = (
     r"drama|comedy|western|noir|picture|movie|\d{4})"
 )
 _STARRING = re.compile(
-    rf"\b(?i:starring|stars|co-stars|featuring performances by)\s+(?P<list>{_PERSON}"
+    rf"\b(?i:starring|co-starring|stars|co-stars|(?:featuring\s+)?performances\s+(?:by|from)|"
+    rf"(?:masterfully\s+|memorably\s+|wonderfully\s+)?(?:played|portrayed)\s+by|among\s+them|"
+    rf"(?:ensemble|cast)\s+(?:that|which)\s+(?:included|includes)|cast\s+includes|"
+    rf"actors?\s+(?:like|such\s+as))\s+(?P<list>{_PERSON}"
     rf"(?:\s*(?:,|,?\s+and|&)\s*{_PERSON}){{0,8}})"
 )
-_SPLIT_NAMES = re.compile(r"\s*(?:,|,?\s+and\s+|&)\s*")
+# 'Sissy Spacek stars as', 'Kim Novak is great as the', 'Joseph Cotten is ideally cast as'
+_ACTS_AS = re.compile(
+    rf"(?<![\w'’])(?P<n>{_PERSON})\s+(?:stars\s+as|co-stars\s+as|plays\s+(?:the|a|an)\b|"
+    rf"is\s+(?:[a-z]+\s+){{0,2}}(?:cast\s+)?as\s+(?:the|a|an)\b)"
+)
+_NOT_A_FIRST_NAME = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "Of",
+        "At",
+        "For",
+        "From",
+        "With",
+        "And",
+        "By",
+        "To",
+        "Its",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "My",
+    ]
+)
+# Words that make a capitalised run a product or a company, not a person.
+_NOT_PERSON = re.compile(
+    r"\b(?:Blu-?ray|Disc|DVD|Collection|Criterion|Entertainment|Video|Films?|Studios?|"
+    r"Pictures|Home|Edition|Academy|Award|Awards|Oscar|Festival|Review|Reviews)\b"
+)
+_SPLIT_NAMES = re.compile(r"\s*(?:,?\s+and\s+|,|&)\s*")
 # Boutique and studio labels a page names in passing ('On Blu-ray from The Criterion
 # Collection', 'courtesy of Kino Lorber'): canonical name -> how pages write it.
 _KNOWN_LABELS = (
@@ -233,13 +286,16 @@ def directors(text: str, title: str | None = None) -> list[str]:
     """'directed by Peter Webber', 'a film by X', 'director Carol Reed', or a full name
     owning the film ('Andrei Tarkovsky's Stalker', 'Carol Reed's 1949 classic')."""
     for match in _DIRECTED.finditer(text):
-        name = match["n"].strip()
+        name = (match["n"] or match["m"]).strip()
         if len(name.split()) <= 4:
             return [name]
     works = _POSSESSIVE_WORK
     if title:
-        works = rf"(?:{works}|{re.escape(title)})"
-    owner = re.compile(rf"(?<![\w'’])(?P<n>{_PERSON})['’]s\s+{works}\b")
+        # 'Kinji Fukasaku's controversial Battle Royale', 'Yasujiro Ozu's "Tokyo Story"'
+        works = rf"(?:{works}|(?:[a-z\-]+\s+){{0,2}}[\"'‘“]?{re.escape(title)})"
+    # 'Brian De Palma's (Scarface, Dressed to Kill) ...': the director's other films.
+    works = rf"(?:{works}|\((?:[A-Z][^()]{{2,40}},\s*){{1,}})"
+    owner = re.compile(rf"(?<![\w'’])(?P<n>{_PERSON})['’]s\s+{works}")
     for match in owner.finditer(text):
         name = match["n"].strip()
         if 2 <= len(name.split()) <= 4:
@@ -250,12 +306,26 @@ def directors(text: str, title: str | None = None) -> list[str]:
 def cast(text: str) -> list[str]:
     """'starring Charlize Theron and Kim Basinger', 'stars Tommy Lee Jones, Matthew Fox',
     or the actors a review names beside their parts ('Harry Lime (Orson Welles)')."""
+    found: dict[int, list[str]] = {}  # position in the text -> names, to keep page order
     for match in _STARRING.finditer(text):
         names = [n.strip() for n in _SPLIT_NAMES.split(match["list"]) if n.strip()]
-        names = [n for n in names if 2 <= len(n.split()) <= 4]
-        if names:
-            return names
-    return list(dict.fromkeys(actor for _, actor in characters(text)))
+        found[match.start()] = names
+    for match in _ACTS_AS.finditer(text):
+        found.setdefault(match.start(), [match["n"]])
+    for match in _CHARACTER.finditer(text):
+        found.setdefault(match.start(), [n for n in (match["actor"], match["actor2"]) if n])
+    names: dict[str, None] = {}
+    for _, group in sorted(found.items()):
+        for name in group:
+            name = " ".join(name.split())
+            first = name.split()[0]
+            if (
+                2 <= len(name.split()) <= 4
+                and not _NOT_PERSON.search(name)
+                and first not in _NOT_A_FIRST_NAME  # '(The Quiet American)', '(In ...)'
+            ):
+                names.setdefault(name, None)
+    return list(names)
 
 
 def label(text: str) -> str | None:
