@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.importers.documents import fields, prose
+from bot.importers.documents import fields, prose, spoilers
 from bot.importers.documents.common import canonical_label
 from bot.importers.documents.parsers import _tracks_in_prose
 from bot.importers.documents.scores import find_scores
@@ -150,3 +150,71 @@ def test_titles_and_products_in_brackets_are_not_cast() -> None:
         "The Longest Reel Ever Made (In Harbour History). This Blu-ray Disc stars Ivo Brandt."
     )
     assert prose.cast(text) == ["Ivo Brandt"]
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "year"),
+    [
+        ("Lighthouse Keepers (1968/Criterion Blu-ray)", "Lighthouse Keepers", 1968),
+        ("Mara Kovic's 1971 classic Salt Harbour tells of", "Salt Harbour", 1971),
+        ("The 1984 Croatian film is a marvel", "Salt Harbour", 1984),
+        ("as fresh as when first released back in 1962, perhaps more", "Salt Harbour", 1962),
+        ("poorly received upon its release in May, 1958, it grew", "Salt Harbour", 1958),
+        ("a forgotten Yugoslav film from 1966.", "Salt Harbour", 1966),
+    ],
+)
+def test_the_films_year_as_sentences_state_it(text: str, title: str, year: int) -> None:
+    assert prose.film_year(text, title) == year
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It premiered at the 1972 Cannes Film Festival to boos.",
+        "The 2011 Blu-ray was released in 2011 on Region B.",
+        "Harbour Films released it on disc in 2019.",
+    ],
+)
+def test_a_festivals_or_a_discs_year_is_not_the_films(text: str) -> None:
+    assert prose.film_year(text, "Salt Harbour") is None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Dane, locked up since his youth for having killed his stepfather, is released.",
+        "Ivo arrives in the port only to discover that his brother has recently died.",
+        "On arrival he learns that his friend was hit by a lorry a few days ago.",
+        "Against all advice, the sailor stays to investigate his friend's death.",
+        "A shipping magnate dies alone in his tower, and a clerk sets out to learn why.",
+        "The crew are about to end their rotation and just want to stay alive.",
+    ],
+)
+def test_a_premise_death_is_not_an_outcome(sentence: str) -> None:
+    assert not spoilers.tells_outcome(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "In the last reel the brother is killed on the pier.",
+        "Hanna dies in the storm and Ivo never learns why.",
+        "The film ends with the lighthouse dark.",
+    ],
+)
+def test_outcomes_are_still_outcomes(sentence: str) -> None:
+    assert spoilers.tells_outcome(sentence, story_names=["Hanna", "Ivo"])
+
+
+def test_a_disc_section_speaks_of_the_disc_unless_it_names_the_story() -> None:
+    audio = "The mono track is limited by what survived. The hiss is mild."
+    assert not any(s.is_spoiler for s in spoilers.split_spoilers("Audio", audio))
+    told = "The mono track is fine. Hanna dies in the storm, and it is loud."
+    assert any(s.is_spoiler for s in spoilers.split_spoilers("Audio", told, story_names=["Hanna"]))
+
+
+def test_a_row_of_score_labels_is_not_a_title() -> None:
+    from bot.importers.documents.page_titles import is_chrome
+
+    assert is_chrome("Movie: Picture: Sound: Extras:")
+    assert not is_chrome("Picture Perfect")

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
 from bot.importers.documents.model import Page
+from bot.importers.documents.scores import category_of
 from bot.text import fold
 
 # How much each kind of cue says "this is the page's film" (0-1).
@@ -277,6 +278,9 @@ def is_chrome(line: str) -> bool:
 
     if _CHROME.match(text):
         return True
+    labels = [w for w in re.split(r"\s*[:|/]\s*|\s{2,}", text) if w]
+    if len(labels) >= 2 and all(category_of(w) for w in labels):
+        return True  # a score block's labels without values: 'Movie: Picture: Sound:'
     pieces = [p.strip().lower() for p in re.split(r"\s*[|•·»›/]\s*|\s{2,}", text) if p.strip()]
     if len(pieces) >= 3 and sum(p in _CHROME_WORDS for p in pieces) >= len(pieces) // 2 + 1:
         return True  # a menu row: 'Home | Reviews | Forums | Login'

@@ -337,7 +337,7 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     read = _as_read(source)
     lines = read.lines
     doc = _base(read, DISC_REVIEW)
-    doc.year = doc.year or read.title_year
+    doc.year = doc.year or read.title_year or prose.film_year(read.text, doc.title)
     doc.released = None  # a disc review's release date is the disc's (kept on the edition)
     edition = edition_from_details(read.details, lines)
     review = ReviewInfo(kind="disc")
@@ -528,6 +528,7 @@ def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
     doc.year = doc.year or read.title_year
     if not doc.year:
         doc.year = fields.parse_year(read.details.first("year") or "")
+    doc.year = doc.year or prose.film_year(read.text, doc.title)
     doc.released = None  # a listing's release date is the disc's (kept on the edition)
     edition = edition_from_details(read.details, lines)
     head = next((line for line in lines if _LISTING_HEADER.match(line)), "")
@@ -563,6 +564,7 @@ def parse_blog_review(source: _Read | Page | str) -> ParsedDocument:
     doc.year = doc.year or read.title_year
     if not doc.year and doc.released:
         doc.year = int(doc.released[:4])
+    doc.year = doc.year or prose.film_year(read.text, doc.title)
     review = ReviewInfo(kind="film")
     review.scores = {k: v for k, v in read.scores.scores.items() if k in ("film", "overall")}
     if "overall" in review.scores and "film" not in review.scores:

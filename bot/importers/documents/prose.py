@@ -303,6 +303,35 @@ def directors(text: str, title: str | None = None) -> list[str]:
     return []
 
 
+_YEAR = r"(?P<y>18[89]\d|19\d\d|20[0-4]\d)"
+_MONTH_WORD = r"(?:[A-Z][a-z]{2,8}\.?\s*,?\s*(?:\d{1,2},?\s*)?)?"
+_FILM_YEAR = (
+    # 'Carol Reed's 1949 classic', 'The 1985 Russian film'
+    rf"['’]s\s+{_YEAR}\s+(?:[a-z\-]+\s+)?(?i:film|classic|masterpiece|movie|picture|feature|"
+    rf"thriller|drama|comedy|western|noir|epic)\b",
+    rf"\b[Tt]he\s+{_YEAR}\s+(?:[A-Za-z\-]+\s+){{0,2}}(?i:film|movie|classic|masterpiece|"
+    rf"picture|feature|original)\b(?!\s+(?i:festival|awards?|series|season|society))",
+    # 'an obscure but incredible Soviet film from 1957'
+    rf"\b(?i:film|movie|classic|picture|masterpiece)\s+from\s+{_YEAR}\b",
+    # 'when first released back in 1954', 'upon its release in May, 1958'
+    rf"\b(?i:first\s+released|originally\s+released|upon\s+its\s+(?:original\s+)?release|"
+    rf"theatrical\s+release|premiered|came\s+out)\s+(?:back\s+)?(?:in\s+)?{_MONTH_WORD}{_YEAR}\b",
+)
+
+
+def film_year(text: str, title: str | None = None) -> int | None:
+    """The film's year as a review states it in a sentence or beside the title:
+    'Stalker (1979/Criterion Blu-ray)', 'Carol Reed's 1949 classic', 'first released back
+    in 1954'. Only forms that date the film, not the disc."""
+    patterns = list(_FILM_YEAR)
+    if title:
+        patterns.insert(0, rf"{re.escape(title)}\s*\(\s*{_YEAR}\s*[/,;|]")
+    for pattern in patterns:
+        if match := re.search(pattern, text):
+            return int(match["y"])
+    return None
+
+
 def cast(text: str) -> list[str]:
     """'starring Charlize Theron and Kim Basinger', 'stars Tommy Lee Jones, Matthew Fox',
     or the actors a review names beside their parts ('Harry Lime (Orson Welles)')."""

@@ -8,8 +8,9 @@ the sentences before it stay usable.
 Reviews of a disc use the same words about the disc: "in the end it's a remarkable
 restoration", "music can screech a bit on the higher ends", "the end credits are
 windowboxed", "by the end of the commentary", "Criterion finally gets around to it", or
-history told by an extra ("the thaw that followed Stalin's death"). Those are not the
-plot's outcome:
+history told by an extra ("the thaw that followed Stalin's death"); and a synopsis
+opens with deaths that set the story going ("locked up for having killed", "arrives to
+discover his friend has died"). Those are not the plot's outcome:
 
 - idioms about the disc, the purchase or a judgement are set aside before the outcome
   words are looked for;
@@ -19,7 +20,8 @@ plot's outcome:
 - a sentence whose outcome word is a death or a killing counts as history, not plot, only
   when it is framed as the making of the film or a talk on the disc (an interview, a
   career, a government), names none of the story's people (`story_names`) and uses no
-  story word (character, hero, the plot ...).
+  story word (character, hero, the plot ...);
+- a death before the story or the one that sets it going (`_SETUP`) is the premise.
 
 Phrases that always tell the story ('the film ends', 'the final scene', 'the twist') are
 never set aside, and a heading's word still marks its whole section.
@@ -79,6 +81,8 @@ _IDIOMS = re.compile(
     r"booklet|extras?|supplements?|review|day|set|piece|segment|video)\b|"
     r"\b(?:finally|at last)\s+(?:" + _RELEASE_VERBS + r")\b|"
     r"['’]ve\s+finally\b|\b(?:has|have)\s+finally\b|"
+    r"\b(?:about\s+|want(?:s|ing)?\s+|trying\s+|try\s+)to\s+end\s+(?:their|his|her|its|the)\s+"
+    r"(?!li(?:fe|ves)\b)\w+|"
     r"\b(?:life|love|war|loss|grief|hope|sex|birth|sorrow)\s+and\s+death\b|"
     r"\bdeath\s+and\s+(?:love|life|war|loss|grief|hope|taxes|rebirth|sorrow)\b|"
     r"\bdead\s+(?:silence|air|pixels?|spots?|quiet|on|center|centre|serious)\b|"
@@ -110,6 +114,25 @@ _HISTORY = re.compile(
 )
 
 
+# The premise, not the outcome: a death before the story starts or the one that sets it
+# going ('locked up for having killed his mother', 'arrives only to discover that his
+# friend has recently died', 'a fatal accident a few days ago', 'to investigate his
+# friend's death'). A sentence that also says how the film ends is still a spoiler.
+_SETUP = re.compile(
+    r"\b(?:having|had|has|have)\s+(?:been\s+)?(?:recently\s+|just\s+|already\s+)?"
+    r"(?:killed|murdered|died)\b|"
+    r"\b(?:years?|months?|days?|weeks?|decades?)\s+(?:ago|earlier)\b|"
+    r"\bsince\s+(?:his|her|their)\s+(?:youth|childhood|boyhood|girlhood)\b|"
+    r"\b(?:locked\s+up|imprisoned|jailed|convicted|institutionali[sz]ed)\b|"
+    r"\barriv\w*\s+(?:only\s+)?to\s+(?:discover|find|learn)\b|"
+    r"\bonly\s+to\s+(?:be\s+told|discover|find|learn)\b|\bsets?\s+out\s+to\b|"
+    r"\bthe\s+(?:day|night|week)\s+before\b|"
+    r"\binvestigat\w*\s+(?:[\w'’]+\s+){0,3}(?:death|murder|killing|disappearance)\b|"
+    r"\bat\s+the\s+(?:very\s+)?(?:start|beginning|outset)\b|\bthe\s+film\s+opens\b",
+    re.I,
+)
+
+
 def _set_aside(text: str) -> str:
     return _IDIOMS.sub(" ", text)
 
@@ -127,7 +150,18 @@ def _names_story(sentence: str, story_names: Collection[str]) -> bool:
     )
 
 
-def tells_outcome(sentence: str, story_names: Collection[str] = (), title: str = "") -> bool:
+# Review sections about the disc: a strong word there ('what survived', 'close-ups reveal
+# every pore') is about the image or the sound unless the story is named.
+_DISC_HEADING = re.compile(
+    r"^(?:the\s+)?(?:video|picture|image|transfer|audio|sound|extras|supplements|special\s+"
+    r"features|bonus\s+(?:features|material)|packaging|the\s+disc|disc)\b",
+    re.I,
+)
+
+
+def tells_outcome(
+    sentence: str, story_names: Collection[str] = (), title: str = "", *, about_disc: bool = False
+) -> bool:
     """Whether the sentence may tell how the story turns out (see the module's docstring).
 
     A question ('What will their fate be?') tells nothing; the film's own title is not
@@ -139,10 +173,12 @@ def tells_outcome(sentence: str, story_names: Collection[str] = (), title: str =
         text = re.sub(re.escape(title), " ", text, flags=re.I)
     if _TELLS.search(text):
         return True
-    if not _OUTCOME.search(text):
+    if not _OUTCOME.search(text) or _SETUP.search(text):
         return False
     if _STORY_WORDS.search(text) or _names_story(text, story_names):
         return True
+    if about_disc:
+        return False
     if not _STRONG_RX.search(text):
         # Weak words only: about the disc, it is a remark on the disc.
         return not _DISC_WORDS.search(text)
@@ -161,10 +197,15 @@ def split_spoilers(
     if heading_is_spoiler(heading):
         return [Section(heading, " ".join(body.split()), True)]
     pieces: list[Section] = []
+    about_disc = bool(heading and _DISC_HEADING.match(heading.strip()))
     for paragraph in re.split(r"\n\s*\n", body):
         parts = sentences(paragraph)
         first = next(
-            (i for i, sentence in enumerate(parts) if tells_outcome(sentence, story_names, title)),
+            (
+                i
+                for i, sentence in enumerate(parts)
+                if tells_outcome(sentence, story_names, title, about_disc=about_disc)
+            ),
             None,
         )
         if first is None:
