@@ -79,8 +79,8 @@ async def test_fixture_pages_attach_to_the_right_film(catalog_copy: Path, bench)
     # Most pages are attached to their catalog film (the importer before this read 0).
     assert totals["attach_right"] >= 0.7 * totals["attach"], totals
     assert totals["decisions"] >= 0.75 * totals["pages"], totals
-    # Fields: at least half of what the pages state is read right (before: 19%).
-    assert totals["right"] >= 0.5 * totals["fields"], totals
+    # Fields: two thirds of what the pages state is read right (before: 19%).
+    assert totals["right"] >= 0.65 * totals["fields"], totals
 
     for entry in MANIFEST:
         row = by_file[entry["file"]]
@@ -339,3 +339,71 @@ async def test_a_blogs_category_page_is_not_taken_for_its_first_review(
         assert "several" in outcome.message
     finally:
         await db.close()
+
+
+async def _outcome(catalog_copy: Path, name: str, page: str):
+    db = await open_database(catalog_copy)
+    try:
+        return await import_document(db, name, page.encode())
+    finally:
+        await db.close()
+
+
+async def test_a_title_less_page_is_its_films_when_director_and_cast_are_named(
+    catalog_copy: Path,
+) -> None:
+    """A page cut before its title names the film once; Hitchcock, Stewart and Novak on
+    the same page make it Vertigo. With the director alone it is not enough."""
+    body = (
+        "What a pairing: the easy charm of James Stewart and the cold eye of Alfred "
+        "Hitchcock, in a thriller that still unsettles sixty years on. Vertigo keeps its "
+        "grip through every staircase and every bell tower, and Kim Novak gives the film "
+        "its double heart. The colours of San Francisco have never looked so strange.\n"
+    )
+    outcome = await _outcome(catalog_copy, "cut.txt", body)
+    assert outcome.status == "merged", outcome.message
+    assert "Vertigo (1958)" in outcome.message
+
+    thin = body.replace("James Stewart", "its star").replace("Kim Novak", "its heroine")
+    outcome = await _outcome(catalog_copy, "thin.txt", thin)
+    assert outcome.status != "merged", outcome.message
+
+
+async def test_a_running_time_to_the_minute_backs_a_title_the_page_opens_on(
+    catalog_copy: Path,
+) -> None:
+    page = (
+        "Seven Samurai appears in its original 1.33:1 shape on this disc, and the new "
+        "transfer is firm and clean across all 207 minutes; grain is fine and stable, "
+        "and the contrast holds in the rain of the last battle without crushing.\n\n"
+        "The mono track is thin but clear, as it should be for its age, and the new "
+        "subtitles read better than the ones on the old disc. The extras are the same as "
+        "before, which is no complaint: the commentaries alone are worth the price.\n"
+    )
+    outcome = await _outcome(catalog_copy, "opens.txt", page)
+    assert outcome.status == "merged", outcome.message
+    assert "runtime 207 min" in outcome.message
+
+
+async def test_headline_and_diary_decorations_are_not_part_of_the_title(
+    catalog_copy: Path,
+) -> None:
+    from bot.importers.documents.page_titles import clean_title
+
+    assert clean_title("Moonrise Kingdom Blu-ray Announced") == ("Moonrise Kingdom", None)
+    assert clean_title("Heat 4K UHD Release Date Set") == ("Heat", None)
+    assert clean_title("61. May 22, 2010 - Vertigo (1958)") == ("Vertigo", 1958)
+    assert clean_title("Coming Home") == ("Coming Home", None)
+    page = (
+        "Sunday, May 23, 2010\n\n"
+        "61. May 22, 2010 - Vertigo (1958)\n\n"
+        "One of the strangest plots of its decade, and it all makes sense in the end, "
+        "though the road there runs through mistaken identities and a tall tower. Kim "
+        "Novak is very good in two parts, and the camera trick on the stairs still works. "
+        "I had not seen it since college and found it sadder than I remembered, a film "
+        "about wanting someone to be another person, with San Francisco in strange colours "
+        "and Bernard Herrmann's music circling and circling.\n"
+    )
+    outcome = await _outcome(catalog_copy, "diary.txt", page)
+    assert outcome.status == "merged", outcome.message
+    assert "Vertigo (1958)" in outcome.message

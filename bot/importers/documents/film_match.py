@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.importers.documents.page_titles import EARLY_LINE, STRONG, TitleCue
+from bot.importers.documents.page_titles import EARLY_LINE, NAMED_ONCE, STRONG, TitleCue
 from bot.search.titles import TitleSearch
 from bot.store.db import _Sql
 from bot.store.film_match_data import FilmFacts, film_facts, films_by_director
@@ -53,6 +53,7 @@ class Candidate:
     director_conflicts: bool = False
     year_in_text: bool = False  # the film's year appears somewhere on the page
     people_named: int = 0  # director/cast names of this film found in the page's text
+    runtime_agrees: bool = False  # the page gives its running time to the minute
     evidence: list[str] = field(default_factory=list)
 
     @property
@@ -68,6 +69,7 @@ class Candidate:
             or self.director_agrees
             or self.people_named >= 2
             or (self.year_in_text and self.people_named >= 1)
+            or self.runtime_agrees
         )
 
     @property
@@ -223,7 +225,9 @@ async def match_film(
         )
         if named and not candidate.director_conflicts:
             candidate.director_agrees = True
-        cast_named = _names_in_text(candidate.facts.cast, text_folded)
+        # A director in the cast (Hitchcock's cameos) is one person, counted once.
+        actors = [n for n in candidate.facts.cast if n not in candidate.facts.directors]
+        cast_named = _names_in_text(actors, text_folded)
         candidate.people_named = len(named) + len(cast_named)
         runtime = candidate.facts.runtime_min
         if (
@@ -232,6 +236,7 @@ async def match_film(
             and re.search(rf"(?<![\d.]){runtime}\s*(?:min|minutes|mins)\b", text_folded)
         ):
             candidate.people_named += 1  # its running time, to the minute
+            candidate.runtime_agrees = True
             candidate.evidence.append(f"runtime {runtime} min")
         if candidate.director_agrees:
             candidate.evidence.append("director")
@@ -253,7 +258,13 @@ async def match_film(
             best.director_agrees
             or best.people_named >= 2
             or (best.year_agrees and best.people_named >= 1)
+            # its running time to the minute, and no other film of a like title
+            or (best.runtime_agrees and not close)
         )
+        if all(c.cue == NAMED_ONCE for c in best.cues):
+            # A name the page uses once, on a page with no title: only its director
+            # and someone of its cast together make it the page's film.
+            backed = best.director_agrees and best.people_named >= 2 and not close
         lead = _unknown_lead(cues, hits_by_cue, best)
         if clear and (trusted_title or backed) and lead is None:
             return _attach(best, "matched by title and " + ", ".join(best.evidence), viable)

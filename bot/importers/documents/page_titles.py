@@ -28,6 +28,7 @@ MENTIONED, MENTIONED_MAX = 0.4, 0.6
 STRONG = 0.8
 
 _YEAR = r"(?:18[89]\d|19\d\d|20\d\d)"
+NAMED_ONCE = "named once"
 _FORMAT = r"(?:4k\s*(?:ultra\s*hd|uhd)?(?:\s*blu-?ray)?|ultra\s*hd(?:\s*blu-?ray)?|uhd(?:\s*blu-?ray)?|blu-?ray(?:\s*disc)?|bluray|dvd|bd|hd\s*dvd|steelbook|limited\s+edition|special\s+edition|collector'?s\s+edition|standard\s+edition|dual\s+format|combo\s+pack|digital)"
 _LABEL_WORDS = r"(?:the\s+)?criterion(?:\s+collection)?|arrow(?:\s+(?:video|academy|films))?|eureka(?:\s+entertainment)?|masters\s+of\s+cinema|kino\s+lorber(?:\s+studio\s+classics)?|kino\s+classics|second\s+sight|indicator|powerhouse|bfi|radiance|shout!?\s*(?:factory|select)?|scream\s+factory|twilight\s+time|vinegar\s+syndrome|severin|88\s+films|imprint|umbrella|flicker\s+alley|cohen\s+(?:media|film)|janus|a24|warner\s+archive|studiocanal|mubi|film\s+movement|grasshopper|milestone|olive\s+(?:films|signature)"
 _REGION_TAG = r"(?:usa|us|uk|region\s*[abc0-9]|[abc]|france|germany|japan|australia|italy|spain)"
@@ -42,6 +43,21 @@ _REVIEW_BEFORE = re.compile(
 )
 _RELEASE_BEFORE = re.compile(
     rf"^(?:{_FORMAT}\s+)?(?:release|releases|details|detail|listing|new\s+release)\s*[:\-–—]\s*(?P<t>.+)$",
+    re.I,
+)
+# 'Moonrise Kingdom Blu-ray Announced', 'Heat 4K UHD Release Date Set'
+_RELEASE_AFTER = re.compile(
+    rf"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:{_FORMAT}\s*)+(?:(?:release\s+)?(?:announced|detailed|"
+    r"dated|revealed|confirmed|coming|arrives|incoming)|release\s+date(?:\s+(?:set|announced|"
+    r"revealed|confirmed))?|details(?:\s+announced)?|release|giveaway)\b.*$",
+    re.I,
+)
+# '61. May 22, 2010 - Vertigo (1958)': a diary's number and date before the title.
+_LEADING_DATE = re.compile(
+    r"^(?:\d{1,4}[.)]\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+    r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d\d-\d\d)\s*[-–—:|]\s+(?=\S)",
     re.I,
 )
 _TITLE_WITH_YEAR = re.compile(rf"^(?P<t>.{{1,120}}?)\s*[(\[](?P<y>{_YEAR})[)\]](?P<rest>.*)$")
@@ -301,9 +317,13 @@ def clean_title(text: str) -> tuple[str, int | None]:
     year = None
     for _ in range(4):
         before = title
+        title = _LEADING_DATE.sub("", title)
         title = _SITE_SUFFIX.sub("", title) if len(title) > 12 else title
         match = _REVIEW_BEFORE.match(title) or _RELEASE_BEFORE.match(title)
         if match:
+            title = match["t"]
+        match = _RELEASE_AFTER.match(title)
+        if match and match["t"].strip():
             title = match["t"]
         match = _REVIEW_AFTER.match(title)
         if match and len(match["t"]) >= 1:
@@ -421,6 +441,41 @@ _CAP_RUN = re.compile(
 )
 _CAPS_RUN = re.compile(r"(?<![\w'’])[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]*)*(?![\w'’])")
 _NOT_TITLES = {
+    # words a sentence opens with: a page that starts 'What a pairing' is not about 'What?'
+    "what",
+    "who",
+    "why",
+    "how",
+    "where",
+    "here",
+    "so",
+    "yes",
+    "no",
+    "one",
+    "my",
+    "our",
+    "your",
+    "after",
+    "before",
+    "for",
+    "with",
+    "from",
+    "of",
+    "at",
+    "by",
+    "to",
+    "not",
+    "even",
+    "still",
+    "now",
+    "then",
+    "once",
+    "these",
+    "those",
+    "all",
+    "some",
+    "many",
+    "few",
     "the",
     "a",
     "an",
@@ -465,7 +520,9 @@ _NOT_TITLES = {
 }
 
 
-def mentioned_titles(lines: list[str], limit: int = 4) -> list[tuple[str, int]]:
+def mentioned_titles(
+    lines: list[str], limit: int = 4, *, at_least: int = 2
+) -> list[tuple[str, int]]:
     """Names the page's text keeps coming back to, as a person skimming it would notice
     them: capitalised runs ('Casablanca', 'Shaun of the Dead'), runs in capitals ('SLING
     BLADE') and quoted names, at least twice. The film a cut or title-less page is about
@@ -473,8 +530,9 @@ def mentioned_titles(lines: list[str], limit: int = 4) -> list[tuple[str, int]]:
     counts: dict[str, int] = {}
     spelled: dict[str, str] = {}
     text = "\n".join(line for line in lines if line)
+    opens_on_a_name = bool(text) and not is_chrome(text.split("\n", 1)[0])
     for match in _CAP_RUN.finditer(text):
-        if match.start() == 0:
+        if match.start() == 0 and opens_on_a_name:
             # A cut page that opens on a name ('Seven Samurai appears in ...'): the
             # first words of the page count as a mention more.
             key = fold(re.sub(r"['’]s$", "", match.group().strip(" .’'-")))
@@ -500,7 +558,11 @@ def mentioned_titles(lines: list[str], limit: int = 4) -> list[tuple[str, int]]:
         if key in counts:
             counts[key] += 1
     ranked = sorted(
-        ((spelled[k], n) for k, n in counts.items() if n >= 2 and not is_chrome(spelled[k])),
+        (
+            (spelled[k], n)
+            for k, n in counts.items()
+            if n >= at_least and k in spelled and not is_chrome(spelled[k])
+        ),
         key=lambda item: (-item[1], -len(item[0])),
     )
     return ranked[:limit]
@@ -561,6 +623,11 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
     for phrase, count in mentioned_titles(lines):
         weight = min(MENTIONED_MAX, MENTIONED + 0.06 * (count - 2))
         _add(cues, phrase, "mentioned", weight)
+    if not cues:
+        # A cut page with no title anywhere: every name it uses once is a lead, and
+        # film_match takes one only when the film's director and cast are named too.
+        for phrase, _count in mentioned_titles(lines, limit=12, at_least=1):
+            _add(cues, phrase, NAMED_ONCE, MENTIONED * 0.75)
     # One entry per (title, year): the most trusted cue for it.
     best: dict[tuple[str, int | None], TitleCue] = {}
     order: list[tuple[str, int | None]] = []

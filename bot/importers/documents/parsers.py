@@ -639,4 +639,5 @@ def parse_document(source: str | Page, kind: str | None = None) -> ParsedDocumen
     except DocumentError:
         raise
     except (ValueError, IndexError, KeyError, TypeError, OverflowError, RecursionError) as exc:
-        raise DocumentError(f"the {kind_words(kind or '')} could not be read ({exc})") from exc
+        what = kind_words(kind) if kind else "page"
+        raise DocumentError(f"the {what} could not be read ({exc})") from exc
