@@ -277,7 +277,9 @@ def _token_matches(a: tuple[str, bool], b: tuple[str, bool]) -> bool:
 _SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.I)
 
 
-def _attach_suffixes(parts: list[str]) -> list[str]:
+def attach_suffixes(parts: list[str]) -> list[str]:
+    """Rejoin suffixes split off as names of their own: ['Roy Blount', 'Jr.'] ->
+    ['Roy Blount, Jr.']."""
     names: list[str] = []
     for part in parts:
         if _SUFFIX.match(part) and names:
@@ -289,7 +291,7 @@ def _attach_suffixes(parts: list[str]) -> list[str]:
 
 def split_cast(cell: str) -> list[str]:
     """A comma-separated cast list; 'Roy Blount, Jr.' stays one name, repeats go."""
-    names = _attach_suffixes([p.strip() for p in clean_cell(cell).split(",")])
+    names = attach_suffixes([p.strip() for p in clean_cell(cell).split(",")])
     return list(dict.fromkeys(names))
 
 
@@ -302,7 +304,7 @@ def split_names(cell: str) -> list[str]:
     if not cell:
         return []
     parts = re.split(r",\s*|\s+and\s+|\s*&\s*", cell)
-    return _attach_suffixes([re.sub(r"^and\s+", "", p.strip()) for p in parts])
+    return attach_suffixes([re.sub(r"^and\s+", "", p.strip()) for p in parts])
 
 
 def split_list(cell: str) -> list[str]:

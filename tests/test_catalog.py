@@ -41,7 +41,7 @@ def test_import_counts(catalog_db: Path) -> None:
     (boxsets,) = _rows(catalog_db, "SELECT count(*) FROM editions WHERE is_boxset = 1")[0]
     assert boxsets == 148
     (sources,) = _rows(catalog_db, "SELECT count(*) FROM sources WHERE kind = 'catalog'")[0]
-    assert sources == 3
+    assert sources == 5  # Wikidata, Criterion, box sets, Cannes, Wikipedia
 
 
 def test_cranes_are_flying_is_linked_to_spine_146(catalog_db: Path) -> None:

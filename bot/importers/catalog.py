@@ -1,4 +1,6 @@
-"""Build the database from the bundled catalog: Wikidata films plus the Criterion list.
+"""Build the database from the bundled catalog: Wikidata films, the Cannes competition
+list and Wikipedia's lists of American films merged into them (one film, one row: see
+`film_merge`), then the Criterion list.
 
 The whole build is one transaction: every file is parsed and validated before anything is
 written, and any error rolls everything back, so a bad row never leaves half a catalog.
@@ -24,8 +26,9 @@ from typing import Any
 from rapidfuzz import fuzz
 from tqdm import tqdm
 
-from bot.importers import criterion, wikidata
+from bot.importers import cannes, criterion, wikidata, wikipedia_films
 from bot.importers.csvrows import read_text
+from bot.importers.film_merge import FilmIndex
 from bot.store import import_lookups as lookups
 from bot.store.catalog_writes import CatalogWrites, FilmRow, NameTable, add_source, known_hashes
 from bot.store.db import Database, Transaction
@@ -35,6 +38,7 @@ from bot.text import names_compatible, norm_name, norm_title, same_person
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+BUILD_CACHE_MIB = 256  # page cache while the catalog is built, then back to the default
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class CatalogFiles:
     wikidata: Path
     criterion: Path
     boxsets: Path
+    cannes: Path | None = None
+    wikipedia: Path | None = None
 
     @classmethod
     def bundled(cls, data_dir: Path = DATA_DIR) -> CatalogFiles:
@@ -49,10 +55,13 @@ class CatalogFiles:
             wikidata=data_dir / "wikidata_films.csv.gz",
             criterion=data_dir / "criterion.csv.gz",
             boxsets=data_dir / "boxsets.csv.gz",
+            cannes=data_dir / "cannes_films.csv.gz",
+            wikipedia=data_dir / "wikipedia_us_films.csv.gz",
         )
 
-    def all(self) -> tuple[Path, Path, Path]:
-        return (self.wikidata, self.criterion, self.boxsets)
+    def all(self) -> tuple[Path, ...]:
+        extra = tuple(p for p in (self.cannes, self.wikipedia) if p is not None)
+        return (self.wikidata, self.criterion, self.boxsets, *extra)
 
 
 @dataclass
@@ -66,6 +75,10 @@ class CatalogReport:
     editions: int = 0
     boxsets: int = 0
     boxset_members: int = 0
+    cannes_rows: int = 0
+    cannes_linked: int = 0  # Cannes films that were already in the catalog
+    wikipedia_rows: int = 0
+    wikipedia_linked: int = 0
     counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -75,8 +88,10 @@ class CatalogReport:
             f"imported {self.wikidata_films:,} Wikidata films and {self.criterion_rows:,} "
             f"Criterion rows ({self.criterion_linked:,} linked to catalog films, "
             f"{self.criterion_new_films:,} new films; {self.editions:,} editions, "
-            f"{self.boxsets:,} box sets holding {self.boxset_members:,} films) "
-            f"in {self.seconds:.1f} s"
+            f"{self.boxsets:,} box sets holding {self.boxset_members:,} films), "
+            f"{self.cannes_rows:,} Cannes films ({self.cannes_linked:,} already known) and "
+            f"{self.wikipedia_rows:,} Wikipedia list films ({self.wikipedia_linked:,} already "
+            f"known) in {self.seconds:.1f} s"
         )
 
 
@@ -104,6 +119,19 @@ async def build_catalog(
     films = wikidata.parse(files.wikidata, texts[files.wikidata][0])
     rows = criterion.parse(files.criterion, texts[files.criterion][0])
     members = criterion.parse_boxsets(files.boxsets, texts[files.boxsets][0])
+    festival = cannes.parse(files.cannes, texts[files.cannes][0]) if files.cannes else []
+    american = (
+        wikipedia_films.parse(files.wikipedia, texts[files.wikipedia][0]) if files.wikipedia else []
+    )
+    counts = {
+        files.wikidata: len(films),
+        files.criterion: len(rows),
+        files.boxsets: len(members),
+    }
+    if files.cannes:
+        counts[files.cannes] = len(festival)
+    if files.wikipedia:
+        counts[files.wikipedia] = len(american)
 
     if progress is None:
         progress = sys.stderr.isatty()
@@ -116,7 +144,7 @@ async def build_catalog(
         ):
             return CatalogReport(skipped=True)
         bar = tqdm(
-            total=len(films) + len(rows) + len(members),
+            total=sum(counts.values()),
             desc="Building film database",
             unit="row",
             disable=not progress,
@@ -126,18 +154,22 @@ async def build_catalog(
             # Queued rows are flushed statement by statement, not in dependency order, so
             # foreign keys are checked at COMMIT instead of per statement.
             await tx.defer_foreign_keys()
+            await tx.large_cache(BUILD_CACHE_MIB)
             writer = _Writer(tx, bar)
             await writer.load()
             source_ids = {
-                path: await writer.source(path, sha, rows_count)
-                for path, (_, sha), rows_count in zip(
-                    files.all(),
-                    texts.values(),
-                    (len(films), len(rows), len(members)),
-                    strict=True,
-                )
+                path: await writer.source(path, texts[path][1], counts[path])
+                for path in files.all()
             }
             await writer.write_wikidata(films, source_ids[files.wikidata])
+            if festival or american:
+                index = await writer.film_index()
+                if files.cannes:
+                    await writer.write_cannes(festival, source_ids[files.cannes], index, report)
+                if files.wikipedia:
+                    await writer.write_wikipedia(
+                        american, source_ids[files.wikipedia], index, report
+                    )
             await writer.write_criterion(
                 rows, members, source_ids[files.criterion], source_ids[files.boxsets], report
             )
@@ -147,6 +179,8 @@ async def build_catalog(
             bar.close()
     report.wikidata_films = len(films)
     report.criterion_rows = len(rows)
+    report.cannes_rows = len(festival)
+    report.wikipedia_rows = len(american)
     report.counts = await db.stats()
     report.seconds = time.perf_counter() - started
     log.debug("catalog: %s", report.summary())
@@ -193,6 +227,8 @@ class _Writer:
         self.directors_by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
         self.names: dict[str, dict[str, int]] = {}
         self.current_source: int | None = None
+        self._norms: dict[str, str] = {}  # name -> norm_name(name)
+        self._aliased: set[tuple[int, str, int | None]] = set()
 
     async def load(self) -> None:
         self.film_ids = await lookups.film_ids_by_key(self.tx)
@@ -244,7 +280,9 @@ class _Writer:
     async def person(self, name: str, *, director: bool = False, fuzzy: bool = False) -> int:
         """The person id for a name, creating the person; `fuzzy` also tries known
         directors with a compatible spelling ('Carl Th. Dreyer' -> 'Carl Theodor Dreyer')."""
-        norm = norm_name(name)
+        norm = self._norms.get(name)
+        if norm is None:
+            norm = self._norms[name] = norm_name(name)
         person_id = self.person_by_norm.get(norm)
         if person_id is None and fuzzy and norm:
             for candidate_id, candidate in self.directors_by_surname.get(norm.split()[-1], []):
@@ -256,7 +294,10 @@ class _Writer:
             self.next_person += 1
             await self.out.person(name, person_id=person_id, norm=norm)
         self.person_by_norm.setdefault(norm, person_id)
-        await self.out.alias(person_id, name, self.current_source, norm=norm)
+        # One alias row per spelling and source: a name in 40 casts is written once.
+        if (person_id, name, self.current_source) not in self._aliased:
+            self._aliased.add((person_id, name, self.current_source))
+            await self.out.alias(person_id, name, self.current_source, norm=norm)
         if director:
             self._index_director(person_id, name)
         return person_id
@@ -323,6 +364,132 @@ class _Writer:
                 await self.out.fact("film", film_id, "country", country, source_id)
             for language in rec.languages:
                 await self.out.link("languages", film_id, languages[language.casefold()], source_id)
+            if n % 2000 == 0:
+                self.bar.update(2000)
+                await self.flush()
+        self.bar.update(len(films) % 2000)
+        await self.flush()
+
+    # --- Cannes and Wikipedia: merged into the films already there ---------------------
+
+    async def film_index(self) -> FilmIndex:
+        """Every film written so far, for `FilmIndex.match`."""
+        await self.flush()
+        index = FilmIndex()
+        for norm, film_id, year in await lookups.title_keys(self.tx):
+            index.by_title[norm].append(film_id)
+            index.years.setdefault(film_id, year)
+        for film_id, _, name in await lookups.film_director_spellings(self.tx):
+            index.add_director(film_id, name)
+        index.by_imdb = await lookups.film_ids_by_imdb(self.tx)
+        return index
+
+    async def _directors(
+        self, film_id: int, names: list[str], index: FilmIndex, source_id: int, *, new: bool
+    ) -> None:
+        """Credit a new film's directors; on a known film only spell its own directors
+        (another list's director who disagrees is not added: the film was matched on its
+        title and year, and the known credit is the better one)."""
+        known = index.directors.get(film_id, [])
+        for billing, name in enumerate(names, start=1):
+            if not new and known and not any(same_person(name, k) for k in known):
+                continue
+            person_id = await self.person(name, director=True, fuzzy=True)
+            await self.out.credit(film_id, person_id, "director", billing, source_id)
+            index.add_director(film_id, name)
+
+    async def write_cannes(
+        self,
+        films: list[cannes.CannesFilm],
+        source_id: int,
+        index: FilmIndex,
+        report: CatalogReport,
+    ) -> None:
+        self.current_source = source_id
+        countries = await self.name_ids("countries", (c for f in films for c in f.countries))
+        languages = await self.name_ids("languages", (x for f in films for x in f.languages))
+        for rec in films:
+            self.bar.update(1)
+            titles = [rec.title] + ([rec.original_title] if rec.original_title else [])
+            # Films compete in the year of their release or a year or two after it.
+            window = range(rec.festival_year - 2, rec.festival_year + 1)
+            film_id = index.match(
+                titles, window, rec.directors, rec.imdb_id, prefer_year=rec.festival_year
+            )
+            new = film_id is None
+            if film_id is None:
+                film_id = await self.film(
+                    rec.external_key,
+                    rec.title,
+                    rec.festival_year,
+                    source_id,
+                    runtime_min=rec.runtime_min,
+                    imdb_id=rec.imdb_id,
+                    popularity=1.0,  # in competition at Cannes: known beyond its country
+                )
+                index.add_title(film_id, rec.title, rec.festival_year)
+                if rec.imdb_id:
+                    index.by_imdb[rec.imdb_id] = film_id
+            else:
+                report.cannes_linked += 1
+                await self.out.title(film_id, rec.title, "alternative", source_id)
+                index.add_title(film_id, rec.title, index.years.get(film_id))
+                await self.out.fact("film", film_id, "title", rec.title, source_id)
+                if rec.runtime_min:
+                    await self.out.fact("film", film_id, "runtime_min", rec.runtime_min, source_id)
+            if rec.original_title:
+                await self.out.title(film_id, rec.original_title, "original", source_id)
+                await self.out.fact(
+                    "film", film_id, "original_title", rec.original_title, source_id
+                )
+                index.add_title(film_id, rec.original_title, index.years.get(film_id))
+            await self.out.fact("film", film_id, "cannes_competition", rec.festival_year, source_id)
+            await self._directors(film_id, rec.directors, index, source_id, new=new)
+            for country in rec.countries:
+                await self.out.link("countries", film_id, countries[country.casefold()], source_id)
+            for language in rec.languages:
+                await self.out.link("languages", film_id, languages[language.casefold()], source_id)
+        await self.flush()
+
+    async def write_wikipedia(
+        self,
+        films: list[wikipedia_films.WikipediaFilm],
+        source_id: int,
+        index: FilmIndex,
+        report: CatalogReport,
+    ) -> None:
+        self.current_source = source_id
+        genres = await self.name_ids("genres", (g for f in films for g in f.genres))
+        for n, rec in enumerate(films, start=1):
+            window = range(rec.year - 1, rec.year + 2)
+            film_id = index.match([rec.title], window, rec.directors, prefer_year=rec.year)
+            new = film_id is None
+            if film_id is None:
+                film_id = await self.film(
+                    rec.external_key,
+                    rec.title,
+                    rec.year,
+                    source_id,
+                    popularity=0.3 if rec.article else 0.0,
+                )
+                index.add_title(film_id, rec.title, rec.year)
+            else:
+                report.wikipedia_linked += 1
+                await self.out.title(film_id, rec.title, "alternative", source_id)
+                index.add_title(film_id, rec.title, index.years.get(film_id))
+                await self.out.fact("film", film_id, "title", rec.title, source_id)
+            await self._directors(film_id, rec.directors, index, source_id, new=new)
+            # The list prints its cast in billing order: the billing the catalog lacked,
+            # kept as a fact too, so the order can name where it came from.
+            if rec.cast:
+                await self.out.fact("film", film_id, "billing", "; ".join(rec.cast), source_id)
+            for billing, name in enumerate(rec.cast, start=1):
+                person_id = await self.person(name)
+                await self.out.credit(
+                    film_id, person_id, "cast", billing, source_id, fill_billing=True
+                )
+            for genre in rec.genres:
+                await self.out.link("genres", film_id, genres[genre.casefold()], source_id)
             if n % 2000 == 0:
                 self.bar.update(2000)
                 await self.flush()

@@ -83,6 +83,11 @@ class Transaction(_Sql):
     caller shows it holds a transaction; the caller itself runs no SQL on it.
     """
 
+    async def large_cache(self, mib: int) -> None:
+        """Let SQLite keep up to `mib` MiB of pages in memory for this connection (a bulk
+        build touches every index; the default 2 MiB makes it re-read them)."""
+        await self._conn.execute(f"PRAGMA cache_size = {-1024 * int(mib)}")
+
     async def defer_foreign_keys(self) -> None:
         """Check foreign keys at COMMIT instead of per statement, for the rest of this
         transaction (rows flushed table by table, not in dependency order)."""

@@ -58,6 +58,12 @@ async def title_keys(tx: Transaction) -> list[tuple[str, int, int | None]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+async def film_ids_by_imdb(tx: Transaction) -> dict[str, int]:
+    """Every film's id by its IMDb id, for films that have one."""
+    rows = await tx._fetchall("SELECT imdb_id, id FROM films WHERE imdb_id IS NOT NULL")
+    return {r[0]: r[1] for r in rows}
+
+
 async def film_director_spellings(tx: Transaction) -> list[tuple[int, int, str]]:
     """(film_id, person_id, spelling) of every film's directors, every spelling."""
     rows = await tx._fetchall(

@@ -9,7 +9,16 @@ from bot.core.answers.table import COMMANDS
 from bot.core.commands import Option
 from bot.core.engine import Core, shorten
 from bot.core.request import Request
-from bot.store import films
+from bot.store import coverage, films
+
+# Catalog files as people know them.
+_SOURCE_NAMES = {
+    "wikidata_films.csv.gz": "Wikidata",
+    "wikipedia_us_films.csv.gz": "Wikipedia lists",
+    "cannes_films.csv.gz": "Cannes",
+    "criterion.csv.gz": "Criterion list",
+    "boxsets.csv.gz": "Criterion box sets",
+}
 
 
 @COMMANDS.command(
@@ -54,6 +63,8 @@ async def help_(core: Core, req: Request, *, command: str) -> Reply:
 async def about(core: Core, req: Request) -> Reply:
     counts = await films.catalog_counts(core.db)
     sources = await films.source_names(core.db)
+    eras = await coverage.films_by_era(core.db)
+    by_source = await coverage.films_by_catalog_source(core.db)
     fields = (
         Field(
             "Catalog",
@@ -63,11 +74,19 @@ async def about(core: Core, req: Request) -> Reply:
                 f"{counts.get('reviews', 0):,} reviews"
             ),
         ),
+        Field("Films by era", plain(" · ".join(f"{era}: {n:,}" for era, n in eras))),
+        Field(
+            "Films by source",
+            plain(" · ".join(f"{_SOURCE_NAMES.get(name, name)}: {n:,}" for name, n in by_source)),
+        ),
         Field(
             "Data",
             plain(
-                "Films: Wikidata (CC0). Editions: the Criterion Collection list, compiled by the "
-                "R package criterioncollection from criterion.com (GPL-3)."
+                "Films: Wikidata (CC0); the Cannes competition list from the great-tables "
+                "package (MIT); Wikipedia's lists of American films (Wikipedia contributors, "
+                "CC BY-SA 4.0: facts from them are shared under the same licence). Editions: "
+                "the Criterion Collection list, compiled by the R package criterioncollection "
+                "from criterion.com (GPL-3)."
             ),
         ),
         Field("Sources imported", plain(", ".join(sources) or "none")),
