@@ -28,7 +28,7 @@ from tqdm import tqdm
 
 from bot.importers import cannes, criterion, wikidata, wikipedia_films
 from bot.importers.csvrows import read_text
-from bot.importers.film_merge import FilmIndex
+from bot.importers.film_merge import FilmIndex, head_title
 from bot.store import import_lookups as lookups
 from bot.store.catalog_writes import CatalogWrites, FilmRow, NameTable, add_source, known_hashes
 from bot.store.db import Database, Transaction
@@ -379,6 +379,10 @@ class _Writer:
         for norm, film_id, year in await lookups.title_keys(self.tx):
             index.by_title[norm].append(film_id)
             index.years.setdefault(film_id, year)
+        for film_id, title in await lookups.film_titles_with_subtitles(self.tx):
+            index.add_head(film_id, title)
+        for film_id, norm in await lookups.cast_norms(self.tx):
+            index.cast[film_id].add(norm)
         for film_id, _, name in await lookups.film_director_spellings(self.tx):
             index.add_director(film_id, name)
         index.by_imdb = await lookups.film_ids_by_imdb(self.tx)
@@ -462,7 +466,9 @@ class _Writer:
         genres = await self.name_ids("genres", (g for f in films for g in f.genres))
         for n, rec in enumerate(films, start=1):
             window = range(rec.year - 1, rec.year + 2)
-            film_id = index.match([rec.title], window, rec.directors, prefer_year=rec.year)
+            film_id = index.match(
+                [rec.title], window, rec.directors, prefer_year=rec.year, cast=rec.cast
+            )
             new = film_id is None
             if film_id is None:
                 film_id = await self.film(
@@ -473,6 +479,7 @@ class _Writer:
                     popularity=0.3 if rec.article else 0.0,
                 )
                 index.add_title(film_id, rec.title, rec.year)
+                index.add_cast(film_id, rec.cast)
             else:
                 report.wikipedia_linked += 1
                 await self.out.title(film_id, rec.title, "alternative", source_id)
@@ -541,6 +548,15 @@ class _Writer:
                     best = (distance, film_id)
             if best is not None:
                 return best[1]
+            # 'Dr. Strangelove, or: How I Learned ...' is the catalog's 'Dr. Strangelove'
+            # when the director and the year agree.
+            head = head_title(row.title)
+            for film_id, year in by_title.get(head, []) if head and row.directors else []:
+                known = film_directors.get(film_id, [])
+                if (not row.year or not year or abs(year - row.year) <= 1) and any(
+                    same_person(d, name) for d in row.directors for _, name in known
+                ):
+                    return film_id
             return match_by_director(row)
 
         # Films by each director's surname, with their title keys, for the second pass.

@@ -58,6 +58,24 @@ async def title_keys(tx: Transaction) -> list[tuple[str, int, int | None]]:
     return [(r[0], r[1], r[2]) for r in rows]
 
 
+async def film_titles_with_subtitles(tx: Transaction) -> list[tuple[int, str]]:
+    """(film_id, title) of every title that may carry a subtitle (a colon, ' or ', a dash)."""
+    rows = await tx._fetchall(
+        "SELECT film_id, title FROM film_titles WHERE title LIKE '%:%' OR title LIKE '% or %' "
+        "OR title LIKE '% – %' OR title LIKE '% - %' OR title LIKE '% — %'"
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
+async def cast_norms(tx: Transaction) -> list[tuple[int, str]]:
+    """(film_id, the actor's folded name) of every cast credit."""
+    rows = await tx._fetchall(
+        "SELECT c.film_id, p.norm FROM credits c JOIN people p ON p.id = c.person_id "
+        "WHERE c.role = 'cast'"
+    )
+    return [(r[0], r[1]) for r in rows]
+
+
 async def film_ids_by_imdb(tx: Transaction) -> dict[str, int]:
     """Every film's id by its IMDb id, for films that have one."""
     rows = await tx._fetchall("SELECT imdb_id, id FROM films WHERE imdb_id IS NOT NULL")
