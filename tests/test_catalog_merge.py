@@ -171,3 +171,25 @@ def test_about_states_coverage_by_era_and_source_and_the_share_alike(seeded_copy
     assert "CC BY-SA 4.0" in text
     later = int(text.split("2015 on: ")[1].split()[0].replace(",", ""))
     assert later > 2000  # the Wikidata catalog alone stopped at 2014
+
+
+def test_a_title_with_its_subtitle_is_the_film_of_its_main_title(catalog_db: Path) -> None:
+    """Wikipedia's 'Dr. Strangelove or: How I Learned ...' names no director; its cast
+    (Sellers, Scott) says it is Wikidata's 'Dr. Strangelove'."""
+    found = _films(
+        catalog_db, "Dr. Strangelove or: How I Learned to Stop Worrying and Love the Bomb"
+    )
+    assert [(t, y) for _, t, y, _ in found] == [("Dr. Strangelove", 1964)]
+
+
+def test_a_subtitle_alone_needs_a_director_or_two_actors_in_common() -> None:
+    index = FilmIndex()
+    index.add_title(1, "Harbour", 1950)
+    index.add_director(1, "Ada Crane")
+    index.add_cast(1, ["Ivo Brandt", "Lena Moss", "Otto Ferns"])
+    long = ["Harbour: A Story of the Sea"]
+    assert index.match(long, range(1949, 1952), []) is None
+    assert index.match(long, range(1949, 1952), [], cast=["Lena Moss"]) is None
+    assert index.match(long, range(1949, 1952), [], cast=["Lena Moss", "Otto Ferns"]) == 1
+    assert index.match(long, range(1949, 1952), ["Ada Crane"]) == 1
+    assert index.match(long, range(1960, 1962), ["Ada Crane"]) is None
