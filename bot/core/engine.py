@@ -36,6 +36,38 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# What the bundled catalog covers, said when a film is not in it.
+CATALOG_COVERS = (
+    "My catalog covers Wikidata's films of 1940–2014, Wikipedia's lists of American films "
+    "(1900–2023), the Cannes competition (1946–2024) and the Criterion Collection."
+)
+
+
+def not_in_catalog(query: str, year: int | None, best: Any, candidates: Any) -> str | None:
+    """The film the user named, as they named it, when the catalog has no film of that
+    title: none matches, the year asked for matches none of them, or the only close
+    titles hold the words inside a longer title ('metropolis' is not 'Leaving
+    Metropolis'). None when there is a film to answer or to ask about."""
+    typed = fold(re.sub(r"\s*[(\[]?\b(1[89]\d\d|20\d\d)\b[)\]]?\s*$", "", query)) or fold(query)
+    named = f"“{query.strip()}”"
+    if not candidates and best is None:
+        return named
+    hits = [best] if best is not None else list(candidates)
+    if year is not None and not any(h.year is None or abs(h.year - year) <= 1 for h in hits):
+        return named  # 'Metropolis (1927)': no Metropolis of 1927 here
+    if all(
+        not h.exact and f" {typed}" in f" {fold(h.title)}" and not fold(h.title).startswith(typed)
+        for h in hits
+    ):
+        return named  # only inside longer titles
+    return None
+
+
+def _closest(candidates: Any, year: int | None) -> str:
+    labels = [f"{h.title} ({h.year})" if h.year else h.title for h in list(candidates)[:3]]
+    return f" Titles I know that are close: {', '.join(labels)}." if labels else ""
+
+
 @dataclass
 class Pending:
     command: str
@@ -246,14 +278,18 @@ class Core:
     ) -> int | Reply:
         """A film id when the query names one film clearly, else a reply that asks."""
         result = (await self.titles()).lookup(query, limit=DISAMBIGUATION_MAX_CHOICES)
+        missing = not_in_catalog(query, result.year_hint, result.best, result.candidates)
+        if missing:
+            return error(
+                "Not in my catalog",
+                f"I don't know {shorten(missing, ECHO_MAX)}: it is not in my catalog, and I "
+                "won't guess another film. "
+                + CATALOG_COVERS
+                + _closest(result.candidates, result.year_hint),
+                hint=f"Check the spelling, or try the year: {req.prefix}{command} Solaris (1972)",
+            )
         if result.best is not None:
             return result.best.film_id
-        if not result.candidates:
-            return error(
-                "No film found",
-                f"Nothing in the catalog matches “{shorten(query, ECHO_MAX)}”.",
-                hint=f"Check the spelling, or add the year: {req.prefix}{command} Solaris (1972)",
-            )
         return await self.offer_films(
             req,
             [hit.film_id for hit in result.candidates],

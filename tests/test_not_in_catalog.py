@@ -1,0 +1,69 @@
+"""A film the catalog lacks is said to be missing, with what the catalog covers: never
+another film answered with confidence (issue 17, 'truth in answers')."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.engine import not_in_catalog
+from bot.search.titles import Hit
+from tests.conftest import run_cli
+
+
+def _ask(db: Path, message: str) -> str:
+    out = run_cli("ask", "--as", "text", message, db=db)
+    assert out.returncode == 0, out.stderr
+    return " ".join(out.stdout.split())
+
+
+@pytest.mark.parametrize(
+    ("message", "closest"),
+    [
+        ("!film metropolis", "Leaving Metropolis (2002)"),  # the user trial's confident miss
+        ("!film Solaris (1990)", "Solaris (1972)"),  # a year no film of that title has
+    ],
+)
+def test_a_missing_film_is_said_missing_with_what_the_catalog_covers(
+    catalog_copy: Path, message: str, closest: str
+) -> None:
+    text = _ask(catalog_copy, message)
+    assert "Not in my catalog" in text and "won't guess" in text
+    assert "My catalog covers" in text and "Cannes" in text
+    assert f"close: {closest}" in text
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        ("!film Solaris (1972)", "Solaris (1972)"),
+        ("!film casablnca", "Casablanca (1942)"),  # a typo is still answered
+        ("!film blade runner 2049", "Blade Runner 2049 (2017)"),  # a year in the title
+        ("!film 2046", "2046 (2004)"),
+        ("!film Parasite (2019)", "Parasite (2019)"),  # after 2014: from the Cannes list
+    ],
+)
+def test_films_in_the_catalog_are_still_answered(
+    catalog_copy: Path, message: str, title: str
+) -> None:
+    text = _ask(catalog_copy, message)
+    assert text.startswith(title) and "Not in my catalog" not in text
+
+
+def _hit(title: str, year: int, *, exact: bool = False) -> Hit:
+    return Hit(1, title, year, 80.0, exact)
+
+
+def test_the_rule() -> None:
+    inside = [_hit("Leaving Metropolis", 2002)]
+    assert not_in_catalog("metropolis", None, inside[0], inside) == "“metropolis”"
+    # The words opening a longer title are a beginning, not a miss.
+    start = [_hit("Strangers on a Train", 1951)]
+    assert not_in_catalog("strangers on", None, start[0], start) is None
+    # An exact title of another year is asked about, unless the year rules it out.
+    exact = [_hit("Solaris", 1972, exact=True), _hit("Solaris", 2002, exact=True)]
+    assert not_in_catalog("Solaris", None, None, exact) is None
+    assert not_in_catalog("Solaris (2003)", 2003, None, exact) is None  # within one year
+    assert not_in_catalog("Solaris (1990)", 1990, None, exact) == "“Solaris (1990)”"
+    assert not_in_catalog("zzzqqq", None, None, []) == "“zzzqqq”"
