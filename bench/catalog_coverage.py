@@ -11,7 +11,8 @@ title>` through the core, as a user on the console would. An answer is:
 
 - right: a film card of that title's film (year within one) naming the director;
 - asked: a list to choose from, or "not in my catalog" (the bot did not pretend);
-- wrong: a film card of another film, or without the director (a confident wrong answer).
+- film: the right film, but the card names no director (the catalog does not know it);
+- wrong: a film card of another film (a confident wrong answer).
 
 It prints right/asked/wrong overall and by era, beside the baseline revision (default: the
 commit before the Cannes and Wikipedia lists were bundled).
@@ -106,7 +107,9 @@ def classify(film: dict[str, Any], answer: dict[str, Any] | None) -> str:
     director = _fold(film["director"]).split()
     named = bool(director) and director[-1] in text.split()
     right_title = _fold(head) in names or any(n and n in text for n in names)
-    return "right" if same_year and right_title and named else "wrong"
+    if same_year and right_title:
+        return "right" if named else "film"  # the film, but its director is not known
+    return "wrong"
 
 
 def _run(python_path: Path, films: list[dict[str, Any]], tmp: Path) -> list[dict[str, Any]]:
@@ -135,12 +138,12 @@ def _era(year: int) -> str:
 
 def summary(films: list[dict[str, Any]], answers: list[dict[str, Any]]) -> dict[str, Any]:
     totals: dict[str, dict[str, int]] = {}
-    originals = {"right": 0, "asked": 0, "wrong": 0, "none": 0}
+    originals = {"right": 0, "film": 0, "asked": 0, "wrong": 0, "none": 0}
     misses = []
     for film, answer in zip(films, answers, strict=True):
         verdict = classify(film, answer.get("by_title"))
         for key in ("all", _era(int(film["year"]))):
-            bucket = totals.setdefault(key, {"right": 0, "asked": 0, "wrong": 0, "n": 0})
+            bucket = totals.setdefault(key, {"right": 0, "film": 0, "asked": 0, "wrong": 0, "n": 0})
             bucket[verdict] += 1
             bucket["n"] += 1
         if verdict != "right":
@@ -160,7 +163,10 @@ def _line(bucket: dict[str, int] | None) -> str:
     if not bucket:
         return "-"
     n = bucket["n"]
-    return f"{bucket['right']}/{n} right ({bucket['right'] / n:.0%}), {bucket['asked']} asked, {bucket['wrong']} wrong"
+    return (
+        f"{bucket['right']}/{n} right ({bucket['right'] / n:.0%}), {bucket['film']} film "
+        f"without its director, {bucket['asked']} asked, {bucket['wrong']} wrong film"
+    )
 
 
 def main() -> None:
