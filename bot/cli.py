@@ -19,6 +19,7 @@ from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import ImportOutcome, ImportStopped, import_paths
+from bot.importers.thediscdb import DiscdbError, import_discdb
 from bot.kinds import KINDS
 from bot.net.policy import FetchPolicy
 from bot.render.answer import RENDERERS
@@ -91,6 +92,14 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="read the catalog files from this folder instead of data/",
     )
+    # An optional action: `filmbot catalog` alone builds the bundled catalog, as before.
+    catalog_sub = catalog.add_subparsers(dest="catalog_command", metavar="ACTION")
+    discdb = catalog_sub.add_parser(
+        "import-discdb",
+        parents=[common],
+        help="import edition data from a clone of TheDiscDb/data (its root or data/ folder)",
+    )
+    discdb.add_argument("path", type=Path, metavar="PATH", help="the clone, or its data/ folder")
 
     imp = sub.add_parser(
         "import",
@@ -210,6 +219,8 @@ async def _cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
+    if getattr(args, "catalog_command", None) == "import-discdb":
+        return await _cmd_import_discdb(settings, args)
     files = CatalogFiles.bundled(args.data_dir) if args.data_dir else CatalogFiles.bundled()
     try:
         db = await open_database(settings.db_path)
@@ -221,6 +232,31 @@ async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
         print(f"filmbot: the catalog was not imported: {exc}", file=sys.stderr)
         return 2
     print(report.summary())
+    return 0
+
+
+async def _cmd_import_discdb(settings: Settings, args: argparse.Namespace) -> int:
+    """`filmbot catalog import-discdb PATH`: one line on success; on a bad file one line
+    naming it, exit status 2, nothing written (the import is one transaction)."""
+    try:
+        db = await open_database(settings.db_path)
+        try:
+            catalog = await build_catalog(db)  # releases are matched to the catalog's films
+            if not catalog.skipped:
+                print(f"filmbot: {catalog.summary()}", file=sys.stderr)
+            report = await import_discdb(db, args.path)
+        finally:
+            await db.close()
+    except DiscdbError as exc:
+        print(
+            terminal_safe(f"filmbot: TheDiscDb was not imported, nothing was written: {exc}"),
+            file=sys.stderr,
+        )
+        return 2
+    except (DatabaseWriteError, DatabaseBusyError) as exc:
+        print(f"filmbot: TheDiscDb was not imported: {exc}", file=sys.stderr)
+        return 2
+    print(terminal_safe(report.summary()))
     return 0
 
 

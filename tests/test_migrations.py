@@ -40,6 +40,7 @@ async def test_upgrade_from_empty_file(tmp_path: Path) -> None:
         "edition_films",
         "edition_audio",
         "edition_subtitles",
+        "edition_keys",
         "special_features",
         "reviews",
         "review_scores",

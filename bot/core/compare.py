@@ -61,7 +61,7 @@ ROWS: tuple[Row, ...] = (
     ("Year", _year),
     ("Discs", _discs),
     ("Region", lambda e: _spec(e, "region")),
-    ("Video", lambda e: _spec(e, "video_resolution")),
+    ("Video", lambda e: " ".join(v for v in (_spec(e, "video_resolution"), _spec(e, "hdr")) if v)),
     ("Aspect ratio", lambda e: _spec(e, "aspect_ratio")),
     ("Features", lambda e: str(len(e.features)) if e.features else ""),
     ("Scores /10", _scores),

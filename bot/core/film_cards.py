@@ -17,10 +17,12 @@ FIELD_LABELS = {
     "spine": "Spine",
     "format": "Format",
     "disc_count": "Discs",
+    "disc_formats": "Disc formats",
     "disc_type": "Disc type",
     "region": "Region",
     "video_resolution": "Video",
     "video_codec": "Codec",
+    "hdr": "HDR",
     "aspect_ratio": "Aspect ratio",
     "release_date": "Release date",
     "release_country": "Release country",
@@ -29,6 +31,7 @@ FIELD_LABELS = {
     "licensor": "Licensor",
     "studio": "Studio",
     "restoration_note": "Restoration",
+    "upc": "UPC",
 }
 # Edition specs too long to sit side by side with others.
 _WIDE_SPECS = {"restoration_note", "studio"}

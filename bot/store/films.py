@@ -22,10 +22,12 @@ from bot.text import format_money
 EDITION_SPECS = (
     "format",
     "disc_count",
+    "disc_formats",
     "disc_type",
     "region",
     "video_resolution",
     "video_codec",
+    "hdr",
     "aspect_ratio",
     "release_date",
     "release_country",
@@ -34,6 +36,7 @@ EDITION_SPECS = (
     "licensor",
     "studio",
     "restoration_note",
+    "upc",
 )
 
 _EDITION_SUMMARY_SQL = (
@@ -316,7 +319,27 @@ async def catalog_counts(db: Database) -> dict[str, int]:
 
 
 async def source_names(db: Database) -> list[str]:
-    return [r[0] for r in await db._fetchall("SELECT name FROM sources ORDER BY id")]
+    """Each source's name once, in import order (TheDiscDb's releases share one name)."""
+    rows = await db._fetchall("SELECT name FROM sources GROUP BY name ORDER BY min(id)")
+    return [r[0] for r in rows]
+
+
+def barcode_variants(code: str) -> list[str]:
+    """The spellings of one barcode: a 12-digit UPC-A is the 13-digit EAN with a leading 0."""
+    if len(code) == 13 and code.startswith("0"):
+        return [code, code[1:]]
+    if len(code) == 12:
+        return [code, f"0{code}"]
+    return [code]
+
+
+async def editions_by_barcode(db: Database, code: str) -> list[int]:
+    """The editions whose UPC/EAN is this barcode, oldest first."""
+    codes = barcode_variants(code)
+    rows = await db._fetchall(
+        f"SELECT id FROM editions WHERE upc IN ({','.join('?' * len(codes))}) ORDER BY id", codes
+    )
+    return [r[0] for r in rows]
 
 
 async def titles_and_years(db: Database) -> list[tuple[str, int | None]]:

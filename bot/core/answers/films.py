@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from bot.cards import Card, Reply, error, plain
 from bot.core.answers.table import (
     COMMANDS,
@@ -21,6 +23,8 @@ from bot.core.request import Request
 from bot.store import films, reviews
 
 MAX_EDITION_CARDS = 3
+# A UPC-A (12 digits) or EAN-13 barcode, as printed under the bars.
+_BARCODE = re.compile(r"^\d{12,13}$")
 
 
 @COMMANDS.command(
@@ -59,6 +63,7 @@ def _title_missing(core: Core, req: Request, name: str, title: str) -> Reply | N
     "edition The Cranes Are Flying",
     "edition seven samurai criterion",
     "edition cranes are flying dvd",
+    "edition 5027035019901",
     options=(
         title_option(),
         format_option("Only editions in this format"),
@@ -84,6 +89,8 @@ async def edition(
     film_id: int | None,
 ) -> Reply:
     fmt = format
+    if film_id is None and _BARCODE.match(title.strip()):
+        return await _by_barcode(core, req, title.strip())
     if film_id is None and (missing := _title_missing(core, req, "edition", title)):
         return missing
     values = {"title": title, "format": format, "label": label}
@@ -118,6 +125,24 @@ async def edition(
                 footer=f"Narrow it down: {req.prefix}edition {details.summary.label} <format> <label>",
             )
         )
+    return Reply(tuple(cards))
+
+
+async def _by_barcode(core: Core, req: Request, code: str) -> Reply:
+    """The editions with this UPC/EAN; a barcode nobody recorded is said to be unknown,
+    never answered with a film whose title happens to be close."""
+    ids = await films.editions_by_barcode(core.db, code)
+    found = [d for i in ids if (d := await films.edition_details(core.db, i))]
+    if not found:
+        return error(
+            "No edition with that barcode",
+            f"No edition with the barcode {code} is known.",
+            hint=f"{req.prefix}edition <title> finds a film's editions by its title.",
+        )
+    cards = [
+        edition_card(d, film=d.films[0] if len(d.films) == 1 else None)
+        for d in found[:MAX_EDITION_CARDS]
+    ]
     return Reply(tuple(cards))
 
 
