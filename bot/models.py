@@ -173,3 +173,6 @@ class FilmDetails:
     sources: tuple[str, ...]
     original_title: str | None = None
     reviews: tuple[ReviewSummary, ...] = ()
+    # How many of the cast a source gives in billing order (they come first); the rest,
+    # from a source listing names alphabetically, are in no particular order.
+    cast_billed: int = 0

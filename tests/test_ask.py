@@ -24,7 +24,7 @@ def test_ask_film_cranes_are_flying(catalog_copy: Path) -> None:
     assert "Runtime (sources differ):" in out
     flat = " ".join(out.split())
     assert "97 min (wikidata_films.csv.gz, blog-review_the-cranes-are-flying.txt)" in flat
-    assert "95 min (disc-review_the-cranes-are-flying.txt)" in flat
+    assert "95 min (cannes_films.csv.gz, disc-review_the-cranes-are-flying.txt)" in flat
     assert "96 min (release-listing_the-cranes-are-flying.txt)" in flat
     assert "Country: Soviet Union" in out
     assert "The Criterion Collection #146 (Blu-ray)" in out
@@ -57,7 +57,7 @@ def test_nonsense_gets_help_not_a_traceback(catalog_copy: Path) -> None:
         ("!film", "!film needs something to look up"),
         ("!edition   ", "!edition needs something to look up"),
         ("hello there", "Commands start with !"),
-        ("!film zzzqqqxx", "Nothing in the catalog matches “zzzqqqxx”"),
+        ("!film zzzqqqxx", "I don't know “zzzqqqxx”: it is not in my catalog"),
         ("!pick 3", "There is no open question for you here"),
         ("!", "Commands start with !"),
         ("!help !", "filmbot commands"),
@@ -66,7 +66,7 @@ def test_nonsense_gets_help_not_a_traceback(catalog_copy: Path) -> None:
         # A year alone names no film: ask, don't answer with 'Dracula A.D. 1972'.
         ("!film (1972)", "Which film did you mean?"),
         ("!film my favourite ran", "Which film did you mean?"),
-        ("!film " + "x" * 5000, "Nothing in the catalog matches “" + "x" * 99 + "…”"),
+        ("!film " + "x" * 5000, "I don't know “" + "x" * 99 + "…”"),
         ("!" + "y" * 300, "There is no command !" + "y" * 99 + "…"),
     ]:
         result = run_cli("ask", message, db=catalog_copy)

@@ -161,7 +161,7 @@ async def test_film_ids_are_for_autocomplete_and_menus_not_messages(core: Core) 
     assert question is not None and question.choices
     typed_id = question.choices[0].id  # 'film:<id>'
     written = await core.handle(f"!film {typed_id}", Request())
-    assert written is not None and written.cards[0].title == "No film found"
+    assert written is not None and written.cards[0].title == "Not in my catalog"
     picked = await core.handle(f"!pick {typed_id}", Request())
     assert picked is not None and picked.cards[0].title == "Pick a number from the list"
 

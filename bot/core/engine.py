@@ -49,7 +49,7 @@ def not_in_catalog(query: str, year: int | None, best: Any, candidates: Any) -> 
     titles hold the words inside a longer title ('metropolis' is not 'Leaving
     Metropolis'). None when there is a film to answer or to ask about."""
     typed = fold(re.sub(r"\s*[(\[]?\b(1[89]\d\d|20\d\d)\b[)\]]?\s*$", "", query)) or fold(query)
-    named = f"“{query.strip()}”"
+    named = f"“{shorten(query.strip(), ECHO_MAX)}”"
     if not candidates and best is None:
         return named
     hits = [best] if best is not None else list(candidates)
@@ -282,7 +282,7 @@ class Core:
         if missing:
             return error(
                 "Not in my catalog",
-                f"I don't know {shorten(missing, ECHO_MAX)}: it is not in my catalog, and I "
+                f"I don't know {missing}: it is not in my catalog, and I "
                 "won't guess another film. "
                 + CATALOG_COVERS
                 + _closest(result.candidates, result.year_hint),

@@ -86,7 +86,12 @@ def film_card(film: FilmDetails) -> Card:
     add("Directed by", _list(summary.directors))
     add("Written by", _list(film.writers, 4))
     add("Cinematography", _list(film.cinematographers, 3))
-    add("Cast", _list(film.cast, FILM_CARD_CAST_MAX, film.cast_total), inline=False)
+    # Billing order only where a source gives one; an alphabetical list says so.
+    shown = min(len(film.cast), FILM_CARD_CAST_MAX)
+    cast_label = "Cast" if film.cast_billed >= shown else "Cast (not in billing order)"
+    if 0 < film.cast_billed < shown:
+        cast_label = f"Cast (first {film.cast_billed} in billing order)"
+    add(cast_label, _list(film.cast, FILM_CARD_CAST_MAX, film.cast_total), inline=False)
     if "runtime_min" not in film.conflicts and film.runtime_min:
         add("Runtime", _runtime(film.runtime_min))
     add("Country", _list(film.countries))

@@ -29,6 +29,7 @@ from tqdm import tqdm
 from bot.importers import cannes, criterion, wikidata, wikipedia_films
 from bot.importers.csvrows import read_text
 from bot.importers.film_merge import FilmIndex, head_title
+from bot.importers.thediscdb import discdb_imported, import_discdb
 from bot.store import import_lookups as lookups
 from bot.store.catalog_writes import CatalogWrites, FilmRow, NameTable, add_source, known_hashes
 from bot.store.db import Database, Transaction
@@ -48,6 +49,7 @@ class CatalogFiles:
     boxsets: Path
     cannes: Path | None = None
     wikipedia: Path | None = None
+    thediscdb: Path | None = None  # a TheDiscDb tree (folder), imported after the lists
 
     @classmethod
     def bundled(cls, data_dir: Path = DATA_DIR) -> CatalogFiles:
@@ -57,6 +59,7 @@ class CatalogFiles:
             boxsets=data_dir / "boxsets.csv.gz",
             cannes=data_dir / "cannes_films.csv.gz",
             wikipedia=data_dir / "wikipedia_us_films.csv.gz",
+            thediscdb=data_dir / "thediscdb",
         )
 
     def all(self) -> tuple[Path, ...]:
@@ -79,6 +82,7 @@ class CatalogReport:
     cannes_linked: int = 0  # Cannes films that were already in the catalog
     wikipedia_rows: int = 0
     wikipedia_linked: int = 0
+    discdb_summary: str = ""
     counts: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> str:
@@ -91,7 +95,9 @@ class CatalogReport:
             f"{self.boxsets:,} box sets holding {self.boxset_members:,} films), "
             f"{self.cannes_rows:,} Cannes films ({self.cannes_linked:,} already known) and "
             f"{self.wikipedia_rows:,} Wikipedia list films ({self.wikipedia_linked:,} already "
-            f"known) in {self.seconds:.1f} s"
+            f"known)"
+            + (f"; {self.discdb_summary}" if self.discdb_summary else "")
+            + f" in {self.seconds:.1f} s"
         )
 
 
@@ -99,7 +105,9 @@ async def catalog_is_current(db: Database, files: CatalogFiles | None = None) ->
     """True when every catalog file, as it is now, was imported already."""
     files = files or CatalogFiles.bundled()
     hashes = [read_text(path)[1] for path in files.all()]
-    return len(await known_hashes(db, hashes)) == len(hashes)
+    if len(await known_hashes(db, hashes)) != len(hashes):
+        return False
+    return files.thediscdb is None or await discdb_imported(db, files.thediscdb)
 
 
 async def build_catalog(
@@ -139,8 +147,10 @@ async def build_catalog(
     async with db.transaction() as tx:
         # Under the write lock, look again: another process starting on the same new
         # database may have built the catalog while this one parsed (or waited for it).
-        if not force and len(await known_hashes(tx, [sha for _, sha in texts.values()])) == len(
-            texts
+        if (
+            not force
+            and len(await known_hashes(tx, [sha for _, sha in texts.values()])) == len(texts)
+            and (files.thediscdb is None or await discdb_imported(tx, files.thediscdb))
         ):
             return CatalogReport(skipped=True)
         bar = tqdm(
@@ -174,6 +184,14 @@ async def build_catalog(
                 rows, members, source_ids[files.criterion], source_ids[files.boxsets], report
             )
             await writer.flush()
+            if files.thediscdb is not None:
+                # After the last flush: the catalog numbers its own films, TheDiscDb's
+                # import lets SQLite number the ones it adds. A release an operator
+                # imported from a newer clone is kept.
+                discdb = await import_discdb(
+                    tx, files.thediscdb, progress=progress, keep_known=True
+                )
+                report.discdb_summary = discdb.summary()
             await write_film_text(tx, None)
         finally:
             bar.close()

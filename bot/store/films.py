@@ -116,13 +116,18 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
     if film is None:
         return None
     credits: dict[str, list[str]] = defaultdict(list)
-    for role, name in await db._fetchall(
-        "SELECT c.role, p.name FROM credits c JOIN people p ON p.id = c.person_id "
-        "WHERE c.film_id = ? ORDER BY c.role, c.billing IS NULL, c.billing, p.name",
+    billed: set[str] = set()
+    for role, name, billing in await db._fetchall(
+        "SELECT c.role, p.name, c.billing FROM credits c JOIN people p ON p.id = c.person_id "
+        # Unbilled names: the best known first (most credits in the catalog), not A to Z.
+        "WHERE c.film_id = ? ORDER BY c.role, c.billing IS NULL, c.billing, "
+        "(SELECT count(*) FROM credits k WHERE k.person_id = c.person_id) DESC, p.name",
         (film_id,),
     ):
         if name not in credits[role]:
             credits[role].append(name)
+            if role == "cast" and billing is not None:
+                billed.add(name)
 
     async def names(sql: str) -> tuple[str, ...]:
         return tuple(r[0] for r in await db._fetchall(sql, (film_id,)))
@@ -167,6 +172,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
         cinematographers=tuple(credits.get("cinematographer", [])),
         cast=tuple(cast[:cast_limit]),
         cast_total=len(cast),
+        cast_billed=len(billed),
         countries=countries,
         genres=genres,
         languages=languages,

@@ -86,7 +86,7 @@ async def about(core: Core, req: Request) -> Reply:
                 "package (MIT); Wikipedia's lists of American films (Wikipedia contributors, "
                 "CC BY-SA 4.0: facts from them are shared under the same licence). Editions: "
                 "the Criterion Collection list, compiled by the R package criterioncollection "
-                "from criterion.com (GPL-3)."
+                "from criterion.com (GPL-3); TheDiscDb's disc data (MIT)."
             ),
         ),
         Field("Sources imported", plain(", ".join(sources) or "none")),
