@@ -18,6 +18,7 @@ import errno
 import itertools
 import logging
 import os
+import shutil
 import sqlite3
 import stat
 import sys
@@ -365,6 +366,7 @@ async def test_the_database_and_what_filmbot_writes_beside_it_are_private(
             await db.close()
 
         catalog_copy.chmod(0o600)
+        shutil.rmtree(cache_dir_for(catalog_copy), ignore_errors=True)  # built here, below
         db = await open_database(catalog_copy)
         try:
             core = await load_core(db)

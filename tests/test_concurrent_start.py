@@ -78,7 +78,8 @@ def test_two_bots_starting_on_a_new_database_build_it_once(tmp_path: Path) -> No
         # Each bundled document imported (or merged) by one of them; "unchanged" is not said.
         assert sum(err.count("filmbot: bundled document ") for _, _, err in results) == 3
         kinds = dict(_rows(db, "SELECT kind, count(*) FROM sources GROUP BY kind"))
-        assert kinds.pop("catalog") == 3
+        assert kinds.pop("catalog") == 5
+        assert kinds.pop("thediscdb") == 20  # one source per release of the bundled sample
         assert sum(kinds.values()) == 3  # the three bundled documents, once each
 
 

@@ -205,7 +205,7 @@ COMMANDS = (
     ("!plot the cranes are flying spoilers", "Spoiler ·"),
     ("!find urusevsky cinematography restoration", "The Cranes Are Flying (1957)"),
     ("!find veronika boris", "The Cranes Are Flying (1957)"),
-    ("!film cranes", "Did you mean this film?"),
+    ("!film cranes", "Which film did you mean?"),  # or Hilda Crane (1956)
     ("!person Mikhail Kalatozov", "The Cranes Are Flying (1957)"),
     ("!person Tatiana Samoilova", "The Cranes Are Flying (1957)"),
     ("!releases", "The Cranes Are Flying (1957)"),
