@@ -16,7 +16,7 @@ from bot.models import (
     SpecialFeature,
 )
 from bot.store.db import Database
-from bot.text import format_money
+from bot.text import format_money, norm_title
 
 # Edition columns returned as specs, in display order (labels live with the cards).
 EDITION_SPECS = (
@@ -346,6 +346,26 @@ async def editions_by_barcode(db: Database, code: str) -> list[int]:
         f"SELECT id FROM editions WHERE upc IN ({','.join('?' * len(codes))}) ORDER BY id", codes
     )
     return [r[0] for r in rows]
+
+
+async def editions_by_spine(db: Database, spine: str, label: str | None) -> list[int]:
+    """The editions numbered `spine` (as printed, '146'), of the label whose name holds
+    `label` when given; the Criterion Collection's first, since its numbers are the ones
+    people quote."""
+    rows = await db._fetchall(
+        "SELECT e.id FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
+        "WHERE e.spine = ? AND (? IS NULL OR l.name LIKE '%' || ? || '%') "
+        "ORDER BY coalesce(l.name, '') != 'The Criterion Collection', e.id",
+        (spine.lstrip("0") or "0", label, label),
+    )
+    return [r[0] for r in rows]
+
+
+async def boxsets_named(db: Database, query: str) -> list[int]:
+    """The box sets whose name is the query, compared as titles are ('the apu trilogy')."""
+    wanted = norm_title(query)
+    rows = await db._fetchall("SELECT id, title FROM editions WHERE is_boxset = 1 ORDER BY id")
+    return [r[0] for r in rows if wanted and norm_title(r[1]) == wanted]
 
 
 async def titles_and_years(db: Database) -> list[tuple[str, int | None]]:

@@ -25,6 +25,12 @@ from bot.store import films, reviews
 MAX_EDITION_CARDS = 3
 # A UPC-A (12 digits) or EAN-13 barcode, as printed under the bars.
 _BARCODE = re.compile(r"^\d{12,13}$")
+# 'criterion 146', 'spine 146', 'criterion #146', '#146': an edition by its number.
+_SPINE = re.compile(
+    r"^(?:(?P<label>(?:the\s+)?criterion(?:\s+collection)?)\s*(?:spine\s*)?|spine\s*)"
+    r"(?:#|no\.?\s*|number\s*)?(?P<n>\d{1,4})$|^#(?P<bare>\d{1,4})$",
+    re.I,
+)
 
 
 @COMMANDS.command(
@@ -91,6 +97,10 @@ async def edition(
     fmt = format
     if film_id is None and _BARCODE.match(title.strip()):
         return await _by_barcode(core, req, title.strip())
+    if film_id is None and (number := _SPINE.match(" ".join(title.split()))):
+        return await _by_spine(core, req, number["n"] or number["bare"], number["label"])
+    if film_id is None and (sets := await films.boxsets_named(core.db, title)):
+        return await _cards(core, sets, f"{req.prefix}edition <film title> for one film's editions")
     if film_id is None and (missing := _title_missing(core, req, "edition", title)):
         return missing
     values = {"title": title, "format": format, "label": label}
@@ -125,6 +135,31 @@ async def edition(
                 footer=f"Narrow it down: {req.prefix}edition {details.summary.label} <format> <label>",
             )
         )
+    return Reply(tuple(cards))
+
+
+async def _by_spine(core: Core, req: Request, number: str, label: str | None) -> Reply:
+    """The edition with this spine number (the Criterion Collection's, unless another
+    label numbers its releases too); an unknown number is said to be unknown."""
+    ids = await films.editions_by_spine(core.db, number, "criterion" if label else None)
+    if not ids:
+        return error(
+            "No edition with that number",
+            f"No edition numbered {number} is known"
+            + (" in the Criterion Collection." if label else "."),
+            hint=f"{req.prefix}edition <title> finds a film's editions by its title.",
+        )
+    return await _cards(core, ids[:1], None)
+
+
+async def _cards(core: Core, ids: list[int], more: str | None) -> Reply:
+    found = [d for i in ids if (d := await films.edition_details(core.db, i))]
+    cards = [
+        edition_card(d, film=d.films[0] if len(d.films) == 1 else None)
+        for d in found[:MAX_EDITION_CARDS]
+    ]
+    if len(found) > MAX_EDITION_CARDS and more:
+        cards.append(Card("More editions", plain(f"{len(found) - MAX_EDITION_CARDS} more; {more}")))
     return Reply(tuple(cards))
 
 
