@@ -73,6 +73,7 @@ async def _answers(db_path: str, films: list[dict[str, Any]]) -> list[dict[str, 
                     "kind": card.kind if card else None,
                     "title": card.title if card else "",
                     "choices": len(reply.choices) if reply else 0,
+                    "fields": {f.name: _plain(f.value) for f in card.fields} if card else {},
                     "text": " ".join(
                         [card.title, *(f"{f.name}: {_plain(f.value)}" for f in card.fields)]
                         if card
@@ -102,11 +103,18 @@ def classify(film: dict[str, Any], answer: dict[str, Any] | None) -> str:
     head, _, tail = title.rpartition(" (")
     year = int(tail[:4]) if tail[:4].isdigit() else None
     same_year = year is not None and abs(year - int(film["year"])) <= 1
-    names = {_fold(film["title"]), _fold(film.get("original_title") or "")}
-    text = _fold(answer["text"])
+    names = {_fold(film["title"]), _fold(film.get("original_title") or "")} - {""}
+    fields = answer.get("fields", {})
+    # The card's own names: its title, original title and the names it is also known as.
+    known = {_fold(head)} | {
+        _fold(part)
+        for key in ("Original title", "Also known as")
+        for part in fields.get(key, "").replace("\n", ", ").split(", ")
+    }
     director = _fold(film["director"]).split()
-    named = bool(director) and director[-1] in text.split()
-    right_title = _fold(head) in names or any(n and n in text for n in names)
+    directed = _fold(next((v for k, v in fields.items() if k.startswith("Directed by")), ""))
+    named = bool(director) and director[-1] in directed.split()
+    right_title = bool(names & known)
     if same_year and right_title:
         return "right" if named else "film"  # the film, but its director is not known
     return "wrong"

@@ -51,3 +51,12 @@ def test_the_number_forms(typed: str, number: str) -> None:
 @pytest.mark.parametrize("typed", ["2046", "seven samurai", "criterion", "ocean's 11"])
 def test_titles_are_not_numbers(typed: str) -> None:
     assert _SPINE.match(typed) is None
+
+
+def test_a_format_nobody_gave_is_unknown_not_no(catalog_copy: Path) -> None:
+    """The Criterion list gives Seven Samurai's spine, not its format: asked for a DVD,
+    the answer says the format is unknown and shows the edition, never 'no DVD'."""
+    text = _ask(catalog_copy, "!edition seven samurai criterion dvd")
+    assert "Format not known" in text and "unknown, not no" in text
+    assert "The Criterion Collection #2" in text
+    assert "No The Criterion Collection DVD edition" not in text

@@ -45,22 +45,39 @@ CATALOG_COVERS = (
 
 def not_in_catalog(query: str, year: int | None, best: Any, candidates: Any) -> str | None:
     """The film the user named, as they named it, when the catalog has no film of that
-    title: none matches, the year asked for matches none of them, or the only close
-    titles hold the words inside a longer title ('metropolis' is not 'Leaving
+    title: none matches, the year asked for matches none of them, or (no year given) the
+    only close titles hold the words inside a longer title ('metropolis' is not 'Leaving
     Metropolis'). None when there is a film to answer or to ask about."""
     typed = fold(re.sub(r"\s*[(\[]?\b(1[89]\d\d|20\d\d)\b[)\]]?\s*$", "", query)) or fold(query)
     named = f"“{shorten(query.strip(), ECHO_MAX)}”"
     if not candidates and best is None:
         return named
     hits = [best] if best is not None else list(candidates)
-    if year is not None and not any(h.year is None or abs(h.year - year) <= 1 for h in hits):
-        return named  # 'Metropolis (1927)': no Metropolis of 1927 here
-    if all(
-        not h.exact and f" {typed}" in f" {fold(h.title)}" and not fold(h.title).startswith(typed)
-        for h in hits
-    ):
+    if year is not None:
+        # A hit fits the year asked for, or holds that number in its title ('Blade Runner
+        # 2049' typed with a typo is not 'a film of 2049').
+        fits = [
+            h
+            for h in hits
+            if h.year is None or abs(h.year - year) <= 1 or str(year) in (h.title or "")
+        ]
+        return None if fits else named  # 'Metropolis (1927)': no Metropolis of 1927 here
+    if all(not h.exact and _inside_only(typed, h) for h in hits):
         return named  # only inside longer titles
     return None
+
+
+def _inside_only(typed: str, hit: Any) -> bool:
+    """Whether the typed words are in the hit's title but start neither it nor a part of
+    it after a colon or a dash ('attack of the clones' starts a part of 'Star Wars:
+    Episode II – Attack of the Clones'; 'metropolis' starts no part of 'Leaving
+    Metropolis')."""
+    names = [hit.title or ""] + ([hit.matched] if getattr(hit, "matched", "") else [])
+    for name in names:
+        parts = [fold(p) for p in re.split(r"\s*(?::|\s[–—-])\s+", name)] + [fold(name)]
+        if any(p.startswith(typed) for p in parts if p):
+            return False
+    return any(f" {typed}" in f" {fold(n)}" for n in names)
 
 
 def _closest(candidates: Any, year: int | None) -> str:

@@ -403,7 +403,8 @@ class _Writer:
             index.cast[film_id].add(norm)
         for film_id, _, name in await lookups.film_director_spellings(self.tx):
             index.add_director(film_id, name)
-        index.by_imdb = await lookups.film_ids_by_imdb(self.tx)
+        for imdb_id, film_id in await lookups.film_ids_by_imdb(self.tx):
+            index.by_imdb[imdb_id].append(film_id)
         return index
 
     async def _directors(
@@ -451,7 +452,7 @@ class _Writer:
                 )
                 index.add_title(film_id, rec.title, rec.festival_year)
                 if rec.imdb_id:
-                    index.by_imdb[rec.imdb_id] = film_id
+                    index.by_imdb[rec.imdb_id].append(film_id)
             else:
                 report.cannes_linked += 1
                 await self.out.title(film_id, rec.title, "alternative", source_id)

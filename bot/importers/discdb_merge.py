@@ -54,6 +54,10 @@ _FACT_COLUMNS = (
     "asin",
 )
 
+# The Criterion list (data/criterion.csv.gz) is criterion.com as of March 2022: a later
+# release (a 4K of a film the list has on Blu-ray) is not the edition it lists.
+CRITERION_LIST_DATE = "2022-03-31"
+
 
 @dataclass
 class DiscdbReport:
@@ -278,6 +282,12 @@ class DiscdbWriter:
                 continue
             if edition.format and edition.format != release.format:
                 continue
+            if (
+                edition.external_key.startswith("criterion:")
+                and release.release_date
+                and release.release_date > CRITERION_LIST_DATE
+            ):
+                continue  # released after the list was compiled: not the list's edition
             if edition.region and release.region and edition.region != release.region:
                 continue
             if (

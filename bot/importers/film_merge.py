@@ -36,7 +36,9 @@ class FilmIndex:
     by_title: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     years: dict[int, int | None] = field(default_factory=dict)
     directors: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
-    by_imdb: dict[str, int] = field(default_factory=dict)
+    # Wikidata gives one IMDb id to a film and its re-cut (Apocalypse Now and its Redux):
+    # every film with the id, the year then chooses.
+    by_imdb: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     # main title (before a subtitle) -> films, for titles printed with and without one
     by_head: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     cast: dict[int, set[str]] = field(default_factory=lambda: defaultdict(set))  # norm names
@@ -76,8 +78,15 @@ class FilmIndex:
     ) -> int | None:
         """The film these describe, or None (a new film). `years` is the window the
         film's year may fall in; `prefer_year` breaks ties by distance."""
-        if imdb_id and imdb_id in self.by_imdb:
-            return self.by_imdb[imdb_id]
+        target = prefer_year if prefer_year is not None else years.start
+        if imdb_id and self.by_imdb.get(imdb_id):
+            same = [
+                f
+                for f in self.by_imdb[imdb_id]
+                if self.years.get(f) is None or self.years[f] in years
+            ]
+            if same:
+                return min(same, key=lambda f: (abs((self.years.get(f) or target) - target), f))
         found: dict[int, bool] = {}  # film -> a director agrees
         for title in titles:
             for film_id in self.by_title.get(norm_title(title), ()):

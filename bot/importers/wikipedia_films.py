@@ -21,7 +21,8 @@ COLUMNS = ("title", "year", "directors_heuristic", "cast", "genres", "enwiki_tit
 _NOT_NAME = re.compile(
     r"\b(?:award|winner|winning|academy|oscar|director|directors|filmmaker|produced|"
     r"written|starring|film|films|movie|company|studios?|pictures|the|an?|and|by|from|"
-    r"in|of|with)\b",
+    r"in|of|with|hong|kong|palestinian|american|british|french|german|italian|japanese|"
+    r"canadian|australian|indian|chinese|israeli|mexican|spanish|swedish|danish)\b",
     re.I,
 )
 _PARTICLES = {"de", "da", "van", "von", "del", "der", "di", "la", "le", "du", "st.", "y"}
@@ -49,6 +50,18 @@ def _names(cell: str) -> list[str]:
     name ('Noah Beery, Sr.')."""
     parts = [re.sub(r"^and\s+", "", p.strip()) for p in clean_cell(cell).split(";")]
     return list(dict.fromkeys(attach_suffixes(parts)))
+
+
+_NOT_ACTOR = {"voices of", "voices", "voice", "narrator", "narrators", "various", "writers"}
+
+
+def _actor(name: str) -> str | None:
+    """A cast cell's name without the list's notes ('(voice)', '(narrator)'); None for a
+    note alone ('Voices of', '(voices)')."""
+    name = " ".join(re.sub(r"\([^)]*\)?", " ", name).split()).strip(" ,;:")
+    if not name or name.lower() in _NOT_ACTOR or not re.search(r"[A-Z]", name[:1]):
+        return None
+    return name
 
 
 def _person(name: str) -> str | None:
@@ -85,7 +98,7 @@ def parse(path: Path, text: str) -> list[WikipediaFilm]:
                 title=title,
                 year=year,
                 directors=directors,
-                cast=_names(row.cells["cast"]),
+                cast=[c for c in (_actor(n) for n in _names(row.cells["cast"])) if c],
                 genres=_names(row.cells["genres"]),
                 article=clean_cell(row.cells["enwiki_title"]) or None,
             )

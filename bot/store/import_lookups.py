@@ -76,10 +76,10 @@ async def cast_norms(tx: Transaction) -> list[tuple[int, str]]:
     return [(r[0], r[1]) for r in rows]
 
 
-async def film_ids_by_imdb(tx: Transaction) -> dict[str, int]:
-    """Every film's id by its IMDb id, for films that have one."""
+async def film_ids_by_imdb(tx: Transaction) -> list[tuple[str, int]]:
+    """(IMDb id, film id) of every film that has one (an id may belong to two films)."""
     rows = await tx._fetchall("SELECT imdb_id, id FROM films WHERE imdb_id IS NOT NULL")
-    return {r[0]: r[1] for r in rows}
+    return [(r[0], r[1]) for r in rows]
 
 
 async def film_director_spellings(tx: Transaction) -> list[tuple[int, int, str]]:

@@ -113,6 +113,15 @@ async def edition(
         if (fmt is None or e.format == fmt) and (label is None or label_matches(e.label, label))
     ]
     name = details.summary.label
+    unknown_format: list = []
+    if not candidates and fmt is not None:
+        # Unknown is not "no": editions whose format no source gave may be the one asked.
+        unknown_format = [
+            e
+            for e in details.editions + details.boxsets
+            if e.format is None and (label is None or label_matches(e.label, label))
+        ]
+        candidates = unknown_format
     if not candidates:
         wanted = " ".join(x for x in (label, fmt) if x)
         known = ", ".join(e.name for e in details.editions + details.boxsets) or "none yet"
@@ -126,6 +135,19 @@ async def edition(
     loaded = [d for d in [await films.edition_details(core.db, e.id) for e in candidates] if d]
     loaded.sort(key=lambda d: -(len(d.specs) + len(d.features) + len(d.reviews)))
     cards = [edition_card(d, film=details.summary) for d in loaded[:MAX_EDITION_CARDS]]
+    if unknown_format:
+        wanted = " ".join(x for x in (label, fmt) if x)
+        cards.insert(
+            0,
+            Card(
+                f"Format not known for {name}",
+                plain(
+                    f"I know of no edition of {name} that a source calls {wanted}, but "
+                    "I don't know the format of the editions below, so one of them may be: "
+                    "that is unknown, not no."
+                ),
+            ),
+        )
     if len(loaded) > MAX_EDITION_CARDS:
         rest = ", ".join(d.summary.name for d in loaded[MAX_EDITION_CARDS:])
         cards.append(
