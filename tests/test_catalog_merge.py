@@ -193,3 +193,12 @@ def test_a_subtitle_alone_needs_a_director_or_two_actors_in_common() -> None:
     assert index.match(long, range(1949, 1952), [], cast=["Lena Moss", "Otto Ferns"]) == 1
     assert index.match(long, range(1949, 1952), ["Ada Crane"]) == 1
     assert index.match(long, range(1960, 1962), ["Ada Crane"]) is None
+
+
+def test_a_subtitle_is_the_film_of_its_full_title_with_two_actors_in_common() -> None:
+    index = FilmIndex()
+    index.add_title(1, "Harbour Saga: Part II – The Storm Returns", 1981)
+    index.add_cast(1, ["Ivo Brandt", "Lena Moss"])
+    assert index.match(["The Storm Returns"], range(1980, 1983), [], cast=["Lena Moss"]) is None
+    two = ["Ivo Brandt", "Lena Moss"]
+    assert index.match(["The Storm Returns"], range(1980, 1983), [], cast=two) == 1

@@ -20,6 +20,16 @@ from bot.text import norm_name, norm_title, same_person
 _SUBTITLE = re.compile(r"\s*(?:,?\s+or:?\s+|:\s+|\s+[–—-]\s+|,\s+or,\s+)", re.I)
 
 
+def tail_title(title: str) -> str | None:
+    """The folded subtitle of a title that has one ('Star Wars: Episode V – The Empire
+    Strikes Back' -> 'the empire strikes back'... its last part), or None."""
+    parts = _SUBTITLE.split(title)
+    if len(parts) < 2:
+        return None
+    tail = norm_title(parts[-1])
+    return tail if len(tail) >= 6 and tail != norm_title(title) else None
+
+
 def head_title(title: str) -> str | None:
     """The folded main title of a title with a subtitle, or None when it has none."""
     parts = _SUBTITLE.split(title, maxsplit=1)
@@ -59,9 +69,9 @@ class FilmIndex:
         self.add_head(film_id, title)
 
     def add_head(self, film_id: int, title: str) -> None:
-        head = head_title(title)
-        if head and film_id not in self.by_head[head]:
-            self.by_head[head].append(film_id)
+        for part in (head_title(title), tail_title(title)):
+            if part and film_id not in self.by_head[part]:
+                self.by_head[part].append(film_id)
 
     def add_director(self, film_id: int, name: str) -> None:
         if name not in self.directors[film_id]:
@@ -104,7 +114,8 @@ class FilmIndex:
                     )
         if not found:
             # The same title with or without its subtitle: only with a director in common.
-            heads = {norm_title(t) for t in titles} | {h for t in titles if (h := head_title(t))}
+            heads = {norm_title(t) for t in titles}
+            heads |= {h for t in titles for h in (head_title(t), tail_title(t)) if h}
             for key in heads:
                 for film_id in {*self.by_head.get(key, ()), *self.by_title.get(key, ())}:
                     year = self.years.get(film_id)
