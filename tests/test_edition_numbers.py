@@ -60,3 +60,9 @@ def test_a_format_nobody_gave_is_unknown_not_no(catalog_copy: Path) -> None:
     assert "Format not known" in text and "unknown, not no" in text
     assert "The Criterion Collection #2" in text
     assert "No The Criterion Collection DVD edition" not in text
+
+
+def test_a_barcode_typed_with_spaces_or_dashes_is_a_barcode(catalog_copy: Path) -> None:
+    spaced = _ask(catalog_copy, "!edition 5027035 019901")
+    dashed = _ask(catalog_copy, "!edition 5-027035-019901")
+    assert spaced.startswith("12 Monkeys (1995) — Arrow Video") and dashed == spaced

@@ -96,7 +96,7 @@ class CatalogReport:
             f"{self.cannes_rows:,} Cannes films ({self.cannes_linked:,} already known) and "
             f"{self.wikipedia_rows:,} Wikipedia list films ({self.wikipedia_linked:,} already "
             f"known)"
-            + (f"; {self.discdb_summary}" if self.discdb_summary else "")
+            + (f"; {self.discdb_summary.rsplit(' (', 1)[0]}" if self.discdb_summary else "")
             + f" in {self.seconds:.1f} s"
         )
 

@@ -95,8 +95,9 @@ async def edition(
     film_id: int | None,
 ) -> Reply:
     fmt = format
-    if film_id is None and _BARCODE.match(title.strip()):
-        return await _by_barcode(core, req, title.strip())
+    compact = re.sub(r"[\s-]", "", title)  # '715515 315517', '0-715515-31551-7'
+    if film_id is None and _BARCODE.match(compact):
+        return await _by_barcode(core, req, compact)
     if film_id is None and (number := _SPINE.match(" ".join(title.split()))):
         return await _by_spine(core, req, number["n"] or number["bare"], number["label"])
     if film_id is None and (sets := await films.boxsets_named(core.db, title)):
