@@ -152,6 +152,12 @@ async def test_edition_filters(core: Core) -> None:
     reply = await core.handle("!edition seven samurai criterion", Request())
     assert reply is not None
     assert reply.cards[0].title == "Seven Samurai (1954) — The Criterion Collection #2"
-    missing = await core.handle("!edition seven samurai blu-ray", Request())
+    # The Criterion list gives no format: a Blu-ray is unknown, not "no".
+    unknown = await core.handle("!edition seven samurai blu-ray", Request())
+    assert unknown is not None and unknown.cards[0].kind != "error"
+    assert unknown.cards[0].title == "Format not known for Seven Samurai (1954)"
+    assert "The Criterion Collection #2" in unknown.cards[1].title
+    # Every edition's format is known and none is a 4K: that is a "no".
+    missing = await core.handle("!edition the cranes are flying 4k", Request())
     assert missing is not None and missing.cards[0].kind == "error"
-    assert missing.cards[0].title == "No Blu-ray edition of Seven Samurai (1954)"
+    assert missing.cards[0].title.startswith("No 4K UHD edition of The Cranes Are Flying")
