@@ -40,19 +40,9 @@ from bot.text import fold, norm_name, norm_title, same_person
 
 SOURCE_KIND = "thediscdb"
 SOURCE_NAME = "TheDiscDb"
-# Edition columns that are also facts, in the order they are written.
-_FACT_COLUMNS = (
-    "format",
-    "disc_count",
-    "disc_formats",
-    "region",
-    "video_resolution",
-    "video_codec",
-    "hdr",
-    "release_date",
-    "upc",
-    "asin",
-)
+# Edition columns that are also facts, in the order they are written: what a release
+# states, but the label (a fact of its own, by name).
+_FACT_COLUMNS = tuple(c for c in store.RELEASE_COLUMNS if c != "label_id")
 
 # The Criterion list (data/criterion.csv.gz) is criterion.com as of March 2022: a later
 # release (a 4K of a film the list has on Blu-ray) is not the edition it lists.
