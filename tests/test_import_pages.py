@@ -407,3 +407,62 @@ async def test_headline_and_diary_decorations_are_not_part_of_the_title(
     outcome = await _outcome(catalog_copy, "diary.txt", page)
     assert outcome.status == "merged", outcome.message
     assert "Vertigo (1958)" in outcome.message
+
+
+async def test_a_slash_title_is_two_films_only_when_both_names_are_catalog_films(
+    catalog_copy: Path,
+) -> None:
+    """'Solaris / Stalker' names two catalog films: one document per film, please.
+    'Children of Men / Menneskenes Barn' is one film with its Norwegian title."""
+    listing = (
+        "New Releases | Blu-ray | DVD\n\n"
+        "Solaris / Stalker\n"
+        "Format: Blu-ray\nRegion: B\nRelease date: 12 March 2024\nPrice: £24.99\n"
+    )
+    outcome = await _outcome(catalog_copy, "double.txt", listing)
+    assert outcome.status == "rejected"
+    assert "two films on one disc" in outcome.message
+
+    blog = (
+        "Thursday, 3 April 2008\n\n"
+        "Children of Men / Menneskenes Barn\n\n"
+        "I put off Children of Men for a long time after a friend called it bleak, and "
+        "bleak it is, but the long unbroken takes in the last act left me with my mouth "
+        "open. The future it shows is grey and very close to ours.\n\n"
+        "Rating: 5 of 6\n"
+    )
+    outcome = await _outcome(catalog_copy, "slash.txt", blog)
+    assert outcome.status == "merged", outcome.message
+    assert "Children of Men (2006)" in outcome.message
+
+
+async def test_a_title_only_in_quotes_in_the_prose_finds_its_film(catalog_copy: Path) -> None:
+    """No title line: the spec block opens the page and the prose quotes the title, as a
+    small review site's copied text does. A weekday's letters inside a title ('Sunset')
+    are not a date line."""
+    page = (
+        "Starring: William Holden, Gloria Swanson, Nancy Olson\n"
+        "Director: Billy Wilder\n"
+        "Studio: Paramount\n"
+        "Run Time: 110 minutes\n"
+        "Film: 5 out of 5 stars\n"
+        "Extras: 3 out of 5 stars\n"
+        "Being late to the party is no crime: “Sunset Boulevard” holds up from the "
+        "first body in the pool to the last close-up. Since this disc is the first HD "
+        "release, the new scan is the reason to buy “Sunset Boulevard” again.\n"
+    )
+    outcome = await _outcome(catalog_copy, "quoted.txt", page)
+    assert outcome.status == "merged", outcome.message
+    assert "Sunset Boulevard (1950)" in outcome.message
+
+
+def test_makers_news_words_and_site_owners_are_not_part_of_a_title() -> None:
+    from bot.importers.documents.page_titles import _plausible, clean_title
+
+    assert clean_title("Review: Arrival, 2016, dir. Denis Villeneuve") == ("Arrival", 2016)
+    assert clean_title("Upcoming Return of the Living Dead UK Blu-ray") == (
+        "Return of the Living Dead",
+        None,
+    )
+    assert clean_title("Us Blu-ray Review") == ("Us", None)  # a film called Us stays
+    assert not _plausible(*clean_title("Bry's DVD Review"))

@@ -30,6 +30,8 @@ TITLE_MATCH = 86.0
 # A page whose trusted cues name this many different films, none of them dominant, is a
 # roundup.
 ROUNDUP_FILMS = 3
+# Each half of 'A / B' must be a catalog title this closely for the page to be two films.
+DOUBLE_FEATURE_MATCH = 97.0
 
 
 @dataclass(frozen=True)
@@ -173,6 +175,9 @@ async def match_film(
     posts = _list_of_posts(page.text)
     if posts:
         return FilmMatch("reject", posts)
+    two = _two_films(titles, cues)
+    if two:
+        return FilmMatch("reject", two)
     found: dict[int, Candidate] = {}
     hits_by_cue: dict[int, set[int]] = {}
     for index, cue in enumerate(cues):
@@ -393,6 +398,30 @@ def _unknown_lead(
             return None  # the lead (or a shorter reading of its line) names a catalog film
         if best.cues and max(c.weight for c in best.cues) < cue.weight:
             return cue
+        return None
+    return None
+
+
+def _two_films(titles: TitleSearch, cues: list[TitleCue]) -> str | None:
+    """'Solaris / Stalker' on a title line is two films on one disc when each half is a
+    catalog film of its own; 'Children of Men / Menneskenes Barn' is one film under two
+    names (only one half is a catalog title, or both are the same film)."""
+    for cue in cues:
+        leading = cue.cue in _LEAD_CUES or (cue.cue == "early line" and cue.weight >= 0.4)
+        if not leading or not re.search(r"\s/\s", cue.title):
+            continue
+        halves = [h.strip() for h in re.split(r"\s/\s", cue.title) if h.strip()]
+        if len(halves) != 2:
+            continue
+        films = set()
+        for half in halves:
+            hits = titles.lookup(half, limit=3).candidates
+            exact = [h for h in hits if h.score >= DOUBLE_FEATURE_MATCH]
+            if not exact:
+                return None
+            films.add(exact[0].film_id)
+        if len(films) == 2:
+            return f"“{cue.title}” looks like two films on one disc; import one document per film"
         return None
     return None
 

@@ -54,10 +54,21 @@ _RELEASE_AFTER = re.compile(
 )
 # '61. May 22, 2010 - Vertigo (1958)': a diary's number and date before the title.
 _LEADING_DATE = re.compile(
-    r"^(?:\d{1,4}[.)]\s+)?(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?"
+    r"^(?:\d{1,4}[.)]\s+)?(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s+)?"
     r"(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
     r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}-\d\d-\d\d)\s*[-–—:|]\s+(?=\S)",
+    re.I,
+)
+# 'Arrival, 2016, dir. Denis Villeneuve': the makers after the title.
+_MAKERS_AFTER = re.compile(
+    r"\s*(?:,|\s[-–—|])\s*(?:dir(?:ected)?\.?\s*(?:by\s+)?|directed\s+by\s+|d\.\s*)"
+    r"[A-Z][^,()\[\]]{2,60}$"
+)
+# 'Upcoming Return of the Living Dead UK Blu-ray', 'Coming soon: Heat'.
+_LEADING_NEWS = re.compile(
+    r"^(?:upcoming|forthcoming|coming\s+soon\s*[:\-–—]|out\s+now\s*[:\-–—]|"
+    r"new\s*[:\-–—]|pre-?orders?\s*[:\-–—]|now\s+available\s*[:\-–—])\s*",
     re.I,
 )
 _TITLE_WITH_YEAR = re.compile(rf"^(?P<t>.{{1,120}}?)\s*[(\[](?P<y>{_YEAR})[)\]](?P<rest>.*)$")
@@ -247,7 +258,7 @@ _CHROME = re.compile(
     r"copyright|©|all rights|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
     r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|"
-    r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s)",
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\.?,?\s)",
     re.I,
 )
 _SPEC_LINE = re.compile(
@@ -318,6 +329,12 @@ def clean_title(text: str) -> tuple[str, int | None]:
     for _ in range(4):
         before = title
         title = _LEADING_DATE.sub("", title)
+        title = _LEADING_NEWS.sub("", title) or title
+        title = _MAKERS_AFTER.sub("", title)
+        # a market before the format: 'Return of the Living Dead UK Blu-ray'
+        title = re.sub(
+            rf"(?<=\S)\s+(?:uk|usa|us|region\s*[abc0-9])(?=\s+{_FORMAT}\b)", "", title, flags=re.I
+        )
         title = _SITE_SUFFIX.sub("", title) if len(title) > 12 else title
         match = _REVIEW_BEFORE.match(title) or _RELEASE_BEFORE.match(title)
         if match:
@@ -360,13 +377,24 @@ def _plausible(title: str, year: int | None) -> bool:
         return False  # 'Harakiri AKA Seppuku' is two names: each is a variant
     if is_chrome(title):
         return False
+    if re.fullmatch(r"(?:\S+\s+)?\S+['’]s", title):
+        return False  # a site's owner: "Bry's DVD Review", "Glenn's Reviews"
     if _SITE_NAME.search(title) and len(title.split()) <= 4:
         return False  # a site banner: 'DVD Talk', 'Blu-ray.com'
     return len(title.split()) <= 16
 
 
 _POSSESSIVE = re.compile(r"^(?:[A-Z][\w.\-]*\s+){0,2}[A-Z][\w.\-]*['’]s\s+(?P<t>.+)$")
-_QUOTED = re.compile(r"[“\"‘](?P<t>[^”\"’]{2,80})[”\"’]")
+# A name in quotes: “…”, "…", ‘…’ or '…' (an apostrophe inside a word, as in
+# ‘Don’t’, does not close it).
+_QUOTED = re.compile(
+    r"“(?P<a>[^”\n]{2,80})”|(?<!\w)\"(?P<b>[^\"\n]{2,80})\"|"
+    r"(?<!\w)[‘'](?P<c>[^\n]{2,80}?)[’'](?!\w)"
+)
+
+
+def _quoted_text(match: re.Match[str]) -> str:
+    return match["a"] or match["b"] or match["c"] or ""
 
 
 def _variants(title: str) -> list[str]:
@@ -378,7 +406,12 @@ def _variants(title: str) -> list[str]:
     if len(aka) > 1:
         found.extend(aka)
     for quoted in _QUOTED.finditer(title):
-        found.append(quoted["t"].strip(" ,.:"))
+        found.append(_quoted_text(quoted).strip(" ,.:"))
+    # 'Children of Men / Menneskenes Barn', 'The General * Clyde Bruckman & Buster
+    # Keaton': a second name, or the makers, after a separator.
+    halves = re.split(r"\s+[/*|•·]\s+", title)
+    if len(halves) == 2:
+        found.extend(halves)
     if ":" in title or re.search(r"\.\s", title):
         found.append(re.split(r"\s*:\s*|\.\s+", title)[-1])
         found.append(re.split(r"\s*:\s*", title)[0])
@@ -401,9 +434,12 @@ def _add(cues: list[TitleCue], text: str | None, cue: str, weight: float) -> Non
     if _plausible(title, year):
         cues.append(TitleCue(title, year, cue, weight, source))
     # A variant is read as the same kind of cue, trusted a little less.
+    halves = re.split(r"\s+/\s+", title)
     for variant in _variants(title):
         if _plausible(variant, year):
-            cues.append(TitleCue(variant, year, cue, weight - 0.05, source))
+            # Either name of 'Children of Men / Menneskenes Barn' is the title as much.
+            less = 0.0 if len(halves) == 2 and variant in halves else 0.05
+            cues.append(TitleCue(variant, year, cue, weight - less, source))
 
 
 def _slug_title(url: str | None) -> str | None:
@@ -436,10 +472,15 @@ def _schema_names(page: Page) -> list[tuple[str, float]]:
 _CONNECTOR = (
     r"(?:of|the|and|a|an|in|on|to|for|at|with|from|de|la|le|les|du|des|del|di|von|van|vs\.?|&)"
 )
+# A run of capitalised words on one line ('Shaun of the Dead'); an opening quote may
+# precede it, an apostrophe inside a word may not ('O’Brien' is not 'Brien').
 _CAP_RUN = re.compile(
-    rf"(?<![\w'’])(?:[A-Z][\w'’.\-]*|\d{{1,4}})(?:\s+(?:{_CONNECTOR}\s+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}))*"
+    rf"(?<!\w)(?<!\w['’])(?:[A-Z][\w'’.\-]*|\d{{1,4}})"
+    rf"(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}))*"
 )
-_CAPS_RUN = re.compile(r"(?<![\w'’])[A-Z][A-Z'’\-]+(?:\s+[A-Z][A-Z'’\-]*)*(?![\w'’])")
+_CAPS_RUN = re.compile(r"(?<!\w)(?<!\w['’])[A-Z][A-Z'’\-]+(?:[ \t]+[A-Z][A-Z'’\-]*)*(?![\w'’])")
+
+
 _NOT_TITLES = {
     # words a sentence opens with: a page that starts 'What a pairing' is not about 'What?'
     "what",
@@ -542,6 +583,8 @@ def mentioned_titles(
         key = fold(phrase)
         if not key or key in _NOT_TITLES or len(key) < 3 or key.isdigit():
             continue
+        if re.fullmatch(r"\w+['’](?:ve|m|ll|d|re|t)", phrase, re.I):
+            continue  # "I’ve", "Don't": a contraction, not a name
         counts[key] = counts.get(key, 0) + 1
         spelled.setdefault(key, phrase)
     for match in _CAPS_RUN.finditer(text):
@@ -554,9 +597,20 @@ def mentioned_titles(
         counts[key] = counts.get(key, 0) + 2  # set in capitals: the page's way to name it
         spelled.setdefault(key, phrase.title())
     for match in _QUOTED.finditer(text):
-        key = fold(match["t"])
-        if key in counts:
-            counts[key] += 1
+        # A name in quotes is how prose marks a title ('“Sunset Boulevard” heads to
+        # Blu-ray'): it counts on its own, when it reads like a title.
+        phrase = _quoted_text(match).strip(" ,.:;!?")
+        key = fold(phrase)
+        if (
+            not key
+            or key in _NOT_TITLES
+            or len(phrase.split()) > 8
+            or not phrase[:1].isupper()
+            or phrase.endswith("!")
+        ):
+            continue
+        counts[key] = counts.get(key, 0) + 1
+        spelled.setdefault(key, phrase)
     ranked = sorted(
         (
             (spelled[k], n)

@@ -252,8 +252,8 @@ def _kind_of(read: _Read) -> str | None:
         return DISC_REVIEW
     if shop or (specs >= 2 and prose < 600):
         return RELEASE_LISTING
-    if prose >= MIN_PROSE:
-        return BLOG_REVIEW
+    if prose >= MIN_PROSE or (scores and prose >= MIN_PROSE // 2):
+        return BLOG_REVIEW  # a short post still reviews the film when it rates it
     if values.get("director") and (
         re.search(r"^movie details$", text, re.I | re.M)
         or any(heading_is_spoiler(line) for line in read.lines if len(line) < 80)
