@@ -355,6 +355,14 @@ def same_person(a: str, b: str) -> bool:
     abbreviations ('Carl Th. Dreyer'), romanisations ('Aleksey' / 'Alexei'), near-equal."""
     if names_compatible(a, b) or translit_key(a) == translit_key(b):
         return True
+    wa, wb = fold(a).split(), fold(b).split()
+    if len(wa) >= 2 and sorted(wa) == sorted(wb):
+        return True  # family name first: 'Kurosawa Akira'
+    if len(wa) >= 2 and len(wb) >= 2 and wa[-1] == wb[-1] and wa[0] != wb[0]:
+        # 'Pierre Melville' for 'Jean-Pierre Melville': one given name inside the other's
+        ga, gb = a.split()[0].casefold().split("-"), b.split()[0].casefold().split("-")
+        if (len(ga) > 1 or len(gb) > 1) and set(map(fold, ga)) & set(map(fold, gb)):
+            return True
     return fuzz.ratio(translit_key(a), translit_key(b)) >= 90 or fuzz.ratio(fold(a), fold(b)) >= 90
 
 

@@ -466,3 +466,110 @@ def test_makers_news_words_and_site_owners_are_not_part_of_a_title() -> None:
     )
     assert clean_title("Us Blu-ray Review") == ("Us", None)  # a film called Us stays
     assert not _plausible(*clean_title("Bry's DVD Review"))
+
+
+async def test_a_title_over_its_details_row_beats_a_menu_item_with_a_format_word(
+    catalog_copy: Path,
+) -> None:
+    """A review site's menu ('Silent DVD') above the review; the title sits over a row of
+    'label // rating // date', as some review sites print it."""
+    page = (
+        "Reviews & Columns\nNew Releases\nHorror DVDs\nSilent DVD\nArt House\nForum\n\n"
+        "Portrait of a Lady on Fire\n\n"
+        "The Criterion Collection // R // June 23, 2020\n"
+        "List Price: $39.99\n\n"
+        "Review by a staff writer | posted July 2, 2020\n\n"
+        "Two women on an island off Brittany, one painting the other in secret: the film "
+        "builds its romance out of looks and pauses, and the disc keeps every candle-lit "
+        "interior clean and steady, with grain resolved and no smearing in the dark.\n"
+    )
+    outcome = await _outcome(catalog_copy, "details-row.txt", page)
+    assert outcome.status == "merged", outcome.message
+    assert "Portrait of a Lady on Fire (2019)" in outcome.message
+
+
+async def test_a_title_without_its_article_or_subtitle_finds_the_catalog_film(
+    catalog_copy: Path,
+) -> None:
+    """'The Phantom of the Opera' is the catalog's 'Phantom of the Opera' (1925) when
+    the page names Rupert Julian; 'Sunrise (1927)' is 'Sunrise: A Song of Two Humans'."""
+    phantom = (
+        "Silent horror returns in a new restoration\n\n"
+        "The British Film Institute will release Rupert Julian's The Phantom of the Opera "
+        "on Blu-ray this spring, with Lon Chaney's unmasking scene restored from the best "
+        "surviving print. The Phantom of the Opera comes with two scores and a booklet.\n"
+        "Format: Blu-ray\nRelease date: 14 April 2025\n"
+    )
+    outcome = await _outcome(catalog_copy, "phantom.txt", phantom)
+    assert outcome.status == "merged", outcome.message
+    assert "Phantom of the Opera (1925)" in outcome.message
+
+    sunrise = (
+        "Sunrise (1927)\n\n"
+        "Murnau's first American film still feels like a dream: George O'Brien and Janet "
+        "Gaynor cross the lake, lose each other and find each other again, and the city "
+        "sequences are as giddy as anything made in the silent years. I watched it twice "
+        "in a row and liked it more the second time.\n\nRating: 5/5\n"
+    )
+    outcome = await _outcome(catalog_copy, "sunrise.txt", sunrise)
+    assert outcome.status == "merged", outcome.message
+    assert "Sunrise: A Song of Two Humans (1927)" in outcome.message
+
+
+async def test_a_decorated_title_with_its_credits_names_a_film_the_catalog_lacks(
+    catalog_copy: Path,
+) -> None:
+    page = (
+        "Cellar Cinema   notes on old films\n\n"
+        "The Lantern Keeper (Der Laternenwärter) – Eureka Video (BluRay / DVD Combo)\n"
+        "Written by: a contributor on March 3rd, 2019\n\n"
+        "Theatrical Release Date: Germany, 1923\n"
+        "Director: Otto Brenner-Lisk\n"
+        "Cast: Hanna Vollrath, Emil Sauter, Greta Lindqvist\n\n"
+        "BluRay released: March 18th, 2019\n"
+        "Approximate running times: 94 Minutes\n"
+        "Aspect Ratio: 1.33:1 / 1080 Progressive / MPEG-4 AVC\n\n"
+        "A lighthouse keeper's daughter waits for a ship that never comes in this slow, "
+        "lovely silent drama, restored from two incomplete prints. The tinting is back and "
+        "the new piano score is sensitive. The disc is a welcome surprise.\n"
+    )
+    outcome = await _outcome(catalog_copy, "decorated-new.txt", page)
+    assert outcome.status == "imported", outcome.message
+    assert "The Lantern Keeper" in outcome.message
+    db = await open_database(catalog_copy)
+    try:
+        row = await sql.fetchone(
+            db, "SELECT year FROM films WHERE title = ?", ("The Lantern Keeper",)
+        )
+    finally:
+        await db.close()
+    assert row is not None and row[0] == 1923
+
+
+def test_names_titles_and_rows_read_as_a_person_reads_them() -> None:
+    from bot.importers.documents import prose
+    from bot.importers.documents.page_titles import _plausible, clean_title, title_cues
+    from bot.importers.documents.model import Page
+    from bot.text import same_person
+
+    text = "Jean-Pierre Melville's Le Samouraï arrives in 4K with its cool blues intact."
+    assert prose.directors(text, "Le Samouraï") == ["Jean-Pierre Melville"]
+    assert same_person("Kurosawa Akira", "Akira Kurosawa")
+    assert same_person("Pierre Melville", "Jean-Pierre Melville")
+    assert not same_person("Joel Coen", "Ethan Coen")
+    assert clean_title("Blu-ray Review HTF BLU-RAY REVIEW: Seven Samurai (1 Viewer)") == (
+        "Seven Samurai",
+        None,
+    )
+    assert clean_title('"Drive My Car" 「ドライブ・マイ・カー」 (2021)') == ("Drive My Car", 2021)
+    assert clean_title("Heat 4K Review: Mann at his best")[0] == "Heat"
+    assert not _plausible(*clean_title("DVD & Blu-ray Release Report, a columnist"))
+    menu = "Left bar Home button Disc reviews button Film review button Articles button"
+    cues = title_cues(Page(text=menu + "\n"), [menu])
+    assert all(c.cue != "review line" for c in cues)
+    listing = parse_document(
+        "Der Laternenwärter – Eureka Video (BluRay / DVD Combo)\n"
+        "Theatrical Release Date: Germany, 1923\nDirector: Otto Brenner-Lisk\n"
+        "BluRay released: March 18th, 2019\nFormat: Blu-ray\nRegion: B\n"
+    )
+    assert listing.year == 1923

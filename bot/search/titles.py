@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,6 +83,12 @@ def split_year_hint(query: str) -> tuple[str, int | None]:
     if not match or not match["title"].strip(" ,([-"):
         return query.strip(), None
     return match["title"].strip(" ,([-"), int(match["year"])
+
+
+def _loose(text: str) -> str:
+    """Lower case without accents, punctuation kept: 'Sunrise: A Song…' keeps its colon."""
+    bare = unicodedata.normalize("NFKD", text)
+    return " ".join("".join(c for c in bare if not unicodedata.combining(c)).casefold().split())
 
 
 def title_keys(title: str) -> list[str]:
@@ -346,6 +353,25 @@ class TitleSearch:
         return LookupResult(query, year, best, tuple(ranked))
 
     # -- autocomplete ----------------------------------------------------------------
+
+    def headed(self, title: str, *, limit: int = 40) -> list[Hit]:
+        """Films whose title (or another name) is `title` and a subtitle after it:
+        'Sunrise' -> 'Sunrise: A Song of Two Humans', 'Metropolis' -> 'Metropolis – The
+        Complete Cut'. Exact hits, scored 100; the caller weighs them (a page that names a
+        film by its short title)."""
+        key = query_key(title)
+        head = _loose(title)
+        if not key or not head:
+            return []
+        found: dict[int, Hit] = {}
+        for part in self.parts:
+            for key_id in part.fuzzy.prefixed(key + " ", limit):
+                for hit, _weight in self._hits(part, key_id, 100.0, True):
+                    written = _loose(hit.matched or hit.title)
+                    rest = written[len(head) :] if written.startswith(head) else ""
+                    if re.match(r"\s*(?::|[-–—]\s)", rest):
+                        found.setdefault(hit.film_id, hit)
+        return list(found.values())
 
     def complete(self, text: str, *, limit: int = SUGGESTIONS_MAX) -> list[Completion]:
         """Up to `limit` films for what has been typed so far.

@@ -19,8 +19,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from bot.importers.documents.page_titles import EARLY_LINE, NAMED_ONCE, STRONG, TitleCue
-from bot.search.titles import TitleSearch
+from bot.importers.documents.page_titles import (
+    EARLY_LINE,
+    NAMED_ONCE,
+    STRONG,
+    TITLE_YEAR,
+    TitleCue,
+)
+from bot.search.titles import Hit, TitleSearch
 from bot.store.db import _Sql
 from bot.store.film_match_data import FilmFacts, film_facts, films_by_director
 from bot.text import fold, norm_name, same_person
@@ -181,12 +187,8 @@ async def match_film(
     found: dict[int, Candidate] = {}
     hits_by_cue: dict[int, set[int]] = {}
     for index, cue in enumerate(cues):
-        result = titles.lookup(cue.title, limit=8)
         ids: set[int] = set()
-        for hit in result.candidates:
-            if hit.score < TITLE_MATCH:
-                continue
-            quality = min(hit.score, 100.0) / 100.0
+        for hit, quality in _title_hits(titles, cue):
             candidate = found.get(hit.film_id)
             if candidate is None:
                 candidate = found[hit.film_id] = Candidate(
@@ -254,7 +256,19 @@ async def match_film(
 
     if viable:
         best = viable[0]
-        close = [c for c in viable[1:] if best.score - c.score < 0.25]
+        # A rival found only by a cue that fits several films ('Silent', a menu item) and
+        # backed by nothing else cannot be the page's film: it is not a close call.
+        ambiguous = {id(cues[i]) for i, ids in hits_by_cue.items() if len(ids) >= 2}
+        close = [
+            c
+            for c in viable[1:]
+            if best.score - c.score < 0.25
+            and (
+                c.confirmed
+                or any(x in best.cues for x in c.cues)
+                or not all(id(x) in ambiguous for x in c.cues)
+            )
+        ]
         trusted_title = any(c.strong for c in best.cues) or best.title_score >= 0.6
         clear = best.confirmed and not [c for c in close if c.confirmed]
         # A weak title cue (an early line, a name the text repeats) is enough when the
@@ -274,6 +288,9 @@ async def match_film(
         if clear and (trusted_title or backed) and lead is None:
             return _attach(best, "matched by title and " + ", ".join(best.evidence), viable)
         if clear and lead is not None:
+            other_name = await _other_name(db, lead, page)
+            if other_name is not None:
+                return other_name
             # No candidates: accepting it as it is makes the page's own film; the film
             # it mentions is one --film away.
             return FilmMatch(
@@ -341,8 +358,12 @@ async def match_film(
     # Only a line that says "this is the title" may name a new film: a shop's 'Gift Ideas
     # Blu-ray' or 'New This Week DVD' carries a format word too.
     titled = top.cue in _NEW_FILM_CUES
+    # A decorated line ('Der müde Tod – Eureka Video (BluRay / DVD Combo)') names the film
+    # when the page's own credits (a director and a cast) say what film it is; a shop's
+    # 'Gift Ideas Blu-ray' has none.
+    credited = top.cue == "decorated title" and bool(page.directors) and len(page.cast) >= 2
     if has_letters and (
-        (top.strong and titled and (year or page.directors))
+        (top.strong and (titled or credited) and (year or page.directors))
         or (first_line and page.year and page.directors and not viable)
     ):
         return FilmMatch(
@@ -382,8 +403,16 @@ async def match_film(
     )
 
 
-_NEW_FILM_CUES = ("label", "schema", "review line", "title (year)", "og:title", "h1")
-_LEAD_CUES = ("label", "schema", "review line", "title (year)", "og:title", "h1")
+_NEW_FILM_CUES = (
+    "label",
+    "schema",
+    "review line",
+    "title over details",
+    "title (year)",
+    "og:title",
+    "h1",
+)
+_LEAD_CUES = _NEW_FILM_CUES
 
 
 def _unknown_lead(
@@ -396,10 +425,45 @@ def _unknown_lead(
             continue
         if hits_by_cue.get(index) or any(c.source == cue.source for c in best.cues):
             return None  # the lead (or a shorter reading of its line) names a catalog film
-        if best.cues and max(c.weight for c in best.cues) < cue.weight:
+        weakest = max((c.weight for c in best.cues), default=0.0)
+        if weakest < cue.weight:
             return cue
+        if cue.year and weakest <= cue.weight and not any(c.year for c in best.cues):
+            return cue  # a dated title line ('La Passion de Jeanne d'Arc (1928)') leads
         return None
     return None
+
+
+# How much a catalog title that only starts with the page's ('Sunrise' for 'Sunrise: A
+# Song of Two Humans') or differs by its article counts, against an exact title.
+HEADED_QUALITY = 0.9
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+(?=\S)", re.I)
+
+
+def _title_hits(titles: TitleSearch, cue: TitleCue) -> list[tuple[Hit, float]]:
+    """Catalog films a cue's title may mean, each with how well the title matches (0-1):
+    the search engine's hits, the same title with or without its article ('The Phantom
+    of the Opera' is also 'Phantom of the Opera'), and, for a title line, catalog titles
+    it is the head of ('Sunrise' -> 'Sunrise: A Song of Two Humans')."""
+    out: dict[int, tuple[Hit, float]] = {}
+
+    def take(hit: Hit, quality: float) -> None:
+        if hit.film_id not in out or out[hit.film_id][1] < quality:
+            out[hit.film_id] = (hit, quality)
+
+    for hit in titles.lookup(cue.title, limit=8).candidates:
+        if hit.score >= TITLE_MATCH:
+            take(hit, min(hit.score, 100.0) / 100.0)
+    bare = _ARTICLE.sub("", cue.title)
+    other = bare if bare != cue.title else f"The {cue.title}"
+    if len(bare.split()) >= 2:
+        for hit in titles.lookup(other, limit=8).candidates:
+            if hit.exact:
+                take(hit, HEADED_QUALITY)
+    if cue.weight >= TITLE_YEAR and len(bare) >= 4:
+        for hit in titles.headed(cue.title, limit=20):
+            take(hit, HEADED_QUALITY)
+    return list(out.values())
 
 
 def _two_films(titles: TitleSearch, cues: list[TitleCue]) -> str | None:
@@ -424,6 +488,25 @@ def _two_films(titles: TitleSearch, cues: list[TitleCue]) -> str | None:
             return f"“{cue.title}” looks like two films on one disc; import one document per film"
         return None
     return None
+
+
+async def _other_name(db: _Sql, lead: TitleCue, page: PageFacts) -> FilmMatch | None:
+    """The page's title line may be another name of a catalog film (its original title):
+    with a year and the page's director, that director's one film of that year is it."""
+    year = page.year or lead.year
+    if not (year and page.directors):
+        return None
+    known = await films_by_director(db, list(page.directors), year)
+    if len(known) != 1:
+        return None
+    film_id, title, film_year = known[0]
+    return FilmMatch(
+        "attach",
+        f"matched by director and year {film_year} (“{lead.title}” is another name of it)",
+        film_id,
+        f"{title} ({film_year})",
+        title=lead.title,
+    )
 
 
 def _drop_people_named_as_films(found: dict[int, Candidate]) -> None:

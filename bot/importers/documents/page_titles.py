@@ -22,6 +22,7 @@ from bot.text import fold
 # How much each kind of cue says "this is the page's film" (0-1).
 LABELLED, SCHEMA, REVIEW_LINE, TITLE_YEAR, DECORATED = 1.0, 0.95, 0.9, 0.85, 0.85
 H1, OG_TITLE, HTML_TITLE, URL_SLUG, EARLY_LINE = 0.8, 0.8, 0.7, 0.5, 0.45
+DETAILS_TITLE = 0.88  # a line over a row of the release's details
 # A name the text repeats: from this (twice) up to the cap (many times).
 MENTIONED, MENTIONED_MAX = 0.4, 0.6
 # A cue this trusted (or more) may name a film the catalog lacks.
@@ -35,7 +36,9 @@ _REGION_TAG = r"(?:usa|us|uk|region\s*[abc0-9]|[abc]|france|germany|japan|austra
 
 _REVIEW_AFTER = re.compile(
     rf"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:\(?{_FORMAT}\)?\s*)?(?:\+\s*{_FORMAT}\s*)?"
-    r"(?:disc\s+|film\s+|movie\s+)?review\b.*$",
+    # after 'Review': nothing, a separator or bracket ('| Site', '(Criterion)') or a byline;
+    # not more words ('Disc reviews button Film review button' is a menu)
+    r"(?:disc\s+|film\s+|movie\s+)?review\b(?:\s*$|\s*[-–—:|(\[,•·/].*$|\s+by\s.*$)",
     re.I,
 )
 _REVIEW_BEFORE = re.compile(
@@ -71,6 +74,22 @@ _LEADING_NEWS = re.compile(
     r"new\s*[:\-–—]|pre-?orders?\s*[:\-–—]|now\s+available\s*[:\-–—])\s*",
     re.I,
 )
+# A part of a row of a release's details: a year, a date, a running time or a rating.
+_DETAIL_PART = re.compile(
+    rf"^(?:{_YEAR}|\d{{2,3}}\s*min(?:s|utes)?\.?|(?:[a-z]{{3,9}}\.?\s+\d{{1,2}},?\s+{_YEAR})|"
+    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|g|pg|pg-13|r|nc-17|nr|not rated|unrated|u|12a?|15|18)$",
+    re.I,
+)
+
+
+def _details_row(line: str) -> bool:
+    """'The Criterion Collection // R // June 23, 2020', 'Universal | 1958 | 128 min |
+    Rated PG': three or more parts split by '//' or '|', one of them a year, a date, a
+    running time or a rating; a row of links ('X 4K UHD | 1900 Blu-ray | Y') is not."""
+    parts = [p.strip() for p in re.split(r"\s(?://|\|)\s", line)]
+    return len(parts) >= 3 and any(_DETAIL_PART.match(p) for p in parts)
+
+
 _TITLE_WITH_YEAR = re.compile(rf"^(?P<t>.{{1,120}}?)\s*[(\[](?P<y>{_YEAR})[)\]](?P<rest>.*)$")
 # 'Come And See, 1985', 'Stalker - 1979'; a date after the title ('Stalker 08/19/17').
 _TRAILING_YEAR = re.compile(rf"^(?P<t>.*[^\d\s,–—-])\s*(?:,|\s[-–—])\s*(?P<y>{_YEAR})$")
@@ -82,6 +101,8 @@ _TRAILING_FORMAT = re.compile(
     re.I,
 )
 _LEADING_FORMAT = re.compile(rf"^(?:{_FORMAT}|{_LABEL_WORDS})\s*[:\-–—|]\s*", re.I)
+# '... – Eureka Video (BluRay / DVD Combo)': the formats in a closing bracket.
+_FORMAT_BRACKET = re.compile(rf"[(\[][^()\[\]]*\b{_FORMAT}\b[^()\[\]]*[)\]]\s*$", re.I)
 _SITE_SUFFIX = re.compile(r"\s+(?:[|·•»]|[-–—]\s)\s*[^|·•»]{2,60}$")
 _REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
 _WORDS = re.compile(r"[^\W\d_]+", re.U)
@@ -265,7 +286,8 @@ _SPEC_LINE = re.compile(
     r"^\s*(?:[•\-*·▪]\s*)?(?:region|aspect|audio|video|subtitles?|runtime|running time|"
     r"length|rated|rating|format|codec|resolution|discs?|studio|label|distributor|price|"
     r"list price|sale price|msrp|release date|street date|upc|catalog|sku|director|directed|"
-    r"starring|cast|genre|country|language|year|spine|edition)\b",
+    r"starring|cast|genre|country|language|year|spine|edition|theatrical|approximate|sound|"
+    r"writers?|screenplay|music|producers?|original\s+title|released|written)\b",
     re.I,
 )
 _SITE_NAME = re.compile(
@@ -329,6 +351,10 @@ def clean_title(text: str) -> tuple[str, int | None]:
     for _ in range(4):
         before = title
         title = _LEADING_DATE.sub("", title)
+        # an original title in Japanese corner brackets: '"Drive My Car" 「ドライブ・マイ・カー」'
+        title = re.sub(r"\s*[「『][^」』]{1,60}[」』]\s*", " ", title).strip() or title
+        if title.count('"') % 2 or title.count("“") != title.count("”"):
+            title = title.replace('"', "").replace("“", "").replace("”", "")
         title = _LEADING_NEWS.sub("", title) or title
         title = _MAKERS_AFTER.sub("", title)
         # a market before the format: 'Return of the Living Dead UK Blu-ray'
@@ -336,6 +362,11 @@ def clean_title(text: str) -> tuple[str, int | None]:
             rf"(?<=\S)\s+(?:uk|usa|us|region\s*[abc0-9])(?=\s+{_FORMAT}\b)", "", title, flags=re.I
         )
         title = _SITE_SUFFIX.sub("", title) if len(title) > 12 else title
+        # 'Blu-ray Review HTF BLU-RAY REVIEW: Seven Samurai': a site's own words, then
+        # "Review:" and the title
+        match = re.match(r"^(?P<p>.*\breview\b.*?)\breview\s*:\s*(?P<t>\S.*)$", title, re.I)
+        if match:
+            title = match["t"]
         match = _REVIEW_BEFORE.match(title) or _RELEASE_BEFORE.match(title)
         if match:
             title = match["t"]
@@ -371,7 +402,7 @@ def _plausible(title: str, year: int | None) -> bool:
         return year is not None  # '1917 (2019)', '2046 (2004)': a number alone is no title
     if not title or len(title) > 120 or not _WORDS.search(title):
         return False
-    if re.search(r"(?:^|\s)(?:the|a|an|of|and|for|on|from|with|to|in)$", title, re.I):
+    if re.search(r"(?:^|\s)(?:the|a|an|of|and|for|on|from|with|to|in|&)$", title, re.I):
         return False  # cut short: 'Vital Disc Stats: The', '... Battle Royale for'
     if re.search(r"[‘“(\[]$", title) or re.search(r"\s(?:aka|a\.k\.a\.?)\s", title, re.I):
         return False  # 'Harakiri AKA Seppuku' is two names: each is a variant
@@ -579,6 +610,12 @@ def mentioned_titles(
             key = fold(re.sub(r"['’]s$", "", match.group().strip(" .’'-")))
             counts[key] = counts.get(key, 0) + 1
         phrase = match.group().strip(" .’'-")
+        # 'Rupert Julian's The Phantom of the Opera on Blu-ray': the owner and the
+        # format are not part of the name
+        phrase = re.sub(r"^(?:[A-Z][\w.\-]*\s+){0,3}[A-Z][\w.\-]*['’]s\s+(?=[A-Z0-9])", "", phrase)
+        phrase = re.sub(
+            rf"\s+(?:on|in|at|for|from|to)\s+(?:{_FORMAT})\b.*$", "", phrase, flags=re.I
+        )
         phrase = re.sub(r"['’]s$", "", phrase)
         key = fold(phrase)
         if not key or key in _NOT_TITLES or len(key) < 3 or key.isdigit():
@@ -648,13 +685,28 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
         if re.fullmatch(r"(?:\(?\s*(?:4k\s*)?(?:uhd|blu-?ray|dvd)\s*\)?\s*)?review", nxt, re.I):
             _add(cues, line, "review line", REVIEW_LINE)
             continue
+        if (
+            len(line) <= 100
+            and not line.endswith((".", "?", "!", ":"))
+            and _details_row(nxt)
+            and not _details_row(line)
+            and not re.search(r"[»›]|\d{1,2}:\d\d|\b\d{4}\b", line)
+            and not is_chrome(line)
+        ):
+            # 'Portrait of a Lady on Fire' over 'The Criterion Collection // R // June 23,
+            # 2020', a title over 'Universal | 1958 | 128 min | Rated PG'
+            _add(cues, line, "title over details", DETAILS_TITLE)
+            continue
         match = _TITLE_WITH_YEAR.match(line)
         short_enough = not line.endswith((".", "?", "!")) or len(line) < 60
         if match and len(match["t"]) <= 100 and len(match["rest"]) <= 60 and short_enough:
             _add(cues, line, "title (year)", TITLE_YEAR)
             continue
         decorated = bool(
-            _LEADING_FORMAT.match(line) or _TRAILING_FORMAT.search(line) or _SPINE.search(line)
+            _LEADING_FORMAT.match(line)
+            or _TRAILING_FORMAT.search(line)
+            or _SPINE.search(line)
+            or _FORMAT_BRACKET.search(line)
         )
         if (
             decorated

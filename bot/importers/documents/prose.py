@@ -175,7 +175,10 @@ def story_names(synopsis: str | None, title: str | None = None) -> set[str]:
 # --- credits and the label, as review prose states them -----------------------------------
 
 # A name's word: 'Reed', 'McConaughey', "O'Brien", 'Jean-Luc'; never 'Tarkovsky's'.
-_NAME_WORD = r"[A-Z][a-zà-ÿ\-]*[a-zà-ÿ](?:[A-Z][a-zà-ÿ]+)?(?:['’][A-Z][a-zà-ÿ\-]+)?"
+_NAME_WORD = (
+    r"[A-Z][a-zà-ÿ]*[a-zà-ÿ](?:[A-Z][a-zà-ÿ]+)?(?:-[A-Za-zà-ÿ][a-zà-ÿ]+)*"
+    r"(?:['’][A-Z][a-zà-ÿ\-]+)?"
+)
 # Two or more words; a period only after an initial ('J. Lee Thompson'), so 'Tarkovsky.
 # In' is not one name.
 _PERSON = (
@@ -295,7 +298,7 @@ def directors(text: str, title: str | None = None) -> list[str]:
         works = rf"(?:{works}|(?:[a-z\-]+\s+){{0,2}}[\"'‘“]?{re.escape(title)})"
     # 'Brian De Palma's (Scarface, Dressed to Kill) ...': the director's other films.
     works = rf"(?:{works}|\((?:[A-Z][^()]{{2,40}},\s*){{1,}})"
-    owner = re.compile(rf"(?<![\w'’])(?P<n>{_PERSON})['’]s\s+{works}")
+    owner = re.compile(rf"(?<![\w'’\-])(?P<n>{_PERSON})['’]s\s+{works}")
     for match in owner.finditer(text):
         name = match["n"].strip()
         if 2 <= len(name.split()) <= 4:
