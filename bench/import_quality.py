@@ -98,7 +98,10 @@ def _doc_fields(doc: Any) -> dict[str, Any]:
     if review is not None:
         out["scores"] = {k: [s.value, s.scale_max] for k, s in review.scores.items()}
         out["has_verdict"] = bool(review.verdict)
-        out["spoiler_free"] = not any(s.is_spoiler for s in review.sections)
+    # docs/import-corpus.md: no section that is not about the plot marked as a spoiler; a
+    # document without review sections (a listing) marks none.
+    sections = review.sections if review is not None else []
+    out["spoiler_free"] = not any(s.is_spoiler for s in sections)
     return out
 
 

@@ -548,8 +548,8 @@ async def test_a_decorated_title_with_its_credits_names_a_film_the_catalog_lacks
 
 def test_names_titles_and_rows_read_as_a_person_reads_them() -> None:
     from bot.importers.documents import prose
-    from bot.importers.documents.page_titles import _plausible, clean_title, title_cues
     from bot.importers.documents.model import Page
+    from bot.importers.documents.page_titles import _plausible, clean_title, title_cues
     from bot.text import same_person
 
     text = "Jean-Pierre Melville's Le Samouraï arrives in 4K with its cool blues intact."
@@ -573,3 +573,41 @@ def test_names_titles_and_rows_read_as_a_person_reads_them() -> None:
         "BluRay released: March 18th, 2019\nFormat: Blu-ray\nRegion: B\n"
     )
     assert listing.year == 1923
+
+
+def test_a_review_byline_makes_a_priced_page_a_disc_review_and_release_news_a_listing() -> None:
+    review = parse_document(
+        "Nightfall Harbor\n\n"
+        "Arrow Video // R // May 3, 2022\n"
+        "List Price: $39.95 [Buy now]\n\n"
+        "Review by a staff writer | posted May 9, 2022\n\n"
+        "A fog-bound thriller about a harbour pilot who takes the wrong ship in, given a "
+        "sturdy Blu-ray with a fresh scan and a lively commentary. The new transfer has "
+        "fine grain and deep blacks.\n"
+    )
+    assert review.kind == "disc_review"
+    news = parse_document(
+        "Tuesday, March 4, 2025\n\n"
+        "Nightfall Harbor (1961) Special Edition Blu-ray arrives May 12th 2025\n\n"
+        "Label: Arrow Video\nDuration: 88 mins\n\n"
+        "Arrow Video to release the harbour thriller Nightfall Harbor, restored in 4K from "
+        "the original negative, on Blu-ray for the first time in the UK. The disc will be "
+        "available from all good retailers, with a new commentary and a booklet.\n"
+    )
+    assert news.kind == "release_listing"
+
+
+def test_idioms_the_viewer_and_history_are_not_the_plots_outcome() -> None:
+    from bot.importers.documents.spoilers import tells_outcome
+
+    for sentence in (
+        "A British wartime aviator cheats death and must argue for his life in a court.",
+        "I finally saw it last night, and it was the best film I have seen all year.",
+        "I got what the character was about when I finally watched the series.",
+        "Towards the end of World War II, a pilot lands on a small island.",
+        "Godzilla is a harbinger of death & destruction in this version.",
+        "At night a series of murders takes place and suspicion falls on the showman.",
+    ):
+        assert not tells_outcome(sentence), sentence
+    assert tells_outcome("In the end he dies in her arms on the quay.")
+    assert tells_outcome("The film ends with the wedding they never had.")

@@ -38,7 +38,7 @@ _REVIEW_AFTER = re.compile(
     rf"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:\(?{_FORMAT}\)?\s*)?(?:\+\s*{_FORMAT}\s*)?"
     # after 'Review': nothing, a separator or bracket ('| Site', '(Criterion)') or a byline;
     # not more words ('Disc reviews button Film review button' is a menu)
-    r"(?:disc\s+|film\s+|movie\s+)?review\b(?:\s*$|\s*[-–—:|(\[,•·/].*$|\s+by\s.*$)",
+    r"(?:disc\s+|film\s+|movie\s+)?review\b(?:\s*$|\s*[-–—:|(\[)\],•·/].*$|\s+by\s.*$)",
     re.I,
 )
 _REVIEW_BEFORE = re.compile(

@@ -97,11 +97,20 @@ _RELEASE_NEWS = re.compile(
     r"\b(?:announce[sd]?|announcing|coming (?:to|soon)|will be released|is released on|"
     r"hits (?:blu-?ray|dvd|4k|shelves|stores)|street date|pre-?order|release date|"
     r"is set for|slated for|due out|will arrive|arrives on (?:blu-?ray|dvd|4k)|"
+    r"arrives (?:on\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*|"
+    r"will be available|(?:is|are) available (?:on|from)|to release|has targeted|"
+    r"ready for release|for release on|releases? on (?:blu-?ray|dvd|4k|uhd)|"
     r"this (?:august|september|october|november|december|january|february|march|april|"
     r"may|june|july))\b",
     re.I,
 )
 _FORMAT_WORD = re.compile(r"\b(?:4k|uhd|blu-?ray|dvd|steelbook)\b", re.I)
+# A line that says the page is a review: a byline or a review section's heading.
+_REVIEW_BYLINE = re.compile(
+    r"^\W{0,3}(?:(?:disc\s+|dvd\s+|blu-?ray\s+)?review(?:ed)?\s+(?:written\s+)?by\b|"
+    r"(?:our\s+)?reviewer['’]?s\s+take\b|(?:dvd|blu-?ray|4k(?:\s+uhd)?|uhd)\s+review\s*$)",
+    re.I | re.M,
+)
 _REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
 
 
@@ -244,9 +253,18 @@ def _kind_of(read: _Read) -> str | None:
     # specs, is a disc review even when it also prints the price.
     if (review_line and prose >= MIN_PROSE) or (scores and specs >= 2):
         return DISC_REVIEW
+    # 'Review by X' / 'Reviewed by X' on a page about a disc: a disc review that also
+    # prints the price, however little of its prose survived the cut.
+    byline = bool(_REVIEW_BYLINE.search(text))
+    if (
+        byline
+        and _FORMAT_WORD.search(text)
+        and (specs >= 1 or disc_talk >= 1 or prose >= MIN_PROSE // 2)
+    ):
+        return DISC_REVIEW
     if shop and prose < 1500:
         return RELEASE_LISTING
-    if news and not judged and not review_line:
+    if news and judged <= 1 and not review_line and not _REVIEW_BYLINE.search(text):
         return RELEASE_LISTING  # news of a release: what it is, when, what is on it
     if prose >= MIN_PROSE and (review_line or disc_talk >= 3):
         return DISC_REVIEW

@@ -88,7 +88,16 @@ _IDIOMS = re.compile(
     r"\bdead\s+(?:silence|air|pixels?|spots?|quiet|on|center|centre|serious)\b|"
     r"\bdeath\s+(?:metal|rattle)\b|"
     r"\b(?:criterion|arrow|eureka|kino|the label|the studio|the company)\s+"
-    r"(?:revealed|reveals|announced)\b|\bthe truth behind\b",
+    r"(?:revealed|reveals|announced)\b|\bthe truth behind\b|"
+    # the viewer's own story ('when I finally watched it'), idioms ('cheats death', 'ends
+    # up taking stock', 'death & destruction', 'a murder mystery') and history ('towards
+    # the end of World War II')
+    r"\b(?:i|we)\s+(?:have\s+|had\s+|['’]ve\s+|['’]d\s+)?finally\s+\w+|"
+    r"\bcheat(?:s|ed|ing)?\s+death\b|\b(?:ends?|ended|ending)\s+up\b|"
+    r"\bdeath\s*(?:and|&)\s*destruction\b|"
+    r"\bmurder\s+(?:mystery|mysteries|case|investigation|trial|suspect)\b|"
+    r"\bend\s+of\s+(?:world\s+war\s+(?:i+|one|two|\d)|ww\s*(?:i+|\d)|the\s+(?:war|century|"
+    r"decade|\d{4}s|[a-z]+\s+war))\b",
     re.I,
 )
 # Phrases that always tell the story: never set aside.
@@ -128,7 +137,8 @@ _SETUP = re.compile(
     r"\bonly\s+to\s+(?:be\s+told|discover|find|learn)\b|\bsets?\s+out\s+to\b|"
     r"\bthe\s+(?:day|night|week)\s+before\b|"
     r"\binvestigat\w*\s+(?:[\w'’]+\s+){0,3}(?:death|murder|killing|disappearance)\b|"
-    r"\bat\s+the\s+(?:very\s+)?(?:start|beginning|outset)\b|\bthe\s+film\s+opens\b",
+    r"\bat\s+the\s+(?:very\s+)?(?:start|beginning|outset)\b|\bthe\s+film\s+opens\b|"
+    r"\bsuspicion\s+falls\s+on\b|\ba\s+series\s+of\s+(?:murders?|killings|deaths)\b",
     re.I,
 )
 
