@@ -218,3 +218,28 @@ def test_a_row_of_score_labels_is_not_a_title() -> None:
 
     assert is_chrome("Movie: Picture: Sound: Extras:")
     assert not is_chrome("Picture Perfect")
+
+
+def test_subtitles_resolution_and_the_films_year_where_pages_put_them() -> None:
+    from bot.importers.documents.fields import parse_resolution, subtitles_in
+    from bot.importers.documents.prose import film_year
+
+    assert subtitles_in("DISC INFORMATION: 1080p, Korean 5.1 DTS-HD MA, Subtitles: English") == [
+        "English"
+    ]
+    assert subtitles_in("English Subtitles") == ["English"]
+    assert subtitles_in("Original Japanese with English subtitles or dubbed.") == ["English"]
+    assert subtitles_in("- Optional English SDH") == ["English SDH"]
+    assert subtitles_in("  • Subtitles\n    English, English SDH") == ["English", "English SDH"]
+    # a remark about subtitles names no track
+    assert subtitles_in("The English subtitles on the old DVD were poor.") == []
+    assert parse_resolution("1.33:1 / 1080 Progressive / MPEG-4 AVC") == "1080p"
+    assert parse_resolution("sourced from an interlaced 1080 interlaced master") == "1080i"
+    assert film_year("as the dying clerk, Ikiru (1952) is a lyrical film", "Ikiru") == 1952
+    assert (
+        film_year(
+            "the latest is 1925's The Phantom of the Opera, restored", "The Phantom of the Opera"
+        )
+        == 1925
+    )
+    assert film_year("the 1932 American pre-code horror film starring Fay Wray") == 1932

@@ -97,6 +97,9 @@ def _unique_names(cell: str) -> list[str]:
     return list(seen.values())
 
 
+_SPECS_WORD = re.compile(r"\b(?:disc|specs?|specifications|technical|video|information)\b", re.I)
+
+
 def edition_from_details(details: Details, lines: list[str]) -> EditionInfo:
     edition = EditionInfo()
     edition.label = canonical_label(details.first("series") or details.first("studio"))
@@ -138,6 +141,16 @@ def edition_from_details(details: Details, lines: list[str]) -> EditionInfo:
         for language in split_list(subtitles.replace(";", ",")):
             if language.lower() not in {s.lower() for s in edition.subtitles}:
                 edition.subtitles.append(language)
+    if not edition.subtitles:
+        edition.subtitles = fields.subtitles_in("\n".join(lines))
+    if not edition.video_resolution:
+        # 'BLU-RAY DISC INFORMATION: 1080p High Definition, (16:9), ...': a labelled row
+        # of specs under another name
+        for line in lines:
+            if len(line) <= 200 and re.match(r"^[^:]{2,40}:\s", line) and _SPECS_WORD.search(line):
+                edition.video_resolution = fields.parse_resolution(line)
+                if edition.video_resolution:
+                    break
     region = details.first("region")
     if region:
         edition.region = fields.parse_region(f"Region {region}")

@@ -242,10 +242,17 @@ def parse_region(text: str) -> str | None:
     return ",".join(re.findall(r"[ABC0-8]", value.upper()))
 
 
+_RESOLUTION_WORDS = re.compile(
+    r"\b(?P<n>2160|1080|720|576|480)\s*(?P<s>progressive|interlaced)\b", re.I
+)
+
+
 def parse_resolution(text: str) -> str | None:
+    """'1080p', '2160p' ('4K'), '1080 Progressive' -> '1080p', '1080 interlaced' -> '1080i'."""
     match = _RESOLUTION.search(text)
     if not match:
-        return None
+        words = _RESOLUTION_WORDS.search(text)
+        return f"{words['n']}{words['s'][0].lower()}" if words else None
     value = match["r"].lower()
     return "2160p" if value == "4k" else value
 
@@ -416,4 +423,34 @@ def languages_in(text: str, *, limit: int | None = None) -> list[str]:
             found.append(match.group())
             if limit and len(found) >= limit:
                 break
+    return found
+
+
+_LANG_LIST = r"[A-Z][a-z]+(?:\s+SDH)?(?:\s*(?:,|/|&|and|or)\s*[A-Z][a-z]+(?:\s+SDH)?)*"
+# Where a page names the subtitles outside a 'Subtitles:' row: 'Subtitles: English' inside
+# a spec sentence, 'English Subtitles', 'with English subtitles', 'Optional English SDH',
+# or the label on its own line and the languages on the next.
+_SUBTITLE_FORMS = (
+    re.compile(rf"\bsubtitles?(?:/captions)?\s*[:\-–]\s*(?P<l>{_LANG_LIST})", re.I),
+    re.compile(
+        rf"(?:^|\boptional\s+|\bwith\s+|\band\s+)(?P<l>{_LANG_LIST})\s+[Ss]ubtitles?\b", re.M
+    ),
+    re.compile(r"\boptional\s+(?P<l>[A-Z][a-z]+\s+SDH)\b", re.I),
+    re.compile(rf"^\W{{0,6}}subtitles?\s*\n\s*(?P<l>{_LANG_LIST})\s*$", re.I | re.M),
+)
+
+
+def subtitles_in(text: str) -> list[str]:
+    """Subtitle languages a page states outside a labelled row (see `_SUBTITLE_FORMS`);
+    only known language names, 'English SDH' kept as its own entry."""
+    found: list[str] = []
+    for form in _SUBTITLE_FORMS:
+        for match in form.finditer(text):
+            for part in re.split(r"\s*(?:,|/|&|\band\b|\bor\b)\s*", match["l"]):
+                words = part.split()
+                if not words or words[0].capitalize() not in LANGUAGES:
+                    continue
+                name = words[0].capitalize() + (" SDH" if part.upper().endswith("SDH") else "")
+                if name not in found:
+                    found.append(name)
     return found

@@ -225,6 +225,17 @@ def detect_kind(source: str | Page) -> str | None:
 MIN_PROSE = 250
 
 
+def _film_year(read: _Read, title: str | None) -> int | None:
+    """The film's year as the prose states it beside its title, trying the page's other
+    names for the film when its main title cue is not the one the prose uses."""
+    names = [title, *(c.title for c in read.cues[:6] if c.title != title)]
+    for name in names:
+        year = prose.film_year(read.text, name)
+        if year:
+            return year
+    return None
+
+
 def _kind_of(read: _Read) -> str | None:
     scores = read.scores.scores
     disc_scores = {"picture", "audio", "extras"} & set(scores)
@@ -355,7 +366,7 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     read = _as_read(source)
     lines = read.lines
     doc = _base(read, DISC_REVIEW)
-    doc.year = doc.year or read.title_year or prose.film_year(read.text, doc.title)
+    doc.year = doc.year or read.title_year or _film_year(read, doc.title)
     doc.released = None  # a disc review's release date is the disc's (kept on the edition)
     edition = edition_from_details(read.details, lines)
     review = ReviewInfo(kind="disc")
@@ -546,7 +557,7 @@ def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
     doc.year = doc.year or read.title_year
     if not doc.year:
         doc.year = fields.parse_year(read.details.first("year") or "")
-    doc.year = doc.year or prose.film_year(read.text, doc.title)
+    doc.year = doc.year or _film_year(read, doc.title)
     doc.released = None  # a listing's release date is the disc's (kept on the edition)
     edition = edition_from_details(read.details, lines)
     head = next((line for line in lines if _LISTING_HEADER.match(line)), "")
@@ -582,7 +593,7 @@ def parse_blog_review(source: _Read | Page | str) -> ParsedDocument:
     doc.year = doc.year or read.title_year
     if not doc.year and doc.released:
         doc.year = int(doc.released[:4])
-    doc.year = doc.year or prose.film_year(read.text, doc.title)
+    doc.year = doc.year or _film_year(read, doc.title)
     review = ReviewInfo(kind="film")
     review.scores = {k: v for k, v in read.scores.scores.items() if k in ("film", "overall")}
     if "overall" in review.scores and "film" not in review.scores:

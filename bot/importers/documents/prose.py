@@ -312,7 +312,7 @@ _FILM_YEAR = (
     # 'Carol Reed's 1949 classic', 'The 1985 Russian film'
     rf"['’]s\s+{_YEAR}\s+(?:[a-z\-]+\s+)?(?i:film|classic|masterpiece|movie|picture|feature|"
     rf"thriller|drama|comedy|western|noir|epic)\b",
-    rf"\b[Tt]he\s+{_YEAR}\s+(?:[A-Za-z\-]+\s+){{0,2}}(?i:film|movie|classic|masterpiece|"
+    rf"\b[Tt]he\s+{_YEAR}\s+(?:[A-Za-z\-]+\s+){{0,3}}(?i:film|movie|classic|masterpiece|"
     rf"picture|feature|original)\b(?!\s+(?i:festival|awards?|series|season|society))",
     # 'an obscure but incredible Soviet film from 1957'
     rf"\b(?i:film|movie|classic|picture|masterpiece)\s+from\s+{_YEAR}\b",
@@ -328,7 +328,13 @@ def film_year(text: str, title: str | None = None) -> int | None:
     in 1954'. Only forms that date the film, not the disc."""
     patterns = list(_FILM_YEAR)
     if title:
-        patterns.insert(0, rf"{re.escape(title)}\s*\(\s*{_YEAR}\s*[/,;|]")
+        name = re.escape(title)
+        # 'Stalker (1979/Criterion Blu-ray)', 'Ikiru (1952) is', "1925's The Phantom of
+        # the Opera"
+        patterns[:0] = [
+            rf"(?i:{name})\s*\(\s*{_YEAR}\s*(?:[/,;|]|\))",
+            rf"\b{_YEAR}['’]s\s+(?i:{name})\b",
+        ]
     for pattern in patterns:
         if match := re.search(pattern, text):
             return int(match["y"])
