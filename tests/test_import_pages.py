@@ -611,3 +611,21 @@ def test_idioms_the_viewer_and_history_are_not_the_plots_outcome() -> None:
         assert not tells_outcome(sentence), sentence
     assert tells_outcome("In the end he dies in her arms on the quay.")
     assert tells_outcome("The film ends with the wedding they never had.")
+
+
+async def test_a_directors_film_a_year_off_is_another_film_not_another_name(
+    catalog_copy: Path,
+) -> None:
+    """Charles Laughton's one catalog film is The Night of the Hunter (1955); a page
+    about a 1956 film he is credited with is a new film, not another name of it."""
+    page = (
+        "The River Road (1956) – Blu-ray Review\n\n"
+        "Directed by Charles Laughton\n\n"
+        "A riverboat pilot and his brother take a cargo downriver in the last dry summer "
+        "before the dam. The new scan is firm and the mono track clean, and the disc adds "
+        "a short interview with a film historian.\n\n"
+        "Video: 4/5\nAudio: 3/5\n"
+    )
+    outcome = await _outcome(catalog_copy, "year-off.txt", page)
+    assert outcome.status == "imported", outcome.message
+    assert "Night of the Hunter" not in outcome.message

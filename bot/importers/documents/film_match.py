@@ -338,19 +338,9 @@ async def match_film(
     if top.year is None and dated:
         top = dated[0]  # of two title lines, the one that dates the film ('X (1948)')
     year = page.year or (top.year if top.strong else None)
-    if year and page.directors:
-        # The page's title may be another name of a catalog film (its original title):
-        # the director's one film of that year is it.
-        known = await films_by_director(db, list(page.directors), year)
-        if len(known) == 1:
-            film_id, title, film_year = known[0]
-            return FilmMatch(
-                "attach",
-                f"matched by director and year {film_year} (“{top.title}” is another name of it)",
-                film_id,
-                f"{title} ({film_year})",
-                title=top.title,
-            )
+    other_name = await _other_name(db, top, page, year)
+    if other_name is not None:
+        return other_name
     # A plain-text page's first lines are its title when its details name the film's year
     # and director: that is enough to add a film the catalog lacks.
     first_line = top.cue == "early line" and top.weight >= EARLY_LINE - 0.03
@@ -490,13 +480,17 @@ def _two_films(titles: TitleSearch, cues: list[TitleCue]) -> str | None:
     return None
 
 
-async def _other_name(db: _Sql, lead: TitleCue, page: PageFacts) -> FilmMatch | None:
+async def _other_name(
+    db: _Sql, lead: TitleCue, page: PageFacts, year: int | None = None
+) -> FilmMatch | None:
     """The page's title line may be another name of a catalog film (its original title):
-    with a year and the page's director, that director's one film of that year is it."""
-    year = page.year or lead.year
+    with a year and the page's director, that director's one film of that very year is
+    it. A film a year off is another film ('They're Playing with Fire' (1984) is not the
+    same director's 'Mortuary' (1983))."""
+    year = year or page.year or lead.year
     if not (year and page.directors):
         return None
-    known = await films_by_director(db, list(page.directors), year)
+    known = await films_by_director(db, list(page.directors), year, slack=0)
     if len(known) != 1:
         return None
     film_id, title, film_year = known[0]
