@@ -243,3 +243,20 @@ def test_subtitles_resolution_and_the_films_year_where_pages_put_them() -> None:
         == 1925
     )
     assert film_year("the 1932 American pre-code horror film starring Fay Wray") == 1932
+
+
+def test_actors_beside_the_parts_a_synopsis_describes() -> None:
+    from bot.importers.documents.prose import cast
+
+    assert cast("She looks after her widowed father (Hideo Tanabe) in Kamakura.") == [
+        "Hideo Tanabe"
+    ]
+    assert cast("a gossip writer (a wonderfully weary Paolo Renzi) drifts through Rome") == [
+        "Paolo Renzi"
+    ]
+    assert cast("Inspector Mori (Kenji Hayama — also in the Outlaw films) breaks a rule") == [
+        "Kenji Hayama"
+    ]
+    assert cast("at its centre a legendary performance by Anna Vessel, all eyes") == ["Anna Vessel"]
+    # a label or a series in brackets is nobody
+    assert cast("the distributor (Arrow Video) and the series (Criterion Collection)") == []

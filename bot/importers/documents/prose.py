@@ -12,7 +12,21 @@ _NAME = r"[A-Z][a-zà-ÿ'’\-]+(?:\s+(?:[A-Z][a-zà-ÿ'’\-]+|de|da|von|van|de
 # 'Veronica (Tatyana Samoylova)', 'Anna Schmidt(Alida Valli)', 'Sanborn and Eldridge
 # (Anthony Mackie and Brian Geraghty)'
 _CHARACTER = re.compile(
-    rf"\b(?P<character>[A-Z][a-zà-ÿ]+)\s*\((?P<actor>{_NAME})(?:\s+and\s+(?P<actor2>{_NAME}))?\)"
+    rf"\b(?P<character>[A-Z][a-zà-ÿ]+)\s*\((?P<actor>{_NAME})(?:\s+and\s+(?P<actor2>{_NAME}))?"
+    r"(?:\)|\s*[—–;,]\s)"  # 'Kuroiwa Ryu (Tetsuya Watari — Tokyo Drifter, ...)'
+)
+# A part named by what the character is, the actor beside it: 'her widowed father
+# (Chishu Ryu)', 'a celebrity journalist (a sublimely cool Marcello Mastroianni)'.
+_PART_WORDS = (
+    r"father|mother|wife|husband|daughter|son|brother|sister|friend|lover|boyfriend|"
+    r"girlfriend|uncle|aunt|grandfather|grandmother|cousin|nephew|niece|fianc[ée]e?|widow|"
+    r"widower|detective|doctor|nurse|teacher|professor|boss|partner|assistant|neighbou?r|"
+    r"priest|officer|captain|soldier|driver|maid|servant|killer|journalist|reporter|"
+    r"photographer|writer|artist|singer|dancer|colleague|mentor|rival|stranger|girl|boy|man|"
+    r"woman|child|heroine|hero|villain|protagonist|suitor|gangster|cop|sheriff|lawyer|pilot"
+)
+_PART_ACTOR = re.compile(
+    rf"\b(?i:{_PART_WORDS})\s+\((?:(?:an?|the)\s+(?:[a-z\-]+\s+){{0,3}})?(?P<actor>{_NAME})\)"
 )
 _DP_TRIGGER = re.compile(
     r"(?:cinematography by|cinematographer|director of photography|photographed by|d\.p\.)",
@@ -199,6 +213,8 @@ _POSSESSIVE_WORK = (
 )
 _STARRING = re.compile(
     rf"\b(?i:starring|co-starring|stars|co-stars|(?:featuring\s+)?performances\s+(?:by|from)|"
+    rf"(?:legendary|great|remarkable|terrific|wonderful|fine|central|lead)\s+performance\s+"
+    rf"(?:by|from)|"
     rf"(?:masterfully\s+|memorably\s+|wonderfully\s+)?(?:played|portrayed)\s+by|among\s+them|"
     rf"(?:ensemble|cast)\s+(?:that|which)\s+(?:included|includes)|cast\s+includes|"
     rf"actors?\s+(?:like|such\s+as))\s+(?P<list>{_PERSON}"
@@ -352,6 +368,8 @@ def cast(text: str) -> list[str]:
         found.setdefault(match.start(), [match["n"]])
     for match in _CHARACTER.finditer(text):
         found.setdefault(match.start(), [n for n in (match["actor"], match["actor2"]) if n])
+    for match in _PART_ACTOR.finditer(text):
+        found.setdefault(match.start(), [match["actor"]])
     names: dict[str, None] = {}
     for _, group in sorted(found.items()):
         for name in group:
