@@ -629,3 +629,34 @@ async def test_a_directors_film_a_year_off_is_another_film_not_another_name(
     outcome = await _outcome(catalog_copy, "year-off.txt", page)
     assert outcome.status == "imported", outcome.message
     assert "Night of the Hunter" not in outcome.message
+
+
+async def test_a_roundup_naming_many_films_and_a_list_of_posts_are_refused(
+    catalog_copy: Path,
+) -> None:
+    column = (
+        "What a week for shelves. The big one is a box of five comedies from the early "
+        "eighties, but the week also brings North by Northwest in a new 4K scan, a fresh "
+        "pressing of Seven Samurai, Taxi Driver with a new commentary, a budget reissue "
+        "of Lawrence of Arabia and, for the brave, a steelbook of Blade Runner. I would "
+        "start with the Kurosawa and work outwards from there, but every one of these "
+        "discs deserves a place on the shelf.\n"
+    )
+    outcome = await _outcome(catalog_copy, "column.txt", column)
+    assert outcome.status == "rejected", outcome.message
+    assert "several films" in outcome.message
+
+    posts = (
+        "More from the site\n"
+        "A new director for the old franchise\n"
+        "by Jo Marsh | Sep 25, 2024 | News\n"
+        "The studio has found someone to take on the long-delayed sequel...\n"
+        "Streaming and the cinema, again\n"
+        "by Sam Reed | Sep 20, 2024 | Feature\n"
+        "The argument about windows is back, and louder...\n"
+        "Our pick of the festival\n"
+        "by Ana Ruiz | Sep 18, 2024 | Reviews\n"
+        "Ten days, forty films, and one we cannot stop thinking about...\n"
+    )
+    outcome = await _outcome(catalog_copy, "posts.txt", posts)
+    assert outcome.status == "rejected", outcome.message

@@ -127,6 +127,15 @@ def _names_in_text(names: list[str], text_folded: str) -> set[str]:
 
 _POST_MARKS = (
     ("comment links", re.compile(r"^.{0,40}\b(?:\d+\s+)?comments?\s*$", re.I | re.M)),
+    (
+        "bylines",
+        re.compile(
+            r"^\s*(?:posted\s+)?by\s+[A-Z][\w.'’\-]+(?:\s+[A-Z][\w.'’\-]+){0,3}\s*[|·•,–-]\s*"
+            r"(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]{2,8}\s+\d{4}|"
+            r"\d{4}-\d\d-\d\d)",
+            re.M,
+        ),
+    ),
     ("ratings", re.compile(r"^\s*(?:my\s+)?(?:rating|grade|score)\s*:", re.I | re.M)),
     (
         "'read more' links",
@@ -301,7 +310,7 @@ async def match_film(
                 title=lead.title,
                 year=lead.year,
             )
-    roundup = _roundup(cues, hits_by_cue)
+    roundup = _roundup(cues, hits_by_cue) or _many_films_named(titles, page.text, cues)
     if roundup:
         return FilmMatch("reject", roundup)
     if viable:
@@ -454,6 +463,35 @@ def _title_hits(titles: TitleSearch, cue: TitleCue) -> list[tuple[Hit, float]]:
         for hit in titles.headed(cue.title, limit=20):
             take(hit, HEADED_QUALITY)
     return list(out.values())
+
+
+# A page that names this many different catalog films by their full titles, none of them
+# in a title line, is a roundup (a week's releases, a year's best).
+MANY_FILMS = 5
+_NAMED_FILM = re.compile(
+    r"[“\"](?P<q>[^”\"\n]{2,60})[”\"]|"
+    r"(?<![\w'’])(?P<c>[A-Z][\w'’\-]*(?:[ \t]+(?:of|the|and|a|an|in|on|to|for|at|with|from|by|"
+    r"&)?[ \t]*[A-Z][\w'’\-]*)+)"
+)
+
+
+def _many_films_named(titles: TitleSearch, text: str, cues: list[TitleCue]) -> str | None:
+    if any(c.strong for c in cues):
+        return None
+    films: dict[int, str] = {}
+    seen: set[str] = set()
+    for match in _NAMED_FILM.finditer(text[:6000]):
+        name = (match["q"] or match["c"] or "").strip(" .,:;")
+        if len(name) < 4 or name in seen or len(seen) >= 80:
+            continue
+        seen.add(name)
+        hits = [h for h in titles.lookup(name, limit=3).candidates if h.exact and h.score >= 100]
+        if hits and len({h.film_id for h in hits}) == 1:
+            films.setdefault(hits[0].film_id, name)
+    if len(films) >= MANY_FILMS:
+        shown = ", ".join(list(films.values())[:4])
+        return f"the page covers several films ({shown}, …); import a page about one film"
+    return None
 
 
 def _two_films(titles: TitleSearch, cues: list[TitleCue]) -> str | None:
