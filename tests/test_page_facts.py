@@ -260,3 +260,11 @@ def test_actors_beside_the_parts_a_synopsis_describes() -> None:
     assert cast("at its centre a legendary performance by Anna Vessel, all eyes") == ["Anna Vessel"]
     # a label or a series in brackets is nobody
     assert cast("the distributor (Arrow Video) and the series (Criterion Collection)") == []
+
+
+def test_picture_words_in_a_spec_row_are_specs_not_a_label() -> None:
+    from bot.importers.documents.details import spec_row
+
+    row = spec_row("HD | 1080P | DTS-HD Master Audio 7.1")
+    assert row is not None and ("studio", "HD") not in row and ("series", "HD") not in row
+    assert ("rated", "PG13") in (spec_row("PG13 | 2hrs 7 min") or [])

@@ -301,7 +301,7 @@ _STRICT = {
 
 _SPEC_SEPARATOR = re.compile(r"\s+[|–—]\s+|\s+-\s+|\s*\|\s*")
 _RATED = re.compile(
-    r"^(?:rated\s+)?(?P<r>G|PG|PG-13|R|NC-17|NR|unrated|not rated|U|12A?|15|18)$|"
+    r"^(?:rated\s+)?(?P<r>G|PG|PG-?13|R|NC-17|NR|unrated|not rated|U|12A?|15|18)$|"
     r"^(?:rated|cert(?:ificate)?\.?)\s+(?P<r2>\S{1,10})$",
     re.I,
 )
@@ -311,7 +311,10 @@ _KNOWN_LABELS = re.compile(
     r"shout(?:\s+factory)?|scream factory|vinegar syndrome|severin|radiance)$",
     re.I,
 )
-_COMPANY = re.compile(r"^[A-Z][\w&'’.\-]*(?:\s+[A-Z0-9][\w&'’.\-]*){0,4}$")
+_COMPANY = re.compile(r"^[A-Z][\w&'’.\-/]*(?:\s+[A-Z0-9][\w&'’.\-/]*){0,4}$")
+# Picture words a spec row prints on their own ('HD | 1080P | DTS-HD Master Audio 7.1'):
+# specs, never a company.
+_PICTURE_WORD = re.compile(r"^(?:HD|SD|UHD|HDR\s*10\+?|HDR|SDR|Dolby Vision|3D|2D|4K)$", re.I)
 
 
 def _spec_piece(piece: str) -> list[tuple[str, str]]:
@@ -335,6 +338,8 @@ def _spec_piece(piece: str) -> list[tuple[str, str]]:
     count, disc_type = parse_discs(piece)
     if count or disc_type:
         return [("discs", piece)]
+    if _PICTURE_WORD.match(piece):
+        return [("video", piece)]
     out: list[tuple[str, str]] = []
     if parse_resolution(piece) and len(piece) <= 40:
         out.append(("video", piece))
