@@ -8,7 +8,7 @@ import pytest
 
 from bot.importers.documents import fields, prose, spoilers
 from bot.importers.documents.common import canonical_label
-from bot.importers.documents.parsers import _tracks_in_prose
+from bot.importers.documents.parsers import _tracks_in_prose, parse_document
 from bot.importers.documents.scores import find_scores
 
 
@@ -268,3 +268,24 @@ def test_picture_words_in_a_spec_row_are_specs_not_a_label() -> None:
     row = spec_row("HD | 1080P | DTS-HD Master Audio 7.1")
     assert row is not None and ("studio", "HD") not in row and ("series", "HD") not in row
     assert ("rated", "PG13") in (spec_row("PG13 | 2hrs 7 min") or [])
+
+
+def test_the_original_title_in_its_own_script_beside_the_title() -> None:
+    brackets = parse_document(
+        "Harbour Lights [Blu-ray]\nBlu-ray ALL - Japan - a small label\n\n"
+        '"Harbour Lights" 「港の灯」 (2019)\n\n'
+        "A ferry captain (played by Kenji Hayama) takes one last crossing. The film is "
+        "quiet and patient, and the disc presents it in 1080p with a lossless track.\n"
+        "Subtitles: English\nFormat: Blu-ray\nRegion: ALL\n",
+        "disc_review",
+    )
+    assert brackets.original_title == "港の灯"
+    under = parse_document(
+        "Harbour Lights Blu-ray Movie\n\nHome\n\nHarbour Lights Blu-ray Movie Japan\n\n"
+        "港の灯 / Minato no akari\n"
+        "Criterion | 2019 | 121 min | Not rated | Jul 19, 2022\n\n"
+        "A ferry captain takes one last crossing in this quiet drama; the Blu-ray is "
+        "sharp and clean with a lossless Japanese track and new English subtitles.\n",
+        "disc_review",
+    )
+    assert under.original_title == "港の灯"

@@ -236,6 +236,30 @@ def _film_year(read: _Read, title: str | None) -> int | None:
     return None
 
 
+_CORNER_BRACKETS = re.compile(r"[「『](?P<t>[^」』\n]{1,60})[」』]")
+# A line in another script, perhaps with its romanisation: 'ドライブ・マイ・カー / Doraibu mai kâ'
+_OTHER_SCRIPT = re.compile(r"^(?P<t>[^\x00-\u024f]{2,60}?)\s*(?:/.*)?$")
+
+
+def _original_title(read: _Read) -> str | None:
+    """The title in the film's own script as pages print it beside the title: in Japanese
+    corner brackets ('"Drive My Car" 「ドライブ・マイ・カー」'), or on the line under a title
+    line, alone or with its romanisation. Other names in brackets ('(aka …)') may be
+    English titles and are left as title cues."""
+    for cue in read.cues[:4]:
+        match = _CORNER_BRACKETS.search(cue.source)
+        if match:
+            return match["t"].strip()
+    names = [c.title for c in read.cues[:4] if len(c.title) >= 3]
+    for index, line in enumerate(read.lines[:-1]):
+        if line.strip() and (line.strip() in read.cue_lines or any(n in line for n in names)):
+            below = next((x.strip() for x in read.lines[index + 1 : index + 3] if x.strip()), "")
+            match = _OTHER_SCRIPT.match(below)
+            if match and re.search(r"[^\W\d_]", match["t"]):
+                return match["t"].strip()
+    return None
+
+
 def _kind_of(read: _Read) -> str | None:
     scores = read.scores.scores
     disc_scores = {"picture", "audio", "extras"} & set(scores)
@@ -367,6 +391,7 @@ def parse_disc_review(source: _Read | Page | str) -> ParsedDocument:
     lines = read.lines
     doc = _base(read, DISC_REVIEW)
     doc.year = doc.year or read.title_year or _film_year(read, doc.title)
+    doc.original_title = doc.original_title or _original_title(read)
     doc.released = None  # a disc review's release date is the disc's (kept on the edition)
     edition = edition_from_details(read.details, lines)
     review = ReviewInfo(kind="disc")
@@ -558,6 +583,7 @@ def parse_release_listing(source: _Read | Page | str) -> ParsedDocument:
     if not doc.year:
         doc.year = fields.parse_year(read.details.first("year") or "")
     doc.year = doc.year or _film_year(read, doc.title)
+    doc.original_title = doc.original_title or _original_title(read)
     doc.released = None  # a listing's release date is the disc's (kept on the edition)
     edition = edition_from_details(read.details, lines)
     head = next((line for line in lines if _LISTING_HEADER.match(line)), "")
@@ -594,6 +620,7 @@ def parse_blog_review(source: _Read | Page | str) -> ParsedDocument:
     if not doc.year and doc.released:
         doc.year = int(doc.released[:4])
     doc.year = doc.year or _film_year(read, doc.title)
+    doc.original_title = doc.original_title or _original_title(read)
     review = ReviewInfo(kind="film")
     review.scores = {k: v for k, v in read.scores.scores.items() if k in ("film", "overall")}
     if "overall" in review.scores and "film" not in review.scores:
