@@ -355,6 +355,16 @@ def same_person(a: str, b: str) -> bool:
     abbreviations ('Carl Th. Dreyer'), romanisations ('Aleksey' / 'Alexei'), near-equal."""
     if names_compatible(a, b) or translit_key(a) == translit_key(b):
         return True
+    return fuzz.ratio(translit_key(a), translit_key(b)) >= 90 or fuzz.ratio(fold(a), fold(b)) >= 90
+
+
+def maybe_same_person(a: str, b: str) -> bool:
+    """`same_person`, or a page's looser way to write the name: family name first
+    ('Kurosawa Akira'), one given name of a hyphenated pair ('Pierre Melville' for
+    'Jean-Pierre Melville'). For weighing evidence only (is this page's director that
+    film's?): credits are never merged on it, as the relation is not transitive."""
+    if same_person(a, b):
+        return True
     wa, wb = fold(a).split(), fold(b).split()
     if len(wa) >= 2 and sorted(wa) == sorted(wb):
         return True  # family name first: 'Kurosawa Akira'
@@ -363,7 +373,7 @@ def same_person(a: str, b: str) -> bool:
         ga, gb = a.split()[0].casefold().split("-"), b.split()[0].casefold().split("-")
         if (len(ga) > 1 or len(gb) > 1) and set(map(fold, ga)) & set(map(fold, gb)):
             return True
-    return fuzz.ratio(translit_key(a), translit_key(b)) >= 90 or fuzz.ratio(fold(a), fold(b)) >= 90
+    return False
 
 
 def format_money(cents: int, currency: str | None) -> str:

@@ -29,7 +29,7 @@ from bot.importers.documents.page_titles import (
 from bot.search.titles import Hit, TitleSearch
 from bot.store.db import _Sql
 from bot.store.film_match_data import FilmFacts, film_facts, films_by_director
-from bot.text import fold, norm_name, same_person
+from bot.text import fold, maybe_same_person, norm_name
 
 # A search hit at least this good is a title match (0-100).
 TITLE_MATCH = 86.0
@@ -232,7 +232,7 @@ async def match_film(
                 candidate.evidence.append(f"year {year}")
         if page.directors and candidate.facts.directors:
             agrees = any(
-                same_person(a, b) for a in page.directors for b in candidate.facts.directors
+                maybe_same_person(a, b) for a in page.directors for b in candidate.facts.directors
             )
             candidate.director_agrees = agrees
             candidate.director_conflicts = not agrees
