@@ -19,7 +19,9 @@ from bot.console import run_console
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import ImportOutcome, ImportStopped, import_paths
+from bot.importers.imdb import import_imdb
 from bot.importers.thediscdb import DiscdbError, import_discdb
+from bot.importers.wikidata_query import import_wikidata_query
 from bot.kinds import KINDS
 from bot.net.policy import FetchPolicy
 from bot.render.answer import RENDERERS
@@ -100,6 +102,26 @@ def _parser() -> argparse.ArgumentParser:
         help="import edition data from a clone of TheDiscDb/data (its root or data/ folder)",
     )
     discdb.add_argument("path", type=Path, metavar="PATH", help="the clone, or its data/ folder")
+    imdb = catalog_sub.add_parser(
+        "import-imdb",
+        parents=[common],
+        help="import films from IMDb's dataset files (title.basics.tsv.gz, ...) in DIR",
+    )
+    imdb.add_argument(
+        "dir", type=Path, metavar="DIR", help="the folder of the .tsv.gz (or .tsv) files"
+    )
+    wikidata = catalog_sub.add_parser(
+        "import-wikidata",
+        parents=[common],
+        help="import films from a Wikidata query's result (CSV or JSON; docs/wikidata-query.md)",
+    )
+    wikidata.add_argument("file", type=Path, metavar="FILE", help="the downloaded result")
+    for bulk in (imdb, wikidata):
+        bulk.add_argument(
+            "--force",
+            action="store_true",
+            help="import again even if the files were imported as they are (changes nothing)",
+        )
 
     imp = sub.add_parser(
         "import",
@@ -221,6 +243,8 @@ async def _cmd_search(settings: Settings, args: argparse.Namespace) -> int:
 async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
     if getattr(args, "catalog_command", None) == "import-discdb":
         return await _cmd_import_discdb(settings, args)
+    if getattr(args, "catalog_command", None) in ("import-imdb", "import-wikidata"):
+        return await _cmd_import_films(settings, args)
     files = CatalogFiles.bundled(args.data_dir) if args.data_dir else CatalogFiles.bundled()
     try:
         db = await open_database(settings.db_path)
@@ -257,6 +281,37 @@ async def _cmd_import_discdb(settings: Settings, args: argparse.Namespace) -> in
         print(f"filmbot: TheDiscDb was not imported: {exc}", file=sys.stderr)
         return 2
     print(terminal_safe(report.summary()))
+    return 0
+
+
+async def _cmd_import_films(settings: Settings, args: argparse.Namespace) -> int:
+    """`filmbot catalog import-imdb DIR` and `import-wikidata FILE`: one line on success;
+    on a malformed file one line naming it and the line, exit status 2, nothing written
+    (the files are read and checked before the one transaction that writes)."""
+    imdb = args.catalog_command == "import-imdb"
+    what = "IMDb datasets were" if imdb else "the Wikidata query result was"
+    try:
+        db = await open_database(settings.db_path)
+        try:
+            catalog = await build_catalog(db)  # the films are merged into the catalog's
+            if not catalog.skipped:
+                print(f"filmbot: {catalog.summary()}", file=sys.stderr)
+            if imdb:
+                summary = (await import_imdb(db, args.dir, force=args.force)).summary()
+            else:
+                summary = (await import_wikidata_query(db, args.file, force=args.force)).summary()
+        finally:
+            await db.close()
+    except CatalogError as exc:
+        print(
+            terminal_safe(f"filmbot: {what} not imported, nothing was written: {exc}"),
+            file=sys.stderr,
+        )
+        return 2
+    except (DatabaseWriteError, DatabaseBusyError) as exc:
+        print(f"filmbot: {what} not imported: {exc}", file=sys.stderr)
+        return 2
+    print(terminal_safe(summary))
     return 0
 
 
