@@ -278,7 +278,7 @@ async def test_a_page_under_another_name_of_a_catalog_film_finds_it_by_director_
     page = (
         "Ladri di biciclette (1948) – Blu-ray Review\n\n"
         "Directed by Vittorio De Sica\n\n"
-        "A bill-poster's bicycle is stolen on his first day at work, and with his son he "
+        "With Lamberto Maggiorani and Enzo Staiola. A bill-poster's bicycle is stolen on his first day at work, and with his son he "
         "walks Rome looking for it. The new restoration keeps the grain and the grey light "
         "of the streets, and the mono track is clean.\n\n"
         "Video: 4/5\nAudio: 3.5/5\n"
@@ -662,3 +662,28 @@ async def test_a_roundup_naming_many_films_and_a_list_of_posts_are_refused(
     )
     outcome = await _outcome(catalog_copy, "posts.txt", posts)
     assert outcome.status == "rejected", outcome.message
+
+
+async def test_review_findings_pages_rows_markets_and_loose_titles(catalog_copy: Path) -> None:
+    """A pagination row is no details row; 'Us' ends a title; a short title of a
+    subtitled catalog film never wins against a conflicting year; a long run of language
+    words is no list of subtitles."""
+
+    from bot.importers.documents.fields import subtitles_in
+    from bot.importers.documents.page_titles import _details_row, clean_title
+
+    assert not _details_row("1 | 2 | 3 | 12 | 15 | Next")
+    assert not _details_row("2023 | 2022 | 2021")
+    assert clean_title("All of Us Blu-ray") == ("All of Us", None)
+    # a run of language words (this took minutes before the list was bounded)
+    assert subtitles_in("English and " * 4000) == []
+    assert subtitles_in(("Subtitles\n" + "Xand" * 40 + "\n") * 50) == []
+    page = (
+        "Sunrise (1990) Blu-ray Review\n\n"
+        "Directed by Lena Moor\n\n"
+        "A dawn-to-dusk drama about a fishing village, on a clean Blu-ray with a fine "
+        "grain structure and a lossless stereo mix. The extras are slim.\n\n"
+        "Video: 4/5\nAudio: 3/5\n"
+    )
+    outcome = await _outcome(catalog_copy, "sunrise-1990.txt", page)
+    assert "A Song of Two Humans" not in outcome.message

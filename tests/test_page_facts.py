@@ -258,8 +258,13 @@ def test_actors_beside_the_parts_a_synopsis_describes() -> None:
         "Kenji Hayama"
     ]
     assert cast("at its centre a legendary performance by Anna Vessel, all eyes") == ["Anna Vessel"]
-    # a label or a series in brackets is nobody
-    assert cast("the distributor (Arrow Video) and the series (Criterion Collection)") == []
+    # a label or a cut in brackets after a part's word is nobody
+    assert (
+        cast(
+            "the man (Director's Cut) and the girl (Arrow Video) and the hero (Criterion Collection)"
+        )
+        == []
+    )
 
 
 def test_picture_words_in_a_spec_row_are_specs_not_a_label() -> None:

@@ -426,24 +426,33 @@ def languages_in(text: str, *, limit: int | None = None) -> list[str]:
     return found
 
 
-_LANG_LIST = r"[A-Z][a-z]+(?:\s+SDH)?(?:\s*(?:,|/|&|and|or)\s*[A-Z][a-z]+(?:\s+SDH)?)*"
+# At most a dozen names, separators as whole words; case-sensitive (a scoped (?-i:...)
+# where the form itself ignores case), so 'and' inside a word never separates.
+_LANG_LIST = (
+    r"(?-i:[A-Z][a-z]+(?:[ \t]+SDH)?(?:[ \t]*(?:,|/|&|\band\b|\bor\b)[ \t]*"
+    r"[A-Z][a-z]+(?:[ \t]+SDH)?){0,11})"
+)
 # Where a page names the subtitles outside a 'Subtitles:' row: 'Subtitles: English' inside
 # a spec sentence, 'English Subtitles', 'with English subtitles', 'Optional English SDH',
 # or the label on its own line and the languages on the next.
 _SUBTITLE_FORMS = (
-    re.compile(rf"\bsubtitles?(?:/captions)?\s*[:\-–]\s*(?P<l>{_LANG_LIST})", re.I),
+    re.compile(rf"\bsubtitles?(?:/captions)?[ \t]*[:\-–][ \t]*(?P<l>{_LANG_LIST})", re.I),
     re.compile(
-        rf"(?:^|\boptional\s+|\bwith\s+|\band\s+)(?P<l>{_LANG_LIST})\s+[Ss]ubtitles?\b", re.M
+        rf"(?:^|\boptional[ \t]+|\bwith[ \t]+|\band[ \t]+)(?P<l>{_LANG_LIST})[ \t]+[Ss]ubtitles?\b",
+        re.M,
     ),
-    re.compile(r"\boptional\s+(?P<l>[A-Z][a-z]+\s+SDH)\b", re.I),
-    re.compile(rf"^\W{{0,6}}subtitles?\s*\n\s*(?P<l>{_LANG_LIST})\s*$", re.I | re.M),
+    re.compile(r"\boptional[ \t]+(?P<l>[A-Z][a-z]+[ \t]+SDH)\b", re.I),
+    re.compile(rf"^\W{{0,6}}subtitles?[ \t]*\n[ \t]*(?P<l>{_LANG_LIST})[ \t]*$", re.I | re.M),
 )
+# Only short lines are searched: a spec row or a sentence, never a page-long paragraph.
+_SUBTITLE_LINE_MAX = 200
 
 
 def subtitles_in(text: str) -> list[str]:
     """Subtitle languages a page states outside a labelled row (see `_SUBTITLE_FORMS`);
     only known language names, 'English SDH' kept as its own entry."""
     found: list[str] = []
+    text = "\n".join(line for line in text.split("\n") if len(line) <= _SUBTITLE_LINE_MAX)
     for form in _SUBTITLE_FORMS:
         for match in form.finditer(text):
             for part in re.split(r"\s*(?:,|/|&|\band\b|\bor\b)\s*", match["l"]):

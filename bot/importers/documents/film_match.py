@@ -62,6 +62,8 @@ class Candidate:
     year_in_text: bool = False  # the film's year appears somewhere on the page
     people_named: int = 0  # director/cast names of this film found in the page's text
     runtime_agrees: bool = False  # the page gives its running time to the minute
+    # cues that found it only by a looser reading (its article, a subtitle after it)
+    loose_cues: list[TitleCue] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
 
     @property
@@ -82,6 +84,8 @@ class Candidate:
 
     @property
     def excluded(self) -> bool:
+        if self.year_conflicts and len(self.loose_cues) == len(self.cues):
+            return True  # 'Avatar (2009)' is not 'Avatar: The Way of Water' (2022)
         return (
             (self.year_conflicts and not self.director_agrees)
             or (self.director_conflicts and not self.year_agrees)
@@ -204,6 +208,8 @@ async def match_film(
                     FilmFacts(hit.film_id, hit.title, hit.year)
                 )
             candidate.title_score = max(candidate.title_score, quality * cue.weight)
+            if quality == HEADED_QUALITY:
+                candidate.loose_cues.append(cue)
             candidate.cues.append(cue)
             ids.add(hit.film_id)
         hits_by_cue[index] = ids
@@ -532,6 +538,25 @@ async def _other_name(
     if len(known) != 1:
         return None
     film_id, title, film_year = known[0]
+    facts = (await film_facts(db, [film_id])).get(film_id)
+    text_folded = fold(page.text)
+    cast = [n for n in (facts.cast if facts else []) if n not in (facts.directors if facts else [])]
+    runtime = facts.runtime_min if facts else None
+    backed = bool(_names_in_text(cast, text_folded)) or bool(
+        runtime and re.search(rf"(?<![\d.]){runtime}\s*(?:min|minutes|mins)\b", text_folded)
+    )
+    if not backed:
+        # the director made one film that year, but nothing else on the page says it is
+        # this one (the page's film may be missing from the catalog): ask
+        return FilmMatch(
+            "pending",
+            f"“{lead.title}” may be another name of {title} ({film_year}), the director's "
+            f"film of that year, but nothing else on the page says so (accept with --film "
+            f"{film_id} if it is)",
+            title=lead.title,
+            year=year,
+            candidates=[Candidate(facts)] if facts else [],
+        )
     return FilmMatch(
         "attach",
         f"matched by director and year {film_year} (“{lead.title}” is another name of it)",

@@ -65,7 +65,7 @@ _LEADING_DATE = re.compile(
 )
 # 'Arrival, 2016, dir. Denis Villeneuve': the makers after the title.
 _MAKERS_AFTER = re.compile(
-    r"\s*(?:,|\s[-–—|])\s*(?:dir(?:ected)?\.?\s*(?:by\s+)?|directed\s+by\s+|d\.\s*)"
+    r"\s*(?:,|\s[-–—|])\s*(?i:dir(?:ected)?\.?\s*(?:by\s+)?|directed\s+by\s+|d\.\s*)"
     r"[A-Z][^,()\[\]]{2,60}$"
 )
 # 'Upcoming Return of the Living Dead UK Blu-ray', 'Coming soon: Heat'.
@@ -74,20 +74,30 @@ _LEADING_NEWS = re.compile(
     r"new\s*[:\-–—]|pre-?orders?\s*[:\-–—]|now\s+available\s*[:\-–—])\s*",
     re.I,
 )
-# A part of a row of a release's details: a year, a date, a running time or a rating.
-_DETAIL_PART = re.compile(
-    rf"^(?:{_YEAR}|\d{{2,3}}\s*min(?:s|utes)?\.?|(?:[a-z]{{3,9}}\.?\s+\d{{1,2}},?\s+{_YEAR})|"
-    r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|g|pg|pg-13|r|nc-17|nr|not rated|unrated|u|12a?|15|18)$",
-    re.I,
+# The parts of a row of a release's details, by kind: a year, a running time, a date, a
+# rating (a bare number is a page number, not a certificate).
+_DETAIL_KINDS = (
+    re.compile(rf"^{_YEAR}$"),
+    re.compile(r"^\d{2,3}\s*min(?:s|utes)?\.?$", re.I),
+    re.compile(
+        rf"^(?:[a-z]{{3,9}}\.?\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})$", re.I
+    ),
+    re.compile(
+        r"^(?:rated\s+\S{1,6}|cert\.?\s+\S{1,4}|pg|pg-13|r|nc-17|nr|not rated|unrated)$", re.I
+    ),
 )
 
 
 def _details_row(line: str) -> bool:
     """'The Criterion Collection // R // June 23, 2020', 'Universal | 1958 | 128 min |
-    Rated PG': three or more parts split by '//' or '|', one of them a year, a date, a
-    running time or a rating; a row of links ('X 4K UHD | 1900 Blu-ray | Y') is not."""
+    Rated PG': three or more parts split by '//' or '|', two kinds of detail among them
+    (a year, a running time, a date, a rating); a row of links, page numbers
+    ('1 | 2 | 12 | Next') or years ('2023 | 2022 | 2021') is not."""
     parts = [p.strip() for p in re.split(r"\s(?://|\|)\s", line)]
-    return len(parts) >= 3 and any(_DETAIL_PART.match(p) for p in parts)
+    if len(parts) < 3:
+        return False
+    kinds = {i for p in parts for i, rx in enumerate(_DETAIL_KINDS) if rx.match(p)}
+    return len(kinds) >= 2
 
 
 _TITLE_WITH_YEAR = re.compile(rf"^(?P<t>.{{1,120}}?)\s*[(\[](?P<y>{_YEAR})[)\]](?P<rest>.*)$")
@@ -357,9 +367,10 @@ def clean_title(text: str) -> tuple[str, int | None]:
             title = title.replace('"', "").replace("“", "").replace("”", "")
         title = _LEADING_NEWS.sub("", title) or title
         title = _MAKERS_AFTER.sub("", title)
-        # a market before the format: 'Return of the Living Dead UK Blu-ray'
+        # a market before the format, in capitals: 'Return of the Living Dead UK Blu-ray'
+        # (never the end of 'All of Us Blu-ray')
         title = re.sub(
-            rf"(?<=\S)\s+(?:uk|usa|us|region\s*[abc0-9])(?=\s+{_FORMAT}\b)", "", title, flags=re.I
+            rf"(?<=\S)\s+(?:UK|USA|US|[Rr]egion\s*[ABC0-9])(?=\s+(?i:{_FORMAT})\b)", "", title
         )
         title = _SITE_SUFFIX.sub("", title) if len(title) > 12 else title
         # 'Blu-ray Review HTF BLU-RAY REVIEW: Seven Samurai': a site's own words, then

@@ -228,7 +228,8 @@ MIN_PROSE = 250
 def _film_year(read: _Read, title: str | None) -> int | None:
     """The film's year as the prose states it beside its title, trying the page's other
     names for the film when its main title cue is not the one the prose uses."""
-    names = [title, *(c.title for c in read.cues[:6] if c.title != title)]
+    # names from title lines only: a name the text merely mentions may be another film
+    names = [title, *(c.title for c in read.cues[:6] if c.title != title and c.weight >= 0.8)]
     for name in names:
         year = prose.film_year(read.text, name)
         if year:
@@ -290,7 +291,9 @@ def _kind_of(read: _Read) -> str | None:
         return DISC_REVIEW
     # 'Review by X' / 'Reviewed by X' on a page about a disc: a disc review that also
     # prints the price, however little of its prose survived the cut.
-    byline = bool(_REVIEW_BYLINE.search(text))
+    # near the top, and not a shop's customer reviews
+    top = re.split(r"(?im)^.{0,20}customer\s+reviews?\b", text[:3000])[0]
+    byline = bool(_REVIEW_BYLINE.search(top))
     if (
         byline
         and _FORMAT_WORD.search(text)

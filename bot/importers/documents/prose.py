@@ -379,6 +379,7 @@ def cast(text: str) -> list[str]:
                 2 <= len(name.split()) <= 4
                 and not _NOT_PERSON.search(name)
                 and first not in _NOT_A_FIRST_NAME  # '(The Quiet American)', '(In ...)'
+                and not re.search(r"['’]s\b", name)  # "(Director's Cut)"
             ):
                 names.setdefault(name, None)
     return list(names)
