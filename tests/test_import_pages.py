@@ -521,7 +521,7 @@ async def test_a_decorated_title_with_its_credits_names_a_film_the_catalog_lacks
 ) -> None:
     page = (
         "Cellar Cinema   notes on old films\n\n"
-        "The Lantern Keeper (Der Laternenwärter) – Eureka Video (BluRay / DVD Combo)\n"
+        "The Lantern Keeper (Der Laternenwärter) – Eureka Video BluRay\n"
         "Written by: a contributor on March 3rd, 2019\n\n"
         "Theatrical Release Date: Germany, 1923\n"
         "Director: Otto Brenner-Lisk\n"

@@ -111,8 +111,6 @@ _TRAILING_FORMAT = re.compile(
     re.I,
 )
 _LEADING_FORMAT = re.compile(rf"^(?:{_FORMAT}|{_LABEL_WORDS})\s*[:\-–—|]\s*", re.I)
-# '... – Eureka Video (BluRay / DVD Combo)': the formats in a closing bracket.
-_FORMAT_BRACKET = re.compile(rf"[(\[][^()\[\]]*\b{_FORMAT}\b[^()\[\]]*[)\]]\s*$", re.I)
 _SITE_SUFFIX = re.compile(r"\s+(?:[|·•»]|[-–—]\s)\s*[^|·•»]{2,60}$")
 _REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
 _WORDS = re.compile(r"[^\W\d_]+", re.U)
@@ -714,10 +712,7 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
             _add(cues, line, "title (year)", TITLE_YEAR)
             continue
         decorated = bool(
-            _LEADING_FORMAT.match(line)
-            or _TRAILING_FORMAT.search(line)
-            or _SPINE.search(line)
-            or _FORMAT_BRACKET.search(line)
+            _LEADING_FORMAT.match(line) or _TRAILING_FORMAT.search(line) or _SPINE.search(line)
         )
         if (
             decorated
