@@ -61,6 +61,11 @@ class FeedItem:
         """How the item is named in import outcomes and logs."""
         return self.title or self.link or self.key
 
+    @property
+    def has_body(self) -> bool:
+        """Whether the entry says more than its title (a cut-short item says nothing)."""
+        return self.text.strip() != self.title.strip()
+
 
 def html_to_text(html: str) -> str:
     """Text with a line per paragraph, heading, list item or line break; '• ' before items.

@@ -349,6 +349,9 @@ class FeedPoller:
                 item.text.encode(),
                 kind=RELEASE_LISTING,
                 uri=item.link or feed.url,
+                # The item's own title names its film; an item cut to its title
+                # alone stays a rejection, retried when the whole item comes.
+                title=item.title if item.has_body else None,
                 # A baseline item's edition is marked seen in the import's own
                 # transaction, so the announcer never takes it for news.
                 announce=not report.baseline,

@@ -366,11 +366,7 @@ async def match_film(
     # A decorated line ('Der müde Tod – Eureka Video (BluRay / DVD Combo)') names the film
     # when the page's own credits (a director and a cast) say what film it is; a shop's
     # 'Gift Ideas Blu-ray' has none.
-    credited = (
-        top.cue == "decorated title"
-        and bool(page.directors)
-        and (len(page.cast) >= 2 or bool(page.year))
-    )
+    credited = top.cue == "decorated title" and bool(page.directors) and len(page.cast) >= 2
     if has_letters and (
         (top.strong and (titled or credited) and (year or page.directors))
         or (first_line and page.year and page.directors and not viable)
@@ -420,6 +416,7 @@ _NEW_FILM_CUES = (
     "title (year)",
     "og:title",
     "h1",
+    "item title",
 )
 _LEAD_CUES = _NEW_FILM_CUES
 

@@ -69,9 +69,11 @@ def _is_address(uri: str | None) -> bool:
 
 
 def _read_and_parse(
-    raw: bytes, uri: str | None, kind: str | None, charset: str | None
+    raw: bytes, uri: str | None, kind: str | None, charset: str | None, title: str | None
 ) -> tuple[Page, ParsedDocument]:
     page = read_page(raw, url=uri if _is_address(uri) else None, charset=charset)
+    if title and title.strip():
+        page.cues.item_title = " ".join(title.split())
     return page, parse_document(page, kind)
 
 
@@ -95,6 +97,7 @@ async def import_document(
     film_id: int | None = None,
     pending_id: int | None = None,
     charset: str | None = None,
+    title: str | None = None,
 ) -> ImportOutcome:
     """Import one document; never raises for a bad document, it is rejected with a reason.
     A database that cannot take it raises: DatabaseWriteError (read-only, disk full) or
@@ -105,7 +108,8 @@ async def import_document(
     The film a page is about is decided from every title cue and what else the page says
     (`film_match`): it is merged onto that film, made a new film, or, when that is not
     clear, left waiting in the pending queue with its reason (`filmbot pending`). With
-    `film_id` (or `pending_id`, a person's decision) no guess is made."""
+    `film_id` (or `pending_id`, a person's decision) no guess is made. `title` is a
+    title given beside the document (a feed item's), trusted over its text's lines."""
     sha = hashlib.sha256(raw).hexdigest()
     accepting = pending_id is not None
     if accepting and film_id is None:
@@ -129,7 +133,7 @@ async def import_document(
             )
     try:
         # HTML extraction can take a second on a big page: not on the event loop.
-        page, doc = await asyncio.to_thread(_read_and_parse, raw, uri, kind, charset)
+        page, doc = await asyncio.to_thread(_read_and_parse, raw, uri, kind, charset, title)
     except KindUnknown as exc:
         if accepting:
             return ImportOutcome(name, "rejected", exc.reason)

@@ -112,6 +112,9 @@ class PageCues:
     schema: list[dict[str, object]] = field(default_factory=list)
     published: str | None = None  # YYYY-MM-DD
     url: str | None = None
+    # The title a feed gives its item: the publisher's own name for what the item is
+    # about, so it may name a film the catalog lacks (a shop's chrome line may not).
+    item_title: str | None = None
 
 
 @dataclass

@@ -22,6 +22,8 @@ from bot.text import fold
 # How much each kind of cue says "this is the page's film" (0-1).
 LABELLED, SCHEMA, REVIEW_LINE, TITLE_YEAR, DECORATED = 1.0, 0.95, 0.9, 0.85, 0.85
 H1, OG_TITLE, HTML_TITLE, URL_SLUG, EARLY_LINE = 0.8, 0.8, 0.7, 0.5, 0.45
+# A feed item's own title outranks the same words read as a decorated line of its text.
+ITEM_TITLE = 0.9
 DETAILS_TITLE = 0.88  # a line over a row of the release's details
 # A name the text repeats: from this (twice) up to the cap (many times).
 MENTIONED, MENTIONED_MAX = 0.4, 0.6
@@ -675,6 +677,7 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
         _add(cues, value, "label", LABELLED)
     for name, weight in _schema_names(page):
         _add(cues, name, "schema", weight)
+    _add(cues, page.cues.item_title, "item title", ITEM_TITLE)
     _add(cues, page.cues.og_title, "og:title", OG_TITLE)
     _add(cues, page.cues.h1, "h1", H1)
     _add(cues, page.cues.html_title, "html title", HTML_TITLE)
