@@ -14,10 +14,13 @@ from pathlib import Path
 import pytest
 
 from bot.core.film_cards import film_card
+from bot.importers import film_bulk
+from bot.importers.bulk_writer import WriterError
 from bot.importers.csvrows import CatalogError
 from bot.importers.imdb import import_imdb
 from bot.render.text import render_card
 from bot.store import open_database
+from bot.store.bulk_films import BulkRows
 from bot.store.films import film_details
 from tests.conftest import run_cli, snapshot
 
@@ -342,16 +345,30 @@ async def test_a_rerun_changes_nothing(catalog_copy: Path) -> None:
     assert _rows(catalog_copy, "PRAGMA foreign_key_check") == []
 
 
-async def test_the_writer_process_writes_the_same(catalog_db: Path, tmp_path: Path) -> None:
-    """A big import hands its rows to a writer process: the same rows as in-process."""
+@pytest.mark.parametrize("rebuild", [False, True])
+async def test_the_writer_process_writes_the_same(
+    catalog_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rebuild: bool
+) -> None:
+    """A big import hands its rows to a writer process: the same rows as in-process, the
+    same schema (an import that doubles the catalog sets the indexes of what it fills
+    aside and builds them again)."""
     here, there = tmp_path / "here.sqlite3", tmp_path / "there.sqlite3"
     shutil.copyfile(catalog_db, here)
     shutil.copyfile(catalog_db, there)
     await _import(here, pipeline=False)
+    if rebuild:
+
+        async def no_films(db: object) -> int:
+            return 0
+
+        monkeypatch.setattr(film_bulk.store, "film_count", no_films)
     report = await _import(there, pipeline=True)
     assert report.writer_peak_mib > 0
     assert _without_times(snapshot(there)) == _without_times(snapshot(here))
     assert _rows(there, "PRAGMA foreign_key_check") == []
+    schema = "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY name"
+    assert _rows(there, schema) == _rows(here, schema)
+    assert _rows(there, "PRAGMA integrity_check") == [("ok",)]
 
 
 async def test_gzipped_files_are_read_as_published(catalog_copy: Path, tmp_path: Path) -> None:
@@ -420,17 +437,45 @@ async def test_a_newer_dump_replaces_what_the_older_one_claimed(
     ],
 )
 async def test_a_malformed_row_names_its_file_and_line_and_writes_nothing(
-    catalog_copy: Path, tmp_path: Path, file: str, old: str, new: str, message: str
+    tmp_path: Path, file: str, old: str, new: str, message: str
 ) -> None:
+    db = tmp_path / "db.sqlite3"
+    await _import(db)  # a catalog to leave as it is
     folder = _copy(tmp_path)
     path = folder / file
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    before = snapshot(catalog_copy)
+    before = snapshot(db)
     with pytest.raises(CatalogError) as caught:
-        await _import(catalog_copy, folder)
+        await _import(db, folder)
     assert str(caught.value) == message
+    assert snapshot(db) == before
+
+
+@pytest.mark.parametrize("pipeline", [False, True])
+async def test_a_failure_while_writing_rolls_everything_back(
+    catalog_copy: Path, monkeypatch: pytest.MonkeyPatch, pipeline: bool
+) -> None:
+    """A row the database refuses, after other batches were written: nothing stays, in
+    this process's transaction as in the writer process's."""
+    monkeypatch.setattr(film_bulk, "BATCH_FILMS", 2)
+    taken = 0
+    take = BulkRows.take
+
+    def refused_second_batch(self: BulkRows) -> dict:
+        nonlocal taken
+        batch = take(self)
+        taken += 1
+        if taken == 2:
+            batch.setdefault("people", []).append((None, None, None))  # NOT NULL name
+        return batch
+
+    monkeypatch.setattr(BulkRows, "take", refused_second_batch)
+    before = snapshot(catalog_copy)
+    with pytest.raises((sqlite3.IntegrityError, WriterError), match="NOT NULL"):
+        await _import(catalog_copy, pipeline=pipeline)
+    assert taken >= 2
     assert snapshot(catalog_copy) == before
 
 

@@ -9,10 +9,10 @@ GIL, so two threads take turns); two processes use two cores.
 
 The protocol is a pipe of pickled messages, answered in order:
 
-    ("source", SourceRequest)   -> ("ok", source id or None)    BEGIN IMMEDIATE, the source
+    ("source", request, rebuild)-> ("ok", source id or None)    BEGIN IMMEDIATE, the source
     ("names", table, [names])   -> ("ok", {folded name: id})
     ("rows", batch)             -> (no answer: an error is sent instead, and the writer stops)
-    ("finish", touched or None) -> ("ok", None)                  the keyword text
+    ("finish", touched or None) -> ("ok", None)                  indexes, the keyword text
     ("done",)                   -> ("ok", peak RSS MiB)          COMMIT
     anything else, or the pipe closed                             ROLLBACK
 
@@ -141,8 +141,12 @@ class ProcessWriter(BatchWriter):
         _, kind, message = reply
         raise _ERRORS.get(kind, WriterError)(message)
 
-    async def begin(self, request: SourceRequest) -> int | None:
-        return await self._ask(("source", request))
+    async def begin(self, request: SourceRequest, *, rebuild_indexes: bool = False) -> int | None:
+        """The source's id under the writer's lock (None: imported already). With
+        `rebuild_indexes` (an import that will at least double what the tables hold) the
+        writer sets the indexes of the tables it fills aside and builds them again, sorted,
+        before it commits."""
+        return await self._ask(("source", request, rebuild_indexes))
 
     async def names(self, table: NameTable, names: list[str]) -> dict[str, int]:
         return await self._ask(("names", table, names))
@@ -203,9 +207,11 @@ async def _serve_async(inbox: Connection, conn: Connection, path: Path) -> None:
             if message[0] != "source":
                 raise _Stop
             source_id = await begin_source(tx, message[1])
-            conn.send(("ok", source_id))
             if source_id is None:
+                conn.send(("ok", None))
                 return
+            aside = await store.set_indexes_aside(tx) if message[2] else []
+            conn.send(("ok", source_id))
             while True:
                 message = _receive(inbox)
                 kind = message[0]
@@ -214,6 +220,7 @@ async def _serve_async(inbox: Connection, conn: Connection, path: Path) -> None:
                 elif kind == "names":
                     conn.send(("ok", await store.add_names(tx, message[1], message[2])))
                 elif kind == "finish":
+                    await store.restore_indexes(tx, aside)
                     await write_film_text(tx, message[1])
                     conn.send(("ok", None))
                 elif kind == "done":

@@ -58,7 +58,6 @@ from bot.importers.bulk_writer import ProcessWriter
 from bot.importers.film_merge import FilmIndex, head_title, tail_title
 from bot.store import bulk_films as store
 from bot.store.bulk_films import BulkRows
-from bot.store.catalog_writes import FilmRow
 from bot.store.db import Database, Transaction
 from bot.text import fold, names_compatible, norm_name, norm_title, translit_key
 
@@ -158,8 +157,8 @@ class BulkMerger:
     """Merges a source's films into the catalog inside the caller's transaction.
 
     `await load()`, then `await merge(count, film_at)`: `film_at(n, full)` gives the n-th
-    film (with `full` False only what matching needs: titles, year, ids, directors, and
-    the cast of a film with no director); then `await finish()`. It reads through
+    film (with `full` False its ids, titles and year only; in full at most once per
+    film); then `await finish()`. It reads through
     `reader` (the transaction, or this process's connection while a writer process holds
     the transaction: the catalog as it was before the import) and writes through
     `writer`."""
@@ -259,11 +258,14 @@ class BulkMerger:
         )
         try:
             batch: list[tuple[BulkFilm, int, str]] = []
+            # Films asked for in full while matching, then not matched: kept for pass 2
+            # (each film is asked for in full once: a source may release its data then).
+            prepared: dict[int, BulkFilm] = {}
             for n in range(count):
-                film = film_at(n, False)
+                film, full = film_at(n, False), False
                 found = self._find_by_id(film)
                 if found is None and film.year is not None and self._may_match(film):
-                    film = film_at(n, True)  # its directors and cast decide
+                    film, full = film_at(n, True), True  # its directors and cast decide
                     found = await self._find_by_title(film)
                 if found is None:
                     if film.enrich_only:
@@ -271,15 +273,17 @@ class BulkMerger:
                         bar.update(1)
                     else:
                         unmatched.append(n)
+                        if full:
+                            prepared[n] = film
                     continue
-                batch.append((film_at(n, True), *found))
+                batch.append((film if full else film_at(n, True), *found))
                 if len(batch) >= BATCH_FILMS:
                     await self._write_batch(batch, bar)
                     batch = []
             await self._write_batch(batch, bar)
             batch = []
             for n in unmatched:
-                film = film_at(n, True)
+                film = prepared.pop(n, None) or film_at(n, True)
                 batch.append((film, self.next_film, "new"))
                 self.next_film += 1
                 if len(batch) >= BATCH_FILMS:
@@ -338,20 +342,28 @@ class BulkMerger:
         return film_id, "title"
 
     def _may_match(self, film: BulkFilm) -> bool:
-        """Whether any key `FilmIndex.match` looks up is in the index: most films of a
-        big source are not in the catalog, and this costs a fold or two, not eight."""
-        index = self.index
+        """Whether `FilmIndex.match` could find a film: one of the keys it looks up names
+        a film of a year in the window (or of no year, for a whole title). Most films of
+        a big source are not in the catalog; this costs a fold or two, not eight."""
+        assert film.year is not None
+        index, years = self.index, self.index.years
+        low, high = film.year - 1, film.year + 1
         for title in (film.title, film.original_title):
             if not title:
                 continue
             norm = self.norms[title] = norm_title(title)
-            if norm in index.by_title or norm in index.by_head:
-                return True
-            if not _MAY_HAVE_SUBTITLE.search(title):
-                continue
-            for part in (head_title(title), tail_title(title)):
-                if part and (part in index.by_title or part in index.by_head):
+            for film_id in index.by_title.get(norm, ()):
+                year = years.get(film_id)
+                if year is None or low <= year <= high:
                     return True
+            keys = [norm]
+            if _MAY_HAVE_SUBTITLE.search(title):
+                keys += [k for k in (head_title(title), tail_title(title)) if k]
+            for key in keys:
+                for film_id in (*index.by_head.get(key, ()), *index.by_title.get(key, ())):
+                    year = years.get(film_id)
+                    if year is not None and low <= year <= high:
+                        return True
         return False
 
     def _by_imdb(self, imdb_id: str, year: int | None) -> int | None:
@@ -395,15 +407,13 @@ class BulkMerger:
             # The source is the authority on the films it made: a re-run replaces their
             # columns (with the same values, unless the source changed).
             out.add_film(
-                FilmRow(
-                    id=film_id,
-                    external_key=self.source.prefix + film.id,
-                    title=film.title,
-                    year=film.year,
-                    runtime_min=film.runtime_min,
-                    imdb_id=film.imdb_id,
-                    popularity=film.popularity,
-                ),
+                film_id,
+                self.source.prefix + film.id,
+                film.title,
+                film.year,
+                film.runtime_min,
+                film.imdb_id,
+                film.popularity,
                 source_id,
             )
             if how == "new":
@@ -574,8 +584,11 @@ async def write_bulk(
     if pipeline is None:
         pipeline = count >= PIPELINE_FROM
     if pipeline and str(db.path) != ":memory:":
+        # An import that at least doubles the catalog builds the indexes of what it
+        # fills once, sorted, instead of inserting into them row by row.
+        rebuild = 2 * count >= await store.film_count(db)
         async with ProcessWriter(db.path) as writer:
-            source_id = await writer.begin(request)
+            source_id = await writer.begin(request, rebuild_indexes=rebuild)
             if source_id is None:
                 return None
             report = await _merge(db, writer, request, source_id, count, film_at, progress)

@@ -45,7 +45,7 @@ import re
 import sys
 import time
 from array import array
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -182,6 +182,7 @@ class _Tsv:
             raise self.error(f"the header lacks column(s) {', '.join(missing)}")
         self.width = len(header)
         self.at = {c: header.index(c) for c in wanted}
+        self.first = self.at[wanted[0]]  # the id column (IMDb's files lead with it)
 
     def error(self, reason: str) -> CatalogError:
         return CatalogError(self.path, self.line, reason)
@@ -194,27 +195,35 @@ class _Tsv:
         except (OSError, EOFError) as exc:
             raise CatalogError(self.path, None, f"not a valid gzip file ({exc})") from exc
 
-    def rows(self) -> Iterator[list[str]]:
+    def rows(self, keep: Container[str] | None = None) -> Iterator[list[str]]:
         """Each row's fields (the last one without its newline); a row with another number
-        of fields than the header is an error."""
+        of fields than the header is an error. With `keep`, only the rows whose first
+        field is in it (the others are checked for their shape only: IMDb's files are
+        mostly about titles and people a film catalog skips)."""
         width = self.width
+        tabs = width - 1
         text = self._text
         line = self.line
+        keyed = keep is not None and self.first == 0
         try:
             for raw in text:
                 line += 1
+                if not line & (_PROGRESS_EVERY - 1):
+                    self._progress()
+                if keyed and raw[: raw.find("\t")] not in keep:  # type: ignore[operator]
+                    if raw.count("\t") != tabs:
+                        self.line = line
+                        self._misshapen(raw)
+                    continue
                 fields = raw.split("\t")
                 if len(fields) != width:
                     self.line = line
-                    if raw.strip("\r\n") == "":
-                        continue  # a blank line (the file's last) is nothing
-                    raise self.error(f"expected {width} tab-separated fields, found {len(fields)}")
+                    self._misshapen(raw)
+                    continue
                 last = fields[-1]
                 if last.endswith("\n"):
                     fields[-1] = last.rstrip("\r\n")
                 self.line = line
-                if not line & (_PROGRESS_EVERY - 1):
-                    self._progress()
                 yield fields
         except UnicodeDecodeError as exc:
             self.line = line + 1
@@ -224,6 +233,13 @@ class _Tsv:
             raise self.error(f"the gzip data is damaged ({exc})") from exc
         self.line = line
         self._progress()
+
+    def _misshapen(self, raw: str) -> None:
+        """A row with another number of fields than the header: an error, but for a blank
+        line (a file's last), which is nothing."""
+        if raw.strip("\r\n") != "":
+            found = raw.count("\t") + 1
+            raise self.error(f"expected {self.width} tab-separated fields, found {found}")
 
     def _progress(self) -> None:
         position = self._raw.tell()
@@ -308,7 +324,8 @@ class ImdbFilms:
 
     def film(self, n: int, full: bool) -> BulkFilm:
         """Film n; without `full`, only its ids, titles and year (what finds it by id, or
-        tells it may match by title)."""
+        tells it may match by title). In full once: its people and other names are then
+        released (a million films' worth of strings)."""
         votes = self.votes[n]
         if not full:
             return BulkFilm(
@@ -319,7 +336,7 @@ class ImdbFilms:
                 original_title=self.original[n],
                 enrich_only=bool(self.enrich_only[n]),
             )
-        return BulkFilm(
+        film = BulkFilm(
             id=self.tconst[n],
             title=self.title[n],
             year=self.year[n] or None,
@@ -335,6 +352,10 @@ class ImdbFilms:
             popularity=round(math.log10(1 + votes), 4) if votes > 0 else 0.0,
             enrich_only=bool(self.enrich_only[n]),
         )
+        # The merge asks for a film in full once: what only that needed goes.
+        self.akas[n] = self.directors[n] = self.writers[n] = None
+        self.cast[n] = self.cast_order[n] = None
+        return film
 
 
 def read_datasets(
@@ -435,7 +456,7 @@ def _read_basics(tsv: _Tsv, films: ImdbFilms, catalog_imdb: set[str]) -> None:
 def _read_ratings(tsv: _Tsv, films: ImdbFilms) -> None:
     c_id, c_rating, c_votes = tsv.at["tconst"], tsv.at["averageRating"], tsv.at["numVotes"]
     index, votes = films.index, films.votes
-    for row in tsv.rows():
+    for row in tsv.rows(index):
         n = index.get(row[c_id])
         if n is None:
             continue
@@ -452,7 +473,7 @@ def _read_ratings(tsv: _Tsv, films: ImdbFilms) -> None:
 def _read_crew(tsv: _Tsv, films: ImdbFilms) -> None:
     c_id, c_directors, c_writers = tsv.at["tconst"], tsv.at["directors"], tsv.at["writers"]
     index = films.index
-    for row in tsv.rows():
+    for row in tsv.rows(index):
         n = index.get(row[c_id])
         if n is None:
             continue
@@ -469,7 +490,7 @@ def _read_principals(tsv: _Tsv, films: ImdbFilms) -> None:
         at["category"],
     )
     index, cast, cast_order = films.index, films.cast, films.cast_order
-    for row in tsv.rows():
+    for row in tsv.rows(index):
         n = index.get(row[c_id])
         if n is None or row[c_category] not in CAST_CATEGORIES:
             continue
@@ -500,7 +521,7 @@ def _read_names(tsv: _Tsv, films: ImdbFilms) -> None:
             wanted.update(cell.split(","))
     c_id, c_name = tsv.at["nconst"], tsv.at["primaryName"]
     names = films.names
-    for row in tsv.rows():
+    for row in tsv.rows(wanted):
         person = row[c_id]
         if person not in wanted:
             continue
@@ -514,7 +535,7 @@ def _read_names(tsv: _Tsv, films: ImdbFilms) -> None:
 def _read_akas(tsv: _Tsv, films: ImdbFilms) -> None:
     c_id, c_title = tsv.at["titleId"], tsv.at["title"]
     index, akas, titles, originals = films.index, films.akas, films.title, films.original
-    for row in tsv.rows():
+    for row in tsv.rows(index):
         n = index.get(row[c_id])
         if n is None:
             continue

@@ -29,7 +29,6 @@ from bot.store.catalog_writes import (
     _PERSON,
     _TITLE,
     CatalogWrites,
-    FilmRow,
     NameTable,
 )
 from bot.store.db import Database, Transaction
@@ -94,20 +93,31 @@ class BulkRows:
         self._new()
         return taken
 
-    def add_film(self, film: FilmRow, source_id: int) -> None:
-        """A film this source states (a re-run replaces its columns with the same)."""
+    def add_film(
+        self,
+        film_id: int,
+        key: str,
+        title: str,
+        year: int | None,
+        runtime_min: int | None,
+        imdb_id: str | None,
+        popularity: float,
+        source_id: int,
+    ) -> None:
+        """A film this source states (the columns of `FilmRow` it has; a re-run replaces
+        them with the same)."""
         self._films.append(
             (
-                film.id,
-                film.external_key,
-                film.title,
-                film.year,
-                film.runtime_min,
-                film.released,
-                film.synopsis,
-                film.imdb_id,
-                film.mpaa,
-                film.popularity,
+                film_id,
+                key,
+                title,
+                year,
+                runtime_min,
+                None,
+                None,
+                imdb_id,
+                None,
+                popularity,
                 source_id,
             )
         )
@@ -184,6 +194,35 @@ async def skip_foreign_key_checks(db: Database) -> None:
     import writes (see `bot.importers.bulk_writer`); the checks would cost a third of
     its time. Other connections keep theirs."""
     await db._execute("PRAGMA foreign_keys = OFF")
+
+
+# The tables a bulk import fills: their secondary indexes may be set aside while it writes.
+_FILLED = ("films", "film_titles", "people", "person_aliases", "credits", "facts",
+           "person_keys", "film_genres", "film_countries")  # fmt: skip
+_INDEXES = (
+    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+    f"AND tbl_name IN ({', '.join(repr(t) for t in _FILLED)}) ORDER BY name"
+)
+
+
+async def set_indexes_aside(tx: Transaction) -> list[tuple[str, str]]:
+    """Drop the secondary indexes of the tables a bulk import fills, inside its
+    transaction; their (name, definition) as the schema has them, for `restore_indexes`.
+
+    Inserting millions of rows into an index at random places costs several times what
+    building it once, sorted, does. The unique constraints stay (their indexes cannot be
+    dropped, and their keys grow in order). Nothing else sees the change: the
+    transaction restores them before it commits, or rolls everything back."""
+    saved = [(r[0], r[1]) for r in await tx._fetchall(_INDEXES)]
+    for name, _ in saved:
+        await tx._execute(f'DROP INDEX "{name}"')
+    return saved
+
+
+async def restore_indexes(tx: Transaction, saved: list[tuple[str, str]]) -> None:
+    """Create the indexes again from their own definitions: the schema is as it was."""
+    for _, definition in saved:
+        await tx._execute(definition)
 
 
 def _bounds(prefix: str) -> tuple[str, str]:
