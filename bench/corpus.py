@@ -24,6 +24,7 @@ autocomplete.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
 import random
@@ -352,6 +353,34 @@ def make_queries(films: list[Film], per_kind: int = 50, seed: int = 11) -> list[
     pick(known, reorder, "reorder")
     pick(year_targets, with_year, "year")
     pick(originals, original, "original")
+
+    # Beginnings: the first one to three words of a real title, as people type when they
+    # stop early ('strangers on'). The answer is the best-known film whose title begins
+    # so (on the corpus the queries are made for), and it must be a real one.
+    sorted_keys = sorted(owners)
+
+    def begun_by(key: str) -> set[int]:
+        found: set[int] = set()
+        n = bisect.bisect_left(sorted_keys, key)
+        while n < len(sorted_keys) and sorted_keys[n].startswith(key):
+            if sorted_keys[n] == key or sorted_keys[n].startswith(key + " "):
+                found |= owners[sorted_keys[n]]
+            n += 1
+        return found
+
+    def beginning(f: Film) -> str | None:
+        words = uninvert(f.titles[0]).split()
+        if len(words) < 2:
+            return None
+        text = " ".join(words[: rng.randint(1, min(3, len(words) - 1))]).lower()
+        key = norm_title(text)
+        if len(key.replace(" ", "")) < 4 or key in owners:
+            return None  # too little typed, or itself a whole title
+        rivals = begun_by(key)
+        best = max(rivals, key=lambda i: (films[i].popularity, -i), default=None)
+        return text if best == f.id else None
+
+    pick(known, beginning, "beginning")
     return queries
 
 

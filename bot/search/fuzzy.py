@@ -114,7 +114,7 @@ def word_trigrams(key: str, *, partial: bool = False) -> list[str]:
 
 # Words that carry little: a query that gets them wrong or leaves them out is still a
 # good match ("tower the" is The Tower; "cranes flying" is The Cranes Are Flying).
-_LIGHT_WORDS = frozenset(
+LIGHT_WORDS = frozenset(
     [
         "the",
         "a",
@@ -151,7 +151,7 @@ NUMBER_WEIGHT = 4.0
 
 def _weight(word: str) -> float:
     """How much a word counts in the alignment: by length, small words less, numbers more."""
-    if word in _LIGHT_WORDS:
+    if word in LIGHT_WORDS:
         return 0.3 * len(word)
     if word.isdigit() or word in _NUMBER_WORDS:
         return max(NUMBER_WEIGHT, float(len(word)))

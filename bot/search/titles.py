@@ -26,6 +26,7 @@ from rapidfuzz import fuzz
 
 from bot.constants import SUGGESTION_LABEL_MAX, SUGGESTIONS_MAX
 from bot.models import TitleEntry
+from bot.search.fuzzy import LIGHT_WORDS as _LIGHT
 from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable
 from bot.text import fold, norm_title, uninvert
 
@@ -47,6 +48,28 @@ POPULARITY_BONUS = 2.0
 # A year hint adds this much to films of that year (or one off), takes this much off
 # films of another year, and a little off films whose year the catalog does not know.
 YEAR_MATCH, YEAR_NEAR, YEAR_MISS, YEAR_UNKNOWN = 6.0, 3.0, -15.0, -4.0
+# A query that is a title's beginning, word by word ('strangers on' -> Strangers on a
+# Train), scores just under an exact title, above any reordered or partial match; with
+# its last word unfinished ('seven sam') it scores like a fair typo, since 'psyco' is
+# more likely Psycho misspelt than the start of a longer word.
+BEGINNING_SCORE, UNFINISHED_SCORE = 99.0, 88.0
+# How many titles sharing a beginning are looked at (the best known first).
+BEGINNINGS_MAX = 40
+# Of several titles with that beginning, the best known answers without asking only when
+# its popularity rank leads the next one's by this much (ranks are 0-1).
+BEGINNING_LEAD = 0.5
+# ...and no other title matches the whole query this well (a reordered title, a typo),
+# or, for a one-word query, holds that word this well.
+WHOLE_MATCH, LONE_WORD_RIVAL = 95.0, 85.0
+# 'godfather 2' is 'The Godfather Part II': sequel numbers as people type them.
+_ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
+          "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]  # fmt: skip
+_NUMBER_NAMES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight",
+                 "nine", "ten"]  # fmt: skip
+_SEQUEL = re.compile(
+    r"^(?P<base>.+?)\s+(?:(?:part|pt|chapter|episode|vol|volume)\s+)?"
+    r"(?P<n>\d{1,2}|[ivx]{1,5}|two|three|four|five|six|seven|eight|nine|ten)$"
+)
 
 
 @dataclass(frozen=True)
@@ -287,6 +310,10 @@ class TitleSearch:
             result = self._exact(query, text, hint, limit)
             if result is not None:
                 return result
+        for text in sequel_spellings(title):
+            result = self._exact(query, text, year, limit)
+            if result is not None:
+                return result
         return self._fuzzy(query, title, year, limit)
 
     def _exact_hits(self, text: str) -> list[tuple[Hit, float]]:
@@ -333,6 +360,9 @@ class TitleSearch:
             for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
                 found.extend(self._hits(part, key_id, score, False))
         ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
+        beginning = self._beginnings(query, needle, year, ranked)
+        if beginning is not None:
+            return beginning
         whole = query_key(query)
         if year is not None and whole != needle:
             # The number may belong to the title ('Universe Magic 2026', 'Tomorow 2049').
@@ -348,9 +378,65 @@ class TitleSearch:
             and ranked[0].score >= CLEAR_SCORE
             and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_LEAD)
             and _covers(needle, query_key(ranked[0].matched or ranked[0].title))
+            and _numbers_kept(needle, query_key(ranked[0].matched or ranked[0].title))
+            and not _inside_longer(needle, query_key(ranked[0].matched or ranked[0].title))
         ):
             best = ranked[0]
         return LookupResult(query, year, best, tuple(ranked))
+
+    def _beginnings(
+        self, query: str, needle: str, year: int | None, fuzzy: list[Hit]
+    ) -> LookupResult | None:
+        """The answer when the query is the beginning of titles, word by word: those
+        titles first (the best known first), then the other fuzzy hits. None when no
+        title begins so. The last word may be unfinished ('seven sam'), unless a title
+        matches the whole query well (a typo: 'psyco' is Psycho)."""
+        if len(needle.replace(" ", "")) < 3:
+            return None
+        whole: list[tuple[Hit, float]] = []
+        unfinished: list[tuple[Hit, float]] = []
+        for part in self.parts:
+            for key_id in part.fuzzy.prefixed(needle, BEGINNINGS_MAX):
+                key = part.fuzzy.keys[key_id]
+                if key == needle:
+                    continue  # the exact title: looked up before
+                if key.startswith(needle + " "):
+                    whole.extend(self._hits(part, key_id, BEGINNING_SCORE, False))
+                else:
+                    unfinished.extend(self._hits(part, key_id, UNFINISHED_SCORE, False))
+        others = [h for h in fuzzy if not _begins(needle, h)]
+        # One word says little: 'samurai' begins Samurai Rebellion but is also the heart
+        # of Seven Samurai, so a title holding it elsewhere keeps the question open.
+        rival_score = WHOLE_MATCH if " " in needle else LONE_WORD_RIVAL
+        strong_other = bool(others) and others[0].score >= rival_score
+        chosen, base = whole, BEGINNING_SCORE
+        if not chosen and not (fuzzy and fuzzy[0].score >= 90.0 and not _begins(needle, fuzzy[0])):
+            chosen, base = unfinished, UNFINISHED_SCORE
+        if not chosen:
+            return None
+        weight = {}
+        for hit, w in chosen:
+            weight[hit.film_id] = max(w, weight.get(hit.film_id, 0.0))
+        ranked = [h for h in _rank(chosen, year) if h.score >= MIN_SCORE]
+        if not ranked:
+            return None
+        taken = {h.film_id for h in ranked}
+        ranked += [h for h in fuzzy if h.film_id not in taken]
+        top = ranked[0]
+        rivals = [h for h in ranked[1:] if h.film_id in weight]
+        clear = (
+            top.film_id in weight
+            and top.score >= base - 1  # not a beginning of another year
+            # three unfinished letters ('apu') say too little to answer on
+            and (base == BEGINNING_SCORE or len(needle.replace(" ", "")) >= 5)
+            and not strong_other
+            and (
+                not rivals
+                or rivals[0].score < top.score - CLEAR_LEAD
+                or weight[top.film_id] - weight[rivals[0].film_id] >= BEGINNING_LEAD
+            )
+        )
+        return LookupResult(query, year, top if clear else None, tuple(ranked))
 
     # -- autocomplete ----------------------------------------------------------------
 
@@ -434,6 +520,68 @@ class TitleSearch:
                     found.extend(self._hits(part, key_id, score, False))
             add(_rank(found, year))
         return list(chosen.values())
+
+
+def sequel_spellings(title: str) -> list[str]:
+    """Other ways to write a numbered title: 'godfather 2' -> 'godfather part ii',
+    'godfather ii', 'godfather part 2', 'godfather part two', ...; [] for no number."""
+    key = query_key(title)
+    match = _SEQUEL.match(key)
+    if not match:
+        return []
+    base, number = match["base"], match["n"]
+    if number.isdigit():
+        n = int(number)
+    else:
+        n = _ROMAN.index(number) if number in _ROMAN else _NUMBER_NAMES.index(number)
+    if not 2 <= n < len(_ROMAN):
+        return []
+    numbers = [str(n), _ROMAN[n]] + ([_NUMBER_NAMES[n]] if n < len(_NUMBER_NAMES) else [])
+    spellings = [
+        f"{base} {joint}{number}"
+        for joint in ("", "part ", "chapter ", "episode ")
+        for number in numbers
+    ]
+    return [s for s in dict.fromkeys(spellings) if s != key]
+
+
+def _begins(needle: str, hit: Hit) -> bool:
+    """Whether the hit's title (or the name that matched) begins with the query."""
+    return any(
+        key.startswith(needle) for key in (query_key(hit.matched), query_key(hit.title)) if key
+    )
+
+
+def _inside_longer(needle: str, title: str) -> bool:
+    """Whether the title holds the query and words of its own beyond it ('metropolis' in
+    Leaving Metropolis): then the catalog may simply lack the film asked for. Small words
+    and numbers do not count ('cranes flying' is The Cranes Are Flying); neither does a
+    whole-title typo."""
+    if fuzz.ratio(needle, title) >= 90:
+        return False
+    asked = needle.split()
+    extra = [
+        word
+        for word in title.split()
+        if word not in _LIGHT and not word.isdigit() and word not in _ROMAN
+        and not any(fuzz.ratio(word, q) >= 75 for q in asked)
+    ]  # fmt: skip
+    return bool(extra)
+
+
+def _numbers_kept(needle: str, title: str) -> bool:
+    """A number in the query (a sequel's, a year in the title) is in the title too, as
+    digits or in roman numerals: 'godfather 4' is not The Godfather."""
+    wanted = [w for w in needle.split() if w.isdigit() or (w in _ROMAN and len(w) > 1)]
+    if not wanted:
+        return True
+    have = set(title.split())
+    for word in wanted:
+        n = int(word) if word.isdigit() else _ROMAN.index(word)
+        forms = {word, str(n)} | ({_ROMAN[n]} if 0 < n < len(_ROMAN) else set())
+        if not forms & have:
+            return False
+    return True
 
 
 def _near(found: int | None, hinted: int) -> bool:

@@ -1,0 +1,125 @@
+"""Title search where people stop typing early, type a sequel's number their own way, or
+name a film the catalog lacks: beginnings, sequels and no confident wrong answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.models import TitleEntry
+from bot.search.titles import TitleIndex, TitleSearch, sequel_spellings
+
+# Popularity is raw (votes-like); the index ranks it as a percentile among these films.
+ENTRIES = [
+    TitleEntry(1, "Strangers on a Train", 1951, 900.0),
+    TitleEntry(2, "Strangers on a Honeymoon", 1936, 3.0),
+    TitleEntry(3, "The Strangers", 2008, 400.0),
+    TitleEntry(4, "You Only Live Twice", 1967, 800.0),
+    TitleEntry(5, "You Only Live Once", 1937, 600.0),
+    TitleEntry(6, "Only You", 1994, 300.0),
+    TitleEntry(7, "The Godfather", 1972, 1000.0),
+    TitleEntry(8, "The Godfather Part II", 1974, 950.0),
+    TitleEntry(9, "The Godfather Part III", 1990, 500.0),
+    TitleEntry(10, "Rocky", 1976, 700.0),
+    TitleEntry(11, "Rocky II", 1979, 450.0),
+    TitleEntry(12, "Seven Samurai", 1954, 850.0),
+    TitleEntry(13, "Samurai Rebellion", 1967, 100.0),
+    TitleEntry(14, "A Walk on the Moon", 1999, 200.0),
+    TitleEntry(15, "Walk on the Wild Side", 1962, 250.0),
+    TitleEntry(16, "Leaving Metropolis", 2002, 20.0),
+    TitleEntry(17, "Psycho", 1960, 990.0),
+    TitleEntry(18, "Psychomania", 1973, 30.0),
+    TitleEntry(19, "Mission: Impossible III", 2006, 600.0),
+    TitleEntry(20, "Mission: Impossible", 1996, 700.0),
+    TitleEntry(21, "Apur Sansar", 1959, 150.0),
+    TitleEntry(22, "Alien 3", 1992, 500.0),
+    TitleEntry(23, "Alien", 1979, 980.0),
+]
+
+
+@pytest.fixture(scope="module")
+def engine() -> TitleSearch:
+    return TitleSearch([TitleIndex.build(ENTRIES)])
+
+
+def answer(engine: TitleSearch, query: str) -> tuple[int | None, list[int]]:
+    result = engine.lookup(query)
+    return (result.best.film_id if result.best else None), [h.film_id for h in result.candidates]
+
+
+def test_the_first_words_of_a_title_find_it_and_answer_when_it_is_clearly_ahead(
+    engine: TitleSearch,
+) -> None:
+    # 'The Strangers' holds the word too, but the query is how Strangers on a Train begins;
+    # of the two titles that begin so, one is far better known.
+    best, ranked = answer(engine, "strangers on")
+    assert best == 1 and ranked[:2] == [1, 2]
+    assert 3 in ranked
+
+
+def test_a_beginning_ranks_above_the_same_words_reordered_and_asks_between_equals(
+    engine: TitleSearch,
+) -> None:
+    best, ranked = answer(engine, "you only")
+    assert best is None  # both Bond-like titles are well known: ask
+    assert ranked[:2] == [4, 5] and ranked.index(6) > 1  # 'Only You' after the beginnings
+
+
+def test_beginnings_after_a_dropped_article_count(engine: TitleSearch) -> None:
+    best, ranked = answer(engine, "walk on the")
+    assert set(ranked[:2]) == {14, 15}
+    assert best is None  # neither is clearly better known
+
+
+def test_an_unfinished_last_word_is_a_beginning_but_not_a_typo(engine: TitleSearch) -> None:
+    assert answer(engine, "seven sam")[0] == 12
+    # 'psyco' is Psycho misspelt, not the start of Psychomania
+    _, ranked = answer(engine, "psyco")
+    assert ranked[0] == 17
+    # three letters say too little to answer on
+    best, ranked = answer(engine, "apu")
+    assert best is None and ranked[0] == 21
+
+
+def test_one_word_that_also_sits_inside_a_better_known_title_asks(engine: TitleSearch) -> None:
+    best, ranked = answer(engine, "samurai")
+    assert best is None and set(ranked[:2]) == {12, 13}
+
+
+@pytest.mark.parametrize(
+    ("query", "film"),
+    [
+        ("godfather 2", 8),
+        ("the godfather 2", 8),
+        ("godfather part 2", 8),
+        ("godfather ii", 8),
+        ("Godfather Part Two", 8),
+        ("godfather 3", 9),
+        ("rocky 2", 11),
+        ("mission impossible 3", 19),
+        ("alien 3", 22),
+    ],
+)
+def test_a_sequel_number_typed_any_way_finds_the_numbered_film(
+    engine: TitleSearch, query: str, film: int
+) -> None:
+    assert answer(engine, query)[0] == film
+
+
+def test_a_number_the_catalog_lacks_is_never_answered_with_the_unnumbered_film(
+    engine: TitleSearch,
+) -> None:
+    best, ranked = answer(engine, "godfather 4")
+    assert best is None and ranked and ranked[0] == 7
+
+
+def test_a_title_only_inside_a_longer_one_is_not_answered(engine: TitleSearch) -> None:
+    best, ranked = answer(engine, "metropolis")
+    assert best is None and ranked == [16]
+
+
+def test_sequel_spellings() -> None:
+    assert "godfather part ii" in sequel_spellings("The Godfather 2")
+    assert "rocky 2" in sequel_spellings("rocky ii")
+    assert sequel_spellings("Solaris") == []
+    assert sequel_spellings("Ocean's 1") == []  # a one is no sequel
+    assert sequel_spellings("8") == []  # a number alone is a title
