@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sqlite3
 import sys
 from collections import Counter
@@ -15,7 +16,7 @@ from bot import __version__, cli_feeds, cli_pending, cli_search
 from bot.app import announcing, setup_logging, start_core
 from bot.ask import render_answer
 from bot.config import SettingError, Settings, load_settings
-from bot.console import run_console
+from bot.console import SETUP, log_to_file, run_console, shares_the_terminal
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
 from bot.importers.documents.importer import ImportOutcome, ImportStopped, import_paths
@@ -158,7 +159,7 @@ async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if not platforms:
         print(
             "filmbot: no chat platform configured in .env (DISCORD_TOKEN, MATRIX_*); "
-            "starting the console chat on the bundled catalog.",
+            "starting the console chat on the bundled catalog. " + SETUP,
             file=sys.stderr,
         )
         return await _cmd_console(settings, args)
@@ -205,9 +206,12 @@ async def _cmd_discord(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+    # On a terminal, stderr is the chat's screen too: log lines (migrations when the
+    # database is opened, background work, failures) go to a file beside the database.
+    log_file = log_to_file(settings.db_path.with_suffix(".log")) if shares_the_terminal() else None
     core = await start_core(settings)
     try:
-        await run_console(core)
+        await run_console(core, log_file=log_file)
     finally:
         await core.close()
     return 0
@@ -437,7 +441,11 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.log_level, secrets)
     command = COMMANDS.get(args.command or "run")
     try:
-        return asyncio.run(command(settings, args))
+        status = asyncio.run(command(settings, args))
+        sys.stdout.flush()  # a reader gone shows here, not in the interpreter's last flush
+        return status
+    except BrokenPipeError:
+        return _reader_gone()
     except CatalogError as exc:
         print(f"filmbot: the catalog was not imported, nothing was written: {exc}", file=sys.stderr)
         return 2
@@ -453,6 +461,19 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+
+
+def _reader_gone() -> int:
+    """The program reading our output has stopped (`filmbot ask … | head -1`): there is
+    no one left to tell, so exit quietly. What is still buffered for stdout goes to
+    /dev/null, or the interpreter's own last flush would fail with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 if __name__ == "__main__":

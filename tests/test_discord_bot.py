@@ -154,7 +154,7 @@ async def test_an_unanswered_menu_expires_cleanly(
     emu: DiscordEmulator, bot: EmulatedFilmBot, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(discord_views, "PICK_TIMEOUT_SECONDS", 0.3)
-    question = await emu.command("find", {"keywords": "cranes"})
+    question = await emu.command("find", {"keywords": "samurai"})  # a list of films
     await question.callback(TIMEOUT)
     await emu.wait_until(lambda: question.edits, TIMEOUT, "the expiry edit")
     edit = question.edits[-1]

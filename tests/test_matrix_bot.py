@@ -114,7 +114,7 @@ async def setup(synapse_server: Synapse, core: Core) -> AsyncIterator[tuple[Matr
         (f"!review {CRANES} disc", "Picture ████████░░ 8/10"),
         (f"!plot {CRANES}", "Veronika and Boris"),
         ("!person Mikhail Kalatozov", "The Cranes Are Flying (1957)"),
-        ("!find cranes war", "Films mentioning"),
+        ("!find veronika", "Films mentioning"),  # three films: a list
         ("!releases", "Releases"),
         ("!help", "!editions <title>"),
         ("!about", "films"),

@@ -1,17 +1,17 @@
 """The core every platform talks to: a message in, a `Reply` out.
 
 It owns the database, the title lookup and the short-lived disambiguation state
-(`!pick N`), and knows nothing of Discord, Matrix or terminals.
+(`!pick N`, kept in the database so another process may answer it), and knows nothing of
+Discord, Matrix or terminals.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import re
+import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +26,9 @@ from bot.core.commands import Command, CommandTable, ParseError, film_value, par
 from bot.core.request import Request
 from bot.models import FilmSummary
 from bot.search import PersonSearch, SearchService, TitleSearch
-from bot.store import films
+from bot.store import DatabaseBusyError, DatabaseWriteError, films, questions
 from bot.store.db import Database
+from bot.store.questions import OpenQuestion
 from bot.text import fold
 
 if TYPE_CHECKING:
@@ -85,13 +86,10 @@ def _closest(candidates: Any, year: int | None) -> str:
     return f" Titles I know that are close: {', '.join(labels)}." if labels else ""
 
 
-@dataclass
-class Pending:
-    command: str
-    values: dict[str, Any]  # the command's options, as given with the question
-    film_ids: list[int]
-    expires: float
-    question: str = ""  # which list this is: a menu answers its own question only
+# How long a question waits for the database's write lock before it is kept in this
+# process only: another process (a big import) may hold the lock for minutes, and a user
+# waiting for "Which film did you mean?" should not. Then only this process can answer it.
+QUESTION_WRITE_WAIT_SECONDS = 2.0
 
 
 def shorten(text: str, limit: int) -> str:
@@ -126,16 +124,17 @@ class Core:
         search: SearchService,
         commands: CommandTable,
         *,
-        clock: Callable[[], float] = time.monotonic,
+        clock: Callable[[], float] = time.time,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.db = db
         self.search = search
         self.commands = commands
+        # Wall-clock seconds: open questions expire at a time another process reads too.
         self._clock = clock
         self.today = today  # the calendar date, for what is upcoming or recent
-        self._pending: dict[tuple[str, str, str], Pending] = {}
-        self._questions = itertools.count(1)
+        # Questions the database could not take (read-only, or locked for long).
+        self._unsaved: dict[tuple[str, str, str], OpenQuestion] = {}
         self.announcements: AnnouncementService | None = None  # set when the bot runs
 
     async def close(self) -> None:
@@ -312,9 +311,9 @@ class Core:
             [hit.film_id for hit in result.candidates],
             command,
             values,
-            heading="Which film did you mean?"
-            if len(result.candidates) > 1
-            else "Did you mean this film?",
+            heading="Which film did you mean?",
+            single=f"No title I know is “{shorten(' '.join(query.split()), ECHO_MAX)}”; "
+            "this is the closest one.",
         )
 
     async def offer_films(
@@ -325,23 +324,39 @@ class Core:
         values: dict[str, Any],
         *,
         heading: str,
+        single: str | None = None,
     ) -> Reply:
         """A numbered list of films the user answers with `pick N` (or a menu choice);
-        the answer runs `command` with these option values for the film picked."""
+        the answer runs `command` with these option values for the film picked.
+
+        One film is no question: it is answered at once, after the note `single` when
+        given (what the list would have said about it, e.g. that it is only close)."""
         summaries = await films.film_summaries(self.db, film_ids)
         choices = tuple(
             Choice(f"film:{i}", choice_label(summaries[i])) for i in film_ids if i in summaries
         )
+        if len(choices) == 1:
+            answer = await self._run_chosen(command, req, values, choices[0].id)
+            if single is None or answer.cards[0].kind == "error":
+                return answer
+            return Reply(
+                (Card("Closest match", plain(single)), *answer.cards),
+                choices=answer.choices,
+                ephemeral=answer.ephemeral,
+                question=answer.question,
+            )
         now = self._clock()
-        for key in [k for k, p in self._pending.items() if p.expires < now]:
-            del self._pending[key]  # forget questions nobody answered
-        question = f"q{next(self._questions)}"
-        self._pending[req.key] = Pending(
-            command,
-            dict(values),
-            [int(c.id.split(":")[1]) for c in choices],
-            now + PICK_TIMEOUT_SECONDS,
-            question,
+        question = f"q{secrets.token_hex(8)}"  # unique across processes and restarts
+        await self._remember(
+            req.key,
+            OpenQuestion(
+                question,
+                command,
+                dict(values),
+                tuple(c.id for c in choices),
+                now + PICK_TIMEOUT_SECONDS,
+            ),
+            now,
         )
         lines = "\n".join(f"{n}. {c.label}" for n, c in enumerate(choices, start=1))
         card = Card(
@@ -353,33 +368,82 @@ class Core:
         )
         return Reply((card,), choices=choices, ephemeral=True, question=question)
 
+    async def _remember(self, key: tuple[str, str, str], asked: OpenQuestion, now: float) -> None:
+        """Keep the open question in the database; in this process only when the
+        database cannot take it now (read-only, locked for long): the list still works
+        here, as it did before questions were stored."""
+        try:
+            await questions.remember(
+                self.db, key, asked, now=now, give_up=QUESTION_WRITE_WAIT_SECONDS
+            )
+        except (DatabaseWriteError, DatabaseBusyError) as exc:
+            log.warning("open question kept in this process only: %s", exc)
+            self._unsaved = {k: q for k, q in self._unsaved.items() if q.expires_at >= now}
+            self._unsaved[key] = asked
+            return
+        self._unsaved.pop(key, None)  # the database's question is the newer one
+
+    async def _open_question(self, key: tuple[str, str, str], now: float) -> OpenQuestion | None:
+        unsaved = self._unsaved.get(key)
+        if unsaved is not None and unsaved.expires_at >= now:
+            return unsaved
+        return await questions.open_question(self.db, key, now=now)
+
+    async def _take(self, key: tuple[str, str, str], asked: OpenQuestion) -> bool:
+        """Close the question; False when another answer (another process) closed it
+        first. A database that cannot be written now answers all the same."""
+        if self._unsaved.get(key) is asked:
+            del self._unsaved[key]
+            return True
+        try:
+            return await questions.take(
+                self.db, key, asked.question, give_up=QUESTION_WRITE_WAIT_SECONDS
+            )
+        except (DatabaseWriteError, DatabaseBusyError) as exc:
+            log.warning("answered question not closed in the database: %s", exc)
+            return True
+
+    async def _run_chosen(
+        self, name: str, req: Request, values: dict[str, Any], choice: str
+    ) -> Reply:
+        """Run command `name` for the chosen film ('film:123')."""
+        command = self.commands.get(name)
+        if command is None or not command.takes_film:
+            raise ValueError(f"{name} does not take a film")
+        return await self._run(command, req, dict(values), int(choice.split(":", 1)[1]))
+
     async def pick(self, req: Request, number: str, question: str | None = None) -> Reply:
         """Answer this user's open question here with choice N. A menu passes its
         `question` too, and answers only if that list is still the open one (a newer one
         replaces it)."""
-        pending = self._pending.get(req.key)
-        if question is not None and (
-            pending is None or pending.expires < self._clock() or pending.question != question
-        ):
-            return error(
-                EXPIRED,
-                "The list was answered already or is more than a few minutes old.",
-                hint=f"Ask again, e.g. {req.prefix}film Solaris",
-            )
-        if pending is None or pending.expires < self._clock():
-            self._pending.pop(req.key, None)
-            return error(
-                "Nothing to pick",
-                "There is no open question for you here.",
-                hint=f"Ask again, e.g. {req.prefix}film Solaris",
-            )
-        if not re.fullmatch(r"[0-9]{1,3}", number) or not 1 <= int(number) <= len(pending.film_ids):
+        pending = await self._open_question(req.key, self._clock())
+        if question is not None and (pending is None or pending.question != question):
+            return _expired(req)
+        if pending is None:
+            return _nothing_to_pick(req)
+        if not re.fullmatch(r"[0-9]{1,3}", number) or not 1 <= int(number) <= len(pending.choices):
             return error(
                 "Pick a number from the list",
-                f"Answer with {req.prefix}pick and a number from 1 to {len(pending.film_ids)}.",
+                f"Answer with {req.prefix}pick and a number from 1 to {len(pending.choices)}.",
             )
-        del self._pending[req.key]
-        command = self.commands.get(pending.command)
-        if command is None or not command.takes_film:
-            raise ValueError(f"{pending.command} does not take a film")
-        return await self._run(command, req, pending.values, pending.film_ids[int(number) - 1])
+        if not await self._take(req.key, pending):
+            return _expired(req) if question is not None else _nothing_to_pick(req)
+        return await self._run_chosen(
+            pending.command, req, pending.options, pending.choices[int(number) - 1]
+        )
+
+
+def _expired(req: Request) -> Reply:
+    return error(
+        EXPIRED,
+        "The list was answered already or is more than a few minutes old.",
+        hint=f"Ask again, e.g. {req.prefix}film Solaris",
+    )
+
+
+def _nothing_to_pick(req: Request) -> Reply:
+    return error(
+        "Nothing to pick",
+        "There is no open question for you here.",
+        hint=f"Ask again, e.g. {req.prefix}film Solaris",
+    )

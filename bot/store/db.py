@@ -143,15 +143,16 @@ class Database(_Sql):
             raise error from exc
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Transaction]:
+    async def transaction(self, *, give_up: float | None = None) -> AsyncIterator[Transaction]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing partial).
 
         While another process holds the write lock this waits, with backoff (see
-        bot/store/busy.py), and raises DatabaseBusyError only after BUSY_GIVE_UP_SECONDS.
-        A database that cannot be written raises DatabaseWriteError."""
+        bot/store/busy.py), and raises DatabaseBusyError only after `give_up` seconds
+        (default BUSY_GIVE_UP_SECONDS). A database that cannot be written raises
+        DatabaseWriteError."""
         async with self._writer, self._writes():
             try:
-                await begin_immediate(self._conn, self._what)
+                await begin_immediate(self._conn, self._what, give_up=give_up)
             except BaseException:
                 # Cancelled while BEGIN was on its way: this rollback queues behind it.
                 with contextlib.suppress(Exception):
