@@ -687,3 +687,84 @@ async def test_review_findings_pages_rows_markets_and_loose_titles(catalog_copy:
     )
     outcome = await _outcome(catalog_copy, "sunrise-1990.txt", page)
     assert "A Song of Two Humans" not in outcome.message
+
+
+async def _imported_film(catalog_copy: Path, page: str) -> tuple[str, tuple | None]:
+    db = await open_database(catalog_copy)
+    try:
+        outcome = await import_document(db, "page.txt", page.encode())
+        row = None
+        if outcome.film_id is not None:
+            row = await sql.fetchone(
+                db, "SELECT title, year FROM films WHERE id = ?", (outcome.film_id,)
+            )
+        return outcome.status, (tuple(row) if row else None)
+    finally:
+        await db.close()
+
+
+async def test_a_german_disc_test_titled_for_one_bond_film_is_not_taken_for_another(
+    catalog_copy: Path,
+) -> None:
+    # 'Blu-ray-Test: X' is how German sites title a disc review; the prose names another
+    # film of the same director and cast, which is no rival to the title line.
+    page = (
+        "Heimkino Magazin\n\nBlu-ray-Test: Spectre\n\n"
+        "Die Eröffnung in Mexiko-Stadt gehört zu den aufwendigsten Szenen der Reihe, und "
+        "Regisseur Sam Mendes inszeniert sie in einer einzigen langen Einstellung. Daniel "
+        "Craig spielt Bond müder als in Skyfall, Léa Seydoux bleibt blass.\n\n"
+        "Das Bild der Blu-ray ist scharf, der Ton in DTS-HD MA 5.1 kräftig. Die Extras "
+        "dauern zusammen kaum zehn Minuten.\n"
+    )
+    doc = parse_document(page)
+    assert doc.kind == "disc_review" and doc.directors == ["Sam Mendes"]
+    assert await _imported_film(catalog_copy, page) == ("merged", ("Spectre", 2015))
+
+
+def test_a_title_shared_by_several_films_is_dated_by_the_year_beside_it() -> None:
+    from bot.importers.documents.film_match import Candidate, _dated_beside_title
+    from bot.store.film_match_data import FilmFacts
+    from bot.text import fold
+
+    films = [
+        Candidate(FilmFacts(n, "Godzilla", year, titles=["Godzilla"]))
+        for n, year in ((1, 1954), (2, 1998), (3, 2014))
+    ]
+    beside = fold("Imagine my delight: the legendary 1954 Toho film, GODZILLA, in HD at last.")
+    assert _dated_beside_title(films, beside) is films[0]
+    # the year far from the name, or two of the films' years beside it: no choice
+    far = fold("GODZILLA in HD at last. " + "The grain is fine. " * 20 + "Toho, 1954.")
+    assert _dated_beside_title(films, far) is None
+    both = fold("The 1954 Godzilla is nothing like the 1998 one.")
+    assert _dated_beside_title(films, both) is None
+    # films of different titles are not a choice between namesakes
+    other = [films[0], Candidate(FilmFacts(4, "Godzilla Raids Again", 1955, titles=["x"]))]
+    assert _dated_beside_title(other, beside) is None
+
+
+async def test_a_page_led_by_another_title_is_not_merged_into_the_original_it_dates(
+    catalog_copy: Path,
+) -> None:
+    page = (
+        "Godzilla Resurgence Rising\n\n"
+        "Godzilla Resurgence Rising borrows the 1954 Godzilla's dread and little else; "
+        "the new monster is all teeth and no mourning.\n\n"
+        "The disc is a plain Blu-ray with a trailer and a short making-of.\n"
+    )
+    _status, film = await _imported_film(catalog_copy, page)
+    assert film != ("Godzilla", 1954)
+
+
+def test_directors_and_years_as_essays_in_other_languages_cite_them() -> None:
+    from bot.importers.documents import prose
+
+    cited = "Zangiku monogatari (Historia del crisantemo, Kenji Mizoguchi, 1939) es una obra."
+    assert prose.directors(cited, "Zangiku monogatari") == ["Kenji Mizoguchi"]
+    assert prose.film_year(cited, "Zangiku monogatari") == 1939
+    dated = "the much-lauded Drive My Car (ドライブ・マイ・カー, 2021) runs three hours"
+    assert prose.film_year(dated, "Drive My Car") == 2021
+    assert prose.directors("Ein Film, den Regisseur Tom Tykwer gern zeigt.") == ["Tom Tykwer"]
+    assert prose.directors("Un drame réalisé par Agnès Varda en 1962.") == ["Agnès Varda"]
+    assert prose.directors("Makoto Shinkai's latest work, Weathering") == ["Makoto Shinkai"]
+    # a company beside a year is not the film's director
+    assert prose.directors("Godzilla (Classic Media, 2009) on disc", "Godzilla") == []

@@ -36,7 +36,19 @@ from bot.importers.documents.scores import read_value
 _LABELS: dict[str, tuple[str, ...]] = {
     "title": ("movie title", "title"),
     "original_title": ("original title", "original name", "native title"),
-    "director": ("directed by", "director(s)", "directors", "director"),
+    "director": (
+        "directed by",
+        "director(s)",
+        "directors",
+        "director",
+        "réalisateur",
+        "réalisatrice",
+        "réalisation",
+        "regisseur",
+        "regie",
+        "regia",
+        "dirección",
+    ),
     "writer": ("written by", "screenplay by", "screenplay", "writers", "writer"),
     "cast": ("starring", "actors", "cast"),
     "cinematographer": (

@@ -284,6 +284,11 @@ async def match_film(
                 or not all(id(x) in ambiguous for x in c.cues)
             )
         ]
+        # A page titled for one film ('Blu-ray-Test: Spectre') names others of the same
+        # director and cast in its prose (Skyfall): a rival only mentioned there is no
+        # rival to a film its title line names and its people confirm.
+        if best.confirmed and any(c.strong and c.weight >= TITLE_YEAR for c in best.cues):
+            close = [c for c in close if not all(x.cue in _MENTION_CUES for x in c.cues)]
         trusted_title = any(c.strong for c in best.cues) or best.title_score >= 0.6
         clear = best.confirmed and not [c for c in close if c.confirmed]
         # A weak title cue (an early line, a name the text repeats) is enough when the
@@ -340,6 +345,12 @@ async def match_film(
                 best, "matched by its title (the only catalog film of that title)", viable
             )
         options = [best, *close][:5]
+        # Only when that title is the page's leading cue: a page led by 'Shin Godzilla'
+        # that dates the 1954 original is not about the original.
+        own = {id(c) for option in options for c in option.cues}
+        dated = _dated_beside_title(options, text_folded) if id(cues[0]) in own else None
+        if dated is not None:
+            return _attach(dated, "matched by its title and its year beside it", viable)
         if len(options) > 1:
             names = ", ".join(c.label for c in options[:-1]) + f" or {options[-1].label}"
             return FilmMatch(
@@ -406,6 +417,40 @@ async def match_film(
         "the page names no film: no title line, heading or label names one "
         f"(the nearest was “{top.title}”)",
     )
+
+
+_MENTION_CUES = ("mentioned", NAMED_ONCE)
+# How near its name a film's year must be to date the name ('the legendary 1954 Toho
+# film, GOJIRA (a.k.a. Godzilla)').
+_YEAR_REACH = 120
+
+
+def _dated_beside_title(options: list[Candidate], text_folded: str) -> Candidate | None:
+    """Of films sharing one title (Godzilla of 1954, 1998 and 2014), the one whose year
+    the page prints beside that title, when only one's is; else None."""
+    if len(options) < 2 or any(c.excluded for c in options):
+        return None
+    names = {fold(t) for t in options[0].facts.titles if len(fold(t)) >= 3}
+    if not names or any(not names & {fold(t) for t in c.facts.titles} for c in options):
+        return None
+    where = [
+        m.start()
+        for name in names
+        for m in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text_folded)
+    ]
+    beside = [
+        c
+        for c in options
+        if c.facts.year
+        and any(
+            re.search(
+                rf"(?<!\d){c.facts.year}(?!\d)",
+                text_folded[max(0, at - _YEAR_REACH) : at + _YEAR_REACH],
+            )
+            for at in where
+        )
+    ]
+    return beside[0] if len(beside) == 1 else None
 
 
 _NEW_FILM_CUES = (

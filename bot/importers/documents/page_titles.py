@@ -32,19 +32,27 @@ STRONG = 0.8
 
 _YEAR = r"(?:18[89]\d|19\d\d|20\d\d)"
 NAMED_ONCE = "named once"
-_FORMAT = r"(?:4k\s*(?:ultra\s*hd|uhd)?(?:\s*blu-?ray)?|ultra\s*hd(?:\s*blu-?ray)?|uhd(?:\s*blu-?ray)?|blu-?ray(?:\s*disc)?|bluray|dvd|bd|hd\s*dvd|steelbook|limited\s+edition|special\s+edition|collector'?s\s+edition|standard\s+edition|dual\s+format|combo\s+pack|digital)"
+_FORMAT = r"(?:4k\s*(?:ultra\s*hd|uhd)?(?:\s*blu[-\s]?ray)?|ultra\s*hd(?:\s*blu[-\s]?ray)?|uhd(?:\s*blu[-\s]?ray)?|blu[-\s]?ray(?:\s*disc)?|bluray|dvd|bd|hd\s*dvd|steelbook|limited\s+edition|special\s+edition|collector'?s\s+edition|standard\s+edition|dual\s+format|combo\s+pack|digital)"
 _LABEL_WORDS = r"(?:the\s+)?criterion(?:\s+collection)?|arrow(?:\s+(?:video|academy|films))?|eureka(?:\s+entertainment)?|masters\s+of\s+cinema|kino\s+lorber(?:\s+studio\s+classics)?|kino\s+classics|second\s+sight|indicator|powerhouse|bfi|radiance|shout!?\s*(?:factory|select)?|scream\s+factory|twilight\s+time|vinegar\s+syndrome|severin|88\s+films|imprint|umbrella|flicker\s+alley|cohen\s+(?:media|film)|janus|a24|warner\s+archive|studiocanal|mubi|film\s+movement|grasshopper|milestone|olive\s+(?:films|signature)"
 _REGION_TAG = r"(?:usa|us|uk|region\s*[abc0-9]|[abc]|france|germany|japan|australia|italy|spain)"
 
+# 'Review' in the languages of the pages seen: 'Kritik', 'Critique', 'Recensione', ...
+_REVIEW_NOUN = (
+    r"(?:review|kritik|critique|recensione|rese[ñn]a|rezension|recenzja|recensie|an[aá]lisis)"
+)
+# 'Blu-ray-Test: Spectre', 'Test Blu-ray : Casque d'or', 'Test du DVD' (German, French)
+_FORMAT_TEST = rf"(?:{_FORMAT}[\s-]+test|test\s+(?:du\s+|de\s+la\s+|de\s+l')?{_FORMAT})"
 _REVIEW_AFTER = re.compile(
     rf"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:\(?{_FORMAT}\)?\s*)?(?:\+\s*{_FORMAT}\s*)?"
     # after 'Review': nothing, a separator or bracket ('| Site', '(Criterion)') or a byline;
     # not more words ('Disc reviews button Film review button' is a menu)
-    r"(?:disc\s+|film\s+|movie\s+)?review\b(?:\s*$|\s*[-–—:|(\[)\],•·/].*$|\s+by\s.*$)",
+    rf"(?:disc\s+|film\s+|movie\s+)?{_REVIEW_NOUN}\b(?:\s*$|\s*[-–—:|(\[)\],•·/].*$|\s+by\s.*$)",
     re.I,
 )
 _REVIEW_BEFORE = re.compile(
-    rf"^(?:{_FORMAT}\s+)?(?:disc\s+|film\s+|movie\s+)?review\s*[:\-–—|]\s*(?P<t>.+)$", re.I
+    rf"^(?:{_FORMAT_TEST}|(?:{_FORMAT}\s+)?(?:disc\s+|film\s+|movie\s+)?{_REVIEW_NOUN})"
+    r"\s*[:\-–—|]\s*(?P<t>.+)$",
+    re.I,
 )
 _RELEASE_BEFORE = re.compile(
     rf"^(?:{_FORMAT}\s+)?(?:release|releases|details|detail|listing|new\s+release)\s*[:\-–—]\s*(?P<t>.+)$",
@@ -114,7 +122,7 @@ _TRAILING_FORMAT = re.compile(
 )
 _LEADING_FORMAT = re.compile(rf"^(?:{_FORMAT}|{_LABEL_WORDS})\s*[:\-–—|]\s*", re.I)
 _SITE_SUFFIX = re.compile(r"\s+(?:[|·•»]|[-–—]\s)\s*[^|·•»]{2,60}$")
-_REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
+REVIEW_WORD = re.compile(rf"\b(?:review(?:ed|s)?|{_REVIEW_NOUN})\b|{_FORMAT_TEST}\b", re.I)
 _WORDS = re.compile(r"[^\W\d_]+", re.U)
 
 # Lines that are page chrome, never a title: menus, account links, share buttons,
@@ -690,7 +698,7 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
         if len(line) > 160:
             continue
         is_review = bool(_REVIEW_AFTER.match(line) or _REVIEW_BEFORE.match(line))
-        if is_review and _REVIEW_WORD.search(line) and not line.endswith((".", "?", "!")):
+        if is_review and REVIEW_WORD.search(line) and not line.endswith((".", "?", "!")):
             _add(cues, line, "review line", REVIEW_LINE)
             continue
         nxt = next((x.strip() for x in lines[index + 1 : index + 3] if x.strip()), "")

@@ -44,6 +44,7 @@ from bot.importers.documents.model import (
     ReviewInfo,
     Section,
 )
+from bot.importers.documents.page_titles import REVIEW_WORD as _REVIEW_WORD
 from bot.importers.documents.page_titles import TitleCue, is_chrome, title_cues
 from bot.importers.documents.scores import ScoreFind, category_of, find_scores
 from bot.importers.documents.spoilers import heading_is_spoiler, split_spoilers
@@ -111,7 +112,6 @@ _REVIEW_BYLINE = re.compile(
     r"(?:our\s+)?reviewer['’]?s\s+take\b|(?:dvd|blu-?ray|4k(?:\s+uhd)?|uhd)\s+review\s*$)",
     re.I | re.M,
 )
-_REVIEW_WORD = re.compile(r"\breview(?:ed|s)?\b", re.I)
 
 
 def _lines(text: str) -> list[str]:

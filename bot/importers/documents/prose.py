@@ -201,7 +201,10 @@ _PERSON = (
 )
 _DIRECTED = re.compile(
     rf"\b(?i:directed by|a film by|from (?:writer[- ])?director|director|filmmaker|"
-    rf"film-maker|auteur)(?:,)?\s+(?P<n>{_PERSON})"
+    # the same in the languages of the pages seen ('Regisseur Sam Mendes', 'réalisé par')
+    rf"film-maker|auteur|regisseur|regisseurin|regie von|réalisé par|realise par|"
+    rf"réalisateur|réalisatrice|regia di|diretto da|dirigida por|dirigido por)"
+    rf"(?:,)?\s+(?P<n>{_PERSON})"
     # 'the James Bobin directed film', 'the Carol Reed-directed thriller'
     rf"|\b(?i:the|a)\s+(?P<m>{_PERSON})(?:\s+|-)directed\s+(?:[a-z\-]+\s+)?"
     r"(?i:film|movie|feature|picture|adaptation|thriller|drama|comedy|documentary|epic)\b"
@@ -209,7 +212,8 @@ _DIRECTED = re.compile(
 # 'Andrei Tarkovsky's Stalker', 'Carol Reed's 1949 classic', 'Brian De Palma's adaptation'
 _POSSESSIVE_WORK = (
     r"(?i:film|films|classic|masterpiece|feature|final|debut|adaptation|epic|thriller|"
-    r"drama|comedy|western|noir|picture|movie|\d{4})"
+    r"drama|comedy|western|noir|picture|movie|documentary|latest|new|last|anime|"
+    r"sequel|remake|\d{4})"
 )
 _STARRING = re.compile(
     rf"\b(?i:starring|co-starring|stars|co-stars|(?:featuring\s+)?performances\s+(?:by|from)|"
@@ -319,7 +323,23 @@ def directors(text: str, title: str | None = None) -> list[str]:
         name = match["n"].strip()
         if 2 <= len(name.split()) <= 4:
             return [name]
+    if title:
+        # 'Zangiku monogatari (Story of the Last Chrysanthemum, Kenji Mizoguchi, 1939)':
+        # the film cited with its director and year, as essays do.
+        cited = re.compile(
+            rf"(?i:{re.escape(title)})[\"'”’»]?\s*\((?:[^()\n]{{1,80}}?,\s*)?"
+            rf"(?P<n>{_PERSON}),\s*{_YEAR}\s*\)"
+        )
+        if (match := cited.search(text)) and not _COMPANY.search(match["n"]):
+            return [match["n"].strip()]
     return []
+
+
+# A company cited where a director would be ('Godzilla (Classic Media, 2009)').
+_COMPANY = re.compile(
+    r"\b(?i:media|video|films?|pictures|entertainment|studios?|home|classics|collection|"
+    r"productions?|releasing|distribution|company|records|channel|network)\b"
+)
 
 
 _YEAR = r"(?P<y>18[89]\d|19\d\d|20[0-4]\d)"
@@ -349,6 +369,9 @@ def film_year(text: str, title: str | None = None) -> int | None:
         # the Opera"
         patterns[:0] = [
             rf"(?i:{name})\s*\(\s*{_YEAR}\s*(?:[/,;|]|\))",
+            # 'Drive My Car (ドライブ・マイ・カー, 2021)', '(Zangiku monogatari, Kenji
+            # Mizoguchi, 1939)': other names or the director first, the year last
+            rf"(?i:{name})[\"'”’»]?\s*\((?:[^()\n]{{1,80}}?,\s*){_YEAR}\s*\)",
             rf"\b{_YEAR}['’]s\s+(?i:{name})\b",
         ]
     for pattern in patterns:
