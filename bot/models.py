@@ -24,6 +24,7 @@ class NameEntry:
     name: str
     credits: int  # films credited: the more, the likelier the person meant
     primary: bool = True
+    directed: int = 0  # films directed (they count twice)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ async def _build(path: Path, *, documents: bool = False) -> None:
         search = SearchService(db, cache_dir_for(path))
         search.start()
         await search.ready()
+        await search.people()  # the person index too, saved in the same folder
         await search.close()
     finally:
         await db.close()

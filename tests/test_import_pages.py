@@ -768,3 +768,17 @@ def test_directors_and_years_as_essays_in_other_languages_cite_them() -> None:
     assert prose.directors("Makoto Shinkai's latest work, Weathering") == ["Makoto Shinkai"]
     # a company beside a year is not the film's director
     assert prose.directors("Godzilla (Classic Media, 2009) on disc", "Godzilla") == []
+
+
+async def test_a_page_headed_as_a_roundup_is_refused_whatever_film_it_starts_with(
+    catalog_copy: Path,
+) -> None:
+    page = (
+        "Blu-ray and DVD Round-Up for the Week of March 4\n\n"
+        "Plenty arrives on disc this week, from blockbusters to festival favourites.\n\n"
+        "SPECTRE: Daniel Craig, Léa Seydoux and Christoph Waltz square off in the Bond "
+        "film Sam Mendes directed; the Blu-ray carries a short featurette.\n\n"
+        "VERTIGO: Hitchcock's dream of obsession returns in a new 4K scan.\n"
+    )
+    status, film = await _imported_film(catalog_copy, page)
+    assert status == "rejected" and film is None

@@ -335,6 +335,22 @@ class Core:
         choices = tuple(
             Choice(f"film:{i}", choice_label(summaries[i])) for i in film_ids if i in summaries
         )
+        return await self.offer_choices(
+            req, choices, command, values, heading=heading, single=single
+        )
+
+    async def offer_choices(
+        self,
+        req: Request,
+        choices: tuple[Choice, ...],
+        command: str,
+        values: dict[str, Any],
+        *,
+        heading: str,
+        single: str | None = None,
+    ) -> Reply:
+        """`offer_films` for choices already labelled: films ('film:ID') or people
+        ('person:ID', answered by `command` with `person_id`)."""
         if len(choices) == 1:
             answer = await self._run_chosen(command, req, values, choices[0].id)
             if single is None or answer.cards[0].kind == "error":
@@ -406,8 +422,11 @@ class Core:
     async def _run_chosen(
         self, name: str, req: Request, values: dict[str, Any], choice: str
     ) -> Reply:
-        """Run command `name` for the chosen film ('film:123')."""
+        """Run command `name` for the chosen film ('film:123') or person ('person:45')."""
         command = self.commands.get(name)
+        kind, _, chosen = choice.partition(":")
+        if command is not None and kind == "person":
+            return await command.handler(self, req, person_id=int(chosen), **values)
         if command is None or not command.takes_film:
             raise ValueError(f"{name} does not take a film")
         return await self._run(command, req, dict(values), int(choice.split(":", 1)[1]))

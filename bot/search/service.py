@@ -3,7 +3,8 @@
 At start-up the title index is loaded from `<database>.search/` when its fingerprint
 (counts and highest ids of titles, people and aliases) matches the database, else built
 in a worker thread and saved for next time; the bot connects meanwhile, and commands
-wait for `ready()`. After an import, `refresh()` indexes only the titles and names added
+wait for `ready()`. The person index is loaded (or built and saved, in `people/` of the
+same folder, with a fingerprint of its own: people, aliases and credits) on first use. After an import, `refresh()` indexes only the titles and names added
 since (a small second index searched beside the big one), so new films are found at
 once without a rebuild. `refresh_if_changed()`, called before lookups, notices writes by
 this connection and by other processes (`filmbot import` while the bot runs, through
@@ -13,6 +14,7 @@ SQLite's data_version).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import shutil
@@ -35,6 +37,10 @@ CACHE_DIR_MODE = 0o700
 CHANGE_CHECK_SECONDS = 2.0
 # Past this many re-indexed films the side index is folded into a full rebuild.
 REBUILD_AFTER_FILMS = 20_000
+# The same for names (people and aliases) added since the person index was built.
+REBUILD_AFTER_NAMES = 20_000
+# The person index's folder inside the title index's.
+PEOPLE_FOLDER = "people"
 
 
 def cache_dir_for(db_path: Path) -> Path | None:
@@ -59,11 +65,13 @@ class SearchService:
         self._task: asyncio.Task[None] | None = None
         self._people_task: asyncio.Task[None] | None = None
         self._rebuild_task: asyncio.Task[None] | None = None
+        self._people_rebuild_task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
         self._data_version: int | None = None
         self._own_changes = 0
         self._checked_at = 0.0
         self.loaded_from_cache = False
+        self.people_loaded_from_cache = False
 
     # -- start-up --------------------------------------------------------------------
 
@@ -84,7 +92,7 @@ class SearchService:
     @property
     def busy(self) -> bool:
         """True while a build or load is still running in the background."""
-        tasks = (self._task, self._people_task, self._rebuild_task)
+        tasks = (self._task, self._people_task, self._rebuild_task, self._people_rebuild_task)
         return any(t is not None and not t.done() for t in tasks)
 
     @property
@@ -121,14 +129,68 @@ class SearchService:
     async def _load_people(self) -> None:
         started = time.perf_counter()
         async with self._lock:
-            names, self._name_marks = await search_data.name_entries(self.db)
-            self._main_people = await asyncio.to_thread(PersonIndex, names)
+            fingerprint = await search_data.people_fingerprint(self.db)
+            cached = await asyncio.to_thread(self._load_people_cached, fingerprint)
+            self.people_loaded_from_cache = cached is not None
+            if cached is None:
+                cached = await self._build_people(fingerprint)
+            self._main_people, self._name_marks = cached
+            self._recent_names = []
             self._people = PersonSearch([self._main_people])
         log.debug(
-            "person index: %d people in %.2f s",
+            "person index: %s %d people in %.2f s",
+            "loaded" if self.people_loaded_from_cache else "built",
             self._main_people.size,
             time.perf_counter() - started,
         )
+
+    async def _build_people(self, fingerprint: str) -> tuple[PersonIndex, tuple[int, int]]:
+        """Every name read and indexed, then saved: the fingerprint is read before the
+        names, so a write landing in between only costs the next process a rebuild."""
+        names, marks = await search_data.name_entries(self.db)
+        index = await asyncio.to_thread(PersonIndex.build, names)
+        await asyncio.to_thread(self._save_people_cached, index, fingerprint, marks)
+        return index, marks
+
+    def _people_dir(self) -> Path | None:
+        return None if self.cache_dir is None else self.cache_dir / PEOPLE_FOLDER
+
+    def _load_people_cached(self, fingerprint: str) -> tuple[PersonIndex, tuple[int, int]] | None:
+        folder = self._people_dir()
+        if folder is None or not (folder / "meta.json").exists():
+            return None
+        try:
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("format") != CACHE_FORMAT or meta.get("fingerprint") != fingerprint:
+                return None
+            person_mark, alias_mark = (int(m) for m in meta["marks"])
+            return PersonIndex.load(folder), (person_mark, alias_mark)
+        except Exception as exc:  # any damage means: build it again
+            log.warning("person index in %s unreadable (%r); rebuilding", folder, exc)
+            return None
+
+    def _save_people_cached(
+        self, index: PersonIndex, fingerprint: str, marks: tuple[int, int]
+    ) -> None:
+        """Like the title index: a private staging folder swapped in whole."""
+        folder = self._people_dir()
+        if folder is None or self.cache_dir is None:
+            return
+        staging: Path | None = None
+        try:
+            self.cache_dir.mkdir(mode=CACHE_DIR_MODE, parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=".people-", dir=self.cache_dir))
+            index.save(staging)
+            meta = {"format": CACHE_FORMAT, "fingerprint": fingerprint, "marks": list(marks)}
+            (staging / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+            for file in staging.rglob("*"):
+                file.chmod(CACHE_DIR_MODE if file.is_dir() else CACHE_FILE_MODE)
+            shutil.rmtree(folder, ignore_errors=True)
+            staging.rename(folder)
+        except OSError as exc:  # a rebuild on first use next time, nothing more
+            log.warning("could not save the person index to %s: %s", folder, exc)
+            if staging is not None:
+                shutil.rmtree(staging, ignore_errors=True)
 
     async def _load(self) -> None:
         started = time.perf_counter()
@@ -195,6 +257,8 @@ class SearchService:
             # Like the database, readable by its owner only (the folder is mkdtemp's 0700).
             for file in staging.rglob("*"):
                 file.chmod(CACHE_DIR_MODE if file.is_dir() else CACHE_FILE_MODE)
+            with contextlib.suppress(OSError):  # the person index, checked on its own
+                (self.cache_dir / PEOPLE_FOLDER).rename(staging / PEOPLE_FOLDER)
             shutil.rmtree(self.cache_dir, ignore_errors=True)
             staging.rename(self.cache_dir)
         except OSError as exc:  # a read-only folder costs a rebuild next start, nothing more
@@ -207,7 +271,7 @@ class SearchService:
 
         A build already inside its worker thread runs on there until done; asyncio.run
         waits for worker threads when the loop closes."""
-        for task in (self._task, self._people_task, self._rebuild_task):
+        for task in (self._task, self._people_task, self._rebuild_task, self._people_rebuild_task):
             if task is not None and not task.done():
                 task.cancel()
                 await asyncio.wait([task])
@@ -244,9 +308,13 @@ class SearchService:
             if names:
                 assert self._main_people is not None
                 recent_names = [*self._recent_names, *names]
-                recent_people = await asyncio.to_thread(PersonIndex, recent_names)
+                recent_people = await asyncio.to_thread(PersonIndex.build, recent_names)
                 self._people = PersonSearch([self._main_people, recent_people])
                 self._recent_names = recent_names
+                if len(recent_names) > REBUILD_AFTER_NAMES and self._people_rebuild_task is None:
+                    self._people_rebuild_task = asyncio.get_running_loop().create_task(
+                        self._rebuild_people()
+                    )
             self._change_mark, self._name_marks = mark, name_marks
             self._data_version, self._own_changes = data_version, own_changes
             if films or names:
@@ -271,6 +339,24 @@ class SearchService:
             log.exception("search index: background rebuild failed; the side index goes on")
         finally:
             self._rebuild_task = None
+
+    async def _rebuild_people(self) -> None:
+        """A new main person index (saved), and a side index of names added since."""
+        try:
+            fingerprint = await search_data.people_fingerprint(self.db)
+            main, marks = await self._build_people(fingerprint)
+            async with self._lock:
+                later, marks = await search_data.name_entries(self.db, marks)
+                parts = [main]
+                if later:
+                    parts.append(await asyncio.to_thread(PersonIndex.build, later))
+                self._main_people, self._recent_names, self._name_marks = main, later, marks
+                self._people = PersonSearch(parts)
+            log.info("person index: rebuilt with %d people", main.size)
+        except Exception:
+            log.exception("person index: background rebuild failed; the side index goes on")
+        finally:
+            self._people_rebuild_task = None
 
     async def refresh_if_changed(self) -> None:
         """Refresh when anything was written since the last look: by this connection (an

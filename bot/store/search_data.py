@@ -54,31 +54,93 @@ async def changed_films(db: Database, after: int, upto: int) -> set[int]:
     return {int(r[0]) for r in rows}
 
 
+# Each person's distinct films and films directed: how well known they are (person search
+# ranks by it). Counted per person, so an alias costs no second count; the distinct pairs
+# come from the (film, person, role) index, and a director credit is one per film.
+_FILMS_OF = "SELECT person_id, count(*) FROM (SELECT DISTINCT film_id, person_id FROM credits{})"
+_DIRECTED = "SELECT person_id, count(*) FROM credits WHERE role = 'director'{}"
+
+
+async def _person_stats(db: Database, person_ids: list[int] | None) -> dict[int, tuple[int, int]]:
+    films: dict[int, int] = {}
+    directed: dict[int, int] = {}
+    if person_ids is None:
+        chunks: list[list[int]] = [[]]
+    else:
+        ids = sorted(set(person_ids))
+        chunks = [ids[start : start + 500] for start in range(0, len(ids), 500)]
+    for chunk in chunks:
+        if person_ids is not None and not chunk:
+            continue
+        where = f" WHERE person_id IN ({','.join('?' * len(chunk))})" if chunk else ""
+        also = f" AND person_id IN ({','.join('?' * len(chunk))})" if chunk else ""
+        for person_id, count in await db._fetchall(
+            _FILMS_OF.format(where) + " GROUP BY person_id", chunk
+        ):
+            films[int(person_id)] = int(count)
+        for person_id, count in await db._fetchall(
+            _DIRECTED.format(also) + " GROUP BY person_id", chunk
+        ):
+            directed[int(person_id)] = int(count)
+    return {p: (n, directed.get(p, 0)) for p, n in films.items()}
+
+
 async def name_entries(
     db: Database, after: tuple[int, int] = (0, 0)
 ) -> tuple[list[NameEntry], tuple[int, int]]:
-    """People's names and aliases added after the (person id, alias id) marks."""
-    people = await db._fetchall(
-        "SELECT p.id, p.name, count(DISTINCT c.film_id) FROM people p "
-        "LEFT JOIN credits c ON c.person_id = p.id WHERE p.id > ? GROUP BY p.id ORDER BY p.id",
-        (after[0],),
-    )
+    """People's names and aliases added after the (person id, alias id) marks, each with
+    the person's film and directing counts; the marks of what was read."""
+    people = await db._fetchall("SELECT id, name FROM people WHERE id > ? ORDER BY id", (after[0],))
     aliases = await db._fetchall(
-        "SELECT a.id, a.person_id, a.name, count(DISTINCT c.film_id), p.name "
-        "FROM person_aliases a JOIN people p ON p.id = a.person_id "
-        "LEFT JOIN credits c ON c.person_id = a.person_id WHERE a.id > ? "
-        "GROUP BY a.id ORDER BY a.id",
+        "SELECT a.id, a.person_id, a.name, p.name FROM person_aliases a "
+        "JOIN people p ON p.id = a.person_id WHERE a.id > ? ORDER BY a.id",
         (after[1],),
     )
-    entries = [NameEntry(r[0], r[1], r[2], True) for r in people]
+    wanted = None if after == (0, 0) else [r[0] for r in people] + [r[1] for r in aliases]
+    stats = await _person_stats(db, wanted)
+    entries = []
+    for r in people:
+        films, directed = stats.get(r[0], (0, 0))
+        entries.append(NameEntry(r[0], r[1], films, True, directed))
     for r in aliases:
+        films, directed = stats.get(r[1], (0, 0))
         # The person's own name too, so a side index shows it and not the alias.
-        entries += [NameEntry(r[1], r[4], r[3], True), NameEntry(r[1], r[2], r[3], False)]
+        entries += [
+            NameEntry(r[1], r[3], films, True, directed),
+            NameEntry(r[1], r[2], films, False, directed),
+        ]
     marks = (
         max([after[0], *(r[0] for r in people)]),
         max([after[1], *(r[0] for r in aliases)]),
     )
     return entries, marks
+
+
+async def people_fingerprint(db: Database) -> str:
+    """What a saved person index must match to be used: this database's id and the count
+    and highest id of people, aliases and credits (an import that adds or merges people,
+    or credits them with films, changes it)."""
+    row = await db._fetchone(
+        "SELECT (SELECT value FROM search_state WHERE name = 'database_id'), "
+        "(SELECT count(*) FROM people), (SELECT coalesce(max(id), 0) FROM people), "
+        "(SELECT count(*) FROM person_aliases), (SELECT coalesce(max(id), 0) FROM person_aliases), "
+        "(SELECT count(*) FROM credits), (SELECT coalesce(max(id), 0) FROM credits)"
+    )
+    return ":".join(str(v) for v in row) if row else ""
+
+
+async def best_known_films(db: Database, person_ids: list[int]) -> dict[int, int]:
+    """Each person's most popular film (what a list of namesakes shows them by)."""
+    if not person_ids:
+        return {}
+    marks = ",".join("?" * len(person_ids))
+    # SQLite takes the bare column film_id from the row holding the max().
+    rows = await db._fetchall(
+        f"SELECT c.person_id, c.film_id, max(f.popularity) FROM credits c "
+        f"JOIN films f ON f.id = c.film_id WHERE c.person_id IN ({marks}) GROUP BY c.person_id",
+        person_ids,
+    )
+    return {int(r[0]): int(r[1]) for r in rows}
 
 
 async def fingerprint(db: Database, mark: int) -> str:

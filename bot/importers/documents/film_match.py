@@ -191,7 +191,7 @@ async def match_film(
     """Weigh every catalog film the cues could mean; see the module docstring."""
     if not cues:
         return FilmMatch("reject", "the page names no film (no title found in it)")
-    posts = _list_of_posts(page.text)
+    posts = _list_of_posts(page.text) or _roundup_heading(page.text)
     if posts:
         return FilmMatch("reject", posts)
     two = _two_films(titles, cues)
@@ -634,6 +634,19 @@ def _drop_people_named_as_films(found: dict[int, Candidate]) -> None:
 
 def _attach(best: Candidate, reason: str, viable: list[Candidate]) -> FilmMatch:
     return FilmMatch("attach", reason, best.facts.film_id, best.label, candidates=viable[:5])
+
+
+_ROUNDUP_WORD = re.compile(r"\bround[- ]?up\b", re.I)
+
+
+def _roundup_heading(text: str) -> str | None:
+    """A page headed as a roundup ('Blu-ray/DVD Roundup for May 27, 2022'): it reviews
+    the week's releases one after another, whichever film it starts with."""
+    heads = [line.strip() for line in text.splitlines() if line.strip()][:3]
+    for line in heads:
+        if len(line) <= 120 and not line.endswith((".", "!", "?")) and _ROUNDUP_WORD.search(line):
+            return f"the page is a roundup of several releases (“{line}”); import a page about one film"
+    return None
 
 
 def _roundup(cues: list[TitleCue], hits_by_cue: dict[int, set[int]]) -> str | None:
