@@ -33,6 +33,19 @@ ENTRIES = [
     TitleEntry(21, "Apur Sansar", 1959, 150.0),
     TitleEntry(22, "Alien 3", 1992, 500.0),
     TitleEntry(23, "Alien", 1979, 980.0),
+    TitleEntry(24, "Philadelphia", 1993, 500.0),
+    TitleEntry(25, "The Philadelphia Story", 1940, 900.0),
+    TitleEntry(26, "In the Mood", 1987, 5.0),
+    TitleEntry(27, "In the Mood for Love", 2000, 880.0),
+    TitleEntry(28, "The Wizard of Gore", 2007, 60.0),
+    TitleEntry(29, "The Wizard of Oz", 1939, 0.3),  # a yearly list's film: fame unknown
+    TitleEntry(30, "Shrek the Third", 2007, 400.0),
+    TitleEntry(31, "Star Trek II: The Wrath of Khan", 1982, 450.0),
+    TitleEntry(32, "Ocean's Twelve", 2004, 420.0),
+    TitleEntry(33, "The Gold Rush", 1925, 0.3),
+    TitleEntry(34, "The Gold Rush", 1942, 40.0),
+    TitleEntry(35, "Vertigo", 1958, 970.0),
+    TitleEntry(36, "Vertigo Days", 2011, 2.0),
 ]
 
 
@@ -97,6 +110,9 @@ def test_one_word_that_also_sits_inside_a_better_known_title_asks(engine: TitleS
         ("rocky 2", 11),
         ("mission impossible 3", 19),
         ("alien 3", 22),
+        ("shrek 3", 30),
+        ("star trek 2", 31),
+        ("oceans 12", 32),
     ],
 )
 def test_a_sequel_number_typed_any_way_finds_the_numbered_film(
@@ -123,3 +139,27 @@ def test_sequel_spellings() -> None:
     assert sequel_spellings("Solaris") == []
     assert sequel_spellings("Ocean's 1") == []  # a one is no sequel
     assert sequel_spellings("8") == []  # a number alone is a title
+
+
+def test_an_exact_title_most_people_do_not_mean_asks(engine: TitleSearch) -> None:
+    # The query keeps an article the exact title lacks: the longer title that keeps it
+    # comes first.
+    best, ranked = answer(engine, "the philadelphia")
+    assert best is None and ranked[:2] == [25, 24]
+    # A far better known film begins with an exact title: ask, the better known first.
+    best, ranked = answer(engine, "in the mood")
+    assert best is None and ranked[:2] == [27, 26]
+    # An exact title better known than what begins with it still answers at once.
+    assert answer(engine, "vertigo")[0] == 35
+
+
+def test_a_film_whose_fame_is_unknown_is_never_shown_to_be_less_known(
+    engine: TitleSearch,
+) -> None:
+    # The Wizard of Oz comes from a list that says nothing of fame: no direct answer.
+    best, ranked = answer(engine, "the wizard of")
+    assert best is None and set(ranked[:2]) == {28, 29}
+    # Namesakes need a year, whatever their popularity.
+    best, ranked = answer(engine, "the gold ru")
+    assert best is None and set(ranked[:2]) == {33, 34}
+    assert answer(engine, "the gold rush 1925")[0] == 33

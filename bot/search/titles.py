@@ -65,10 +65,17 @@ WHOLE_MATCH, LONE_WORD_RIVAL = 95.0, 85.0
 _ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
           "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]  # fmt: skip
 _NUMBER_NAMES = ["", "one", "two", "three", "four", "five", "six", "seven", "eight",
-                 "nine", "ten"]  # fmt: skip
+                 "nine", "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                 "sixteen", "seventeen", "eighteen", "nineteen", "twenty"]  # fmt: skip
+_ORDINALS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+             "eighth", "ninth", "tenth"]  # fmt: skip
+# The catalog's popularity below this says nothing of how well known a film is (a film
+# only a yearly list names): such a film cannot be shown to be less known than another.
+KNOWN_POPULARITY = 1.0
 _SEQUEL = re.compile(
     r"^(?P<base>.+?)\s+(?:(?:part|pt|chapter|episode|vol|volume)\s+)?"
-    r"(?P<n>\d{1,2}|[ivx]{1,5}|two|three|four|five|six|seven|eight|nine|ten)$"
+    r"(?P<n>\d{1,2}|[ivx]{1,5}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+    r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty)$"
 )
 
 
@@ -309,12 +316,89 @@ class TitleSearch:
         for text, hint in interpretations:
             result = self._exact(query, text, hint, limit)
             if result is not None:
+                if hint is None and year is None:
+                    return self._exact_or_beginning(query, text, result)
                 return result
-        for text in sequel_spellings(title):
+        spellings = sequel_spellings(title)
+        for text in spellings:
             result = self._exact(query, text, year, limit)
             if result is not None:
                 return result
+        for text in spellings:
+            # 'star trek 2' begins 'Star Trek II: The Wrath of Khan'
+            result = self._beginnings(query, query_key(text), year, [], unfinished=False)
+            if result is not None:
+                return result
         return self._fuzzy(query, title, year, limit)
+
+    def _exact_or_beginning(self, query: str, title: str, exact: LookupResult) -> LookupResult:
+        """An exact title, unless people who type it mostly mean a longer title that
+        begins with it: 'the philadelphia' (the query's article is not the title's)
+        is The Philadelphia Story before Philadelphia; 'in the mood' may be In the Mood
+        for Love, far better known than In the Mood. Then it asks, the best known first."""
+        needle = query_key(title)
+        begun = self._beginning_hits(needle)[0]
+        if not begun or not exact.candidates:
+            return exact
+        literal = fold(uninvert(title))
+        exact_ids = {h.film_id for h in exact.candidates}
+        weights = self._weights(self._exact_hits(title) + begun)
+        article_kept = [
+            h for h, _ in begun if fold(uninvert(h.matched or h.title)).startswith(literal + " ")
+        ]
+        exact_alike = any(fold(uninvert(h.matched or h.title)) == literal for h in exact.candidates)
+        top_exact = max(self._fame(weights[i]) for i in exact_ids)
+        better_known = [
+            h for h, _ in begun if self._fame(weights[h.film_id]) >= top_exact + BEGINNING_LEAD
+        ]
+        rivals = article_kept if (article_kept and not exact_alike) else better_known
+        rivals = [h for h in rivals if h.film_id not in exact_ids]
+        if not rivals:
+            return exact
+        chosen: dict[int, Hit] = {h.film_id: h for h in [*rivals, *exact.candidates]}
+        ranked = sorted(chosen.values(), key=lambda h: (-weights[h.film_id], h.film_id))
+        return LookupResult(query, None, None, tuple(ranked))
+
+    @property
+    def known_rank(self) -> float:
+        """The popularity rank under which the catalog knows nothing of a film's fame."""
+        if not self.parts or not len(self.parts[0].scale):
+            return 0.0
+        return float(_ranks(np.asarray([KNOWN_POPULARITY]), self.parts[0].scale)[0])
+
+    def _fame(self, weight: float) -> float:
+        """A popularity rank (0-1 among all films) as a rank among the films whose fame
+        the catalog knows, 0 for the others: most bundled films come from lists that say
+        nothing of it, and would squeeze the known ones into the top of the scale."""
+        known = self.known_rank
+        return max(0.0, (weight - known) / (1.0 - known)) if known < 1.0 else 0.0
+
+    @staticmethod
+    def _weights(found: list[tuple[Hit, float]]) -> dict[int, float]:
+        weights: dict[int, float] = {}
+        for hit, weight in found:
+            weights[hit.film_id] = max(weight, weights.get(hit.film_id, 0.0))
+        return weights
+
+    def _beginning_hits(
+        self, needle: str
+    ) -> tuple[list[tuple[Hit, float]], list[tuple[Hit, float]]]:
+        """Hits of the titles that begin with the query's words: (whole words, the last
+        word unfinished)."""
+        whole: list[tuple[Hit, float]] = []
+        unfinished: list[tuple[Hit, float]] = []
+        if len(needle.replace(" ", "")) < 3:
+            return whole, unfinished
+        for part in self.parts:
+            for key_id in part.fuzzy.prefixed(needle, BEGINNINGS_MAX):
+                key = part.fuzzy.keys[key_id]
+                if key == needle:
+                    continue  # the exact title: looked up before
+                if key.startswith(needle + " "):
+                    whole.extend(self._hits(part, key_id, BEGINNING_SCORE, False))
+                else:
+                    unfinished.extend(self._hits(part, key_id, UNFINISHED_SCORE, False))
+        return whole, unfinished
 
     def _exact_hits(self, text: str) -> list[tuple[Hit, float]]:
         found = []
@@ -385,7 +469,13 @@ class TitleSearch:
         return LookupResult(query, year, best, tuple(ranked))
 
     def _beginnings(
-        self, query: str, needle: str, year: int | None, fuzzy: list[Hit]
+        self,
+        query: str,
+        needle: str,
+        year: int | None,
+        fuzzy: list[Hit],
+        *,
+        unfinished: bool = True,
     ) -> LookupResult | None:
         """The answer when the query is the beginning of titles, word by word: those
         titles first (the best known first), then the other fuzzy hits. None when no
@@ -393,30 +483,22 @@ class TitleSearch:
         matches the whole query well (a typo: 'psyco' is Psycho)."""
         if len(needle.replace(" ", "")) < 3:
             return None
-        whole: list[tuple[Hit, float]] = []
-        unfinished: list[tuple[Hit, float]] = []
-        for part in self.parts:
-            for key_id in part.fuzzy.prefixed(needle, BEGINNINGS_MAX):
-                key = part.fuzzy.keys[key_id]
-                if key == needle:
-                    continue  # the exact title: looked up before
-                if key.startswith(needle + " "):
-                    whole.extend(self._hits(part, key_id, BEGINNING_SCORE, False))
-                else:
-                    unfinished.extend(self._hits(part, key_id, UNFINISHED_SCORE, False))
+        whole, partly = self._beginning_hits(needle)
         others = [h for h in fuzzy if not _begins(needle, h)]
         # One word says little: 'samurai' begins Samurai Rebellion but is also the heart
         # of Seven Samurai, so a title holding it elsewhere keeps the question open.
         rival_score = WHOLE_MATCH if " " in needle else LONE_WORD_RIVAL
         strong_other = bool(others) and others[0].score >= rival_score
         chosen, base = whole, BEGINNING_SCORE
-        if not chosen and not (fuzzy and fuzzy[0].score >= 90.0 and not _begins(needle, fuzzy[0])):
-            chosen, base = unfinished, UNFINISHED_SCORE
+        if (
+            not chosen
+            and unfinished
+            and not (fuzzy and fuzzy[0].score >= 90.0 and not _begins(needle, fuzzy[0]))
+        ):
+            chosen, base = partly, UNFINISHED_SCORE
         if not chosen:
             return None
-        weight = {}
-        for hit, w in chosen:
-            weight[hit.film_id] = max(w, weight.get(hit.film_id, 0.0))
+        weight = self._weights(chosen)
         ranked = [h for h in _rank(chosen, year) if h.score >= MIN_SCORE]
         if not ranked:
             return None
@@ -424,6 +506,7 @@ class TitleSearch:
         ranked += [h for h in fuzzy if h.film_id not in taken]
         top = ranked[0]
         rivals = [h for h in ranked[1:] if h.film_id in weight]
+        close = rivals and rivals[0].score >= top.score - CLEAR_LEAD
         clear = (
             top.film_id in weight
             and top.score >= base - 1  # not a beginning of another year
@@ -431,9 +514,15 @@ class TitleSearch:
             and (base == BEGINNING_SCORE or len(needle.replace(" ", "")) >= 5)
             and not strong_other
             and (
-                not rivals
-                or rivals[0].score < top.score - CLEAR_LEAD
-                or weight[top.film_id] - weight[rivals[0].film_id] >= BEGINNING_LEAD
+                not close
+                or (
+                    self._fame(weight[top.film_id]) - self._fame(weight[rivals[0].film_id])
+                    >= BEGINNING_LEAD
+                    # a film the catalog knows nothing of may be the famous one
+                    and weight[rivals[0].film_id] >= self.known_rank
+                    # namesakes ('The Gold Rush' of 1925 and 1942) need a year
+                    and fold(rivals[0].title) != fold(top.title)
+                )
             )
         )
         return LookupResult(query, year, top if clear else None, tuple(ranked))
@@ -542,6 +631,8 @@ def sequel_spellings(title: str) -> list[str]:
         for joint in ("", "part ", "chapter ", "episode ")
         for number in numbers
     ]
+    if n < len(_ORDINALS):  # 'Shrek the Third'
+        spellings += [f"{base} the {_ORDINALS[n]}", f"{base} {_ORDINALS[n]}"]
     return [s for s in dict.fromkeys(spellings) if s != key]
 
 
