@@ -66,6 +66,9 @@ def test_the_rule() -> None:
     # The words opening a longer title are a beginning, not a miss.
     start = [_hit("Strangers on a Train", 1951)]
     assert not_in_catalog("strangers on", None, start[0], start) is None
+    # ...after the title's article too: 'cranes' begins 'The Cranes Are Flying'.
+    article = [_hit("The Cranes Are Flying", 1957)]
+    assert not_in_catalog("cranes", None, article[0], article) is None
     # An exact title of another year is asked about, unless the year rules it out.
     exact = [_hit("Solaris", 1972, exact=True), _hit("Solaris", 2002, exact=True)]
     assert not_in_catalog("Solaris", None, None, exact) is None

@@ -158,8 +158,9 @@ async def test_one_close_film_is_answered_not_offered(
     ]:
         reply = await core.handle(message, Request())
         assert reply is not None and reply.choices == () and reply.question is None
-        assert [c.title for c in reply.cards[:2]] == ["Closest match", first_title], message
-        assert "the crane are flying over" in reply.cards[0].description[0].text
+        assert reply.cards[0].title == first_title, message  # the answer comes first
+        assert reply.cards[-1].title == "Closest match"  # and it says it is only close
+        assert "the crane are flying over" in reply.cards[-1].description[0].text
         assert not reply.ephemeral  # an answer, not a question only the asker sees
         # Nothing was left open to pick from.
         assert _title(await core.handle("!pick 1", Request())) == "Nothing to pick"

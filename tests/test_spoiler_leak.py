@@ -205,7 +205,7 @@ COMMANDS = (
     ("!plot the cranes are flying spoilers", "Spoiler ·"),
     ("!find urusevsky cinematography restoration", "The Cranes Are Flying (1957)"),
     ("!find veronika boris", "The Cranes Are Flying (1957)"),
-    ("!film cranes", "Which film did you mean?"),  # or Hilda Crane (1956)
+    ("!film crane", "Which film did you mean?"),  # or Hilda Crane (1956), Crank (2006)
     ("!person Mikhail Kalatozov", "The Cranes Are Flying (1957)"),
     ("!person Tatiana Samoilova", "The Cranes Are Flying (1957)"),
     ("!releases", "The Cranes Are Flying (1957)"),
@@ -227,7 +227,7 @@ async def test_no_spoiler_outside_the_markup(
 
 
 async def test_a_picked_choice_shows_no_spoiler(core: Core, seeds: Seeds) -> None:
-    for question in ("!film cranes", "!find veronika"):  # a list of two, of three
+    for question in ("!film crane", "!find veronika"):  # each a list of several films
         asked = await answer(core, question)
         offered = [o["value"] for o in asked.discord["components"][0]["components"][0]["options"]]
         assert f"film:{seeds.film_id}" in offered

@@ -29,7 +29,7 @@ from bot.search import PersonSearch, SearchService, TitleSearch
 from bot.store import DatabaseBusyError, DatabaseWriteError, films, questions
 from bot.store.db import Database
 from bot.store.questions import OpenQuestion
-from bot.text import fold
+from bot.text import fold, norm_title
 
 if TYPE_CHECKING:
     from bot.announce.service import AnnouncementService
@@ -75,8 +75,10 @@ def _inside_only(typed: str, hit: Any) -> bool:
     Metropolis')."""
     names = [hit.title or ""] + ([hit.matched] if getattr(hit, "matched", "") else [])
     for name in names:
-        parts = [fold(p) for p in re.split(r"\s*(?::|\s[–—-])\s+", name)] + [fold(name)]
-        if any(p.startswith(typed) for p in parts if p):
+        parts = [p for p in re.split(r"\s*(?::|\s[–—-])\s+", name)] + [name]
+        # A part starts after its article too: 'cranes' starts 'The Cranes Are Flying'.
+        starts = [fold(p) for p in parts] + [norm_title(p) for p in parts]
+        if any(p.startswith(typed) for p in starts if p):
             return False
     return any(f" {typed}" in f" {fold(n)}" for n in names)
 
@@ -312,8 +314,8 @@ class Core:
             command,
             values,
             heading="Which film did you mean?",
-            single=f"No title I know is “{shorten(' '.join(query.split()), ECHO_MAX)}”; "
-            "this is the closest one.",
+            single="This is the only film I know whose title is close to "
+            f"“{shorten(' '.join(query.split()), ECHO_MAX)}”.",
         )
 
     async def offer_films(
@@ -329,8 +331,8 @@ class Core:
         """A numbered list of films the user answers with `pick N` (or a menu choice);
         the answer runs `command` with these option values for the film picked.
 
-        One film is no question: it is answered at once, after the note `single` when
-        given (what the list would have said about it, e.g. that it is only close)."""
+        One film is no question: it is answered at once, followed by the note `single`
+        when given (what the list would have said about it, e.g. that it is only close)."""
         summaries = await films.film_summaries(self.db, film_ids)
         choices = tuple(
             Choice(f"film:{i}", choice_label(summaries[i])) for i in film_ids if i in summaries
@@ -356,7 +358,7 @@ class Core:
             if single is None or answer.cards[0].kind == "error":
                 return answer
             return Reply(
-                (Card("Closest match", plain(single)), *answer.cards),
+                (*answer.cards, Card("Closest match", plain(single))),
                 choices=answer.choices,
                 ephemeral=answer.ephemeral,
                 question=answer.question,
