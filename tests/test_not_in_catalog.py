@@ -75,3 +75,14 @@ def test_the_rule() -> None:
     assert not_in_catalog("Solaris (2003)", 2003, None, exact) is None  # within one year
     assert not_in_catalog("Solaris (1990)", 1990, None, exact) == "“Solaris (1990)”"
     assert not_in_catalog("zzzqqq", None, None, []) == "“zzzqqq”"
+
+
+def test_a_list_of_titles_that_only_share_words_says_the_film_may_be_missing(
+    catalog_copy: Path,
+) -> None:
+    # Nothing matches the whole query, only parts of it: a list, saying so.
+    vague = _ask(catalog_copy, "!film my favourite ran")
+    assert "Which film did you mean? It may not be in my catalog." in vague
+    # Titles that begin with the query are a real choice: no such warning.
+    begun = _ask(catalog_copy, "!film you only")
+    assert "Which film did you mean?" in begun and "may not be" not in begun
