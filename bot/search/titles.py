@@ -351,7 +351,10 @@ class TitleSearch:
         better_known = [
             h for h, _ in begun if self._fame(weights[h.film_id]) >= top_exact + BEGINNING_LEAD
         ]
-        rivals = article_kept if (article_kept and not exact_alike) else better_known
+        # 'the philadelphia': the query has an article the exact title lacks
+        had_article = literal.split()[:1] != needle.split()[:1]
+        kept = article_kept if had_article and not exact_alike else []
+        rivals = kept or better_known
         rivals = [h for h in rivals if h.film_id not in exact_ids]
         if not rivals:
             return exact
