@@ -26,9 +26,12 @@ async def render_answer(
     reveal: bool = False,
 ) -> Any:
     """Answer `message` as the bot would on `platform`, in a direct chat: text that is
-    not a command gets a hint (in a chat room the adapters stay silent instead)."""
+    not a command is a question in plain words (`!ask`); a lone prefix gets a hint (in a
+    chat room the adapters stay silent instead)."""
     req = req or direct(platform)
     reply = await core.handle(message, req)
+    if reply is None and message.strip() and not message.lstrip().startswith(("!", "/")):
+        reply = await core.call("ask", req, question=message)
     if reply is None:
         reply = not_a_command(message, req.prefix)
     return render(reply, platform, reveal=reveal)

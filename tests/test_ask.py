@@ -56,7 +56,7 @@ def test_nonsense_gets_help_not_a_traceback(catalog_copy: Path) -> None:
         ("!frobnicate now", "There is no command !frobnicate"),
         ("!film", "!film needs something to look up"),
         ("!edition   ", "!edition needs something to look up"),
-        ("hello there", "Commands start with !"),
+        ("hello there", "I didn't understand the question"),
         ("!film zzzqqqxx", "I don't know “zzzqqqxx”: it is not in my catalog"),
         ("!pick 3", "There is no open question for you here"),
         ("!", "Commands start with !"),

@@ -16,6 +16,7 @@ from bot.render.text import render_reply
 # How help wrote each command before the declarations existed; generated now.
 USAGE = {
     "film": "<title> [year]",
+    "ask": "<question>",
     "edition": "<title> [format] [label]",
     "editions": "<title>",
     "review": "<title> [disc|blog|from <source>]",

@@ -140,6 +140,9 @@ class Command:
     refine: Refine | None = None
     parse_error: str = "I didn't understand that"  # the title of a ParseError's reply
     syntax_hint: str = ""  # said after a ParseError: how to write the options
+    # Free text that names a film somewhere in it (`ask`): a `!pick` answers it with the
+    # film chosen, as it answers a title.
+    film: bool = False
 
     @property
     def usage(self) -> str:
@@ -152,7 +155,7 @@ class Command:
     @property
     def takes_film(self) -> bool:
         """A title that may need disambiguation (and may come as an id, 'film:123')."""
-        return self.rest is not None and self.rest.kind == "title"
+        return self.rest is not None and (self.rest.kind == "title" or self.film)
 
     @property
     def needs_args(self) -> bool:
