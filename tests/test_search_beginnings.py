@@ -46,6 +46,14 @@ ENTRIES = [
     TitleEntry(34, "The Gold Rush", 1942, 40.0),
     TitleEntry(35, "Vertigo", 1958, 970.0),
     TitleEntry(36, "Vertigo Days", 2011, 2.0),
+    TitleEntry(37, "Interstellar", 2014, 990.0),
+    TitleEntry(38, "Interstella 5555", 2003, 30.0),
+    TitleEntry(39, "Godzilla", 1954, 700.0),
+    TitleEntry(40, "Godzilla 2000", 1999, 800.0),
+    TitleEntry(41, "The Big Lebowski", 1998, 995.0),
+    TitleEntry(42, "The Batman", 2022, 0.3),  # fame unknown
+    TitleEntry(43, "The Batman Returns Again", 1999, 900.0),
+    TitleEntry(44, "xXx", 2002, 300.0),
 ]
 
 
@@ -163,3 +171,37 @@ def test_a_film_whose_fame_is_unknown_is_never_shown_to_be_less_known(
     best, ranked = answer(engine, "the gold ru")
     assert best is None and set(ranked[:2]) == {33, 34}
     assert answer(engine, "the gold rush 1925")[0] == 33
+
+
+@pytest.mark.parametrize(
+    "query", ["xxx", "super bowl xxx", "rocky xxi", "rocky vvv", "godfather ፪"]
+)
+def test_words_that_look_like_numerals_never_break_a_lookup(
+    engine: TitleSearch, query: str
+) -> None:
+    engine.lookup(query)  # no exception
+    assert sequel_spellings(query) == [] or query == "rocky xxi"
+
+
+def test_a_typo_of_a_better_known_title_beats_the_start_of_a_lesser_one(
+    engine: TitleSearch,
+) -> None:
+    best, ranked = answer(engine, "interstella")
+    assert ranked[0] == 37 and best in (None, 37)
+    # an unfinished number is no beginning: 'godzilla 2' is not Godzilla 2000
+    best, _ranked = answer(engine, "godzilla 2")
+    assert best is None
+
+
+def test_a_famous_title_holding_the_word_answers_an_obscure_one_does_not(
+    engine: TitleSearch,
+) -> None:
+    assert answer(engine, "lebowski")[0] == 41
+    assert answer(engine, "metropolis")[0] is None
+
+
+def test_an_exact_title_of_unknown_fame_is_not_demoted_and_lists_stay_bounded(
+    engine: TitleSearch,
+) -> None:
+    assert answer(engine, "the batman")[0] == 42
+    assert len(engine.lookup("in the mood", limit=1).candidates) == 1

@@ -26,7 +26,7 @@ from bot.core.commands import Command, CommandTable, ParseError, film_value, par
 from bot.core.request import Request
 from bot.models import FilmSummary
 from bot.search import PersonSearch, SearchService, TitleSearch
-from bot.search.titles import CLEAR_SCORE, WHOLE_MATCH
+from bot.search.titles import CLEAR_SCORE
 from bot.store import DatabaseBusyError, DatabaseWriteError, films, questions
 from bot.store.db import Database
 from bot.store.questions import OpenQuestion
@@ -54,10 +54,7 @@ def not_in_catalog(query: str, year: int | None, best: Any, candidates: Any) -> 
     named = f"“{shorten(query.strip(), ECHO_MAX)}”"
     if not candidates and best is None:
         return named
-    # Weak look-alikes ('Metropolitan' for 'metropolis') do not make the title known: only
-    # the strong hits decide, when there are any.
-    strong = [h for h in candidates if h.exact or h.score >= CLEAR_SCORE]
-    hits = [best] if best is not None else (strong or list(candidates))
+    hits = [best] if best is not None else list(candidates)
     if year is not None:
         # A hit fits the year asked for, or holds that number in its title ('Blade Runner
         # 2049' typed with a typo is not 'a film of 2049').
@@ -87,10 +84,13 @@ def _inside_only(typed: str, hit: Any) -> bool:
     return any(f" {typed}" in f" {fold(n)}" for n in names)
 
 
-def _matches_whole(candidates: Any) -> bool:
+def _matches_whole(query: str, candidates: Any) -> bool:
     """Whether some candidate answers the whole query (an exact title, a title's
-    beginning, a near spelling) rather than a part of it."""
-    return any(h.exact or h.score >= WHOLE_MATCH for h in candidates)
+    beginning, a fair spelling) rather than holding part of it inside a longer title."""
+    typed = fold(query)
+    return any(
+        h.exact or (h.score >= CLEAR_SCORE and not _inside_only(typed, h)) for h in candidates
+    )
 
 
 def _closest(candidates: Any, year: int | None) -> str:
@@ -324,7 +324,7 @@ class Core:
             command,
             values,
             heading="Which film did you mean?"
-            + ("" if _matches_whole(result.candidates) else " It may not be in my catalog."),
+            + ("" if _matches_whole(query, result.candidates) else " It may not be in my catalog."),
             single="This is the only film I know whose title is close to "
             f"“{shorten(' '.join(query.split()), ECHO_MAX)}”.",
         )

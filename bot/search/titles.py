@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 from bot.constants import SUGGESTION_LABEL_MAX, SUGGESTIONS_MAX
 from bot.models import TitleEntry
 from bot.search.fuzzy import LIGHT_WORDS as _LIGHT
-from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable
+from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable, edit_similarity
 from bot.text import fold, norm_title, uninvert
 
 # 2: keys made `canonical` (format characters dropped, look-alike letters unmixed).
@@ -58,9 +58,14 @@ BEGINNINGS_MAX = 40
 # Of several titles with that beginning, the best known answers without asking only when
 # its popularity rank leads the next one's by this much (ranks are 0-1).
 BEGINNING_LEAD = 0.5
+# A title holding the query's words among others of its own answers only when this
+# famous (a rank among the films whose fame is known): 'lebowski' is The Big Lebowski.
+INSIDE_FAME = 0.8
 # ...and no other title matches the whole query this well (a reordered title, a typo),
 # or, for a one-word query, holds that word this well.
 WHOLE_MATCH, LONE_WORD_RIVAL = 95.0, 85.0
+# A fuzzy hit this good (a one-letter typo of a title) rivals a beginning.
+TYPO_RIVAL = 80.0
 # 'godfather 2' is 'The Godfather Part II': sequel numbers as people type them.
 _ROMAN = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x",
           "xi", "xii", "xiii", "xiv", "xv", "xvi", "xvii", "xviii", "xix", "xx"]  # fmt: skip
@@ -317,7 +322,7 @@ class TitleSearch:
             result = self._exact(query, text, hint, limit)
             if result is not None:
                 if hint is None and year is None:
-                    return self._exact_or_beginning(query, text, result)
+                    return self._exact_or_beginning(query, text, result, limit)
                 return result
         spellings = sequel_spellings(title)
         for text in spellings:
@@ -331,7 +336,9 @@ class TitleSearch:
                 return result
         return self._fuzzy(query, title, year, limit)
 
-    def _exact_or_beginning(self, query: str, title: str, exact: LookupResult) -> LookupResult:
+    def _exact_or_beginning(
+        self, query: str, title: str, exact: LookupResult, limit: int
+    ) -> LookupResult:
         """An exact title, unless people who type it mostly mean a longer title that
         begins with it: 'the philadelphia' (the query's article is not the title's)
         is The Philadelphia Story before Philadelphia; 'in the mood' may be In the Mood
@@ -347,9 +354,14 @@ class TitleSearch:
             h for h, _ in begun if fold(uninvert(h.matched or h.title)).startswith(literal + " ")
         ]
         exact_alike = any(fold(uninvert(h.matched or h.title)) == literal for h in exact.candidates)
-        top_exact = max(self._fame(weights[i]) for i in exact_ids)
+        exact_weight = max(weights[i] for i in exact_ids)
+        top_exact = self._fame(exact_weight)
         better_known = [
-            h for h, _ in begun if self._fame(weights[h.film_id]) >= top_exact + BEGINNING_LEAD
+            h
+            for h, _ in begun
+            # an exact title whose fame is unknown is never taken to be the less known
+            if exact_weight >= self.known_rank
+            and self._fame(weights[h.film_id]) >= top_exact + BEGINNING_LEAD
         ]
         # 'the philadelphia': the query has an article the exact title lacks
         had_article = literal.split()[:1] != needle.split()[:1]
@@ -360,7 +372,7 @@ class TitleSearch:
             return exact
         chosen: dict[int, Hit] = {h.film_id: h for h in [*rivals, *exact.candidates]}
         ranked = sorted(chosen.values(), key=lambda h: (-weights[h.film_id], h.film_id))
-        return LookupResult(query, None, None, tuple(ranked))
+        return LookupResult(query, None, None, tuple(ranked[:limit]))
 
     @property
     def known_rank(self) -> float:
@@ -447,7 +459,8 @@ class TitleSearch:
             for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
                 found.extend(self._hits(part, key_id, score, False))
         ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
-        beginning = self._beginnings(query, needle, year, ranked)
+        fame = {film: self._fame(w) for film, w in self._weights(found).items()}
+        beginning = self._beginnings(query, needle, year, ranked, fame)
         if beginning is not None:
             return beginning
         whole = query_key(query)
@@ -466,7 +479,12 @@ class TitleSearch:
             and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_LEAD)
             and _covers(needle, query_key(ranked[0].matched or ranked[0].title))
             and _numbers_kept(needle, query_key(ranked[0].matched or ranked[0].title))
-            and not _inside_longer(needle, query_key(ranked[0].matched or ranked[0].title))
+            and (
+                not _inside_longer(needle, query_key(ranked[0].matched or ranked[0].title))
+                # 'lebowski' is The Big Lebowski; 'metropolis' is not Leaving Metropolis:
+                # a title holding the word answers only when it is a famous one
+                or fame.get(ranked[0].film_id, 0.0) >= INSIDE_FAME
+            )
         ):
             best = ranked[0]
         return LookupResult(query, year, best, tuple(ranked))
@@ -477,6 +495,7 @@ class TitleSearch:
         needle: str,
         year: int | None,
         fuzzy: list[Hit],
+        fame: dict[int, float] | None = None,
         *,
         unfinished: bool = True,
     ) -> LookupResult | None:
@@ -487,21 +506,34 @@ class TitleSearch:
         if len(needle.replace(" ", "")) < 3:
             return None
         whole, partly = self._beginning_hits(needle)
-        others = [h for h in fuzzy if not _begins(needle, h)]
-        # One word says little: 'samurai' begins Samurai Rebellion but is also the heart
-        # of Seven Samurai, so a title holding it elsewhere keeps the question open.
-        rival_score = WHOLE_MATCH if " " in needle else LONE_WORD_RIVAL
-        strong_other = bool(others) and others[0].score >= rival_score
+        fame = fame or {}
+        # An unfinished number is no beginning: 'godzilla 2' is not 'Godzilla 2000'.
+        if needle.split()[-1].isdecimal():
+            partly = []
         chosen, base = whole, BEGINNING_SCORE
-        if (
-            not chosen
-            and unfinished
-            and not (fuzzy and fuzzy[0].score >= 90.0 and not _begins(needle, fuzzy[0]))
-        ):
+        if not chosen and unfinished:
             chosen, base = partly, UNFINISHED_SCORE
         if not chosen:
             return None
         weight = self._weights(chosen)
+        top_fame = max(self._fame(w) for w in weight.values())
+        others = [h for h in fuzzy if h.film_id not in weight]
+        # A typo of a better known title ('interstella' is Interstellar, 'psyco' Psycho)
+        # is likelier than the start of a less known one.
+        typo_of_better = [
+            h
+            for h in others
+            if fame.get(h.film_id, 0.0) > top_fame
+            and edit_similarity(needle, query_key(h.matched or h.title)) >= TYPO_RIVAL
+        ]
+        if typo_of_better:
+            return None  # ranked as any misspelling is
+        # One word says little: 'samurai' begins Samurai Rebellion but is also the heart
+        # of Seven Samurai, so a title holding it elsewhere keeps the question open.
+        rival_score = WHOLE_MATCH if " " in needle else LONE_WORD_RIVAL
+        strong_other = bool(others) and others[0].score >= rival_score
+        if " " not in needle and (others or len(weight) > 1):
+            strong_other = True  # one word answers directly only when nothing else fits
         ranked = [h for h in _rank(chosen, year) if h.score >= MIN_SCORE]
         if not ranked:
             return None
@@ -622,10 +654,14 @@ def sequel_spellings(title: str) -> list[str]:
     if not match:
         return []
     base, number = match["base"], match["n"]
-    if number.isdigit():
+    if number.isdecimal() and number.isascii():
         n = int(number)
+    elif number in _ROMAN:
+        n = _ROMAN.index(number)
+    elif number in _NUMBER_NAMES:
+        n = _NUMBER_NAMES.index(number)
     else:
-        n = _ROMAN.index(number) if number in _ROMAN else _NUMBER_NAMES.index(number)
+        return []  # 'xxx' is a title (xXx), not a numeral
     if not 2 <= n < len(_ROMAN):
         return []
     numbers = [str(n), _ROMAN[n]] + ([_NUMBER_NAMES[n]] if n < len(_NUMBER_NAMES) else [])
@@ -666,12 +702,14 @@ def _inside_longer(needle: str, title: str) -> bool:
 def _numbers_kept(needle: str, title: str) -> bool:
     """A number in the query (a sequel's, a year in the title) is in the title too, as
     digits or in roman numerals: 'godfather 4' is not The Godfather."""
-    wanted = [w for w in needle.split() if w.isdigit() or (w in _ROMAN and len(w) > 1)]
+    wanted = [
+        w for w in needle.split() if (w.isdecimal() and w.isascii()) or (w in _ROMAN and len(w) > 1)
+    ]
     if not wanted:
         return True
     have = set(title.split())
     for word in wanted:
-        n = int(word) if word.isdigit() else _ROMAN.index(word)
+        n = int(word) if word.isdecimal() else _ROMAN.index(word)
         forms = {word, str(n)} | ({_ROMAN[n]} if 0 < n < len(_ROMAN) else set())
         if not forms & have:
             return False
