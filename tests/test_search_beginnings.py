@@ -54,6 +54,8 @@ ENTRIES = [
     TitleEntry(42, "The Batman", 2022, 0.3),  # fame unknown
     TitleEntry(43, "The Batman Returns Again", 1999, 900.0),
     TitleEntry(44, "xXx", 2002, 300.0),
+    TitleEntry(45, "In My Sleep", 2010, 50.0),
+    TitleEntry(46, "My Sleeping Lover", 1990, 40.0),
 ]
 
 
@@ -205,3 +207,10 @@ def test_an_exact_title_of_unknown_fame_is_not_demoted_and_lists_stay_bounded(
 ) -> None:
     assert answer(engine, "the batman")[0] == 42
     assert len(engine.lookup("in the mood", limit=1).candidates) == 1
+
+
+def test_a_title_that_fits_the_words_beats_the_start_of_an_unfinished_word(
+    engine: TitleSearch,
+) -> None:
+    best, ranked = answer(engine, "my sleep")
+    assert ranked[0] == 45 and best != 46

@@ -64,6 +64,8 @@ INSIDE_FAME = 0.8
 # ...and no other title matches the whole query this well (a reordered title, a typo),
 # or, for a one-word query, holds that word this well.
 WHOLE_MATCH, LONE_WORD_RIVAL = 95.0, 85.0
+# A fuzzy hit this good fits better than the start of an unfinished word.
+UNFINISHED_RIVAL = 90.0
 # A fuzzy hit this good (a one-letter typo of a title) rivals a beginning.
 TYPO_RIVAL = 80.0
 # 'godfather 2' is 'The Godfather Part II': sequel numbers as people type them.
@@ -528,6 +530,8 @@ class TitleSearch:
         ]
         if typo_of_better:
             return None  # ranked as any misspelling is
+        if base == UNFINISHED_SCORE and others and others[0].score >= UNFINISHED_RIVAL:
+            return None  # a title that fits better than a word's start ('my sleep')
         # One word says little: 'samurai' begins Samurai Rebellion but is also the heart
         # of Seven Samurai, so a title holding it elsewhere keeps the question open.
         rival_score = WHOLE_MATCH if " " in needle else LONE_WORD_RIVAL
