@@ -272,8 +272,11 @@ def test_ask_as_every_renderer(seeded_copy: Path) -> None:
         "Solaris (2002) · Steven Soderbergh",
     ]
     assert menu["flags"] == 64  # only the asker sees the question
+    # `filmbot ask` takes plain text as a question (issue 19); one it cannot read is
+    # said so, with examples, in the platform's own form.
     nonsense = run_cli("ask", "--as", "matrix", "hello", db=seeded_copy)
-    assert "Commands start with !" in json.loads(nonsense.stdout)["body"]
+    body = json.loads(nonsense.stdout)["body"]
+    assert "I didn't understand the question" in body and "!ask" in body
 
 
 @pytest.mark.parametrize(
