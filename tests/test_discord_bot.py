@@ -327,7 +327,9 @@ async def test_commands_are_synced_only_when_asked(emu: DiscordEmulator, core: C
         assert emu.sync_calls == [{"guild_id": emu.guild_id, "count": len(names)}]
         expected = {"film", "edition", "editions", "review", "plot", "person", "find", "pick"}
         announcing = {"subscribe", "unsubscribe", "subscriptions", "announce-test"}
-        assert expected | announcing | {"releases", "help", "about"} == set(names)
+        assert expected | announcing | {"releases", "help", "about", "ask"} == set(names)
+        # /ask question: (issue 19)
+        assert [o["name"] for o in emu.commands["ask"]["options"]] == ["question"]
         assert emu.commands["edition"]["options"][1]["choices"][1]["value"] == "blu-ray"
         await sync_commands(core, "emulator-token", None)
         assert emu.sync_calls[-1]["guild_id"] is None
