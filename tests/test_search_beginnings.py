@@ -207,6 +207,7 @@ def test_an_exact_title_of_unknown_fame_is_not_demoted_and_lists_stay_bounded(
 ) -> None:
     assert answer(engine, "the batman")[0] == 42
     assert len(engine.lookup("in the mood", limit=1).candidates) == 1
+    assert len(engine.lookup("you only", limit=1).candidates) == 1  # a beginning's list too
 
 
 def test_a_title_that_fits_the_words_beats_the_start_of_an_unfinished_word(

@@ -333,7 +333,9 @@ class TitleSearch:
                 return result
         for text in spellings:
             # 'star trek 2' begins 'Star Trek II: The Wrath of Khan'
-            result = self._beginnings(query, query_key(text), year, [], unfinished=False)
+            result = self._beginnings(
+                query, query_key(text), year, [], unfinished=False, limit=limit
+            )
             if result is not None:
                 return result
         return self._fuzzy(query, title, year, limit)
@@ -462,7 +464,7 @@ class TitleSearch:
                 found.extend(self._hits(part, key_id, score, False))
         ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
         fame = {film: self._fame(w) for film, w in self._weights(found).items()}
-        beginning = self._beginnings(query, needle, year, ranked, fame)
+        beginning = self._beginnings(query, needle, year, ranked, fame, limit=limit)
         if beginning is not None:
             return beginning
         whole = query_key(query)
@@ -500,6 +502,7 @@ class TitleSearch:
         fame: dict[int, float] | None = None,
         *,
         unfinished: bool = True,
+        limit: int = 10,
     ) -> LookupResult | None:
         """The answer when the query is the beginning of titles, word by word: those
         titles first (the best known first), then the other fuzzy hits. None when no
@@ -564,7 +567,7 @@ class TitleSearch:
                 )
             )
         )
-        return LookupResult(query, year, top if clear else None, tuple(ranked))
+        return LookupResult(query, year, top if clear else None, tuple(ranked[:limit]))
 
     # -- autocomplete ----------------------------------------------------------------
 
