@@ -115,6 +115,8 @@ IS_COMPONENTS_V2 = 1 << 15
 # Privileged gateway intents: GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT.
 PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15)
 INTENT_GUILD_MEMBERS = 1 << 1
+INTENT_GUILD_MESSAGES = 1 << 9
+INTENT_MESSAGE_CONTENT = 1 << 15
 
 # Permission bits (the ones a chat bot cares about).
 P_ADMINISTRATOR = 1 << 3
@@ -860,7 +862,8 @@ class DiscordEmulator:
     The guild: `guild_id`, its channels (`channel_id` "films", more from `add_channel`),
     `roles` (`add_role`), the users `owner_id`, `user_id` (the default asker),
     `other_user_id` and more from `add_user`; the bot is `bot_user_id` with `app_permissions`.
-    Driving the bot: `command`, `autocomplete`, `component`, `dispatch`, `drop_gateway`, ...;
+    Driving the bot: `command`, `autocomplete`, `component`, `user_message`, `dispatch`,
+    `drop_gateway`, ...;
     faults: `fail_next`, `deny`; limits: `channel_rate`, `global_rate`.
     Records: `messages` (by channel), `all_messages`, `interactions`, `requests`,
     `counted_requests` and `rate_limited` (rate limits), `faults_hit`, `invalid`, `duplicates`,
@@ -963,6 +966,7 @@ class DiscordEmulator:
         self.sync_calls: list[dict] = []  # {"guild_id": int | None, "count": n}
         self.interactions: dict[int, InteractionHandle] = {}
         self.messages: dict[int, list[dict]] = {self.channel_id: []}  # POST /channels/.../messages
+        self.user_messages: dict[int, list[dict]] = {}  # what users posted (`user_message`)
         self.all_messages: dict[int, dict] = {}  # every message by id, interaction replies too
         self.deleted_messages: list[dict] = []
         self.duplicates: list[dict] = []  # {"interaction_id", "body"} refused with 40060
@@ -2473,6 +2477,44 @@ class DiscordEmulator:
             channel_id=self.channel_id if channel_id is None else channel_id,
         )
         return await self._dispatch_interaction(payload, name)
+
+    async def user_message(
+        self,
+        content: str,
+        *,
+        user_id: int | None = None,
+        channel_id: int | None = None,
+    ) -> dict:
+        """A user posts `content` in a channel (default: the asker in "films"); `<@id>` in
+        it mentions that user. As on Discord, MESSAGE_CREATE reaches the bot only with the
+        GUILD_MESSAGES intent, and its text (content, embeds, attachments) only with the
+        privileged MESSAGE_CONTENT intent or when the message mentions the bot. Returns
+        the message as stored; `dispatched` says whether the bot was sent it."""
+        uid = self.user_id if user_id is None else user_id
+        cid = self.channel_id if channel_id is None else channel_id
+        if cid not in self.channels:
+            raise EmulatorError(f"no channel {cid}")
+        message = self._new_message(cid, {"content": content})
+        message["author"] = self._user(uid)
+        mentioned = [int(m) for m in re.findall(r"<@!?([0-9]{15,21})>", content)]
+        message["mentions"] = [
+            {**self._user(m), "member": {k: v for k, v in self.members[m].items() if k != "user"}}
+            for m in dict.fromkeys(mentioned)
+            if m in self.users
+        ]
+        self.user_messages.setdefault(cid, []).append(message)
+        session = self._session
+        message["dispatched"] = False
+        if session is None or not session.intents & INTENT_GUILD_MESSAGES:
+            return message
+        data = {k: v for k, v in message.items() if k != "dispatched"}
+        data["guild_id"] = str(self.guild_id)
+        data["member"] = {k: v for k, v in self.members[uid].items() if k != "user"}
+        if not session.intents & INTENT_MESSAGE_CONTENT and self.bot_user_id not in mentioned:
+            data.update(content="", embeds=[], attachments=[], components=[])
+        await self._send_dispatch(session, "MESSAGE_CREATE", data)
+        message["dispatched"] = True
+        return message
 
     async def autocomplete_interaction(
         self,

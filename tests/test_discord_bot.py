@@ -19,7 +19,7 @@ from bot.adapters.discord_bot import FilmBot, sync_commands
 from bot.cards import Card, Reply, plain
 from bot.core.engine import Core
 from tests import sql
-from tests.discord_emulator import DiscordEmulator
+from tests.discord_emulator import PRIVILEGED_INTENTS, DiscordEmulator
 from tests.limits import check_discord_payload
 
 TIMEOUT = 15
@@ -426,3 +426,71 @@ async def test_review_source_and_release_label_options_are_taken_as_given(
         )
     )
     assert wave["embeds"][0]["title"] == "Releases · New Wave"
+
+
+def _posted(emu: DiscordEmulator) -> list[dict]:
+    """The bodies of the messages the bot posted in the "films" channel, in order."""
+    path = f"/channels/{emu.channel_id}/messages"
+    return [r["json"] for r in emu.requests if r["method"] == "POST" and r["path"] == path]
+
+
+async def test_a_message_that_mentions_the_bot_is_answered_as_a_question(
+    emu: DiscordEmulator, bot: EmulatedFilmBot
+) -> None:
+    # No privileged intent: the text of a message that mentions the bot still arrives.
+    assert not emu.identify_payloads[-1]["intents"] & PRIVILEGED_INTENTS
+    me = f"<@{emu.bot_user_id}>"
+    asked = await emu.user_message(f"{me} how long is seven samurai?")
+    assert asked["dispatched"]
+    await emu.wait_until(lambda: _posted(emu), TIMEOUT, "the answer to the mention")
+    body = _posted(emu)[0]
+    # A reply to the question that pings no one, not even the asker.
+    assert body["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert str(body["message_reference"]["message_id"]) == asked["id"]
+    check_discord_payload(
+        {
+            **{k: v for k, v in body.items() if k != "message_reference"},
+            "allowed_mentions": {"parse": []},
+        }
+    )
+    text = _text(body)
+    assert "Seven Samurai (1954) runs 207 minutes, from Wikidata." in text
+    # The same card as /ask.
+    slash = _message(
+        await (await emu.command("ask", {"question": "how long is seven samurai?"})).callback(
+            TIMEOUT
+        )
+    )
+    assert body["embeds"] == slash["embeds"]
+
+    # The mention may come anywhere, in its nickname form too; a name the data holds
+    # (a hostile title) never pings.
+    await emu.user_message(f"who directed the cranes are flying, <@!{emu.bot_user_id}>?")
+    await emu.wait_until(lambda: len(_posted(emu)) == 2, TIMEOUT, "the second answer")
+    assert "directed by Mikhail Kalatozov" in _text(_posted(emu)[1])
+
+    # Conversation that does not mention the bot reaches it without its text, and is
+    # never answered; neither is a mention of someone else.
+    chat = await emu.user_message("I love the cranes are flying")
+    other = await emu.user_message(f"<@{emu.other_user_id}> who directed stalker")
+    assert chat["dispatched"] and other["dispatched"]
+    await emu.user_message(f"{me} who directed stalker 1979")  # a sentinel: answered next
+    await emu.wait_until(lambda: len(_posted(emu)) == 3, TIMEOUT, "the sentinel's answer")
+    assert "Andrei Tarkovsky" in _text(_posted(emu)[2])
+
+
+async def test_a_mention_that_asks_which_film_is_answered_with_pick(
+    emu: DiscordEmulator, bot: EmulatedFilmBot
+) -> None:
+    await emu.user_message(f"<@{emu.bot_user_id}> who directed solaris")
+    await emu.wait_until(lambda: _posted(emu), TIMEOUT, "the question back")
+    question = _posted(emu)[0]
+    assert "Which film did you mean?" in _text(question)
+    assert not question.get("components")  # no menu on a message: /pick answers it
+    assert "Answer with /pick N" in question["embeds"][0]["footer"]["text"]
+    picked = _message(await (await emu.command("pick", {"number": 2})).callback(TIMEOUT))
+    assert "Solaris (2002) was directed by Steven Soderbergh" in _text(picked)
+    # A command after the mention runs that command.
+    await emu.user_message(f"<@{emu.bot_user_id}> /film the cranes are flying")
+    await emu.wait_until(lambda: len(_posted(emu)) == 2, TIMEOUT, "the film card")
+    assert _posted(emu)[1]["embeds"][0]["title"] == "The Cranes Are Flying (1957)"

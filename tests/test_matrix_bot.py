@@ -314,3 +314,54 @@ async def test_joining_a_room_does_not_answer_its_history(
         await room.reply_to(new)
         answered = [_in_reply_to(e) for e in await room.replies()]
         assert answered == [new] and not set(old) & set(answered)
+
+
+async def test_a_message_that_addresses_the_bot_is_a_question(
+    synapse_server: Synapse, core: Core
+) -> None:
+    (bot_id, bot_token), ana, _ = await _users(synapse_server)
+    await synapse_server.request(
+        "PUT",
+        f"/_matrix/client/v3/profile/{bot_id}/displayname",
+        token=bot_token,
+        body={"displayname": "Film Bot"},
+    )
+    bot = MatrixBot(
+        core, synapse_server.base_url, bot_id, access_token=bot_token, sync_timeout_ms=500
+    )
+    async with running(bot):
+        assert bot.names == ("Film Bot",)
+        room = await _room_with_bot(synapse_server, ana, bot_id)
+        # A mention as clients send it: a pill with the display name, and m.mentions.
+        pill = await room.server.send_event(
+            room.token,
+            room.room_id,
+            "m.room.message",
+            {
+                "msgtype": "m.text",
+                "body": "Film Bot: how long is seven samurai?",
+                "format": "org.matrix.custom.html",
+                "formatted_body": f'<a href="https://matrix.to/#/{bot_id}">Film Bot</a>: '
+                "how long is seven samurai?",
+                "m.mentions": {"user_ids": [bot_id]},
+            },
+        )
+        content = (await room.reply_to(pill))["content"]
+        assert content["msgtype"] == "m.notice"
+        assert "Seven Samurai (1954) runs 207 minutes, from Wikidata." in content["body"]
+        assert content["m.relates_to"] == {"m.in_reply_to": {"event_id": pill}}
+        # The same answer as !ask.
+        ask = (await room.ask("!ask how long is seven samurai?"))["content"]
+        assert ask["body"] == content["body"]
+        # Its name first.
+        named = (await room.ask("filmbot: who directed stalker 1979"))["content"]["body"]
+        assert "Stalker (1979) was directed by Andrei Tarkovsky" in named
+        # Conversation, even about the bot, is not answered.
+        chatter = [
+            await room.send("who directed stalker"),
+            await room.send("filmbot is great"),
+        ]
+        sentinel = await room.send("!about")
+        await room.reply_to(sentinel)
+        answered = {_in_reply_to(e) for e in await room.replies()}
+        assert not answered & set(chatter)

@@ -71,3 +71,61 @@ def test_invites() -> None:
     assert invite_allowed(None, room, (room,), BOT)
     assert not invite_allowed("@eve:evil.org", room, ("@ana:other.org", ":other.org"), BOT)
     assert invite_allowed("@eve:evil.org", room, ("*",), BOT)
+
+
+def _asked(event: object, names: tuple[str, ...] = ()) -> str | None:
+    command = command_in(event, "!room:example.org", BOT, names)
+    return None if command is None else command.body
+
+
+def test_a_message_that_addresses_the_bot_is_a_question() -> None:
+    pill = f'<a href="https://matrix.to/#/{BOT}">Film Bot</a>'
+    # A pill with the display name, as clients send a mention.
+    assert (
+        _asked(
+            _message(
+                "Film Bot: who directed stalker",
+                format="org.matrix.custom.html",
+                formatted_body=f"{pill}: who directed stalker",
+                **{"m.mentions": {"user_ids": [BOT]}},
+            ),
+            ("Film Bot",),
+        )
+        == "!ask who directed stalker"
+    )
+    # Its name first, with ':' or ',' (the product name, the account's, the display name).
+    assert _asked(_message("filmbot: who directed stalker")) == "!ask who directed stalker"
+    assert _asked(_message("FilmBot, how long is solaris?")) == "!ask how long is solaris?"
+    assert _asked(_message("Film Bot: is there a 4k of vertigo"), ("Film Bot",)) == (
+        "!ask is there a 4k of vertigo"
+    )
+    # Only m.mentions (the body says the name anywhere), the user id written out.
+    assert (
+        _asked(_message("how long is stalker, filmbot?", **{"m.mentions": {"user_ids": [BOT]}}))
+        == "!ask how long is stalker?"
+    )
+    assert _asked(_message(f"{BOT} who shot stalker")) == "!ask who shot stalker"
+    # A command after the name runs the command.
+    assert _asked(_message("filmbot: !film solaris")) == "!film solaris"
+    # A reply's quoted fallback is not part of the question.
+    reply = f"> <{BOT}> Stalker (1979) runs 163 minutes\n\nfilmbot: and who directed it"
+    assert _asked(_message(reply)) == "!ask and who directed it"
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _message("filmbot is great"),  # the name, but not addressed to it
+        _message("I asked filmbot: it said 163 minutes"),
+        _message("who directed stalker", **{"m.mentions": {"user_ids": ["@bob:example.org"]}}),
+        _message(
+            "bob: who directed stalker",
+            format="org.matrix.custom.html",
+            formatted_body='<a href="https://matrix.to/#/@bob:example.org">bob</a>: who',
+        ),
+        _message("filmbot: who directed stalker", msgtype="m.notice"),  # a bot's notice
+        {**_message("filmbot: who directed stalker"), "sender": BOT},
+    ],
+)
+def test_conversation_about_the_bot_is_not_a_question(event: object) -> None:
+    assert _asked(event) is None

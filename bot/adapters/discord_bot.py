@@ -1,6 +1,8 @@
 """The Discord bot: a discord.py `AutoShardedBot` that loads the cogs and answers with the core.
 
-No privileged intents (slash commands need none). Mentions are off for every message.
+No privileged intents: slash commands need none, and a message that mentions the bot
+reaches it with its text through the unprivileged message intents (it is answered as a
+question, `bot.adapters.discord_mentions`). Mentions are off for every message.
 Command errors are logged with their context and answered with a short ephemeral note;
 the bot keeps running.
 """
@@ -15,6 +17,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.adapters.discord_announce import DiscordSender
+from bot.adapters.discord_mentions import mentions_bot, reply_to_mention
 from bot.adapters.discord_send import NO_MENTIONS, note
 from bot.core.engine import Core
 
@@ -30,6 +33,9 @@ class FilmBot(commands.AutoShardedBot):
     def __init__(self, core: Core, **options: object) -> None:
         intents = discord.Intents.none()
         intents.guilds = True  # channel and permission data; not privileged
+        # Messages that mention the bot (their text comes without the privileged
+        # message-content intent); every other message arrives with its text blanked.
+        intents.guild_messages = True
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=intents,
@@ -52,6 +58,12 @@ class FilmBot(commands.AutoShardedBot):
         service = self.core.announcements
         if service is not None and "discord" not in service.announcers:
             service.attach(DiscordSender(self))
+
+    async def on_message(self, message: discord.Message) -> None:
+        """A message that mentions the bot is a question; no other message is read (and
+        there are no prefix commands to process)."""
+        if self.user is not None and mentions_bot(message, self.user):
+            await reply_to_mention(self.core, message, self.user.id)
 
     async def close(self) -> None:
         if self.core.announcements is not None:

@@ -1,4 +1,6 @@
-"""The Matrix bot: a matrix-nio client that answers `!` commands with the core.
+"""The Matrix bot: a matrix-nio client that answers `!` commands with the core, and
+questions addressed to it (a mention, or its name first: 'filmbot: who directed stalker')
+as `!ask`.
 
 Replies are `m.notice` events in reply to the command (`m.in_reply_to`), rendered by
 `bot.render.matrix` (allow-listed HTML, spoilers only inside `data-mx-spoiler`, a plain
@@ -26,6 +28,7 @@ from nio import (
     ErrorResponse,
     InviteMemberEvent,
     LoginError,
+    ProfileGetDisplayNameResponse,
     RoomMessagesResponse,
     RoomSendResponse,
     SyncError,
@@ -129,6 +132,19 @@ class MatrixBot:
         self.manage_power_level = manage_power_level
         self.platform = matrix(manage_power_level)
         self.replies = 0
+        self.names: tuple[str, ...] = ()  # what people call the bot: its display name
+
+    async def _learn_names(self) -> None:
+        """The bot's display name, which mentions show and people type (best effort)."""
+        try:
+            response = await asyncio.wait_for(
+                self.client.get_displayname(), MATRIX_SYNC_GRACE_SECONDS
+            )
+        except Exception as exc:  # the homeserver is away: the user id still works
+            log.warning("Matrix: reading the display name failed (%s)", exc)
+            return
+        if isinstance(response, ProfileGetDisplayNameResponse) and response.displayname:
+            self.names = (response.displayname,)
 
     async def login(self) -> None:
         if self.client.access_token:
@@ -143,6 +159,7 @@ class MatrixBot:
     async def run(self) -> None:
         """Sync and answer until cancelled; only a rejected login ends it."""
         await self.login()
+        await self._learn_names()
         since = await self._saved_since()
         resume_pending = not await self._resume_unfinished()
         backoff = 1.0
@@ -251,7 +268,7 @@ class MatrixBot:
                 events = await self._missed(room_id, info.timeline.prev_batch, since) + events
             for source in _after_own_join(events, self.user_id):
                 try:
-                    if command := command_in(source, room_id, self.user_id):
+                    if command := command_in(source, room_id, self.user_id, self.names):
                         if await self._take(command, source):
                             await self._answer(command)
                     else:
@@ -303,7 +320,7 @@ class MatrixBot:
             for event_id, room_id in await state.unconfirmed_replies(self.db, self.user_id):
                 event = await self.client.room_get_event(room_id, event_id)
                 source = getattr(getattr(event, "event", None), "source", None)
-                command = command_in(source, room_id, self.user_id)
+                command = command_in(source, room_id, self.user_id, self.names)
                 if command is not None:
                     await self._answer(command)
         except sqlite3.OperationalError as exc:
