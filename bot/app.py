@@ -26,11 +26,11 @@ async def start_core(settings: Settings, *, progress: bool | None = None) -> Cor
 
     Later starts find the catalog current and skip the import in milliseconds.
     """
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.database, local_path=settings.db_path)
     try:
         report = await build_catalog(db, progress=progress)
         if not report.skipped:
-            print(f"filmbot: {report.summary()} into {settings.db_path}", file=sys.stderr)
+            print(f"filmbot: {report.summary()} into {settings.database_label}", file=sys.stderr)
         try:
             outcomes = await import_bundled_documents(db)
         except ImportStopped as stopped:  # a read-only database: the bot answers all the same

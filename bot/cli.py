@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from bot import __version__, cli_feeds, cli_pending, cli_search
+from bot import __version__, cli_feeds, cli_pending, cli_search, logsafety
 from bot.app import announcing, setup_logging, start_core
 from bot.ask import render_answer
 from bot.config import SettingError, Settings, load_settings
@@ -251,7 +251,7 @@ async def _cmd_catalog(settings: Settings, args: argparse.Namespace) -> int:
         return await _cmd_import_films(settings, args)
     files = CatalogFiles.bundled(args.data_dir) if args.data_dir else CatalogFiles.bundled()
     try:
-        db = await open_database(settings.db_path)
+        db = await open_database(settings.database, local_path=settings.db_path)
         try:
             report = await build_catalog(db, files, force=args.force)
         finally:
@@ -267,7 +267,7 @@ async def _cmd_import_discdb(settings: Settings, args: argparse.Namespace) -> in
     """`filmbot catalog import-discdb PATH`: one line on success; on a bad file one line
     naming it, exit status 2, nothing written (the import is one transaction)."""
     try:
-        db = await open_database(settings.db_path)
+        db = await open_database(settings.database, local_path=settings.db_path)
         try:
             catalog = await build_catalog(db)  # releases are matched to the catalog's films
             if not catalog.skipped:
@@ -295,7 +295,7 @@ async def _cmd_import_films(settings: Settings, args: argparse.Namespace) -> int
     imdb = args.catalog_command == "import-imdb"
     what = "IMDb datasets were" if imdb else "the Wikidata query result was"
     try:
-        db = await open_database(settings.db_path)
+        db = await open_database(settings.database, local_path=settings.db_path)
         try:
             catalog = await build_catalog(db)  # the films are merged into the catalog's
             if not catalog.skipped:
@@ -344,7 +344,7 @@ async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     stopped: ImportStopped | None = None
     waiting = 0
     try:
-        db = await open_database(settings.db_path)
+        db = await open_database(settings.database, local_path=settings.db_path)
         try:
             report = await build_catalog(db)
             if not report.skipped:
@@ -380,14 +380,23 @@ async def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 async def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     action = args.db_command
-    if action != "upgrade" and not settings.db_path.exists():
+    if action == "backup" and settings.database_url:
+        print(
+            f"filmbot: db backup copies a SQLite file; back up {settings.database_label} "
+            "with PostgreSQL's pg_dump",
+            file=sys.stderr,
+        )
+        return 2
+    if action != "upgrade" and not settings.database_url and not settings.db_path.exists():
         print(
             f"filmbot: no database at {settings.db_path} yet; `filmbot db upgrade` creates it.",
             file=sys.stderr,
         )
         return 1
     try:
-        db = await open_database(settings.db_path, upgrade=(action == "upgrade"))
+        db = await open_database(
+            settings.database, upgrade=(action == "upgrade"), local_path=settings.db_path
+        )
     except (DatabaseWriteError, DatabaseBusyError) as exc:
         print(f"filmbot: the database was not upgraded: {exc}", file=sys.stderr)
         return 2
@@ -395,7 +404,7 @@ async def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
         if action == "upgrade":
             version = await db.schema_version()
             print(
-                f"{settings.db_path}: schema version {version} "
+                f"{settings.database_label}: schema version {version} "
                 f"(latest {migrations.latest_version()})"
             )
         elif action == "current":
@@ -404,7 +413,7 @@ async def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
             if await db.schema_version() == 0:
                 print("the database has no schema yet; run `filmbot db upgrade`", file=sys.stderr)
                 return 1
-            print(f"database: {settings.db_path} (schema {await db.schema_version()})")
+            print(f"database: {settings.database_label} (schema {await db.schema_version()})")
             for table, count in (await db.stats()).items():
                 print(f"{table:>18} {count:>9,}")
         elif action == "backup":
@@ -437,7 +446,12 @@ def main(argv: list[str] | None = None) -> int:
     except SettingError as exc:
         print(f"filmbot: {exc} (in .env or the environment)", file=sys.stderr)
         return 2
-    secrets = (settings.discord_token, settings.matrix_access_token, settings.matrix_password)
+    secrets = (
+        settings.discord_token,
+        settings.matrix_access_token,
+        settings.matrix_password,
+        logsafety.url_password(settings.database_url),
+    )
     setup_logging(settings.log_level, secrets)
     command = COMMANDS.get(args.command or "run")
     try:
@@ -453,9 +467,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"filmbot: {exc}", file=sys.stderr)
         return 2
     except sqlite3.DatabaseError as exc:
+        hint = (
+            "is the server running, and FILMBOT_DATABASE_URL right?"
+            if settings.database_url
+            else "is it a filmbot database? restore a backup or point FILMBOT_DB elsewhere"
+        )
         print(
-            f"filmbot: cannot use the database {settings.db_path}: {exc} (is it a filmbot "
-            "database? restore a backup or point FILMBOT_DB elsewhere)",
+            f"filmbot: cannot use the database {settings.database_label}: {exc} ({hint})",
             file=sys.stderr,
         )
         return 2

@@ -128,7 +128,7 @@ def _print_outcomes(report: PollReport) -> None:
 async def _prepare(settings: Settings) -> Database:
     """The database with the catalog in place, as `filmbot import` has it: listings are
     merged into the catalog's films."""
-    db = await open_database(settings.db_path)
+    db = await open_database(settings.database, local_path=settings.db_path)
     try:
         report = await build_catalog(db)
     except BaseException:
@@ -268,7 +268,9 @@ async def run(settings: Settings, args: argparse.Namespace) -> int:
     if not feeds_log.isEnabledFor(logging.DEBUG):
         feeds_log.setLevel(logging.ERROR)
     db = await (
-        _prepare(settings) if action in ("add", "poll") else open_database(settings.db_path)
+        _prepare(settings)
+        if action in ("add", "poll")
+        else open_database(settings.database, local_path=settings.db_path)
     )
     try:
         if action == "add":

@@ -278,7 +278,7 @@ async def _accept(db: Database, args: argparse.Namespace) -> int:
 async def run(settings: Settings, args: argparse.Namespace) -> int:
     action = args.pending_command
     try:
-        db = await open_database(settings.db_path)
+        db = await open_database(settings.database, local_path=settings.db_path)
         try:
             if action == "list":
                 return await _list(db)

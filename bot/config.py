@@ -14,12 +14,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import dotenv_values
 
 from bot.constants import ANNOUNCE_DEFAULT_TIMEZONE, ANNOUNCE_MANAGE_POWER_LEVEL
+from bot.logsafety import masked_url
 
 DEFAULT_DB = Path("var") / "filmbot.sqlite3"
 
 # Every environment variable filmbot reads; `.env.example` documents each one.
 SETTING_NAMES = (
     "FILMBOT_DB",
+    "FILMBOT_DATABASE_URL",
     "FILMBOT_LOG_LEVEL",
     "DISCORD_TOKEN",
     "MATRIX_HOMESERVER",
@@ -37,6 +39,9 @@ SETTING_NAMES = (
 @dataclass(frozen=True)
 class Settings:
     db_path: Path = DEFAULT_DB
+    # PostgreSQL instead of the SQLite file (`postgresql://user:password@host/db`); its
+    # password is a secret. The search index is still saved beside `db_path`.
+    database_url: str | None = field(default=None, repr=False)
     log_level: str = "INFO"
     discord_token: str | None = field(default=None, repr=False)
     matrix_homeserver: str | None = None
@@ -53,6 +58,16 @@ class Settings:
     # Hosts fetched although their addresses are not public (loopback, private, ...):
     # exact names or addresses, lower case. Empty: only public addresses are fetched.
     fetch_allow_hosts: tuple[str, ...] = ()
+
+    @property
+    def database(self) -> str | Path:
+        """What `bot.store.open_database` opens: the PostgreSQL URL, else the file."""
+        return self.database_url or self.db_path
+
+    @property
+    def database_label(self) -> str:
+        """The database named in messages: the URL with its password masked, or the file."""
+        return masked_url(self.database_url) if self.database_url else str(self.db_path)
 
     @property
     def discord_configured(self) -> bool:
@@ -79,7 +94,8 @@ class Settings:
 def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = None) -> Settings:
     """Build settings from `.env` (if present) overlaid by the real environment.
 
-    The environment wins over `.env`, and an explicit `db` (the `--db` flag) wins over both.
+    The environment wins over `.env`, and an explicit `db` (the `--db` flag) wins over both:
+    it names a SQLite file, so FILMBOT_DATABASE_URL is then left aside.
     """
     values: dict[str, str] = {}
     if env_file is not None and env_file.is_file():
@@ -95,6 +111,7 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
     db_path = Path(db) if db else Path(get("FILMBOT_DB") or DEFAULT_DB)
     return Settings(
         db_path=db_path,
+        database_url=None if db else _database_url(get("FILMBOT_DATABASE_URL")),
         log_level=(get("FILMBOT_LOG_LEVEL") or "INFO").upper(),
         discord_token=get("DISCORD_TOKEN"),
         matrix_homeserver=(get("MATRIX_HOMESERVER") or "").rstrip("/") or None,
@@ -128,6 +145,18 @@ def _int_setting(name: str, value: str | None, default: int) -> int:
         return int(value)
     except ValueError:
         raise SettingError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def _database_url(value: str | None) -> str | None:
+    """FILMBOT_DATABASE_URL: a postgresql:// URL, or nothing (SQLite)."""
+    if value is None:
+        return None
+    if not value.startswith(("postgresql://", "postgres://")):
+        raise SettingError(
+            "FILMBOT_DATABASE_URL must be a PostgreSQL URL like "
+            f"postgresql://filmbot:PASSWORD@localhost/filmbot, not {masked_url(value)!r}"
+        )
+    return value
 
 
 def _timezone_setting(value: str | None) -> str:

@@ -25,7 +25,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from urllib.parse import quote, quote_plus
+from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
 # Shorter values are not secrets worth the damage: a 3-letter password would blank out
@@ -86,6 +86,33 @@ _TOKEN_SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
 _lock = threading.Lock()
 _secrets: frozenset[str] = frozenset()
 _secrets_pattern: re.Pattern[str] | None = None
+
+
+def masked_url(url: str) -> str:
+    """A URL with its password shown as *** (`postgresql://bot:***@db:5432/filmbot`), for
+    logs and messages; a URL without one as it is."""
+    parts = urlsplit(url)
+    try:
+        password, port = parts.password, parts.port
+    except ValueError:  # a port that is not a number: show no part of what follows '@'
+        return f"{parts.scheme}://***"
+    if password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{parts.username or ''}:***@{host}" + (f":{port}" if port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def url_password(url: str | None) -> str | None:
+    """The password a URL holds, to register as a secret (None for none)."""
+    if not url:
+        return None
+    try:
+        return unquote(urlsplit(url).password or "") or None
+    except ValueError:
+        return None
 
 
 def register_secret(value: str | None) -> None:

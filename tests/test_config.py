@@ -50,6 +50,7 @@ def test_env_example_documents_every_setting() -> None:
 
 # A value for each setting that differs from its default.
 SAMPLES = {
+    "FILMBOT_DATABASE_URL": "postgresql://filmbot:secret@localhost/filmbot",
     "FILMBOT_DB": "elsewhere.sqlite3",
     "FILMBOT_LOG_LEVEL": "debug",
     "DISCORD_TOKEN": "sample-token",

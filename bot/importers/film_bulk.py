@@ -583,7 +583,8 @@ async def write_bulk(
     for a database in a file) a writer process holds the transaction."""
     if pipeline is None:
         pipeline = count >= PIPELINE_FROM
-    if pipeline and str(db.path) != ":memory:":
+    # The writer process writes a SQLite file (PostgreSQL: the import's own transaction).
+    if pipeline and db.dialect == "sqlite" and str(db.path) != ":memory:":
         # An import that at least doubles the catalog builds the indexes of what it
         # fills once, sorted, instead of inserting into them row by row.
         rebuild = 2 * count >= await store.film_count(db)

@@ -43,9 +43,10 @@ REBUILD_AFTER_NAMES = 20_000
 PEOPLE_FOLDER = "people"
 
 
-def cache_dir_for(db_path: Path) -> Path | None:
-    """Where the persisted index of this database lives (None for in-memory databases)."""
-    if str(db_path) in ("", ":memory:"):
+def cache_dir_for(db_path: Path | None) -> Path | None:
+    """Where the persisted index of this database lives (None for in-memory databases,
+    and for a PostgreSQL database given no local path)."""
+    if db_path is None or str(db_path) in ("", ":memory:"):
         return None
     return db_path.with_name(db_path.name + ".search")
 

@@ -1,7 +1,9 @@
-"""SQLite storage: connection, numbered migrations, and the queries the core needs."""
+"""Storage: the connection (SQLite, or PostgreSQL given a URL), numbered migrations, and
+the queries the core needs."""
 
 from bot.store.busy import DatabaseBusyError, DatabaseWriteError, is_busy, write_problem
-from bot.store.db import Database, Transaction, open_database
+from bot.store.connect import open_database
+from bot.store.db import Database, Transaction
 
 __all__ = [
     "Database",

@@ -46,6 +46,8 @@ _FILL_FILM = (
     "UPDATE films SET runtime_min = coalesce(runtime_min, ?), imdb_id = coalesce(imdb_id, ?), "
     "popularity = max(popularity, ?) WHERE id = ?"
 )
+# PostgreSQL's two-argument max() is greatest().
+_FILL_FILM_PG = _FILL_FILM.replace("max(popularity, ?)", "greatest(popularity, ?)")
 _PERSON_KEY = (
     "INSERT OR IGNORE INTO person_keys (external_key, person_id, source_id) VALUES (?, ?, ?)"
 )
@@ -66,6 +68,7 @@ STATEMENTS: dict[str, str] = {
     "genres": _LINK["genres"],
     "countries": _LINK["countries"],
 }
+PG_STATEMENTS = {**STATEMENTS, "fills": _FILL_FILM_PG}
 Batch = dict[str, list[tuple[Any, ...]]]
 _NAME_ROWS = {table: f"SELECT id, name FROM {table}" for table in ("genres", "countries")}
 
@@ -169,9 +172,10 @@ class BulkRows:
 async def write_rows(tx: Transaction, batch: Batch) -> None:
     """Write a batch, one executemany per statement (foreign keys are checked at COMMIT:
     the importer defers them, as the catalog build does)."""
+    statements = PG_STATEMENTS if tx.dialect == "postgres" else STATEMENTS
     for name, rows in batch.items():
         if rows:
-            await tx._executemany(STATEMENTS[name], rows)
+            await tx._executemany(statements[name], rows)
 
 
 async def add_names(tx: Transaction, table: NameTable, names: list[str]) -> dict[str, int]:
@@ -192,8 +196,10 @@ async def skip_foreign_key_checks(db: Database) -> None:
     writer process of a bulk import does this, for its own connection: every id it
     writes was read from the database under the same write lock, or is a row the same
     import writes (see `bot.importers.bulk_writer`); the checks would cost a third of
-    its time. Other connections keep theirs."""
-    await db._execute("PRAGMA foreign_keys = OFF")
+    its time. Other connections keep theirs. (PostgreSQL: the checks stay; only a
+    superuser could turn them off.)"""
+    if db.dialect == "sqlite":
+        await db._execute("PRAGMA foreign_keys = OFF")
 
 
 # The tables a bulk import fills: their secondary indexes may be set aside while it writes.
@@ -212,7 +218,10 @@ async def set_indexes_aside(tx: Transaction) -> list[tuple[str, str]]:
     Inserting millions of rows into an index at random places costs several times what
     building it once, sorted, does. The unique constraints stay (their indexes cannot be
     dropped, and their keys grow in order). Nothing else sees the change: the
-    transaction restores them before it commits, or rolls everything back."""
+    transaction restores them before it commits, or rolls everything back. (PostgreSQL:
+    the indexes stay; none is set aside.)"""
+    if tx.dialect != "sqlite":
+        return []
     saved = [(r[0], r[1]) for r in await tx._fetchall(_INDEXES)]
     for name, _ in saved:
         await tx._execute(f'DROP INDEX "{name}"')

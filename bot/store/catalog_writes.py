@@ -84,6 +84,10 @@ _FACT = (
 )
 _NAME = {table: f"INSERT OR IGNORE INTO {table} (name) VALUES (?)" for table in _NAME_TABLES}
 _NAME_ID = {table: f"SELECT id FROM {table} WHERE name = ?" for table in _NAME_TABLES}
+# PostgreSQL's name tables are unique on lower(name) (SQLite's: COLLATE NOCASE).
+_NAME_ID_PG = {
+    table: f"SELECT id FROM {table} WHERE lower(name) = lower(?)" for table in _NAME_TABLES
+}
 _NAMES = {table: f"SELECT id, name FROM {table}" for table in _NAME_TABLES}
 _LINK = {
     table: f"INSERT OR IGNORE INTO {link} (film_id, {column}, source_id) VALUES (?, ?, ?)"
@@ -287,7 +291,8 @@ class CatalogWrites:
     async def name_id(self, table: NameTable, name: str) -> int:
         """The id of a genre, country, language or label, added if new."""
         await self._tx._execute(_NAME[table], (name,))
-        return int(await self._tx._scalar(_NAME_ID[table], (name,)))
+        by_name = _NAME_ID_PG if self._tx.dialect == "postgres" else _NAME_ID
+        return int(await self._tx._scalar(by_name[table], (name,)))
 
     async def link(
         self, table: LinkTable, film_id: int, name_id: int, source_id: int | None

@@ -18,10 +18,12 @@ async def films_by_era(db: Database) -> list[tuple[str, int]]:
     """(era, number of films) for every era, and films of no known year last."""
     out = []
     for label, first, last in ERAS:
+        bounds = [("year >= ?", first), ("year <= ?", last)]
+        given = [(condition, year) for condition, year in bounds if year is not None]
         count = await db._scalar(
-            "SELECT count(*) FROM films WHERE year IS NOT NULL "
-            "AND (? IS NULL OR year >= ?) AND (? IS NULL OR year <= ?)",
-            (first, first, last, last),
+            "SELECT count(*) FROM films WHERE year IS NOT NULL"
+            + "".join(f" AND {condition}" for condition, _ in given),
+            [year for _, year in given],
         )
         out.append((label, int(count or 0)))
     unknown = await db._scalar("SELECT count(*) FROM films WHERE year IS NULL")

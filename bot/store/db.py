@@ -1,4 +1,7 @@
-"""The SQLite connection: pragmas, explicit transactions, backup and stats."""
+"""The SQLite connection: pragmas, explicit transactions, backup and stats.
+
+PostgreSQL has the same interface in `bot.store.pg`; `bot.store.connect.open_database`
+opens either."""
 
 from __future__ import annotations
 
@@ -50,6 +53,10 @@ class _Sql:
     One trip to aiosqlite's thread per query (execute + fetch + close together): under load
     the trips, not SQLite, are what a command pays for.
     """
+
+    # Which SQL the database speaks, for the few statements that differ ("postgres" in
+    # bot.store.pg).
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -128,6 +135,11 @@ class Database(_Sql):
 
     @property
     def _what(self) -> str:
+        return str(self.path)
+
+    @property
+    def what(self) -> str:
+        """The database named for people: its file."""
         return str(self.path)
 
     @asynccontextmanager

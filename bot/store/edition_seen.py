@@ -30,8 +30,9 @@ async def mark_seen(tx: Transaction, edition_ids: Iterable[int]) -> None:
         chunk = ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
         await tx._execute(
-            f"INSERT OR REPLACE INTO edition_seen (edition_id, release_date) "
-            f"SELECT id, release_date FROM editions WHERE id IN ({marks})",
+            f"INSERT INTO edition_seen (edition_id, release_date) "
+            f"SELECT id, release_date FROM editions WHERE id IN ({marks}) "
+            "ON CONFLICT (edition_id) DO UPDATE SET release_date = excluded.release_date",
             chunk,
         )
 

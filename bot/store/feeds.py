@@ -161,8 +161,9 @@ async def record_item(db: Database, feed_id: int, key: str, outcome: str, now: f
     """Remember an item's outcome ('imported', 'rejected: why', ...) so it is not taken again."""
     async with db.transaction() as tx:
         await tx._execute(
-            "INSERT OR REPLACE INTO feed_items (feed_id, item_key, outcome, seen_at) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO feed_items (feed_id, item_key, outcome, seen_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (feed_id, item_key) DO UPDATE SET outcome = excluded.outcome, "
+            "seen_at = excluded.seen_at",
             (feed_id, key, outcome, iso_time(now)),
         )
 

@@ -45,6 +45,17 @@ _EDITION_SUMMARY_SQL = (
 )
 
 
+def spine_order(db: Database) -> str:
+    """ORDER BY keys for an edition's spine as a number: SQLite's CAST takes the leading
+    digits (0 when there are none, NULL for no spine, which sorts first); PostgreSQL's
+    CAST would fail on '146a', so it takes the digits itself, no spine first."""
+    if db.dialect == "postgres":
+        return (
+            "e.spine IS NOT NULL, coalesce(substring(e.spine FROM '^\\s*([0-9]{1,18})')::bigint, 0)"
+        )
+    return "CAST(e.spine AS INTEGER)"
+
+
 def _edition_summary(row) -> EditionSummary:
     return EditionSummary(
         id=row["id"],
@@ -66,7 +77,8 @@ async def film_summaries(db: Database, film_ids: list[int]) -> dict[int, FilmSum
     for film_id, name in await db._fetchall(
         f"SELECT c.film_id, p.name FROM credits c JOIN people p ON p.id = c.person_id "
         f"WHERE c.role = 'director' AND c.film_id IN ({marks}) "
-        f"ORDER BY c.film_id, c.billing, p.name",
+        # Unbilled first, as SQLite sorts NULL (PostgreSQL would put it last).
+        f"ORDER BY c.film_id, c.billing IS NOT NULL, c.billing, p.name",
         film_ids,
     ):
         if name not in directors[film_id]:
@@ -101,8 +113,8 @@ async def _conflicts(
 
 async def _sources(db: Database, entity: str, entity_id: int) -> tuple[str, ...]:
     rows = await db._fetchall(
-        "SELECT DISTINCT s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
-        "WHERE fa.entity = ? AND fa.entity_id = ? ORDER BY s.id",
+        "SELECT s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
+        "WHERE fa.entity = ? AND fa.entity_id = ? GROUP BY s.name ORDER BY min(s.id)",
         (entity, entity_id),
     )
     return tuple(r[0] for r in rows)
@@ -156,7 +168,7 @@ async def film_details(db: Database, film_id: int, *, cast_limit: int = 8) -> Fi
         for r in await db._fetchall(
             _EDITION_SUMMARY_SQL + "JOIN edition_films ef ON ef.edition_id = e.id "
             "WHERE ef.film_id = ? ORDER BY e.is_boxset, e.release_date IS NULL, e.release_date, "
-            "CAST(e.spine AS INTEGER), e.id",
+            f"{spine_order(db)}, e.id",
             (film_id,),
         )
     ]
@@ -300,10 +312,11 @@ async def _relations(db: Database, edition_id: int) -> tuple[EditionRelation, ..
         ):
             # A note that a spoiler passage of its source contains is not shown (databases
             # imported before the importer learnt to pick notes from safe text only).
+            inside = "strpos" if db.dialect == "postgres" else "instr"
             meta = await db._fetchone(
                 f"SELECT CASE WHEN EXISTS (SELECT 1 FROM review_sections rs JOIN reviews r "
                 f"ON r.id = rs.review_id WHERE r.source_id = er.source_id AND rs.is_spoiler = 1 "
-                f"AND instr(rs.body, er.note) > 0) THEN NULL ELSE er.note END, s.name "
+                f"AND {inside}(rs.body, er.note) > 0) THEN NULL ELSE er.note END, s.name "
                 f"FROM edition_relations er JOIN sources s "
                 f"ON s.id = er.source_id WHERE er.{mine} = ? AND er.{theirs} = ?",
                 (edition_id, row["id"]),
@@ -352,11 +365,14 @@ async def editions_by_spine(db: Database, spine: str, label: str | None) -> list
     """The editions numbered `spine` (as printed, '146'), of the label whose name holds
     `label` when given; the Criterion Collection's first, since its numbers are the ones
     people quote."""
+    # LIKE ignores ASCII case in SQLite; PostgreSQL's ILIKE does so.
+    like = "ILIKE" if db.dialect == "postgres" else "LIKE"
+    of_label = f"AND l.name {like} '%' || ? || '%' " if label is not None else ""
     rows = await db._fetchall(
         "SELECT e.id FROM editions e LEFT JOIN labels l ON l.id = e.label_id "
-        "WHERE e.spine = ? AND (? IS NULL OR l.name LIKE '%' || ? || '%') "
+        f"WHERE e.spine = ? {of_label}"
         "ORDER BY coalesce(l.name, '') != 'The Criterion Collection', e.id",
-        (spine.lstrip("0") or "0", label, label),
+        (spine.lstrip("0") or "0", *([label] if label is not None else [])),
     )
     return [r[0] for r in rows]
 

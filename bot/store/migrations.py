@@ -4,6 +4,9 @@ Each `migrations/NNNN_name.sql` runs once, inside one transaction together with 
 of `PRAGMA user_version` to NNNN, so a failing migration leaves the schema as it was.
 There are no down-migrations: a change is undone by a new, higher-numbered migration.
 
+PostgreSQL has the same numbered migrations in its own dialect (`migrations/postgres/`,
+same numbers and names), applied by `bot.store.pg` and recorded in `schema_migrations`.
+
 Two processes starting on a new database at once take turns: each migration's
 transaction takes the write lock first (BEGIN IMMEDIATE, waiting while the other holds
 it) and reads `user_version` again inside it, so what the other applied meanwhile is
@@ -38,10 +41,18 @@ class Migration:
     sql: str
 
 
-def available() -> list[Migration]:
-    """All migrations shipped with the package, in order; numbering must have no gaps."""
+SQLITE = "sqlite"
+POSTGRES = "postgres"
+
+
+def available(dialect: str = SQLITE) -> list[Migration]:
+    """All migrations shipped with the package for that database, in order; numbering
+    must have no gaps."""
+    folder = resources.files("bot.store").joinpath("migrations")
+    if dialect == POSTGRES:
+        folder = folder.joinpath("postgres")
     found = []
-    for entry in resources.files("bot.store").joinpath("migrations").iterdir():
+    for entry in folder.iterdir():
         match = _NAME.match(entry.name)
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
@@ -81,7 +92,7 @@ def statements(script: str) -> list[str]:
     return [statement for statement in found if statement.strip(" \t\r\n;")]
 
 
-def _refuse_newer(current: int, latest: int) -> None:
+def refuse_newer(current: int, latest: int) -> None:
     if current > latest:
         raise MigrationError(
             f"the database is at schema {current}, newer than this filmbot knows ({latest}); "
@@ -95,7 +106,7 @@ async def upgrade(conn: aiosqlite.Connection, what: str = "database") -> list[Mi
     current = await current_version(conn)
     migrations = available()
     latest = migrations[-1].version if migrations else 0
-    _refuse_newer(current, latest)
+    refuse_newer(current, latest)
     applied = []
     for migration in migrations:
         if migration.version <= current:
@@ -104,7 +115,7 @@ async def upgrade(conn: aiosqlite.Connection, what: str = "database") -> list[Mi
         try:
             # Inside the lock: another process may have migrated while we waited for it.
             current = await current_version(conn)
-            _refuse_newer(current, latest)
+            refuse_newer(current, latest)
             if migration.version <= current:
                 await conn.rollback()
                 continue

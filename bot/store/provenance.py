@@ -9,24 +9,26 @@ from bot.store.db import Database
 
 # Link tables that keep their own source, by the field answers ask for.
 _FILM_LINKS = {
-    "genre": "SELECT DISTINCT s.name FROM film_genres x JOIN sources s ON s.id = x.source_id "
-    "WHERE x.film_id = ? ORDER BY s.id",
-    "language": "SELECT DISTINCT s.name FROM film_languages x "
-    "JOIN sources s ON s.id = x.source_id WHERE x.film_id = ? ORDER BY s.id",
+    "genre": "SELECT s.name FROM film_genres x JOIN sources s ON s.id = x.source_id "
+    "WHERE x.film_id = ? GROUP BY s.name ORDER BY min(s.id)",
+    "language": "SELECT s.name FROM film_languages x "
+    "JOIN sources s ON s.id = x.source_id WHERE x.film_id = ? GROUP BY s.name ORDER BY min(s.id)",
 }
 _EDITION_LINKS = {
-    "subtitles": "SELECT DISTINCT s.name FROM edition_subtitles x "
-    "JOIN sources s ON s.id = x.source_id WHERE x.edition_id = ? ORDER BY s.id",
-    "features": "SELECT DISTINCT s.name FROM special_features x "
-    "JOIN sources s ON s.id = x.source_id WHERE x.edition_id = ? ORDER BY s.id",
+    "subtitles": "SELECT s.name FROM edition_subtitles x JOIN sources s "
+    "ON s.id = x.source_id WHERE x.edition_id = ? GROUP BY s.name ORDER BY min(s.id)",
+    "features": "SELECT s.name FROM special_features x JOIN sources s "
+    "ON s.id = x.source_id WHERE x.edition_id = ? GROUP BY s.name ORDER BY min(s.id)",
 }
 
 
 async def _facts(db: Database, entity: str, entity_id: int) -> dict[str, list[str]]:
     found: dict[str, list[str]] = defaultdict(list)
     for field_name, source in await db._fetchall(
-        "SELECT DISTINCT fa.field, s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
-        "WHERE fa.entity = ? AND fa.entity_id = ? ORDER BY fa.field, s.id",
+        # Grouped, not DISTINCT ... ORDER BY s.id, which PostgreSQL refuses (issue 20).
+        "SELECT fa.field, s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
+        "WHERE fa.entity = ? AND fa.entity_id = ? GROUP BY fa.field, s.name "
+        "ORDER BY fa.field, min(s.id)",
         (entity, entity_id),
     ):
         if source not in found[field_name]:
@@ -40,8 +42,8 @@ async def film_sources(db: Database, film_id: int) -> dict[str, tuple[str, ...]]
     'language'."""
     found = await _facts(db, "film", film_id)
     for role, source in await db._fetchall(
-        "SELECT DISTINCT c.role, s.name FROM credits c JOIN sources s ON s.id = c.source_id "
-        "WHERE c.film_id = ? ORDER BY c.role, s.id",
+        "SELECT c.role, s.name FROM credits c JOIN sources s ON s.id = c.source_id "
+        "WHERE c.film_id = ? GROUP BY c.role, s.name ORDER BY c.role, min(s.id)",
         (film_id,),
     ):
         if source not in found[role]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from bot.models import EditionSummary, Release
 from bot.store.db import Database
-from bot.store.films import _EDITION_SUMMARY_SQL, _edition_summary, film_summaries
+from bot.store.films import _EDITION_SUMMARY_SQL, _edition_summary, film_summaries, spine_order
 
 
 async def releases(
@@ -30,7 +30,9 @@ async def releases(
         where.append("e.release_date < ?")
         params.append(before)
     if label:
-        where.append("l.name LIKE ? ESCAPE '\\'")
+        # Case aside: SQLite's LIKE ignores ASCII case, PostgreSQL needs ILIKE.
+        like = "ILIKE" if db.dialect == "postgres" else "LIKE"
+        where.append(f"l.name {like} ? ESCAPE '\\'")
         escaped = label.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%{escaped}%")
     if fmt:
@@ -45,7 +47,9 @@ async def releases(
     order = "DESC" if newest_first else "ASC"
     rows = await db._fetchall(
         _EDITION_SUMMARY_SQL + f"WHERE {condition} "
-        f"ORDER BY e.release_date {order}, l.name, CAST(e.spine AS INTEGER), e.id LIMIT ?",
+        # No label first, as SQLite sorts NULL (PostgreSQL would put it last).
+        f"ORDER BY e.release_date {order}, l.name IS NOT NULL, l.name, {spine_order(db)}, e.id "
+        "LIMIT ?",
         [*params, limit],
     )
     editions = [_edition_summary(r) for r in rows]

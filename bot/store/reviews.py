@@ -21,7 +21,7 @@ async def plot_notes(db: Database, film_id: int) -> tuple[TextSection, ...]:
     rows = await db._fetchall(
         "SELECT p.body, p.is_spoiler, coalesce(s.name, '') FROM plot_notes p "
         "LEFT JOIN sources s ON s.id = p.source_id WHERE p.film_id = ? "
-        "ORDER BY p.source_id, p.position",
+        "ORDER BY p.source_id IS NOT NULL, p.source_id, p.position",  # NULL first, as SQLite
         (film_id,),
     )
     return tuple(TextSection(None, r[0], bool(r[1]), r[2]) for r in rows)

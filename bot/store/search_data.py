@@ -1,4 +1,5 @@
-"""What the search engine reads from the database, and the FTS5 keyword table it owns."""
+"""What the search engine reads from the database, and the keyword table it owns (FTS5 in
+SQLite, a tsvector column with a GIN index in PostgreSQL: migration 0003 of each)."""
 
 from __future__ import annotations
 
@@ -57,7 +58,9 @@ async def changed_films(db: Database, after: int, upto: int) -> set[int]:
 # Each person's distinct films and films directed: how well known they are (person search
 # ranks by it). Counted per person, so an alias costs no second count; the distinct pairs
 # come from the (film, person, role) index, and a director credit is one per film.
-_FILMS_OF = "SELECT person_id, count(*) FROM (SELECT DISTINCT film_id, person_id FROM credits{})"
+_FILMS_OF = (
+    "SELECT person_id, count(*) FROM (SELECT DISTINCT film_id, person_id FROM credits{}) AS x"
+)
 _DIRECTED = "SELECT person_id, count(*) FROM credits WHERE role = 'director'{}"
 
 
@@ -134,12 +137,20 @@ async def best_known_films(db: Database, person_ids: list[int]) -> dict[int, int
     if not person_ids:
         return {}
     marks = ",".join("?" * len(person_ids))
-    # SQLite takes the bare column film_id from the row holding the max().
-    rows = await db._fetchall(
-        f"SELECT c.person_id, c.film_id, max(f.popularity) FROM credits c "
-        f"JOIN films f ON f.id = c.film_id WHERE c.person_id IN ({marks}) GROUP BY c.person_id",
-        person_ids,
-    )
+    if db.dialect == "postgres":
+        sql = (
+            f"SELECT DISTINCT ON (c.person_id) c.person_id, c.film_id FROM credits c "
+            f"JOIN films f ON f.id = c.film_id WHERE c.person_id IN ({marks}) "
+            "ORDER BY c.person_id, f.popularity DESC"
+        )
+    else:
+        # SQLite takes the bare column film_id from the row holding the max().
+        sql = (
+            f"SELECT c.person_id, c.film_id, max(f.popularity) FROM credits c "
+            f"JOIN films f ON f.id = c.film_id WHERE c.person_id IN ({marks}) "
+            "GROUP BY c.person_id"
+        )
+    rows = await db._fetchall(sql, person_ids)
     return {int(r[0]): int(r[1]) for r in rows}
 
 
@@ -154,7 +165,17 @@ async def fingerprint(db: Database, mark: int) -> str:
 
 
 async def data_version(db: Database) -> int:
-    """SQLite's counter of commits by other connections (another `filmbot import`)."""
+    """A number that changes when another connection commits what search reads: SQLite's
+    counter of commits by other connections (another `filmbot import`); in PostgreSQL the
+    highest ids of the change log, people and aliases, added up (each only grows)."""
+    if db.dialect == "postgres":
+        return int(
+            await db._scalar(
+                "SELECT (SELECT coalesce(max(id), 0) FROM search_changes) "
+                "+ (SELECT coalesce(max(id), 0) FROM people) "
+                "+ (SELECT coalesce(max(id), 0) FROM person_aliases)"
+            )
+        )
     return int(await db._scalar("PRAGMA data_version"))
 
 
@@ -180,7 +201,7 @@ async def credits_of(db: Database, person_ids: list[int]) -> dict[int, list[Pers
     return result
 
 
-# -- keyword search (FTS5) ----------------------------------------------------------------
+# -- keyword search (FTS5; PostgreSQL: tsvector) ------------------------------------------
 
 _FILM_TEXT = """
 SELECT f.id, f.title || ' ' || coalesce(f.synopsis, '') || ' ' ||
@@ -196,6 +217,8 @@ SELECT f.id, f.title || ' ' || coalesce(f.synopsis, '') || ' ' ||
             WHERE n.film_id = f.id AND n.is_spoiler = 0), '')
 FROM films f
 """
+# PostgreSQL's group_concat is string_agg.
+_FILM_TEXT_PG = _FILM_TEXT.replace("group_concat(", "string_agg(")
 
 
 async def refresh_film_text(db: Database, film_ids: Iterable[int] | None = None) -> int:
@@ -210,9 +233,10 @@ async def write_film_text(tx: Transaction, film_ids: Iterable[int] | None) -> in
     Spoiler sections and spoiler plot notes are left out: a keyword hit must never tell
     anyone how a film ends.
     """
+    film_text = _FILM_TEXT_PG if tx.dialect == "postgres" else _FILM_TEXT
     if film_ids is None:
         await tx._execute("DELETE FROM film_text")
-        await tx._execute(f"INSERT INTO film_text (film_id, body) {_FILM_TEXT}")
+        await tx._execute(f"INSERT INTO film_text (film_id, body) {film_text}")
         await tx._execute(
             "INSERT INTO search_state (name, value) VALUES ('film_text_complete', '1') "
             "ON CONFLICT (name) DO UPDATE SET value = excluded.value"
@@ -224,7 +248,7 @@ async def write_film_text(tx: Transaction, film_ids: Iterable[int] | None) -> in
         marks = ",".join("?" * len(chunk))
         await tx._execute(f"DELETE FROM film_text WHERE film_id IN ({marks})", chunk)
         await tx._execute(
-            f"INSERT INTO film_text (film_id, body) {_FILM_TEXT} WHERE f.id IN ({marks})", chunk
+            f"INSERT INTO film_text (film_id, body) {film_text} WHERE f.id IN ({marks})", chunk
         )
     return len(ids)
 
@@ -244,35 +268,61 @@ _WORD = re.compile(r"\w+")
 KEYWORDS_MAX = 12
 
 
+def _words(query: str) -> list[str]:
+    # Split like the FTS tokenizer does (apostrophes separate: "l'avventura" is two
+    # words; ø and ß stay letters); it removes diacritics itself.
+    return _WORD.findall(query[:1000].lower().replace("_", " "))[:KEYWORDS_MAX]
+
+
 def match_expression(query: str, *, any_word: bool = False) -> str | None:
     """A safe FTS5 MATCH string for what a user typed, or None when nothing is searchable.
 
     Every word is quoted, so `"`, `*`, `NEAR`, `OR`, `-` and column filters are text, never
     syntax; words are split as the FTS tokenizer splits them and capped at KEYWORDS_MAX.
     """
-    # Split like the FTS tokenizer does (apostrophes separate: "l'avventura" is two
-    # words; ø and ß stay letters); it removes diacritics itself.
-    words = _WORD.findall(query[:1000].lower().replace("_", " "))[:KEYWORDS_MAX]
+    words = _words(query)
     if not words:
         return None
     return (" OR " if any_word else " ").join(f'"{w}"' for w in words)
 
 
+def tsquery_expression(query: str, *, any_word: bool = False) -> str | None:
+    """The same for PostgreSQL's to_tsquery: every word quoted (a word holds only letters,
+    digits: no quote, no operator), joined by & (all) or | (any)."""
+    words = _words(query)
+    if not words:
+        return None
+    return (" | " if any_word else " & ").join(f"'{w}'" for w in words)
+
+
+# The best match first: FTS5's bm25 is lower for a better match; ts_rank is higher.
+_KEYWORD_SQL = (
+    "SELECT t.film_id FROM film_text t JOIN films f ON f.id = t.film_id "
+    "WHERE film_text MATCH ? ORDER BY bm25(film_text) - f.popularity / 10.0 LIMIT ?"
+)
+_KEYWORD_SQL_PG = (
+    "SELECT t.film_id FROM film_text t JOIN films f ON f.id = t.film_id, "
+    "to_tsquery('filmbot_text', ?) q WHERE t.tsv @@ q "
+    "ORDER BY -ts_rank(t.tsv, q) - f.popularity / 10.0, t.film_id LIMIT ?"
+)
+
+
 async def keyword_films(db: Database, query: str, limit: int = 10) -> list[FilmSummary]:
     """Films whose text has all the words (else any of them), best match first."""
+    postgres = db.dialect == "postgres"
     for any_word in (False, True):
-        expression = match_expression(query, any_word=any_word)
+        expression = (tsquery_expression if postgres else match_expression)(
+            query, any_word=any_word
+        )
         if expression is None:
             return []
         rows = await db._fetchall(
-            "SELECT t.film_id FROM film_text t JOIN films f ON f.id = t.film_id "
-            "WHERE film_text MATCH ? ORDER BY bm25(film_text) - f.popularity / 10.0 LIMIT ?",
-            (expression, limit),
+            _KEYWORD_SQL_PG if postgres else _KEYWORD_SQL, (expression, limit)
         )
         if rows:
             ids = [int(r[0]) for r in rows]
             summaries = await film_summaries(db, ids)
             return [summaries[i] for i in ids if i in summaries]
-        if " " not in expression:
+        if len(_words(query)) < 2:  # one word: "any of them" finds nothing more
             return []
     return []
