@@ -132,3 +132,141 @@ def test_plain_text_is_a_question_for_filmbot_ask_and_the_console(catalog_copy: 
 
 async def test_chat_rooms_still_ignore_conversation(core: Core) -> None:
     assert await core.handle("I love the cranes are flying", Request()) is None
+
+
+def test_the_rules_read_parts_extras_and_specs() -> None:
+    q = understand("who plays boris in the cranes are flying")
+    assert (q.intent, q.who, q.who_is, q.title) == (
+        "role",
+        "boris",
+        "character",
+        "cranes are flying",
+    )
+    q = understand("who did tatiana samoilova play in the cranes are flying")
+    assert (q.intent, q.who, q.who_is) == ("role", "tatiana samoilova", "actor")
+    # 'who is in' stays a cast question, 'who is the director of' a director's.
+    assert understand("who is in stalker").intent == "cast"
+    assert understand("who is the director of citizen kane").intent == "director"
+    q = understand("which edition of parasite has the most extras")
+    assert (q.intent, q.title) == ("most_extras", "parasite")
+    q = understand("does the criterion cranes are flying blu-ray have a commentary")
+    assert (q.intent, q.feature, q.label, q.format) == (
+        "has_feature",
+        "commentary",
+        "criterion",
+        "Blu-ray",
+    )
+    # A format after 'does … have' is still an editions question.
+    assert understand("does round midnight have a blu-ray").intent == "editions"
+    assert understand("how long are the extras on the cranes blu-ray").intent == "extras"
+    assert understand("what language are the subtitles on the 2001 dvd").intent == "subtitles"
+    assert understand("how does the cranes are flying end").spoilers
+    assert not understand("what is the cranes are flying about").spoilers
+    for text, intent in (
+        ("what aspect ratio is the cranes are flying blu-ray", "aspect_ratio"),
+        ("does the mulholland drive 4k have dolby vision", "video"),
+        ("what audio does the thing blu-ray have", "audio"),
+        ("how many discs is the citizen kane 4k", "discs"),
+        ("how much is the cranes are flying blu-ray", "price"),
+        ("what criterion number is the cranes are flying", "spine"),
+        ("who released the thing 1982 blu-ray", "label"),
+        ("is the criterion cranes are flying worth upgrading", "review"),
+        ("is the barry lyndon 4k out yet", "release_date"),
+    ):
+        assert understand(text).intent == intent, text
+
+
+async def test_a_part_names_who_plays_it_and_where_that_is_from(core: Core) -> None:
+    boris = text_of(await core.handle("!ask who plays boris in the cranes are flying", Request()))
+    assert "Boris is played by Aleksey Batalov, from the blog review" in boris
+    veronika = text_of(
+        await core.handle("!ask who did tatiana samoilova play in the cranes are flyng", Request())
+    )
+    assert "Tatiana Samoilova plays Veronica (also written Veronika)" in veronika
+    joker = await answer_question(core, Request(), "who plays the joker in the dark knight")
+    said = text_of(joker.reply)
+    assert joker.kind == "unknown" and "I don't know who plays “joker”" in said
+    assert "Its cast: Christian Bale" in said  # what is known instead
+
+
+async def test_edition_specs_name_their_sources_and_disagreements(core: Core) -> None:
+    ratio = text_of(
+        await core.handle("!ask aspect ratio of the cranes are flying blu-ray", Request())
+    )
+    assert "Sources differ on the aspect ratio of The Criterion Collection #146 (Blu-ray)" in ratio
+    assert "1.33:1 (the disc review" in ratio and "1.37:1 (the disc review" in ratio
+    price = text_of(await core.handle("!ask how much is the cranes are flying blu-ray", Request()))
+    assert (
+        "list price (MSRP) $39.95" in price
+        and "street price $27.88 (from the release listing" in price
+    )
+    discs = text_of(await core.handle("!ask how many discs is the citizen kane 4k", Request()))
+    assert "has 4 discs (1 × 4K UHD + 3 × Blu-ray), from TheDiscDb" in discs
+    spine = text_of(await core.handle("!ask what is the spine number of seven samurai", Request()))
+    assert (
+        "Seven Samurai (1954) is spine #2 of The Criterion Collection, from the Criterion" in spine
+    )
+    label = text_of(await core.handle("!ask who licensed the cranes are flying blu-ray", Request()))
+    assert "licensed from Mosfilm" in label
+    extras = text_of(await core.handle("!ask special features on the barry lyndon 4k", Request()))
+    assert "has 10 extras" in extras and 'Making "Barry Lyndon" (38 min)' in extras
+    unknown = await answer_question(core, Request(), "what is the aspect ratio of seven samurai")
+    assert unknown.kind == "unknown" and "I don't know the aspect ratio" in text_of(unknown.reply)
+
+
+async def test_which_edition_has_extras_and_unknown_is_not_no(core: Core) -> None:
+    most = await answer_question(core, Request(), "which edition of parasite has the most extras")
+    said = text_of(most.reply)
+    assert most.kind == "fact" and "Bong Joon Ho Collection" in said and "has the most: 7" in said
+    assert "Parasite (2019) is the only one with a home-video edition" in said  # says why
+    has = text_of(
+        await core.handle(
+            "!ask which cranes are flying edition has the hurricane kalatozov documentary",
+            Request(),
+        )
+    )
+    assert has.startswith("The Cranes Are Flying (1957)") and "Hurricane Kalatozov" in has
+    assert "(74 min)" in has
+    commentary = await answer_question(
+        core, Request(), "does the criterion cranes are flying blu-ray have a commentary"
+    )
+    said = text_of(commentary.reply)
+    assert commentary.kind == "unknown" and "I know of no edition" in said
+    assert not said.lower().startswith("no") and "there is no" not in said.lower()
+    # Commentaries listed as audio tracks count.
+    thing = text_of(
+        await core.handle("!ask does the thing 1982 blu-ray have a commentary", Request())
+    )
+    assert "Yes:" in thing and "John Carpenter" in thing
+
+
+async def test_review_scores_and_verdict_come_from_the_review(core: Core) -> None:
+    said = text_of(
+        await core.handle(
+            "!ask what did reviewers think of the cranes are flying blu-ray", Request()
+        )
+    )
+    assert "From the disc review" in said
+    assert "picture 8/10, audio 5/10, extras 8/10" in said and "Highly recommended" in said
+    none = await answer_question(core, Request(), "reviews of seven samurai")
+    assert none.kind == "unknown" and "I know of no review" in text_of(none.reply)
+
+
+async def test_a_synopsis_is_spoiler_free_unless_spoilers_are_asked_for(
+    core: Core,
+    seeds: Seeds,  # noqa: F811
+) -> None:
+    safe = await core.handle("!ask what is the cranes are flying about", Request())
+    assert safe is not None and "Veronika and Boris come together" in text_of(safe)
+    for platform in ("text", "discord", "matrix"):
+        assert not leaks(str(render(safe, platform, reveal=True)), seeds)
+    spoiled = await core.handle("!ask how does the cranes are flying end", Request())
+    assert spoiled is not None
+    assert "spoilers included" in text_of(spoiled)
+    assert any(s.style == "spoiler" for c in spoiled.cards for f in c.fields for s in f.value)
+    # Wrapped by each platform's own spoiler markup, never shown plain.
+    assert "||" in str(render(spoiled, "discord"))
+    matrix = render(spoiled, "matrix")
+    assert "data-mx-spoiler" in matrix["formatted_body"]
+    assert not leaks(matrix["body"], seeds)
+    assert "[spoiler hidden]" in render_reply(spoiled)

@@ -70,7 +70,12 @@ async def reply_to_mention(core: Core, message: discord.Message, bot_id: int) ->
     parts = message_parts(reply) if embed else plain_parts(reply)
     parts["allowed_mentions"] = NO_MENTIONS
     try:
-        await message.reply(mention_author=False, **parts)
+        try:
+            await message.reply(mention_author=False, **parts)
+        except discord.Forbidden:
+            # A reply needs Read Message History, which the invite does not ask for:
+            # without it, the answer goes to the channel as a plain message.
+            await message.channel.send(**parts)
     except discord.HTTPException as exc:
         log.warning(
             "could not answer a mention in channel %s of guild %s: %s",

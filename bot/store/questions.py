@@ -76,3 +76,84 @@ async def take(db: Database, key: Key, question: str, *, give_up: float | None =
             (*key, question),
         )
     return changed == 1
+
+
+# --- what plain-word questions (`ask`) read besides the cards' queries -----------------
+
+
+@dataclass(frozen=True)
+class Role:
+    """A part in a film: who plays it, the names it goes by, and who said so."""
+
+    actor: str
+    character: str
+    aliases: tuple[str, ...]  # other spellings of the character's name
+    sources: tuple[str, ...]  # the sources of the credit and of the character's names
+
+
+async def film_roles(db: Database, film_id: int) -> list[Role]:
+    """The film's cast members whose part a source names, in billing order."""
+    found: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for actor, character, alias, credit_source, alias_source in await db._fetchall(
+        "SELECT p.name, ch.name, ca.name, cs.name, als.name FROM credits c "
+        "JOIN people p ON p.id = c.person_id JOIN characters ch ON ch.id = c.character_id "
+        "LEFT JOIN character_aliases ca ON ca.character_id = ch.id "
+        "LEFT JOIN sources cs ON cs.id = c.source_id "
+        "LEFT JOIN sources als ON als.id = ca.source_id "
+        "WHERE c.film_id = ? AND c.role = 'cast' "
+        "ORDER BY c.billing IS NULL, c.billing, p.name, ca.id",
+        (film_id,),
+    ):
+        entry = found.setdefault((actor, character), {"aliases": [], "sources": []})
+        if alias and alias != character and alias not in entry["aliases"]:
+            entry["aliases"].append(alias)
+        for source in (alias_source, credit_source):
+            if source and source not in entry["sources"]:
+                entry["sources"].append(source)
+    return [
+        Role(actor, character, tuple(v["aliases"]), tuple(v["sources"]))
+        for (actor, character), v in found.items()
+    ]
+
+
+async def synopsis_sources(db: Database, film_id: int) -> tuple[str, ...]:
+    """The sources that gave the film's stored synopsis (not every synopsis offered)."""
+    rows = await db._fetchall(
+        "SELECT s.name FROM facts fa JOIN sources s ON s.id = fa.source_id "
+        "JOIN films f ON f.id = fa.entity_id "
+        "WHERE fa.entity = 'film' AND fa.entity_id = ? AND fa.field = 'synopsis' "
+        "AND fa.value = f.synopsis GROUP BY s.name ORDER BY min(s.id)",
+        (film_id,),
+    )
+    return tuple(r[0] for r in rows)
+
+
+async def source_kinds(db: Database, names: list[str]) -> dict[str, str]:
+    """Source name -> its kind ('catalog', 'disc_review', 'release_listing', ...)."""
+    if not names:
+        return {}
+    marks = ",".join("?" * len(names))
+    rows = await db._fetchall(
+        f"SELECT name, min(kind) FROM sources WHERE name IN ({marks}) GROUP BY name",
+        list(names),
+    )
+    return {r[0]: r[1] for r in rows}
+
+
+async def films_with_editions(
+    db: Database, film_ids: list[int], fmt: str | None, label: str | None
+) -> list[int]:
+    """Those of `film_ids` with an edition in the format `fmt` (as stored: '4K UHD') and
+    of a label whose name holds `label`; either may be None (any)."""
+    if not film_ids:
+        return []
+    marks = ",".join("?" * len(film_ids))
+    rows = await db._fetchall(
+        "SELECT ef.film_id FROM edition_films ef JOIN editions e ON e.id = ef.edition_id "
+        "LEFT JOIN labels l ON l.id = e.label_id "
+        f"WHERE ef.film_id IN ({marks}) AND (? IS NULL OR e.format = ?) "
+        "AND (? IS NULL OR lower(l.name) LIKE '%' || ? || '%') "
+        "GROUP BY ef.film_id ORDER BY ef.film_id",
+        [*film_ids, fmt, fmt, label, (label or "").lower()],
+    )
+    return [r[0] for r in rows]

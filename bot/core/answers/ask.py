@@ -8,20 +8,31 @@ guess, never "no". Answers use no review or plot text, so no spoiler can reach t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
 from bot.cards import Card, Reply, plain
 from bot.constants import DISAMBIGUATION_MAX_CHOICES, ECHO_MAX
+from bot.core.answers.reviews import plot
 from bot.core.answers.table import COMMANDS, label_matches
 from bot.core.commands import Option
 from bot.core.engine import Core, not_in_catalog, shorten
 from bot.core.film_cards import film_card
-from bot.core.questions import Question, understand
+from bot.core.questions import FEATURE_SYNONYMS, Question, understand
 from bot.core.request import Request
-from bot.models import EditionDetails, EditionSummary, FilmDetails
-from bot.store import films, provenance
+from bot.core.review_cards import review_kind
+from bot.core.scores import name_of, number, out_of_ten
+from bot.models import (
+    ClaimedValue,
+    EditionDetails,
+    EditionSummary,
+    FilmDetails,
+    ReviewSummary,
+)
+from bot.store import films, provenance, reviews
+from bot.store import questions as asked_store
+from bot.text import fold, same_person, sentences, translit_key
 
 QUESTION_MAX = 300
 AnswerKind = Literal["fact", "unknown", "ask", "not_found", "not_understood", "film"]
@@ -33,8 +44,15 @@ SOURCE_NAMES = {
     "criterion.csv.gz": "the Criterion Collection list",
     "boxsets.csv.gz": "the Criterion box set list",
 }
-# Fields an unknown answer lists instead, in this order.
-_EDITION_FIELDS = ("region", "release_date", "subtitles", "audio", "features")
+# How people know imported documents, by their source's kind.
+SOURCE_KINDS = {
+    "disc_review": "the disc review",
+    "release_listing": "the release listing",
+    "blog_review": "the blog review",
+    "feed_item": "the feed item",
+}
+VERDICT_MAX = 300  # characters of a review's verdict quoted in an answer
+SYNOPSIS_SENTENCES = 2
 EXAMPLES = (
     "how long is Stalker (1979)",
     "who directed the cranes are flying",
@@ -73,7 +91,7 @@ def _listed(items: tuple[str, ...] | list[str], limit: int = 5) -> str:
 
 @COMMANDS.command(
     "ask",
-    "A question in plain words: who directed, how long, is there a 4K, what region, subtitles.",
+    "A question in plain words: who directed, how long, is there a 4K, region, extras, scores.",
     *EXAMPLES,
     options=(
         Option(
@@ -110,6 +128,10 @@ async def answer_question(
                 return Answered(q, None, "not_understood", _not_understood(req, text))
             return Answered(q, details.summary.id, "film", Reply((film_card(details),)))
         film_id, closest = await _film_of(core, q.title)
+        by_edition = False
+        if film_id is None and (q.intent in EDITION_INTENTS or q.about_edition):
+            film_id = await _the_one_with_editions(core, q)
+            by_edition = film_id is not None
         if film_id is None:
             resolved = await core.resolve_film(q.title, req, "ask", {"question": text})
             if isinstance(resolved, int):  # pragma: no cover (the lookup above found none)
@@ -118,25 +140,45 @@ async def answer_question(
                 kind: AnswerKind = "ask" if resolved.choices else "not_found"
                 return Answered(q, None, kind, resolved)
     else:
-        closest = False
+        closest = by_edition = False
     details = await films.film_details(core.db, film_id, cast_limit=12)
     if details is None:
         return Answered(q, film_id, "not_found", _not_understood(req, text))
     if q.intent is None:
         return Answered(q, film_id, "film", Reply((film_card(details),)))
-    sources = await provenance.film_sources(core.db, film_id)
+    extra: tuple[Card, ...] = ()
     if q.intent in EDITION_INTENTS:
         kind, sentence, more = await _edition_answer(core, req, q, details)
+    elif q.intent == "review":
+        kind, sentence = await _review_answer(core, q, details)
+        more = f"{req.prefix}review {details.summary.label}"
+    elif q.intent == "synopsis":
+        kind, sentence, extra = await _synopsis_answer(core, req, q, details)
+        spoilers = " spoilers" if q.spoilers else ""
+        more = f"{req.prefix}plot {details.summary.label}{spoilers}"
+    elif q.intent == "role":
+        kind, sentence = await _role_answer(core, q, details)
+        more = f"{req.prefix}film {details.summary.label}"
     else:
-        kind, sentence = _film_answer(q.intent, details, sources)
+        sources = await _described(core, await provenance.film_sources(core.db, film_id))
+        conflicts = await _described_conflicts(core, details.conflicts)
+        kind, sentence = _film_answer(q.intent, replace(details, conflicts=conflicts), sources)
         more = f"{req.prefix}film {details.summary.label}"
     title = details.summary.label if kind == "fact" else f"I don't know: {details.summary.label}"
     card = Card(title, plain(sentence), footer=f"More: {more}")
-    cards = (card,)
+    cards = (card, *extra)
     if closest:
         said = shorten(q.title, ECHO_MAX)
         note = f"No title I know is “{said}”; this is the closest one."
-        cards = (Card("Closest match", plain(note)), card)
+        cards = (Card("Closest match", plain(note)), *cards)
+    elif by_edition:
+        said = shorten(q.title, ECHO_MAX)
+        wanted = _wanted(q) or "home-video"
+        note = (
+            f"Several films are called “{said}”; {details.summary.label} is the only one "
+            f"with a {wanted} edition I know of."
+        )
+        cards = (*cards, Card("Which film", plain(note)))
     return Answered(q, film_id, kind, Reply(cards))
 
 
@@ -154,6 +196,18 @@ async def _film_of(core: Core, title: str) -> tuple[int | None, bool]:
     return None, False
 
 
+async def _the_one_with_editions(core: Core, q: Question) -> int | None:
+    """An edition question about a title several films share: the one film among them
+    with an edition of the format and label asked (Parasite (2019) for 'does parasite 4k
+    have dolby vision'); None when it is not exactly one."""
+    result = (await core.titles()).lookup(q.title, limit=DISAMBIGUATION_MAX_CHOICES)
+    ids = [c.film_id for c in result.candidates]
+    if len(ids) < 2:
+        return None
+    having = await asked_store.films_with_editions(core.db, ids, q.format, q.label)
+    return having[0] if len(having) == 1 else None
+
+
 def _not_understood(req: Request, text: str) -> Reply:
     said = shorten(text, ECHO_MAX)
     examples = "; ".join(f"{req.prefix}ask {e}" for e in EXAMPLES[:3])
@@ -167,6 +221,35 @@ def _not_understood(req: Request, text: str) -> Reply:
         kind="help",
     )
     return Reply((card,), ephemeral=True)
+
+
+async def _described(core: Core, found: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """Sources as people know them: an imported document by its kind and file name
+    ('the disc review (disc-review_x.txt)'), the bundled files by name (`source_names`)."""
+    names = sorted({n for v in found.values() for n in v})
+    kinds = await asked_store.source_kinds(core.db, names)
+    return {k: tuple(_source_label(n, kinds.get(n)) for n in v) for k, v in found.items()}
+
+
+def _source_label(name: str, kind: str | None) -> str:
+    said = SOURCE_KINDS.get(kind or "")
+    return f"{said} “{name}”" if said else name
+
+
+async def _described_conflicts(
+    core: Core, conflicts: dict[str, tuple[ClaimedValue, ...]]
+) -> dict[str, tuple[ClaimedValue, ...]]:
+    """Disagreeing claims with their sources as people know them."""
+    found = {f"{k}\0{i}": c.sources for k, v in conflicts.items() for i, c in enumerate(v)}
+    named = await _described(core, found)
+    return {
+        k: tuple(ClaimedValue(c.value, named[f"{k}\0{i}"]) for i, c in enumerate(v))
+        for k, v in conflicts.items()
+    }
+
+
+async def _sources_of(core: Core, names: list[str] | tuple[str, ...]) -> str:
+    return source_names((await _described(core, {"": tuple(names)})).get("", ()))
 
 
 # --- facts of the film ---------------------------------------------------------------
@@ -269,7 +352,33 @@ def _known(d: FilmDetails) -> str:
 
 # --- editions --------------------------------------------------------------------------
 
-EDITION_INTENTS = ("editions", "region", "subtitles", "release_date")
+EDITION_INTENTS = (
+    "editions", "region", "subtitles", "release_date", "aspect_ratio", "video", "audio",
+    "discs", "price", "spine", "label", "extras", "has_feature", "most_extras",
+)  # fmt: skip
+# What an unknown edition fact is called.
+_ASKED = {
+    "region": "the region",
+    "subtitles": "the subtitles",
+    "release_date": "the release date",
+    "aspect_ratio": "the aspect ratio",
+    "video": "the video specs",
+    "audio": "the audio",
+    "discs": "the discs",
+    "price": "the price",
+    "spine": "the spine number",
+    "label": "the label",
+    "extras": "the extras",
+}
+# What an unknown edition answer lists instead, in this order.
+_KNOWN_SPECS = (
+    ("format", "format"),
+    ("region", "region"),
+    ("release_date", "released"),
+    ("disc_count", "discs"),
+    ("video_resolution", "video"),
+    ("aspect_ratio", "aspect ratio"),
+)
 
 
 def _fits(e: EditionSummary, q: Question) -> bool:
@@ -316,6 +425,8 @@ async def _edition_answer(
         if kind == "fact":
             sentence = sentence[:-1] + f", from {await _listing_sources(core, matching or every)}."
         return kind, sentence, more
+    if q.intent == "spine" and q.label is None and not matching:
+        matching = [e for e in every if e.spine]
     note = ""
     unsure = [e for e in every if q.format and e.format is None and _fits_label(e, q)]
     if not matching and unsure:
@@ -327,7 +438,10 @@ async def _edition_answer(
         what = f"{wanted} edition" if wanted else "home-video edition"
         also = f" I know these editions: {known}." if known else ""
         return "unknown", f"I know of no {what} of {name}, so I can't say.{also}", more
-    loaded = [x for e in matching[:6] if (x := await films.edition_details(core.db, e.id))]
+    loaded = [x for e in matching[:8] if (x := await films.edition_details(core.db, e.id))]
+    if q.intent in ("has_feature", "most_extras"):
+        kind, sentence = await _extras_across(core, q, name, loaded)
+        return kind, note + sentence, more
     answers: list[str] = []
     for edition in loaded:
         sentence = await _edition_fact(core, q, edition)
@@ -335,17 +449,22 @@ async def _edition_answer(
             answers.append(sentence)
     if answers:
         return "fact", note + " ".join(answers[:3]), more
-    asked = {
-        "region": "the region",
-        "subtitles": "the subtitles",
-        "release_date": "the release date",
-    }[q.intent or ""]
+    asked = _ASKED[q.intent or ""]
     names = _listed([e.summary.name for e in loaded], 4)
+    known = "; ".join(k for e in loaded[:3] if (k := _edition_known(e)))
+    known = f" What I know of it: {known}." if known else ""
     return (
         "unknown",
-        f"{note}I don't know {asked} of {name}'s {names}: no source I have gives it.",
+        f"{note}I don't know {asked} of {name}'s {names}: no source I have gives it.{known}",
         more,
     )
+
+
+def _edition_known(e: EditionDetails) -> str:
+    parts = [f"{label} {e.specs[key]}" for key, label in _KNOWN_SPECS if e.specs.get(key)]
+    if e.features:
+        parts.append(f"{len(e.features)} extras")
+    return f"{e.summary.name}: {', '.join(parts)}" if parts else ""
 
 
 def _editions_sentence(
@@ -396,8 +515,11 @@ def _with_date(e: EditionSummary) -> str:
 
 
 async def _edition_fact(core: Core, q: Question, e: EditionDetails) -> str:
-    sources = await provenance.edition_sources(core.db, e.summary.id)
+    sources = await _described(core, await provenance.edition_sources(core.db, e.summary.id))
+    e = replace(e, conflicts=await _described_conflicts(core, e.conflicts))
     what = e.summary.name
+    if q.intent in _SPEC_ANSWERS:
+        return _SPEC_ANSWERS[q.intent](q, e, sources)
     if q.intent == "region":
         region = e.specs.get("region")
         if not region:
@@ -424,3 +546,336 @@ async def _edition_fact(core: Core, q: Question, e: EditionDetails) -> str:
             f"{q.language} is not among them."
         )
     return ""
+
+
+# --- edition specs ---------------------------------------------------------------------
+
+Sources = dict[str, tuple[str, ...]]
+
+
+def _claimed(e: EditionDetails, field_name: str, what: str) -> str:
+    """'Sources differ on the aspect ratio of X: 1.33:1 (A); 1.37:1 (A and B).'"""
+    claims = "; ".join(
+        f"{c.value} ({source_names(c.sources)})" for c in e.conflicts.get(field_name, ())
+    )
+    return f"Sources differ on {what} of {e.summary.name}: {claims}."
+
+
+def _specs(
+    e: EditionDetails, sources: Sources, fields: tuple[tuple[str, str], ...]
+) -> list[tuple[str, tuple[str, ...]]]:
+    """The fields the edition has, as ('label value', their sources)."""
+    return [(f"{label}{e.specs[f]}", sources.get(f, ())) for f, label in fields if e.specs.get(f)]
+
+
+def _with_sources(parts: list[tuple[str, tuple[str, ...]]]) -> str:
+    """'1080p, AVC, from A' when one set of sources gave all; else each with its own."""
+    if len({p[1] for p in parts}) == 1:
+        return ", ".join(p[0] for p in parts) + f", from {source_names(parts[0][1])}"
+    return "; ".join(f"{p[0]} (from {source_names(p[1])})" for p in parts)
+
+
+def _aspect_ratio(q: Question, e: EditionDetails, sources: Sources) -> str:
+    if "aspect_ratio" in e.conflicts:
+        return _claimed(e, "aspect_ratio", "the aspect ratio")
+    ratio = e.specs.get("aspect_ratio")
+    if not ratio:
+        return ""
+    src = source_names(sources.get("aspect_ratio", ()))
+    return f"{e.summary.name} is presented in {ratio}, from {src}."
+
+
+def _video(q: Question, e: EditionDetails, sources: Sources) -> str:
+    parts = _specs(e, sources, (("video_resolution", ""), ("video_codec", ""), ("hdr", "HDR: ")))
+    if not parts:
+        return ""
+    return f"{e.summary.name}: video {_with_sources(parts)}."
+
+
+def _audio(q: Question, e: EditionDetails, sources: Sources) -> str:
+    if not e.audio:
+        return ""
+    src = source_names(sources.get("audio", ()))
+    tracks = _listed(list(e.audio), 8)
+    if q.language is None:
+        return f"{e.summary.name} has audio: {tracks}, from {src}."
+    if any(q.language.lower() in t.lower() for t in e.audio):
+        return f"Yes: {e.summary.name} has {q.language} audio ({tracks}), from {src}."
+    return f"{e.summary.name} has audio: {tracks}, from {src}; {q.language} is not among them."
+
+
+def _discs(q: Question, e: EditionDetails, sources: Sources) -> str:
+    count = e.specs.get("disc_count")
+    kinds = [e.specs[f] for f in ("disc_type", "disc_formats") if e.specs.get(f)]
+    if not count and not kinds:
+        return ""
+    said = list(sources.get("disc_count", ()))
+    for f in ("disc_type", "disc_formats"):
+        said.extend(sources.get(f, ()))
+    src = source_names(list(dict.fromkeys(said)))
+    discs = f"{count} disc{'s' if count != '1' else ''}" if count else "discs"
+    kind = f" ({', '.join(kinds)})" if kinds else ""
+    return f"{e.summary.name} has {discs}{kind}, from {src}."
+
+
+def _price(q: Question, e: EditionDetails, sources: Sources) -> str:
+    parts = _specs(
+        e, sources, (("msrp_cents", "list price (MSRP) "), ("street_price_cents", "street price "))
+    )
+    if not parts:
+        return ""
+    return f"{e.summary.name}: {_with_sources(parts)}."
+
+
+def _spine(q: Question, e: EditionDetails, sources: Sources) -> str:
+    if "spine" in e.conflicts:
+        return _claimed(e, "spine", "the spine number")
+    if not e.summary.spine:
+        return ""
+    label = e.summary.label or "its label"
+    src = source_names(sources.get("spine", ()))
+    films = e.films[0].label if len(e.films) == 1 else f"The box set “{e.summary.title}”"
+    return f"{films} is spine #{e.summary.spine} of {label}, from {src}."
+
+
+def _label(q: Question, e: EditionDetails, sources: Sources) -> str:
+    parts = []
+    if e.summary.label:
+        parts.append((f"released by {e.summary.label}", sources.get("label", ())))
+    parts += _specs(e, sources, (("licensor", "licensed from "), ("studio", "studio ")))
+    if not parts:
+        return ""
+    return f"{e.summary.name}: {_with_sources(parts)}."
+
+
+def _extras(q: Question, e: EditionDetails, sources: Sources) -> str:
+    if not e.features:
+        return ""
+    src = source_names(sources.get("features", ()))
+    shown = [_feature(f.title, f.runtime_min) for f in e.features[:8]]
+    more = len(e.features) - len(shown)
+    listed = "; ".join(shown) + (f"; and {more} more" if more > 0 else "")
+    timed = [f.runtime_min for f in e.features if f.runtime_min]
+    total = f" ({sum(timed)} minutes of those with a running time)" if len(timed) > 1 else ""
+    count = len(e.features)
+    return (
+        f"{e.summary.name} has {count} extra{'s' if count != 1 else ''}{total}, "
+        f"from {src}: {listed}."
+    )
+
+
+def _feature(title: str, runtime_min: int | None) -> str:
+    title = shorten(title, 90)
+    return f"{title} ({runtime_min} min)" if runtime_min else title
+
+
+_SPEC_ANSWERS = {
+    "aspect_ratio": _aspect_ratio,
+    "video": _video,
+    "audio": _audio,
+    "discs": _discs,
+    "price": _price,
+    "spine": _spine,
+    "label": _label,
+    "extras": _extras,
+}
+
+
+def _feature_words(feature: str) -> list[tuple[str, ...]]:
+    """Each word asked for, as the spellings an extra's title may use."""
+    skip = {"a", "an", "the", "any", "some", "of", "with", "on", "in", "and", "by", "from"}
+    words = [w for w in fold(feature).split() if w not in skip]
+    return [FEATURE_SYNONYMS.get(w, (w,)) for w in words]
+
+
+def _has(e: EditionDetails, wanted: list[tuple[str, ...]]) -> list[str]:
+    """The extras (and audio tracks: commentaries are often listed there) asked for."""
+    found = []
+    listed = [
+        (f"{f.title} {f.kind or ''} {f.description or ''}", f.title, f.runtime_min)
+        for f in e.features
+    ]
+    listed += [(track, f"the audio track {track}", None) for track in e.audio]
+    for text, title, runtime in listed:
+        text = fold(text)
+        if wanted and all(any(fold(w) in text for w in spellings) for spellings in wanted):
+            found.append(_feature(title, runtime))
+    return found
+
+
+async def _extras_across(
+    core: Core, q: Question, name: str, loaded: list[EditionDetails]
+) -> tuple[AnswerKind, str]:
+    """'Which edition has the most extras / has a commentary', over the editions asked."""
+    known = [e for e in loaded if e.features]
+    unknown = [e.summary.name for e in loaded if not e.features]
+    not_known = f" I don't know the extras of {_listed(unknown, 4)}." if unknown else ""
+    if not known:
+        names = _listed([e.summary.name for e in loaded], 4)
+        return (
+            "unknown",
+            f"I don't know the extras of {name}'s {names}: no source I have lists them.",
+        )
+    said = {}
+    for e in known:
+        src = await provenance.edition_sources(core.db, e.summary.id)
+        said[e.summary.id] = await _sources_of(core, src.get("features", ()))
+    if q.intent == "most_extras":
+        ranked = sorted(known, key=lambda e: -len(e.features))
+        most = len(ranked[0].features)
+        top = [e for e in ranked if len(e.features) == most]
+        rest = ranked[len(top) :]
+        others = "; ".join(f"{e.summary.name}: {len(e.features)}" for e in rest[:3])
+        others = f" Then {others}." if others else ""
+        alone = "" if len(known) > 1 else " It is the only one whose extras I know."
+        src = source_names(list(dict.fromkeys(said[e.summary.id] for e in top)))
+        names = _listed([e.summary.name for e in top], 3)
+        has = f"has the most: {most}" if len(top) == 1 else f"have the most, {most} each"
+        return "fact", (
+            f"Of {name}'s editions whose extras I know, {names} {has}, from {src}."
+            f"{others}{alone}{not_known}"
+        )
+    wanted = _feature_words(q.feature or "")
+    having = [(e, found) for e in known if (found := _has(e, wanted))]
+    feature = shorten(q.feature or "", ECHO_MAX)
+    if having:
+        answers = [
+            f"{e.summary.name} has {_listed(found, 3)}, from {said[e.summary.id]}"
+            for e, found in having[:3]
+        ]
+        return "fact", f"Yes: {'; '.join(answers)}.{not_known}"
+    lists = _listed([f"{e.summary.name} ({len(e.features)})" for e in known], 4)
+    return "unknown", (
+        f"I know of no edition of {name} with “{feature}”: none of the extras my sources "
+        f"list for {lists} mentions it.{not_known}"
+    )
+
+
+# --- reviews, the plot, parts ------------------------------------------------------------
+
+
+def _scores(review: ReviewSummary) -> str:
+    return ", ".join(
+        f"{name_of(s.category).lower()} {number(out_of_ten(s))}/10"
+        + (f" ({s.raw})" if s.raw.replace(" ", "") != f"{number(out_of_ten(s))}/10" else "")
+        for s in review.scores
+    )
+
+
+async def _review_answer(core: Core, q: Question, d: FilmDetails) -> tuple[AnswerKind, str]:
+    name = d.summary.label
+    found = list(d.reviews)
+    if q.about_edition:
+        fitting = {e.id for e in d.editions + d.boxsets if _fits(e, q)}
+        found = [r for r in found if r.edition_id in fitting]
+    if not found:
+        what = f"of its {_wanted(q)} edition" if q.about_edition else "of it"
+        return "unknown", f"I know of no review {what} yet, so I can't say how {name} fares."
+    told: list[str] = []
+    silent: list[str] = []
+    editions = {e.id: e.name for e in d.editions + d.boxsets}
+    for review in found[:3]:
+        who = f"{review_kind(review).lower()} “{review.name}”"
+        of = f" of {editions[review.edition_id]}" if review.edition_id in editions else ""
+        parts = []
+        if review.scores:
+            parts.append(f"scores: {_scores(review)}")
+        if review.verdict:
+            parts.append(f"verdict: “{shorten(review.verdict, VERDICT_MAX)}”")
+        if parts:
+            said = f"From the {who}{of}: {'; '.join(parts)}"
+            told.append(said if said.endswith((".”", "!”", "?”", "…”")) else said + ".")
+        else:
+            silent.append(who)
+    if not told:
+        return "unknown", (
+            f"I don't know how {name} scores: the {_listed(silent, 3)} gives no score or verdict."
+        )
+    also = f" The {_listed(silent, 3)} gives no score." if silent else ""
+    return "fact", " ".join(told) + also
+
+
+async def _synopsis_answer(
+    core: Core, req: Request, q: Question, d: FilmDetails
+) -> tuple[AnswerKind, str, tuple[Card, ...]]:
+    name = d.summary.label
+    if q.spoilers:
+        notes = await reviews.plot_notes(core.db, d.summary.id)
+        said = [n.source for n in notes if n.is_spoiler and n.source]
+        for review in d.reviews:
+            if any(s.is_spoiler for s in await reviews.review_sections(core.db, review.id)):
+                said.append(review.source)
+        if said:
+            card = await plot(core, req, title=name, spoilers=True, film_id=d.summary.id)
+            src = await _sources_of(core, list(dict.fromkeys(said)))
+            return (
+                "fact",
+                (
+                    f"What happens in {name}, spoilers included (each hidden until you reveal "
+                    f"it), from {src}:"
+                ),
+                card.cards,
+            )
+    if not d.synopsis:
+        return (
+            "unknown",
+            (f"I don't know what {name} is about: no source I have gives a synopsis. {_known(d)}"),
+            (),
+        )
+    src = await _sources_of(core, await asked_store.synopsis_sources(core.db, d.summary.id))
+    overview = " ".join(sentences(d.synopsis)[:SYNOPSIS_SENTENCES]) or d.synopsis
+    if q.spoilers:
+        return (
+            "unknown",
+            (f"I know no spoilers for {name}. Spoiler-free, from {src}: {overview}"),
+            (),
+        )
+    return "fact", f"{name}, spoiler-free, from {src}: {overview}", ()
+
+
+def _same_name(asked: str, name: str) -> bool:
+    a, b = fold(asked), fold(name)
+    if not a or not b:
+        return False
+    return a == b or translit_key(a) == translit_key(b) or a in b.split() or same_person(a, b)
+
+
+async def _role_answer(core: Core, q: Question, d: FilmDetails) -> tuple[AnswerKind, str]:
+    name = d.summary.label
+    who = q.who or ""
+    roles = await asked_store.film_roles(core.db, d.summary.id)
+    parts = _listed([f"{r.character} ({r.actor})" for r in roles], 5)
+    parts = f" The parts I know: {parts}." if parts else ""
+    cast_sources = await _described(core, await provenance.film_sources(core.db, d.summary.id))
+    cast = (
+        f" Its cast: {_listed(list(d.cast), 5)}, from {source_names(cast_sources.get('cast', ()))}."
+        if d.cast
+        else ""
+    )
+    if q.who_is == "character":
+        hits = [r for r in roles if any(_same_name(who, n) for n in (r.character, *r.aliases))]
+        if hits:
+            r = hits[0]
+            also = f" (also written {_listed(list(r.aliases), 2)})" if r.aliases else ""
+            src = await _sources_of(core, r.sources)
+            return "fact", f"In {name}, {r.character}{also} is played by {r.actor}, from {src}."
+        return "unknown", (
+            f"I don't know who plays “{shorten(who, ECHO_MAX)}” in {name}: no source I have "
+            f"names that part.{parts or cast}"
+        )
+    hits = [r for r in roles if _same_name(who, r.actor)]
+    if hits:
+        r = hits[0]
+        also = f" (also written {_listed(list(r.aliases), 2)})" if r.aliases else ""
+        src = await _sources_of(core, r.sources)
+        return "fact", f"In {name}, {r.actor} plays {r.character}{also}, from {src}."
+    in_cast = [c for c in d.cast if _same_name(who, c)]
+    if in_cast:
+        src = source_names(cast_sources.get("cast", ()))
+        return "unknown", (
+            f"I don't know which part {in_cast[0]} plays in {name}: {in_cast[0]} is in its "
+            f"cast, from {src}, but no source I have names the part.{parts}"
+        )
+    return "unknown", (
+        f"I don't know of “{shorten(who, ECHO_MAX)}” in the cast of {name}.{parts or cast}"
+    )
