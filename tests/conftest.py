@@ -1,13 +1,20 @@
-"""Shared fixtures: the bundled catalog is built once per session into a temp database."""
+"""Shared fixtures: the bundled catalog is built once per session into a temp database.
+
+PostgreSQL (issue 20): `postgres_server` starts one real server per session (only when a
+test asks for it; tests/postgres.py), `pg_seeded` builds the seeded catalog into it once,
+and the `backend` fixtures run a test on both backends, `[sqlite]` and `[postgres]`.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +24,17 @@ from bot.importers.catalog import build_catalog
 from bot.importers.documents.importer import import_bundled_documents
 from bot.search import SearchService, cache_dir_for
 from bot.store import open_database
+from bot.store.db import Database
 from tests.announce_helpers import announcing  # noqa: F401 (a fixture for announcement tests)
+from tests.postgres import PostgresServer
+
+BACKENDS = ("sqlite", "postgres")
 
 
-async def _build(path: Path, *, documents: bool = False) -> None:
-    db = await open_database(path)
+async def _build(path: Path, *, documents: bool = False, url: str | None = None) -> None:
+    """Build the catalog into the file `path`, or into the PostgreSQL database `url` with
+    its local files (the saved search index) beside `path`."""
+    db = await open_database(url or path, local_path=path)
     try:
         await build_catalog(db, progress=False)
         if documents:
@@ -137,6 +150,90 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def _in_thread(coroutine) -> object:
+    """Run a coroutine to its end from sync code that may itself be inside an event loop
+    (a session fixture first asked for by an async test)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """One real PostgreSQL server for the session (tests/postgres.py). One that cannot
+    start fails the tests that need it, loudly: none is skipped."""
+    server = PostgresServer()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_seeded(
+    postgres_server: PostgresServer, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, Path]:
+    """(URL, local path) of a PostgreSQL database holding what `seeded_db` holds (the
+    catalog built through the async store, then the bundled documents), built once; a
+    template for `pg_seeded_copy` (no connection is left open to it)."""
+    url = _in_thread(postgres_server.create_database())
+    local = tmp_path_factory.mktemp("pg-seeded") / "filmbot"
+    _in_thread(_build(local, documents=True, url=url))
+    return url, local
+
+
+@pytest.fixture
+def pg_seeded_copy(
+    postgres_server: PostgresServer, pg_seeded: tuple[str, Path], tmp_path: Path
+) -> Iterator[tuple[str, Path]]:
+    """A private, writable clone of `pg_seeded` (CREATE DATABASE ... TEMPLATE) with a copy
+    of its saved search index; dropped after the test."""
+    url, local = pg_seeded
+    clone = _in_thread(postgres_server.create_database(template=url.rsplit("/", 1)[1]))
+    target = tmp_path / "pg-seeded"
+    cache = cache_dir_for(local)
+    if cache is not None and cache.is_dir():
+        shutil.copytree(cache, cache_dir_for(target))
+    try:
+        yield clone, target
+    finally:
+        _in_thread(postgres_server.drop_database(clone))
+
+
+@pytest.fixture(params=BACKENDS)
+async def store_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    """An empty database at the latest schema, on each backend in turn."""
+    if request.param == "sqlite":
+        db = await open_database(tmp_path / "store.sqlite3")
+        try:
+            yield db
+        finally:
+            await db.close()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    url = await server.create_database()
+    db = await open_database(url, local_path=tmp_path / "store")
+    try:
+        yield db
+    finally:
+        await db.close()
+        await server.drop_database(url)
+
+
+@pytest.fixture(params=BACKENDS)
+async def backend_core(request: pytest.FixtureRequest):
+    """A core on a private copy of the seeded catalog, on each backend in turn."""
+    if request.param == "sqlite":
+        db = await open_database(request.getfixturevalue("seeded_copy"))
+    else:
+        url, local = request.getfixturevalue("pg_seeded_copy")
+        db = await open_database(url, local_path=local)
+    try:
+        yield await load_core(db)
+    finally:
+        await db.close()
 
 
 @pytest.fixture

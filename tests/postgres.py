@@ -17,6 +17,7 @@ loudly, none is skipped.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import ctypes
 import importlib.util
@@ -105,7 +106,8 @@ class PostgresServer:
         data = self.folder / "data"
         initdb = subprocess.run(
             [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
-             "--encoding=UTF8", "--locale=C", "--no-sync"],
+             "--encoding=UTF8", "--locale=C", "--locale-provider=builtin",
+             "--builtin-locale=C.UTF-8", "--no-sync"],
             capture_output=True, text=True, check=False, **self._as_user,
         )  # fmt: skip
         if initdb.returncode != 0:
@@ -123,7 +125,9 @@ class PostgresServer:
             )  # fmt: skip
         finally:
             log.close()
-        asyncio.run(self._wait_ready())
+        # Waited for in a thread of its own: the caller may be inside an event loop.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, self._wait_ready()).result()
 
     async def _wait_ready(self) -> None:
         deadline = time.monotonic() + START_TIMEOUT
