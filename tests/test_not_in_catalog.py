@@ -61,7 +61,20 @@ def _hit(title: str, year: int, *, exact: bool = False) -> Hit:
 
 def test_the_rule() -> None:
     inside = [_hit("Leaving Metropolis", 2002)]
-    assert not_in_catalog("metropolis", None, inside[0], inside) == "“metropolis”"
+    assert not_in_catalog("metropolis", None, None, inside) == "“metropolis”"
+    # The search's own clear answer stands (a famous title holding the word).
+    assert not_in_catalog("lebowski", None, _hit("The Big Lebowski", 1998), inside) is None
+    # Two words or more that only one longer title holds: that title ('liberty valance').
+    valance = [_hit("The Man Who Shot Liberty Valance", 1962)]
+    assert not_in_catalog("liberty valance", None, None, valance) is None
+    # ...and one word inside several titles asks about them (the heading warns).
+    several = [*inside, _hit("Metropolis Blues", 1990)]
+    assert not_in_catalog("metropolis", None, None, several) is None
+    # A lone unclear title holding at most half of the words asked is not the film.
+    spirited = [Hit(1, "Spirited", 2022, 74.0, False)]
+    assert not_in_catalog("spirited away", None, None, spirited) == "“spirited away”"
+    added = [Hit(1, "The Cranes Are Flying", 1957, 76.0, False)]
+    assert not_in_catalog("the crane are flying over", None, None, added) is None
     # The words opening a longer title are a beginning, not a miss.
     start = [_hit("Strangers on a Train", 1951)]
     assert not_in_catalog("strangers on", None, start[0], start) is None
@@ -85,6 +98,28 @@ def test_a_list_of_titles_that_only_share_words_says_the_film_may_be_missing(
     # Titles that begin with the query are a real choice: no such warning.
     begun = _ask(catalog_copy, "!film you only")
     assert "Which film did you mean?" in begun and "may not be" not in begun
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [
+        ("!film liberty valance", "The Man Who Shot Liberty Valance (1962)"),
+        ("!film lebowski", "The Big Lebowski (1998)"),
+        ("!film the matirx", "The Matrix (1999)"),  # two letters swapped
+    ],
+)
+def test_the_distinctive_end_of_a_title_or_a_famous_one_holding_a_word_answers(
+    catalog_copy: Path, message: str, title: str
+) -> None:
+    text = _ask(catalog_copy, message)
+    assert text.startswith(title) and "Not in my catalog" not in text
+
+
+def test_sequels_no_title_numbers_offer_the_series(catalog_copy: Path) -> None:
+    text = _ask(catalog_copy, "!film alien 2")
+    assert "Which film did you mean?" in text
+    assert text.index("Aliens (1986)") < text.index("Alien (1979)")  # the guess first
+    assert "Alien 3 (1992)" in text  # the series is there to pick from
 
 
 def test_a_title_only_inside_an_obscure_longer_one_asks_saying_it_may_be_missing(

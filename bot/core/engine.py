@@ -15,6 +15,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rapidfuzz import fuzz
+
 from bot.cards import Card, Choice, Reply, error, plain
 from bot.constants import (
     CHOICE_LABEL_MAX,
@@ -26,6 +28,7 @@ from bot.core.commands import Command, CommandTable, ParseError, film_value, par
 from bot.core.request import Request
 from bot.models import FilmSummary
 from bot.search import PersonSearch, SearchService, TitleSearch
+from bot.search.fuzzy import LIGHT_WORDS
 from bot.search.titles import CLEAR_SCORE
 from bot.store import DatabaseBusyError, DatabaseWriteError, films, questions
 from bot.store.db import Database
@@ -37,6 +40,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+
+# A word typed counts as one of a title's when this close to it (a typo of it).
+WORD_MATCH = 75
 
 # What the bundled catalog covers, said when a film is not in it.
 CATALOG_COVERS = (
@@ -54,6 +60,8 @@ def not_in_catalog(query: str, year: int | None, best: Any, candidates: Any) -> 
     named = f"“{shorten(query.strip(), ECHO_MAX)}”"
     if not candidates and best is None:
         return named
+    if best is not None and year is None:
+        return None  # the search's clear answer ('lebowski' is The Big Lebowski)
     hits = [best] if best is not None else list(candidates)
     if year is not None:
         # A hit fits the year asked for, or holds that number in its title ('Blade Runner
@@ -65,8 +73,32 @@ def not_in_catalog(query: str, year: int | None, best: Any, candidates: Any) -> 
         ]
         return None if fits else named  # 'Metropolis (1927)': no Metropolis of 1927 here
     if all(not h.exact and _inside_only(typed, h) for h in hits):
-        return named  # only inside longer titles
+        # Only inside longer titles. Several are asked about (the heading says the film
+        # may be missing); one is answered when the words it shares are two or more
+        # ('liberty valance' is The Man Who Shot Liberty Valance), not for one word that
+        # may be the whole title of a film the catalog lacks ('metropolis').
+        return None if len(hits) > 1 or len(_content_words(typed)) > 1 else named
+    if len(hits) == 1 and not hits[0].exact and _shares_too_little(typed, hits[0]):
+        return named  # 'spirited away' is not Spirited, the only title near it
     return None
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in text.split() if w not in LIGHT_WORDS]
+
+
+def _shares_too_little(typed: str, hit: Any) -> bool:
+    """Whether a lone, unclear hit holds at most half of the words asked for: the
+    catalog more likely lacks the film than the user mistyped half its title."""
+    asked = _content_words(typed)
+    if len(asked) < 2 or hit.score >= CLEAR_SCORE:
+        return False
+    names = [fold(n) for n in (hit.title, getattr(hit, "matched", "")) if n]
+    held = max(
+        sum(any(fuzz.ratio(word, have) >= WORD_MATCH for have in name.split()) for word in asked)
+        for name in names
+    )
+    return held * 2 <= len(asked)
 
 
 def _inside_only(typed: str, hit: Any) -> bool:

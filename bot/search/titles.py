@@ -61,6 +61,9 @@ BEGINNING_LEAD = 0.5
 # A title holding the query's words among others of its own answers only when this
 # famous (a rank among the films whose fame is known): 'lebowski' is The Big Lebowski.
 INSIDE_FAME = 0.8
+# A sequel asked for by a number no title has ('alien 2'): the films after the first one
+# count as the series when at least this share of its fame is theirs.
+SERIES_FAME_SHARE = 0.5
 # ...and no other title matches the whole query this well (a reordered title, a typo),
 # or, for a one-word query, holds that word this well.
 WHOLE_MATCH, LONE_WORD_RIVAL = 95.0, 85.0
@@ -338,7 +341,61 @@ class TitleSearch:
             )
             if result is not None:
                 return result
+        if spellings:
+            result = self._series(query, title, year, limit)
+            if result is not None:
+                return result
         return self._fuzzy(query, title, year, limit)
+
+    def _series(self, query: str, title: str, year: int | None, limit: int) -> LookupResult | None:
+        """A sequel asked for by a number no title spelled that way carries ('alien 2' is
+        Aliens, 'die hard 3' Die Hard with a Vengeance). The one title of the series that
+        holds the number anywhere answers ('rambo 2' is Rambo: First Blood Part II).
+        Otherwise the series is asked about: the first film (the title asked for without
+        its number) and the films after it whose titles go on from that name, in order of
+        release, the n-th of them first: a guess worth offering, never an answer. None
+        when the catalog has no such series."""
+        # 'x-men 2': the hyphen stays, so the key is X-Men's ('xmen')
+        match = _SEQUEL.match(" ".join(title.casefold().split()))
+        if match is None:
+            return None
+        typed, number = match["base"], match["n"]
+        whole, partly = self._beginning_hits(query_key(typed))
+        firsts = self._exact_hits(typed)
+        # The series is named as its first film is written (the best known namesake):
+        # 'alien' goes on as 'Aliens', not as 'The Alien Encounters'.
+        first = max(firsts, key=lambda pair: pair[1], default=None)
+        name = fold(uninvert(first[0].title)) if first else fold(typed)
+        found = [(h, w) for h, w in firsts + whole + partly if _series_member(name, h)]
+        if len({h.film_id for h, _ in found}) < 2:
+            return None
+        ranked = _rank(found, year)
+        numbered = [
+            h
+            for h in ranked
+            if _numbers_kept(f"{query_key(typed)} {number}", query_key(h.matched or h.title))
+        ]
+        if len(numbered) == 1:
+            return LookupResult(query, year, numbered[0], (numbered[0],))
+        by_release = sorted(ranked, key=lambda h: (h.year or 9999, h.film_id))
+        if first is not None:
+            # Sequels come after the first film, and a famous film's sequels are known
+            # too: earlier namesakes and obscure titles that merely share the name are
+            # offered after the series (best matches first), not counted in the guess.
+            weights = self._weights(found)
+            least = SERIES_FAME_SHARE * self._fame(first[1])
+            series = [
+                h
+                for h in by_release
+                if (h.year or 0) >= (first[0].year or 0)
+                and (h.film_id == first[0].film_id or self._fame(weights[h.film_id]) >= least)
+            ]
+            by_release = series + [h for h in ranked if h not in series]
+            n = _sequel_number(number)
+            if n is not None and 0 < n <= len(series):
+                guess = series[n - 1]
+                by_release = [guess] + [h for h in by_release if h is not guess]
+        return LookupResult(query, year, None, tuple(by_release[:limit]))
 
     def _exact_or_beginning(
         self, query: str, title: str, exact: LookupResult, limit: int
@@ -462,6 +519,8 @@ class TitleSearch:
         for part in self.parts:
             for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
                 found.extend(self._hits(part, key_id, score, False))
+        if not any(h.score >= CLEAR_SCORE for h, _ in found):
+            found += self._swapped(needle)
         ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
         fame = {film: self._fame(w) for film, w in self._weights(found).items()}
         beginning = self._beginnings(query, needle, year, ranked, fame, limit=limit)
@@ -483,6 +542,7 @@ class TitleSearch:
             and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_LEAD)
             and _covers(needle, query_key(ranked[0].matched or ranked[0].title))
             and _numbers_kept(needle, query_key(ranked[0].matched or ranked[0].title))
+            and not _asks_beyond(needle, query_key(ranked[0].matched or ranked[0].title))
             and (
                 not _inside_longer(needle, query_key(ranked[0].matched or ranked[0].title))
                 # 'lebowski' is The Big Lebowski; 'metropolis' is not Leaving Metropolis:
@@ -492,6 +552,22 @@ class TitleSearch:
         ):
             best = ranked[0]
         return LookupResult(query, year, best, tuple(ranked))
+
+    def _swapped(self, needle: str) -> list[tuple[Hit, float]]:
+        """Titles one swap of neighbouring letters away ('matirx' is Matrix): the
+        trigram stage misses them in short words, where a swap breaks most trigrams."""
+        found: list[tuple[Hit, float]] = []
+        for n in range(len(needle) - 1):
+            a, b = needle[n], needle[n + 1]
+            if a == b or " " in (a, b):
+                continue
+            variant = needle[:n] + b + a + needle[n + 2 :]
+            for part in self.parts:
+                key_id = part.fuzzy.find(variant)
+                if key_id is not None:
+                    score = edit_similarity(needle, variant)
+                    found.extend(self._hits(part, key_id, score, False))
+        return found
 
     def _beginnings(
         self,
@@ -660,14 +736,8 @@ def sequel_spellings(title: str) -> list[str]:
     match = _SEQUEL.match(key)
     if not match:
         return []
-    base, number = match["base"], match["n"]
-    if number.isdecimal() and number.isascii():
-        n = int(number)
-    elif number in _ROMAN:
-        n = _ROMAN.index(number)
-    elif number in _NUMBER_NAMES:
-        n = _NUMBER_NAMES.index(number)
-    else:
+    base, n = match["base"], _sequel_number(match["n"])
+    if n is None:
         return []  # 'xxx' is a title (xXx), not a numeral
     if not 2 <= n < len(_ROMAN):
         return []
@@ -680,6 +750,29 @@ def sequel_spellings(title: str) -> list[str]:
     if n < len(_ORDINALS):  # 'Shrek the Third'
         spellings += [f"{base} the {_ORDINALS[n]}", f"{base} {_ORDINALS[n]}"]
     return [s for s in dict.fromkeys(spellings) if s != key]
+
+
+def _sequel_number(number: str) -> int | None:
+    """'2', 'ii' or 'two' as 2; None for what is no numeral."""
+    if number.isdecimal() and number.isascii():
+        return int(number)
+    if number in _ROMAN:
+        return _ROMAN.index(number)
+    if number in _NUMBER_NAMES:
+        return _NUMBER_NAMES.index(number)
+    return None
+
+
+def _series_member(name: str, hit: Hit) -> bool:
+    """Whether a title, as written, is the series' name, the name and more words, or the
+    name in the plural ('Aliens' after 'Alien'); not a word the keys drop ('Die Hard' is
+    no 'Hard Boiled')."""
+    for title in (hit.matched, hit.title):
+        written = fold(uninvert(title)) if title else ""
+        rest = written[len(name) :] if written.startswith(name) else None
+        if rest is not None and (rest[:1] in ("", " ") or rest in ("s", "es")):
+            return True
+    return False
 
 
 def _begins(needle: str, hit: Hit) -> bool:
@@ -704,6 +797,19 @@ def _inside_longer(needle: str, title: str) -> bool:
         and not any(fuzz.ratio(word, q) >= 75 for q in asked)
     ]  # fmt: skip
     return bool(extra)
+
+
+def _asks_beyond(needle: str, title: str) -> bool:
+    """Whether the query has words the (shorter) title lacks altogether: 'spirited aw'
+    goes on past Spirited, so the film asked for may be one the catalog lacks."""
+    asked, have = needle.split(), title.split()
+    if len(asked) <= len(have):
+        return False
+    return any(
+        word not in _LIGHT
+        and not any(fuzz.ratio(word, h) >= 75 or h.startswith(word) for h in have)
+        for word in asked
+    )
 
 
 def _numbers_kept(needle: str, title: str) -> bool:
