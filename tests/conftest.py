@@ -68,7 +68,7 @@ def _checkpoint(path: Path) -> None:
 def catalog_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A database holding the whole bundled catalog, built once (read-only for tests)."""
     path = tmp_path_factory.mktemp("catalog") / "filmbot.sqlite3"
-    asyncio.run(_build(path))
+    _in_thread(_build(path))
     _checkpoint(path)
     return path
 
@@ -78,7 +78,7 @@ def seeded_db(catalog_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pat
     """The catalog plus the three bundled seed documents: what a user's first start builds."""
     path = tmp_path_factory.mktemp("seeded") / "filmbot.sqlite3"
     _copy_database(catalog_db, path)
-    asyncio.run(_build(path, documents=True))
+    _in_thread(_build(path, documents=True))
     _checkpoint(path)
     return path
 

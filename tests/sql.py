@@ -21,7 +21,11 @@ from bot.store.db import Database, Transaction
 async def execute(
     on: Database | Transaction, sql: str, params: Sequence[Any] | dict = ()
 ) -> int | None:
-    """Run one statement; the id of the row an INSERT added (SQLite's lastrowid)."""
+    """Run one statement; the id of the row an INSERT added (SQLite's lastrowid; None on
+    PostgreSQL, where a test adds RETURNING and uses `scalar`)."""
+    if on.dialect == "postgres":
+        await on._execute(sql, params)
+        return None
     cursor = await on._conn.execute(sql, params)
     row_id = cursor.lastrowid
     await cursor.close()
