@@ -10,7 +10,9 @@ a runtime question, not a cinematographer's).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from rapidfuzz import fuzz, process
 
 from bot.words import FORMATS, join_format_words
 
@@ -60,6 +62,9 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"stars? of",
         r"starring",
         r"lead actors?",
+        r"who(?:'s| is| are)? (?:the )?(?:stars?|leads?)",
+        r"\bstars?$",
+        r"\bleads?$",
     ),
     "runtime": (
         r"how long (?:is|was|does|did)",
@@ -71,6 +76,11 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"minutes long",
         r"duration",
         r"how lengthy",
+        r"\blength\b",
+        r"how many (?:mins?|hours?|hrs?)",
+        r"\b(?:mins?|hours?|hrs?) long",
+        r"(?:is|was) (?:it|this|that) (?:short|long)",
+        r"^(?:is|was) (?=.+ (?:too |very |really |so )?(?:short|long)$)",
     ),
     "release_date": (
         r"release date",
@@ -127,7 +137,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "region": (
         r"what region",
         r"which region",
-        r"region (?:code|free|locked|coded?)",
+        r"region (?:code|free|locked|coded?|lock(?:ed)?)",
+        r"region[- ]?(?:a|b|c|1|2|free)\b",
         r"\bregions?\b",
     ),
     "synopsis": (
@@ -153,6 +164,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"letterbox(?:ed)?",
         r"(?:is|was) (?:it )?(?:framed|presented) (?:at|in)",
         r"framing",
+        r"\b[12]\.\d\d(?::1)?(?= or |$)",
     ),
     "video": (
         r"video (?:specs?|resolution|codec|format|encode)",
@@ -248,6 +260,17 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"recommended",
         r"\bgrades?\b",
     ),
+    "titles": (
+        r"original (?:title|name)s?",
+        r"(?:russian|korean|japanese|french|german|italian|spanish|chinese|swedish|danish|"
+        r"polish|czech|hungarian|persian|native|foreign|english|other|alternative|alternate|"
+        r"international|us|uk|american|british|local) (?:title|name)s?",
+        r"what(?:'s| is) (?:it|the (?:film|movie)) called in",
+        r"also known as",
+        r"\baka\b",
+        r"other titles?",
+        r"\btitles?\b",
+    ),
     "editions": (
         r"is there (?:a|an|any)",
         r"are there (?:any )?",
@@ -261,6 +284,16 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"(?:any|a)(?= (?:4k|uhd|blu-ray|dvd|criterion)\b)",
         r"available on",
         r"does(?= .* have (?:a|an|any) (?:4k|uhd|blu-ray|dvd|criterion)\b)",
+        r"(?:what|which) versions?",
+        r"versions? (?:of|are|out)",
+        r"\bversions\b",
+        r"\beditions\b",
+        r"(?:what|which) formats?",
+        r"\bformats?\b",
+        r"releases? on (?:disc|home video|physical)",
+        r"on (?:disc|physical media|home video)",
+        r"physical releases?",
+        r"(?:in )?(?:a |any )?box ?sets?",
     ),
 }
 
@@ -276,6 +309,20 @@ _FILLER = {
     "physical", "media", "available", "buy", "new", "upcoming", "minutes",
     "much", "many", "take", "takes", "starring", "star", "stars",
 }  # fmt: skip
+# Words of chatter around a title ('yi yi is like 3 hours right'): they explain nothing.
+CHATTER = {
+    "like", "right", "exact", "exactly", "really", "actually", "that", "this", "one",
+    "just", "again", "though", "pls", "plz", "hey", "hi", "thanks", "lol", "btw", "guess",
+    "think", "wondering", "curious", "anyone", "somebody", "someone", "roughly", "about",
+    "approximately", "hours", "hour", "hrs", "min", "insane", "amazing", "great", "good",
+    "love", "loved", "watch", "watched", "watching", "seen", "saw", "tonight", "today",
+    "old", "classic", "flick", "or", "so", "too", "very", "correct", "true", "yes", "no",
+    "ok", "okay", "uk", "us", "usa", "import", "version", "cut", "collectors", "collector",
+    "limited", "special", "deluxe", "anniversary", "steelbook", "remaster", "remastered",
+    "restored", "restoration", "edition", "release", "releases", "one's", "that's",
+    "it's", "is", "was", "my", "your", "short", "mins", "minutes", "runtime",
+}  # fmt: skip
+FILLER = _FILLER | CHATTER
 # Labels people name by a word: any word of the label's name matches it.
 LABELS = (
     "criterion",
@@ -379,6 +426,82 @@ _SPEC_INTENTS = {
 }  # fmt: skip
 
 
+# Yes/no questions about where a film is from, its genre or language: the words people
+# use, as the catalog stores them.
+DEMONYMS = {
+    "american": "United States", "us": "United States", "usa": "United States",
+    "british": "United Kingdom", "uk": "United Kingdom", "english": "United Kingdom",
+    "french": "France", "belgian": "Belgium", "german": "Germany", "italian": "Italy",
+    "japanese": "Japan", "iranian": "Iran", "persian": "Iran", "korean": "South Korea",
+    "chinese": "People's Republic of China", "taiwanese": "Taiwan", "swedish": "Sweden",
+    "danish": "Denmark", "norwegian": "Norway", "finnish": "Finland", "spanish": "Spain",
+    "mexican": "Mexico", "indian": "India", "polish": "Poland", "czech": "Czech Republic",
+    "czechoslovak": "Czechoslovakia", "hungarian": "Hungary", "russian": "Russia",
+    "soviet": "Soviet Union", "canadian": "Canada", "australian": "Australia",
+    "brazilian": "Brazil", "argentine": "Argentina", "argentinian": "Argentina",
+    "greek": "Greece", "turkish": "Turkey", "irish": "Ireland", "dutch": "Netherlands",
+    "austrian": "Austria", "swiss": "Switzerland", "portuguese": "Portugal",
+    "israeli": "Israel", "egyptian": "Egypt", "senegalese": "Senegal", "thai": "Thailand",
+    "filipino": "Philippines", "romanian": "Romania", "yugoslav": "Yugoslavia",
+    "icelandic": "Iceland", "cuban": "Cuba", "chilean": "Chile", "hong kong": "Hong Kong",
+    "new zealand": "New Zealand", "south african": "South Africa", "georgian": "Georgia",
+}  # fmt: skip
+# Other names of the same country, as sources give them.
+COUNTRY_ALSO = {
+    "Russia": ("Soviet Union",),
+    "Soviet Union": ("Russia",),
+    "Czech Republic": ("Czechoslovakia",),
+    "Germany": ("West Germany", "East Germany"),
+    "People's Republic of China": ("China", "Hong Kong", "Taiwan"),
+}
+GENRE_WORDS = {
+    "horror": "Horror", "comedy": "Comedy", "comedic": "Comedy", "funny": "Comedy",
+    "drama": "Drama", "thriller": "Thriller", "western": "Western",
+    "documentary": "Documentary", "doc": "Documentary", "musical": "Musical",
+    "animated": "Animated", "animation": "Animation", "cartoon": "Animated",
+    "sci-fi": "Sci-Fi", "scifi": "Sci-Fi", "science fiction": "Science Fiction",
+    "romance": "Romance", "romantic": "Romance", "war": "War", "crime": "Crime",
+    "noir": "Noir", "film noir": "Noir", "fantasy": "Fantasy", "mystery": "Mystery",
+    "action": "Action", "adventure": "Adventure", "biopic": "Biography",
+    "biographical": "Biography", "family": "Family", "silent": "Silent",
+    "slasher": "Slasher", "superhero": "Superhero", "spy": "Spy", "satire": "Satire",
+    "historical": "Historical", "erotic": "Erotic", "supernatural": "Supernatural",
+    "teen": "Teen", "sports": "Sports", "martial arts": "Martial Arts",
+    "disaster": "Disaster", "suspense": "Suspense", "kids": "Family",
+}  # fmt: skip
+# A sentence that asks for a yes or a no, or one of two: 'is titane french or belgian',
+# 'taste of cherry is iranian right', 'was persona a drama?'.
+_YES_NO = re.compile(r"^(?:is|was|are|were|isn't|wasn't)\b|\b(?:right|correct|yes|true|no)$|\bor\b")
+# 'is clint eastwood in tarantula', 'did nick cave appear in wings of desire'.
+_MEMBER_PATTERNS = (
+    r"^(?:is|was|isn't|wasn't) (?P<who>.+?) (?:in|starring in|acting in|appearing in|"
+    r"(?:in|part of) the cast of|one of the (?:actors|stars) (?:in|of)|a cast member of)"
+    r" (?P<film>.+?)(?: right| correct| too| as well)?$",
+    r"^(?:does|did|do) (?P<who>.+?) (?:star|appear|act|play|feature|show up)s? in"
+    r" (?P<film>.+?)(?: right| correct| too| as well)?$",
+    r"^(?:does|did|is|was) (?P<film>.+?) (?:star|starring|feature|featuring|have)"
+    r" (?P<who>.+?) in (?:it|the cast)$",
+    r"^(?:does|did) (?P<film>.+?) (?:star|feature) (?P<who>.+?)$",
+)
+_DIRECTOR_PATTERNS = (
+    r"^(?:did|does) (?P<who>.+?) direct (?P<film>.+?)(?: right| correct)?$",
+    r"^(?:is|was) (?P<film>.+?) (?:directed|made|helmed) by (?P<who>.+?)(?: right| correct)?$",
+    r"^(?:is|was) (?P<who>.+?) the director of (?P<film>.+?)(?: right| correct)?$",
+)
+# What a name is not: words of other questions.
+_NOT_A_NAME = re.compile(
+    r"\b(?:there|it|this|that|a|an|any|some|the film|the movie|region|subtitles?|subs|"
+    r"dub(?:bed)?|audio|sound|extras?|features?|commentary|format|disc|dis[ck]s|4k|uhd|"
+    r"blu-ray|dvd|criterion|arrow|edition|color|colour|black|white|english|widescreen|"
+    r"print|stock|cinemas?|theaters?|theatres?|box|set|stores?|streaming|netflix|"
+    r"public domain|production|development)\b"
+)
+_SPINE = re.compile(
+    r"(?<![\w-])(?:(?P<label>criterion|cc)(?: collection)?|spine)\s*(?:#|no\.?|number|num)?\s*"
+    r"(?P<n>\d{1,4})(?![\w-])|(?<![\w&])#\s?(?P<bare>\d{1,4})(?![\w-])"
+)
+
+
 @dataclass(frozen=True)
 class Question:
     """A question as understood: what is asked (`intent`, None when no rule fits), the
@@ -396,14 +519,68 @@ class Question:
     who_is: str | None = None
     feature: str | None = None
     spoilers: bool = False
+    # The words left for the title, part by part of the sentence (split at '?', ',',
+    # a dash), untrimmed: the title span is looked for among them.
+    parts: tuple[tuple[str, ...], ...] = ()
+    # A yes/no or either/or question: the values to check against the stored fact
+    # (countries, genres, languages; for 'in_cast', the person is `who`).
+    check: tuple[str, ...] = ()
+    spine: str | None = None  # 'criterion 146', 'spine #146'
+    boxset: bool = False  # 'in a box set'
 
     @property
     def about_edition(self) -> bool:
         return self.format is not None or self.label is not None
 
 
+# Words that ask, as people misspell them ('langauge', 'subtitels'): a word of 5+ letters
+# this close to one of them is read as it.
+INTENT_WORDS = (
+    "director", "directed", "directs", "direct", "language", "languages", "subtitles",
+    "subtitle", "subtitled", "runtime", "running", "cinematographer", "cinematography",
+    "writer", "writers", "written", "screenplay", "country", "countries", "genre",
+    "genres", "region", "release", "released", "edition", "editions", "extras",
+    "features", "commentary", "audio", "aspect", "resolution", "starring", "actors",
+    "actress", "length", "minutes", "synopsis", "summary", "review", "reviews", "rating",
+    "ratings", "format", "formats", "version", "versions", "original", "english",
+    "french", "japanese", "german", "italian", "spanish", "russian", "korean", "chinese",
+    "swedish", "duration", "special", "supplements", "criterion",
+)  # fmt: skip
+TYPO_MATCH = 85
+_SEPARATOR = re.compile(r"\s*(?:[?!;]+|\s[-–—]+\s|\.{2,})\s*|\s[-–—]+$")
+_CONTRACTIONS = {
+    "whos": "who's", "whats": "what's", "wheres": "where's", "hows": "how's",
+    "whens": "when's", "dont": "don't", "doesnt": "doesn't", "isnt": "isn't",
+    "wasnt": "wasn't", "mins": "minutes",
+}  # fmt: skip
+
+
+def _spelled(text: str) -> str:
+    """Contractions typed without the apostrophe, and misspelt words that ask."""
+    words = []
+    for word in text.split(" "):
+        bare = word.lower().strip("?!.,;:")
+        if bare in _CONTRACTIONS:
+            word = word.lower().replace(bare, _CONTRACTIONS[bare])
+        elif len(bare) >= 5 and bare.isalpha() and bare not in INTENT_WORDS:
+            found = process.extractOne(
+                bare, INTENT_WORDS, scorer=fuzz.ratio, score_cutoff=TYPO_MATCH
+            )
+            if found is not None:
+                word = word.lower().replace(bare, found[0])
+        words.append(word)
+    return " ".join(words)
+
+
+def skip_words(q: Question) -> set[str]:
+    """Words that never tell which film a question is about: filler, chatter, and for a
+    question about a spec the words that name it ('cost', 'picture')."""
+    return FILLER | _SPEC_FILLER if q.intent in _SPEC_INTENTS else FILLER
+
+
 def _normal(text: str) -> str:
     text = " ".join(text.replace("’", "'").split())
+    text = _spelled(text)
     text = join_format_words(text)
     text = re.sub(r"\b(?:4k\s+ultra\s+hd|ultra\s+hd|4k\s+uhd)\b", "4k", text, flags=re.I)
     text = re.sub(r"\bblu\s*rays?\b|\bblurays?\b|\bblue?-?rays?\b", "blu-ray", text, flags=re.I)
@@ -454,12 +631,30 @@ def _language(lower: str) -> str | None:
     return None
 
 
+# Chatter that ends a sentence after the title ('red shoes 1948 who directed that').
+_END_CHATTER = {
+    "or", "that", "this", "right", "exactly", "exact", "correct", "true", "please", "pls",
+    "again", "though", "one", "lol", "thanks", "btw",
+}  # fmt: skip
+
+
 def _trim(words: list[str]) -> list[str]:
     while words and words[0].strip("?.,!:;") in _FILLER:
         words.pop(0)
-    while words and words[-1].strip("?.,!:;") in _FILLER:
+    while words and words[-1].strip("?.,!:;") in _FILLER | _END_CHATTER:
         words.pop()
     return words
+
+
+def _parts(text: str) -> tuple[tuple[str, ...], ...]:
+    """The words of `text` part by part (split where the sentence had a '?' or a dash)."""
+    text = re.sub(r"[,()\[\]]", " ", text)
+    found = []
+    for part in text.split("|"):
+        words = tuple(w.strip(_QUOTE + ".:") for w in part.split() if w.strip(_QUOTE + ".:"))
+        if words:
+            found.append(words)
+    return tuple(found)
 
 
 def _title_words(text: str, extra: set[str] | frozenset[str] = frozenset()) -> str:
@@ -467,7 +662,7 @@ def _title_words(text: str, extra: set[str] | frozenset[str] = frozenset()) -> s
     around it that ask but name nothing taken off."""
     text = re.sub(r"\b(?:the\s+)?(?:film|movie)\s+(?=\w)", "", text, count=1)
     text = re.sub(r"'s\b", "", text)
-    text = re.sub(r"[?!,;]", " ", text).strip(_QUOTE + " ")
+    text = re.sub(r"[?!,;|]", " ", text).strip(_QUOTE + " ")
     words = [w.strip(_QUOTE) for w in text.split() if w.strip(_QUOTE)]
     while True:
         before = len(words)
@@ -533,24 +728,47 @@ def _not_an_extra(feature: str) -> bool:
     }  # fmt: skip
 
 
-def understand(text: str) -> Question:
-    """The question in `text` (pure: no database)."""
+def understand(text: str, *, yes_no: bool = True) -> Question:
+    """The question in `text` (pure: no database). `yes_no=False` reads it without the
+    'is X in Y' rules (when X is no one in Y's credits, it may be a title after all)."""
     normal = _normal(text)
     lower = normal.lower().strip().rstrip("?!. ")
     lower = re.sub(r"\s+", " ", lower)
+    # The parts of the sentence: '?', '!', ';' and a dash between words end one.
+    marked = " ".join(_SEPARATOR.sub(" | ", lower).split()).strip(" |")
+    spine, spine_label, marked = _spine(marked)
+    lower = " ".join(marked.replace("|", " ").split())
     for special in (_role, _feature):
         if (found := special(lower)) is not None:
-            return Question(text, *_fields(found))
-    found, span = _find_intent(lower)
+            return replace(found, text=text, parts=_parts(found.title), spine=spine)
+    if yes_no:
+        for special in (_member,):
+            if (found := special(lower)) is not None:
+                return replace(found, text=text, spine=spine)
+    found, span = _find_intent(marked)
     intent = _adjusted(found, lower)
-    rest = lower if span is None else lower[: span[0]] + " " + lower[span[1] :]
+    rest = marked if span is None else marked[: span[0]] + " " + marked[span[1] :]
     if intent != found and intent is not None:  # the words of the intent meant go too
         for phrase in INTENTS[intent]:
             rest = re.sub(rf"(?<![\w-])(?:{phrase})(?![\w-])", " ", rest)
+    check: tuple[str, ...] = ()
+    if yes_no and _YES_NO.search(lower) and intent in (None, "country", "genres", "language"):
+        intent, check, rest = _checked(intent, rest)
     language = _language(rest) if intent in ("subtitles", "audio") else None
     if language:
         rest = re.sub(rf"\b{language.lower()}\b", " ", rest)
+    formats = {FORMATS[b] for w in rest.split() if (b := re.sub(r"[^\w-]", "", w)) in FORMATS}
     rest, fmt, label = _edition_words(rest)
+    label = label or spine_label
+    if len(formats) > 1 and re.search(r"\bor\b", lower):
+        fmt = None  # 'is the 2001 disc dvd or blu-ray': which formats there are
+    boxset = bool(re.search(r"\bbox ?sets?\b", lower))
+    if boxset:
+        rest = re.sub(r"\bbox ?sets?\b", " ", rest)
+    if intent is None and (fmt or label or len(formats) > 1 or boxset):
+        intent = "editions"  # 'mulholland dr criterion 4k': is there one
+    if intent == "aspect_ratio":  # 'is it 1.33 or 1.37': the ratios asked about
+        rest = re.sub(r"(?<![\w.])[12]\.\d\d(?::1)?(?![\w.])", " ", rest)
     spoilers = False
     if intent == "synopsis":
         spoilers = bool(_SPOILER_WORDS.search(lower))
@@ -560,7 +778,123 @@ def understand(text: str) -> Question:
     title = _title_words(rest, extra)
     if intent == "release_date" and fmt is None and label is None:
         intent = "year"  # 'when did stalker come out': the film's year, not an edition's
-    return Question(text, intent, title, fmt, label, language, spoilers=spoilers)
+    return Question(
+        text,
+        intent,
+        title,
+        fmt,
+        label,
+        language,
+        spoilers=spoilers,
+        parts=_parts(rest),
+        check=check,
+        spine=spine,
+        boxset=boxset,
+    )
+
+
+def _spine(marked: str) -> tuple[str | None, str | None, str]:
+    """A spine number asked by ('criterion 146', 'spine #146', '#146'): (the number, the
+    label it names, the sentence without it). A year after 'criterion' is a title
+    ('the criterion 1984'), no spine."""
+    for match in _SPINE.finditer(marked):
+        number = match["n"] or match["bare"]
+        if match["n"] and match["label"] and re.fullmatch(r"(?:18[89]|19\d|20[0-3])\d", number):
+            continue
+        label = "criterion" if match["label"] else None
+        rest = marked[: match.start()] + " " + marked[match.end() :]
+        return number.lstrip("0") or "0", label, " ".join(rest.split())
+    return None, None, marked
+
+
+def _member(lower: str) -> Question | None:
+    """'is clint eastwood in tarantula', 'did bergman direct persona': whether a person
+    is in a film's cast (`in_cast`) or directed it (`directed_by`); `who` is the name."""
+    for intent, patterns in (("directed_by", _DIRECTOR_PATTERNS), ("in_cast", _MEMBER_PATTERNS)):
+        for pattern in patterns:
+            match = re.match(pattern, lower)
+            if match is None:
+                continue
+            who = " ".join(match["who"].strip(_QUOTE + " ,").split())
+            if (
+                not who
+                or len(who.split()) > 4
+                or _NOT_A_NAME.search(who)
+                or any(c.isdigit() for c in who)
+                or who in DEMONYMS
+                or who in GENRE_WORDS
+                or who in LANGUAGES
+            ):
+                continue
+            rest, fmt, label = _edition_words(match["film"])
+            if fmt or label:
+                continue
+            title = _title_words(rest)
+            if title in LANGUAGES or title in DEMONYMS or title in GENRE_WORDS:
+                continue  # 'is stalker in russian'
+            if re.fullmatch(r"(?:colou?r|black and white|b&w|widescreen|3d|imax)", title):
+                continue
+            if title and fold_words(title) != fold_words(who):
+                return Question(lower, intent, title, who=who, parts=_parts(rest))
+    return None
+
+
+def fold_words(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+# Words between a title and what is checked: 'taste of cherry is iranian, right?'.
+_CHECK_GLUE = {"a", "an", "or", "film", "movie", "flick", "one", "right", "correct", "is",
+               "it", "really", "actually", "considered", "true", "yes", "no", "|", "in",
+               "originally", "made", "from", "language", "spoken", "picture", "genre",
+               "country", "entirely", "mostly", "partly", "both", "and"}  # fmt: skip
+
+
+def _checked(intent: str | None, rest: str) -> tuple[str | None, tuple[str, ...], str]:
+    """The values a yes/no question checks, read from the end of the sentence (where
+    they follow the title), and the sentence without them."""
+    words = rest.split()
+    found: list[tuple[str, str]] = []  # (kind, value)
+    end = len(words)
+    n = len(words) - 1
+    while n >= 0:
+        two = " ".join(words[n - 1 : n + 1]) if n >= 1 else ""
+        one = words[n].strip("?,.!")
+        if two in DEMONYMS or two in GENRE_WORDS:
+            kind = "country" if two in DEMONYMS else "genres"
+            found.append((kind, two))
+            end, n = n - 1, n - 2
+            continue
+        if one in DEMONYMS or one in GENRE_WORDS or one in LANGUAGES:
+            is_language = one in LANGUAGES and n >= 1 and words[n - 1] == "in"
+            kind = "language" if is_language else ("country" if one in DEMONYMS else "genres")
+            found.append((kind, one))
+            end, n = n, n - 1
+            continue
+        if one in _CHECK_GLUE:
+            n -= 1
+            continue
+        break
+    if not found:
+        return intent, (), rest
+    kinds = [k for k, _ in found]
+    wanted = intent or max(set(kinds), key=kinds.count)
+    if wanted == "country":
+        values = [DEMONYMS[v] for k, v in found if v in DEMONYMS]
+    elif wanted == "genres":
+        values = [GENRE_WORDS[v] for k, v in found if v in GENRE_WORDS]
+    elif wanted == "language":
+        values = [v.capitalize() for k, v in found if v in LANGUAGES or v in DEMONYMS]
+    else:
+        return intent, (), rest
+    if not values:
+        return intent, (), rest
+    # The title is what comes before the first word checked.
+    first = min(n + 1, end)
+    kept = [w for w in words[:first]]
+    while kept and kept[-1].strip("?,.!") in _CHECK_GLUE:
+        kept.pop()
+    return wanted, tuple(dict.fromkeys(reversed(values))), " ".join(kept)
 
 
 def _fields(q: Question) -> tuple:

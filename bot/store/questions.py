@@ -157,3 +157,20 @@ async def films_with_editions(
         [*film_ids, fmt, fmt, label, (label or "").lower()],
     )
     return [r[0] for r in rows]
+
+
+async def film_credit_names(db: Database, film_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """Film id -> its credits as (role, person's name), for the films asked about: what
+    tells namesakes apart when a question names a director or an actor."""
+    if not film_ids:
+        return {}
+    marks = ",".join("?" * len(film_ids))
+    rows = await db._fetchall(
+        "SELECT c.film_id, c.role, p.name FROM credits c JOIN people p ON p.id = c.person_id "
+        f"WHERE c.film_id IN ({marks}) ORDER BY c.film_id, c.role, c.billing IS NULL, c.billing",
+        list(film_ids),
+    )
+    found: dict[int, list[tuple[str, str]]] = {i: [] for i in film_ids}
+    for film_id, role, name in rows:
+        found[film_id].append((role, name))
+    return found

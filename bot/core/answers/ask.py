@@ -8,9 +8,12 @@ guess, never "no". Answers use no review or plot text, so no spoiler can reach t
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
+
+from rapidfuzz import fuzz
 
 from bot.cards import Card, Reply, plain
 from bot.constants import DISAMBIGUATION_MAX_CHOICES, ECHO_MAX
@@ -19,7 +22,14 @@ from bot.core.answers.table import COMMANDS, label_matches
 from bot.core.commands import Option
 from bot.core.engine import Core, not_in_catalog, shorten
 from bot.core.film_cards import film_card
-from bot.core.questions import FEATURE_SYNONYMS, Question, understand
+from bot.core.questions import (
+    COUNTRY_ALSO,
+    FEATURE_SYNONYMS,
+    FILLER,
+    Question,
+    skip_words,
+    understand,
+)
 from bot.core.request import Request
 from bot.core.review_cards import review_kind
 from bot.core.scores import name_of, number, out_of_ten
@@ -30,6 +40,8 @@ from bot.models import (
     FilmDetails,
     ReviewSummary,
 )
+from bot.search.spans import Span, exact_spans, is_year, namesakes
+from bot.search.titles import Hit, LookupResult, TitleSearch
 from bot.store import films, provenance, reviews
 from bot.store import questions as asked_store
 from bot.text import fold, same_person, sentences, translit_key
@@ -115,32 +127,40 @@ async def answer_question(
     """Understand `text`, find its film (or ask which), and answer from stored facts."""
     text = shorten(" ".join(text.split()), QUESTION_MAX)
     q = understand(text)
+    notes: list[Card] = []
+    closest = by_edition = False
+    if film_id is None and q.spine and not q.title:
+        film_id = await _by_spine(core, q)
     if film_id is None:
         if not q.title:
             return Answered(q, None, "not_understood", _not_understood(req, text))
+        found = await _locate(core, q)
+        if found.film_id is None and q.intent in ("in_cast", "directed_by"):
+            # 'is X in Y' where Y is no film: read it without that rule
+            other = understand(text, yes_no=False)
+            again = await _locate(core, other)
+            if again.film_id is not None:
+                q, found = other, again
         if q.intent is None:
             # No question words: a title alone is the film's card, anything else is help.
-            result = (await core.titles()).lookup(q.title, limit=2)
-            if result.best is None:
+            if found.film_id is None or found.closest:
                 return Answered(q, None, "not_understood", _not_understood(req, text))
-            details = await films.film_details(core.db, result.best.film_id)
+            details = await films.film_details(core.db, found.film_id)
             if details is None:
                 return Answered(q, None, "not_understood", _not_understood(req, text))
-            return Answered(q, details.summary.id, "film", Reply((film_card(details),)))
-        film_id, closest = await _film_of(core, q.title)
-        by_edition = False
+            cards = (film_card(details), *found.notes)
+            return Answered(q, details.summary.id, "film", Reply(cards))
+        film_id, closest, notes = found.film_id, found.closest, list(found.notes)
         if film_id is None and (q.intent in EDITION_INTENTS or q.about_edition):
-            film_id = await _the_one_with_editions(core, q)
+            film_id = await _the_one_with_editions(core, q, found.span)
             by_edition = film_id is not None
         if film_id is None:
-            resolved = await core.resolve_film(q.title, req, "ask", {"question": text})
+            resolved = await core.resolve_film(found.span, req, "ask", {"question": text})
             if isinstance(resolved, int):  # pragma: no cover (the lookup above found none)
                 film_id = resolved
             else:
                 kind: AnswerKind = "ask" if resolved.choices else "not_found"
                 return Answered(q, None, kind, resolved)
-    else:
-        closest = by_edition = False
     details = await films.film_details(core.db, film_id, cast_limit=12)
     if details is None:
         return Answered(q, film_id, "not_found", _not_understood(req, text))
@@ -159,14 +179,23 @@ async def answer_question(
     elif q.intent == "role":
         kind, sentence = await _role_answer(core, q, details)
         more = f"{req.prefix}film {details.summary.label}"
+    elif q.intent in ("in_cast", "directed_by"):
+        kind, sentence = await _member_answer(core, q, details)
+        more = f"{req.prefix}film {details.summary.label}"
+    elif q.intent == "titles":
+        kind, sentence = await _titles_answer(core, details)
+        more = f"{req.prefix}film {details.summary.label}"
     else:
         sources = await _described(core, await provenance.film_sources(core.db, film_id))
         conflicts = await _described_conflicts(core, details.conflicts)
         kind, sentence = _film_answer(q.intent, replace(details, conflicts=conflicts), sources)
+        if q.check and kind == "fact":
+            sentence = _checked(q, details, sentence)
         more = f"{req.prefix}film {details.summary.label}"
     title = details.summary.label if kind == "fact" else f"I don't know: {details.summary.label}"
     card = Card(title, plain(sentence), footer=f"More: {more}")
     cards = (card, *extra)
+    cards = (*cards, *notes)
     if closest:
         said = shorten(q.title, ECHO_MAX)
         note = f"No title I know is “{said}”; this is the closest one."
@@ -182,25 +211,262 @@ async def answer_question(
     return Answered(q, film_id, kind, Reply(cards))
 
 
-async def _film_of(core: Core, title: str) -> tuple[int | None, bool]:
-    """The film the words name clearly, and whether it is only the closest title (the
-    one candidate left); (None, False) when the search asks or knows no such film."""
-    result = (await core.titles()).lookup(title, limit=DISAMBIGUATION_MAX_CHOICES)
+@dataclass(frozen=True)
+class Located:
+    """The film a question is about (None: ask which, or not in the catalog), whether it
+    is only the closest title, notes to show with the answer (which namesake, the person
+    that chose it), and the words it was found by (what to ask about when unclear)."""
+
+    film_id: int | None
+    span: str
+    closest: bool = False
+    notes: tuple[Card, ...] = ()
+
+
+@dataclass
+class _Option:
+    """One reading of where the title is: its words, its lookup, what it explains."""
+
+    text: str
+    result: LookupResult
+    covered: set[int]
+    exact: bool
+
+
+# Candidates whose credits are read for a name hint ('solaris by soderbergh'), in the
+# readings of where the title is that explain the most words.
+HINT_FILMS = 6
+HINTED_OPTIONS = 3
+# How many fuzzy lookups a question may cost beyond the whole title and exact spans.
+FUZZY_TRIES = 6
+# A hint word names a person in the credits when equal to a word of the name, or (five
+# letters and more) this close to one.
+NAME_MATCH = 85
+
+
+async def _locate(core: Core, q: Question) -> Located:
+    """The film the question names: the span of its words that is a title (an exact
+    title or alias first, the most telling words first; else the title search on the
+    parts of the sentence), with a year next to it as a hint; names of people left
+    around it choose among films of that title (the director or the cast agrees); a
+    title several films share means the far better known one, said so."""
+    titles = await core.titles()
+    words = [w for part in q.parts for w in part]
+    breaks, at = set(), 0
+    for part in q.parts:
+        breaks.add(at)
+        at += len(part)
+    hints = [w for w in (q.who or "").split()]
+    skip = skip_words(q)
+    options = _options(titles, q, words, breaks)
+    if not options:
+        return Located(None, q.title)
+    credits: dict[int, list[tuple[str, str]]] = {}
+    chosen: tuple[tuple[int, int, float], _Option, Hit | None, list[str]] | None = None
+    # The readings that explain the most words are weighed with their names' hints.
+    options.sort(
+        key=lambda o: (
+            -len([i for i in o.covered if _telling(words[i], skip)]),
+            -int(o.exact),
+            -_score(o.result),
+        )
+    )
+    for option in options[:HINTED_OPTIONS]:
+        leftover = [
+            words[i]
+            for i in range(len(words))
+            if i not in option.covered and _telling(words[i], skip) and not is_year(words[i])
+        ] + hints
+        hits = [option.result.best] if option.result.best else []
+        hits += [h for h in option.result.candidates if h not in hits]
+        pick, named = None, []
+        if leftover and hits:
+            want = [h.film_id for h in hits[:HINT_FILMS] if h.film_id not in credits]
+            credits.update(await asked_store.film_credit_names(core.db, want))
+            agreeing = [
+                (h, _named(leftover, credits.get(h.film_id, []))) for h in hits[:HINT_FILMS]
+            ]
+            most = max(len(n) for _, n in agreeing)
+            top = [(h, n) for h, n in agreeing if len(n) == most]
+            if most and len(top) == 1:
+                pick, named = top[0]
+        explained = len([i for i in option.covered if _telling(words[i], skip)]) + len(named)
+        clear = option.result.best is not None or pick is not None
+        key = (explained, int(clear) + int(option.exact), _score(option.result))
+        if chosen is None or key > chosen[0]:
+            chosen = (key, option, pick, named)
+    assert chosen is not None
+    (explained, _, _), option, pick, named = chosen
+    result = option.result
+    unexplained = len(
+        [w for i, w in enumerate(words) if i not in option.covered and _telling(w, skip)]
+    ) - len([w for w in named if w not in hints])
+    if unexplained > explained and option.text != q.title:
+        # Most of the words are not this title's: the whole sentence decides, as before.
+        whole = titles.lookup(q.title, limit=DISAMBIGUATION_MAX_CHOICES)
+        option = _Option(q.title, whole, set(), False)
+        result, pick, named = whole, None, []
+    span = option.text
+    if pick is not None:
+        if result.best is not None and pick.film_id == result.best.film_id:
+            return Located(pick.film_id, span)
+        said = _listed(list(dict.fromkeys(named)), 3)
+        note = f"{_hit_label(pick)}: the one with {said} in its credits."
+        return Located(pick.film_id, span, notes=(Card("Which film", plain(note)),))
     if result.best is not None:
-        return result.best.film_id, False
+        return Located(result.best.film_id, span)
     candidates = list(result.candidates)
-    if len(candidates) == 1 and not not_in_catalog(
-        title, result.year_hint, result.best, candidates
-    ):
-        return candidates[0].film_id, True
-    return None, False
+    if result.year_hint is None and (famous := namesakes(titles, candidates)) is not None:
+        top, others = famous
+        also = _listed([_hit_label(h) for h in others], 3)
+        note = (
+            f"{_hit_label(top)}, the best known of that title; there is also {also} "
+            f"— ask with the year for {'that one' if len(others) == 1 else 'another'}."
+        )
+        return Located(top.film_id, span, notes=(Card("Which film", plain(note)),))
+    if len(candidates) == 1 and not not_in_catalog(span, result.year_hint, None, candidates):
+        return Located(candidates[0].film_id, span, closest=True)
+    return Located(None, span)
 
 
-async def _the_one_with_editions(core: Core, q: Question) -> int | None:
+def _hit_label(hit: Hit) -> str:
+    return f"{hit.title} ({hit.year})" if hit.year else hit.title
+
+
+def _telling(word: str, skip: set[str]) -> bool:
+    """Whether a word may say which film: not an article, filler or chatter."""
+    bare = fold(word)
+    return len(bare) > 1 and bare not in skip and bare not in {"by", "with", "and"}
+
+
+def _score(result: LookupResult) -> float:
+    if result.best is not None:
+        return result.best.score
+    return result.candidates[0].score if result.candidates else 0.0
+
+
+def _named(words: list[str], credits: list[tuple[str, str]]) -> list[str]:
+    """The words that are (part of) the name of someone in these credits."""
+    names = {w for _, name in credits for w in re.split(r"[^\w]+", fold(name)) if len(w) > 1}
+    found = []
+    for word in words:
+        bare = fold(word)
+        if len(bare) < 3 or bare in FILLER:
+            continue
+        if bare in names or (
+            len(bare) >= 5 and any(fuzz.ratio(bare, n) >= NAME_MATCH for n in names)
+        ):
+            found.append(word)
+    return found
+
+
+def _with_year(text: str, year: str | None) -> str:
+    return f"{text} {year}" if year and not text.endswith(year) else text
+
+
+def _options(titles: TitleSearch, q: Question, words: list[str], breaks: set[int]) -> list[_Option]:
+    """The readings of where the title is: the whole (as the search reads it), each
+    exact span (the most telling first) with the year next to it, then the title search
+    on the parts and on shorter runs of words when none of those is clear."""
+    options: list[_Option] = []
+    skip = skip_words(q)
+    years = [i for i, w in enumerate(words) if is_year(w)]
+    whole = titles.lookup(q.title, limit=DISAMBIGUATION_MAX_CHOICES)
+    if whole.best is not None or whole.candidates:
+        top = whole.best or whole.candidates[0]
+        options.append(_Option(q.title, whole, _covered(words, whole), top.exact))
+        if whole.best is not None and whole.best.exact:
+            options[-1].covered = set(range(len(words)))
+            return options
+    spans: list[Span] = []
+    for span in exact_spans(titles, words, breaks, skip_words(q)):
+        if not any(s.start <= span.start and span.end <= s.end for s in spans):
+            spans.append(span)  # not a run inside a better one ('red' in 'red shoes')
+    for span in spans[:3]:
+        at, year = _year_near(words, span, years)
+        text = _with_year(span.text, year)
+        result = titles.lookup(text, limit=DISAMBIGUATION_MAX_CHOICES)
+        if not result.candidates and year:
+            result, text, at = (
+                titles.lookup(span.text, limit=DISAMBIGUATION_MAX_CHOICES),
+                span.text,
+                None,
+            )
+        if result.candidates:
+            covered = set(range(span.start, span.end)) | ({at} if at is not None else set())
+            options.append(_Option(text, result, covered, True))
+    if len(options) > 1 or any(o.result.best is not None for o in options):
+        return options
+    tries = 0
+    runs = []
+    at = 0
+    for part in q.parts:
+        part_words = list(range(at, at + len(part)))
+        at += len(part)
+        telling = [i for i in part_words if _telling(words[i], skip) and not is_year(words[i])]
+        if not telling:
+            continue
+        first, last = telling[0], telling[-1]
+        runs.append((first, last + 1))
+        for cut in range(1, 4):  # a name or chatter before or after the title
+            if last + 1 - cut > first:
+                runs.append((first, last + 1 - cut))
+            if first + cut < last + 1:
+                runs.append((first + cut, last + 1))
+    for start, end in dict.fromkeys(runs):
+        if tries >= FUZZY_TRIES:
+            break
+        text = " ".join(words[start:end])
+        if text == q.title:
+            continue
+        _, year = _year_near(words, Span(start, end, text), years)
+        tries += 1
+        result = titles.lookup(_with_year(text, year), limit=DISAMBIGUATION_MAX_CHOICES)
+        if result.best is not None:
+            covered = _covered(words[start:end], result, offset=start)
+            options.append(_Option(_with_year(text, year), result, covered, False))
+    return options
+
+
+def _year_near(words: list[str], span: Span, years: list[int]) -> tuple[int | None, str | None]:
+    """The year typed right after (or before) the span, else the only year typed, and
+    where it is."""
+    for i in (span.end, span.end + 1, span.start - 1):
+        if i in years:
+            return i, words[i].strip("()[]")
+    if len(years) == 1:
+        return years[0], words[years[0]].strip("()[]")
+    return None, None
+
+
+def _covered(words: list[str], result: LookupResult, offset: int = 0) -> set[int]:
+    """The positions of the words the result's top title holds (a typo allowed)."""
+    top = result.best or (result.candidates[0] if result.candidates else None)
+    if top is None:
+        return set()
+    have = [w for name in (top.title, top.matched) if name for w in fold(name).split()]
+    return {
+        offset + i
+        for i, word in enumerate(words)
+        if any(fuzz.ratio(fold(word), h) >= 75 for h in have) or is_year(word)
+    }
+
+
+async def _by_spine(core: Core, q: Question) -> int | None:
+    """The film of the edition with this spine number ('criterion 146')."""
+    ids = await films.editions_by_spine(core.db, q.spine or "", q.label)
+    for edition_id in ids[:1]:
+        details = await films.edition_details(core.db, edition_id)
+        if details is not None and len(details.films) == 1:
+            return details.films[0].id
+    return None
+
+
+async def _the_one_with_editions(core: Core, q: Question, span: str) -> int | None:
     """An edition question about a title several films share: the one film among them
     with an edition of the format and label asked (Parasite (2019) for 'does parasite 4k
     have dolby vision'); None when it is not exactly one."""
-    result = (await core.titles()).lookup(q.title, limit=DISAMBIGUATION_MAX_CHOICES)
+    result = (await core.titles()).lookup(span, limit=DISAMBIGUATION_MAX_CHOICES)
     ids = [c.film_id for c in result.candidates]
     if len(ids) < 2:
         return None
@@ -305,6 +571,93 @@ def _film_answer(
     return "fact", sentences[intent]
 
 
+def _checked(q: Question, d: FilmDetails, sentence: str) -> str:
+    """A yes/no question's answer: 'Yes: ' when the stored fact holds a value asked
+    about, else the fact and which values no source gives (never a bare no)."""
+    stored = {
+        "country": d.countries,
+        "genres": d.genres,
+        "language": d.languages,
+    }.get(q.intent or "", ())
+    have = {_plain(v) for v in stored}
+    matched, missing = [], []
+    for value in q.check:
+        names = {_plain(value), *(_plain(a) for a in COUNTRY_ALSO.get(value, ()))}
+        if q.intent == "genres" and _plain(value) in ("sci fi", "science fiction"):
+            names |= {"sci fi", "science fiction"}
+        (matched if names & have else missing).append(value)
+    if matched and not missing:
+        return "Yes: " + sentence
+    if matched:
+        return f"Yes, in part: {sentence[:-1]}; no source I have lists {_listed(missing)}."
+    return f"{sentence[:-1]}; no source I have lists {_listed(missing)} for it."
+
+
+def _plain(value: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", fold(value)).split())
+
+
+async def _member_answer(core: Core, q: Question, d: FilmDetails) -> tuple[AnswerKind, str]:
+    """'is clint eastwood in tarantula': yes with the source when the stored credits
+    name them; else what the stored cast holds (a cast list may be partial: no 'no')."""
+    name = d.summary.label
+    who = q.who or ""
+    said = shorten(who, ECHO_MAX)
+    sources = await _described(core, await provenance.film_sources(core.db, d.summary.id))
+    credits = (await asked_store.film_credit_names(core.db, [d.summary.id])).get(d.summary.id, [])
+    roles = {"director": "directed", "writer": "wrote", "cinematographer": "shot"}
+    found = [(role, person) for role, person in credits if _same_name(who, person)]
+    cast = [p for r, p in found if r == "cast"]
+    src = {r: source_names(sources.get(r, ())) for r in ("cast", "director", "writer")}
+    if q.intent == "directed_by":
+        directors = [p for r, p in found if r == "director"]
+        if directors:
+            return "fact", f"Yes: {directors[0]} directed {name}, from {src['director']}."
+        if d.summary.directors:
+            return "fact", (
+                f"{name} was directed by {_listed(d.summary.directors)}, from "
+                f"{src['director']}; no source I have credits {said} as its director."
+            )
+        return "unknown", f"I don't know who directed {name}: no source I have gives it."
+    if cast:
+        return "fact", f"Yes: {cast[0]} is in the cast of {name}, from {src['cast']}."
+    crew = [(r, p) for r, p in found if r in roles]
+    if crew:
+        role, person = crew[0]
+        return "fact", (
+            f"{person} {roles[role]} {name} (from {source_names(sources.get(role, ()))}); "
+            f"the cast as stored doesn't include them."
+        )
+    listed = (
+        f" The cast as stored ({d.cast_total} names, from {src['cast']}): "
+        f"{_listed(list(d.cast), 5)}."
+        if d.cast
+        else " No source I have lists its cast."
+    )
+    return "unknown", (
+        f"I don't know of {said} in {name}: the cast as stored doesn't include them, and "
+        f"a cast list may be partial.{listed}"
+    )
+
+
+async def _titles_answer(core: Core, d: FilmDetails) -> tuple[AnswerKind, str]:
+    """The film's other titles: the original one first, then the aliases."""
+    name = d.summary.label
+    others = [t for t in dict.fromkeys([*(filter(None, [d.original_title])), *d.other_titles])]
+    if not others:
+        return "unknown", (
+            f"I know no other title of {name}: no source I have gives one. {_known(d)}"
+        )
+    sources = await _described(core, await provenance.film_sources(core.db, d.summary.id))
+    said = list(dict.fromkeys([*sources.get("title", ()), *sources.get("original_title", ())]))
+    src = source_names(said or [s for v in sources.values() for s in v][:1])
+    original = f"Its original title is {d.original_title}" if d.original_title else ""
+    rest = [t for t in others if t != d.original_title]
+    also = f"also known as {_listed(rest, 6)}" if rest else ""
+    joined = "; ".join(x for x in (original, also) if x)
+    return "fact", f"{name}: {joined[0].upper() + joined[1:]}, from {src}."
+
+
 def _film_value(intent: str, d: FilmDetails) -> str:
     if intent == "director":
         return _listed(d.summary.directors)
@@ -382,8 +735,11 @@ _KNOWN_SPECS = (
 
 
 def _fits(e: EditionSummary, q: Question) -> bool:
-    return (q.format is None or e.format == q.format) and (
-        q.label is None or label_matches(e.label, q.label)
+    return (
+        (q.format is None or e.format == q.format)
+        and (q.label is None or label_matches(e.label, q.label))
+        and (q.spine is None or e.spine == q.spine)
+        and (not q.boxset or e.is_boxset)
     )
 
 
