@@ -270,3 +270,81 @@ async def test_a_synopsis_is_spoiler_free_unless_spoilers_are_asked_for(
     assert "data-mx-spoiler" in matrix["formatted_body"]
     assert not leaks(matrix["body"], seeds)
     assert "[spoiler hidden]" in render_reply(spoiled)
+
+
+def test_the_rules_keep_the_sentence_parts_and_read_yes_no_forms() -> None:
+    q = understand("vivarium 2020 - who directed it?")
+    assert (q.intent, q.parts[0]) == ("director", ("vivarium", "2020"))
+    q = understand("is clint eastwood in tarantula?")
+    assert (q.intent, q.who, q.title) == ("in_cast", "clint eastwood", "tarantula")
+    q = understand("did kurosawa direct seven samurai")
+    assert (q.intent, q.who, q.title) == ("directed_by", "kurosawa", "seven samurai")
+    q = understand("is titane french or belgian")
+    assert (q.intent, q.check, q.title) == ("country", ("France", "Belgium"), "titane")
+    q = understand("is the bye bye man horror")
+    assert (q.intent, q.check, q.title) == ("genres", ("Horror",), "bye bye man")
+    q = understand("is stalker in russian")  # a language, not a cast member
+    assert (q.intent, q.check, q.title) == ("language", ("Russian",), "stalker")
+    q = understand("is the 2001 disc dvd or bluray")  # either format: which ones there are
+    assert (q.intent, q.format, q.title) == ("editions", None, "2001")
+    assert understand("what langauge is seven samurai").intent == "language"
+    assert understand("vertigo lenght").intent == "runtime"
+    assert understand("original title of harakiri").intent == "titles"
+    q = understand("criterion 146")
+    assert (q.spine, q.label, q.title) == ("146", "criterion", "")
+    assert understand("the criterion 1984 blu-ray").spine is None  # a year is a title
+
+
+async def test_the_title_span_leaves_the_chatter_out(core: Core) -> None:
+    shot = await answer_question(
+        core, Request(), "who shot the cranes are flying? the camerawork is insane"
+    )
+    assert shot.kind == "fact" and "was shot by Sergei Urusevsky" in text_of(shot.reply)
+    dash = text_of(await core.handle("!ask vivarium 2020 - who directed it?", Request()))
+    assert "Vivarium (2020) was directed by Lorcan Finnegan" in dash
+    yiyi = text_of(await core.handle("!ask yi yi is like 3 hours right? exact runtime?", Request()))
+    assert "Yi Yi (2000) runs 173 minutes" in yiyi
+    # an abbreviation is spelled out, never a nearby title guessed (Escape from L.A.)
+    ny = text_of(await core.handle("!ask escape from ny director", Request()))
+    assert "Escape from New York (1981) was directed by John Carpenter" in ny
+    assert "L.A." not in ny
+
+
+async def test_a_person_named_chooses_among_films_of_that_title(core: Core) -> None:
+    later = await answer_question(core, Request(), "how long is the soderbergh solaris")
+    said = text_of(later.reply)
+    assert "Solaris (2002) runs 99 minutes" in said
+    assert "the one with Steven Soderbergh in its credits" in said
+    earlier = text_of((await answer_question(core, Request(), "solaris tarkovsky runtime")).reply)
+    assert "Solaris (1972)" in earlier and "Solaris (2002)" not in earlier
+    card = await answer_question(core, Request(), "the lighthouse with pattinson and dafoe")
+    assert card.kind == "film" and "Robert Eggers" in text_of(card.reply)
+
+
+async def test_a_far_better_known_namesake_answers_and_says_so(core: Core) -> None:
+    stalker = await answer_question(core, Request(), "who directed stalker")
+    said = text_of(stalker.reply)
+    assert stalker.kind == "fact" and "Stalker (1979) was directed by Andrei Tarkovsky" in said
+    assert "there is also Stalker (2021)" in said and "ask with the year" in said
+    # two well-known films of one title: still asked
+    psycho = await answer_question(core, Request(user="p"), "who directed psycho")
+    assert psycho.kind == "ask" and len(psycho.reply.choices) == 2
+
+
+async def test_yes_no_questions_answer_with_the_stored_fact(core: Core) -> None:
+    yes = text_of(await core.handle("!ask is clint eastwood in tarantula?", Request()))
+    assert "Yes: Clint Eastwood is in the cast of Tarantula (1955), from Wikidata." in yes
+    absent = await answer_question(core, Request(), "was tom cruise in seven samurai")
+    said = text_of(absent.reply)
+    assert absent.kind == "unknown" and "the cast as stored doesn't include them" in said
+    assert not said.lower().startswith("no")
+    iran = text_of(await core.handle("!ask taste of cherry is iranian right?", Request()))
+    assert "Yes: Taste of Cherry (1997) is from France and Iran" in iran
+    horror = text_of(await core.handle("!ask is the bye bye man horror", Request()))
+    assert "Yes: The Bye Bye Man (2017) is listed as horror" in horror
+    formats = text_of(
+        await core.handle("!ask is the uncut gems criterion 4k or blu-ray", Request())
+    )
+    assert "The Criterion Collection #1101 (4K UHD)" in formats
+    spine = text_of(await core.handle("!ask spine 146 who directed it", Request()))
+    assert "The Cranes Are Flying (1957) was directed by Mikhail Kalatozov" in spine

@@ -547,6 +547,7 @@ INTENT_WORDS = (
     "swedish", "duration", "special", "supplements", "criterion",
 )  # fmt: skip
 TYPO_MATCH = 85
+_SWAPS = {(len(w), "".join(sorted(w))): w for w in INTENT_WORDS}
 _SEPARATOR = re.compile(r"\s*(?:[?!;]+|\s[-–—]+\s|\.{2,})\s*|\s[-–—]+$")
 _CONTRACTIONS = {
     "whos": "who's", "whats": "what's", "wheres": "where's", "hows": "how's",
@@ -566,6 +567,9 @@ def _spelled(text: str) -> str:
             found = process.extractOne(
                 bare, INTENT_WORDS, scorer=fuzz.ratio, score_cutoff=TYPO_MATCH
             )
+            if found is None:  # two letters swapped: 'lenght'
+                found = _SWAPS.get((len(bare), "".join(sorted(bare))))
+                found = (found,) if found and fuzz.ratio(bare, found) >= 60 else None
             if found is not None:
                 word = word.lower().replace(bare, found[0])
         words.append(word)
@@ -776,7 +780,12 @@ def understand(text: str, *, yes_no: bool = True) -> Question:
     # What asks is said around the title: 'how long is stalker' / 'stalker, how long'.
     extra = _SPEC_FILLER if intent in _SPEC_INTENTS else frozenset()
     title = _title_words(rest, extra)
-    if intent == "release_date" and fmt is None and label is None:
+    if (
+        intent == "release_date"
+        and fmt is None
+        and label is None
+        and not re.search(r"\b(?:editions?|collector'?s|steelbook|restoration|remaster)", lower)
+    ):
         intent = "year"  # 'when did stalker come out': the film's year, not an edition's
     return Question(
         text,
@@ -914,4 +923,16 @@ def _adjusted(intent: str | None, lower: str) -> str | None:
             return "audio"
     if intent == "extras" and re.search(r"\b(?:most|more)\b", lower):
         return "most_extras"
+    if intent == "editions":
+        # 'the uk arrow release of the thing, what region': the edition is the subject,
+        # the spec asked about comes later
+        for other in _EDITION_SPECS:
+            if any(re.search(rf"(?<![\w-])(?:{p})(?![\w-])", lower) for p in INTENTS[other]):
+                return other
     return intent
+
+
+_EDITION_SPECS = (
+    "region", "subtitles", "aspect_ratio", "video", "audio", "discs", "price", "spine",
+    "release_date", "review",
+)  # fmt: skip

@@ -80,11 +80,17 @@ def knows(titles: TitleSearch, text: str) -> bool:
 
 
 def exact_spans(
-    titles: TitleSearch, words: list[str], breaks: set[int], skip: set[str] = frozenset()
+    titles: TitleSearch,
+    words: list[str],
+    breaks: set[int],
+    skip: set[str] | frozenset[str] = frozenset(),
+    *,
+    articles: bool = True,
 ) -> list[Span]:
     """Every run of words that is a title, the best first: the most words that say
     something (not an article, not in `skip`), then the longest. `breaks`: positions
-    where a new part of the sentence starts (no span runs across them)."""
+    where a new part of the sentence starts (no span runs across them). `articles=False`:
+    no span starts with an article (in 'the parasite 4k' it is the disc's)."""
     found: list[Span] = []
     for start in range(len(words)):
         for end in range(start + 1, min(len(words), start + SPAN_MAX) + 1):
@@ -93,7 +99,7 @@ def exact_spans(
             window = words[start:end]
             if not any(_says(w, skip) for w in window):
                 continue
-            if len(window) > 1 and fold(window[0]) in ARTICLES:
+            if not articles and len(window) > 1 and fold(window[0]) in ARTICLES:
                 break  # 'the parasite 4k': the article is the disc's, the title's key drops it
             if len(window) == 1 and len(window[0]) < 2:
                 continue

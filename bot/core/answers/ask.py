@@ -129,6 +129,7 @@ async def answer_question(
     q = understand(text)
     notes: list[Card] = []
     closest = by_edition = False
+    span = q.title
     if film_id is None and q.spine and not q.title:
         film_id = await _by_spine(core, q)
     if film_id is None:
@@ -151,6 +152,7 @@ async def answer_question(
             cards = (film_card(details), *found.notes)
             return Answered(q, details.summary.id, "film", Reply(cards))
         film_id, closest, notes = found.film_id, found.closest, list(found.notes)
+        span = found.span
         if film_id is None and (q.intent in EDITION_INTENTS or q.about_edition):
             film_id = await _the_one_with_editions(core, q, found.span)
             by_edition = film_id is not None
@@ -197,11 +199,11 @@ async def answer_question(
     cards = (card, *extra)
     cards = (*cards, *notes)
     if closest:
-        said = shorten(q.title, ECHO_MAX)
+        said = shorten(span, ECHO_MAX)
         note = f"No title I know is “{said}”; this is the closest one."
         cards = (Card("Closest match", plain(note)), *cards)
     elif by_edition:
-        said = shorten(q.title, ECHO_MAX)
+        said = shorten(span, ECHO_MAX)
         wanted = _wanted(q) or "home-video"
         note = (
             f"Several films are called “{said}”; {details.summary.label} is the only one "
@@ -262,7 +264,7 @@ async def _locate(core: Core, q: Question) -> Located:
     if not options:
         return Located(None, q.title)
     credits: dict[int, list[tuple[str, str]]] = {}
-    chosen: tuple[tuple[int, int, float], _Option, Hit | None, list[str]] | None = None
+    chosen: tuple[tuple[int, int, float], _Option, Hit | None, list[str], list[str]] | None = None
     # The readings that explain the most words are weighed with their names' hints.
     options.sort(
         key=lambda o: (
@@ -279,24 +281,24 @@ async def _locate(core: Core, q: Question) -> Located:
         ] + hints
         hits = [option.result.best] if option.result.best else []
         hits += [h for h in option.result.candidates if h not in hits]
-        pick, named = None, []
+        pick, named, people = None, [], []
         if leftover and hits:
             want = [h.film_id for h in hits[:HINT_FILMS] if h.film_id not in credits]
             credits.update(await asked_store.film_credit_names(core.db, want))
             agreeing = [
                 (h, _named(leftover, credits.get(h.film_id, []))) for h in hits[:HINT_FILMS]
             ]
-            most = max(len(n) for _, n in agreeing)
-            top = [(h, n) for h, n in agreeing if len(n) == most]
+            most = max(len(n[0]) for _, n in agreeing)
+            top = [(h, n) for h, n in agreeing if len(n[0]) == most]
             if most and len(top) == 1:
-                pick, named = top[0]
+                pick, (named, people) = top[0]
         explained = len([i for i in option.covered if _telling(words[i], skip)]) + len(named)
         clear = option.result.best is not None or pick is not None
         key = (explained, int(clear) + int(option.exact), _score(option.result))
         if chosen is None or key > chosen[0]:
-            chosen = (key, option, pick, named)
+            chosen = (key, option, pick, named, people)
     assert chosen is not None
-    (explained, _, _), option, pick, named = chosen
+    (explained, _, _), option, pick, named, people = chosen
     result = option.result
     unexplained = len(
         [w for i, w in enumerate(words) if i not in option.covered and _telling(w, skip)]
@@ -305,12 +307,12 @@ async def _locate(core: Core, q: Question) -> Located:
         # Most of the words are not this title's: the whole sentence decides, as before.
         whole = titles.lookup(q.title, limit=DISAMBIGUATION_MAX_CHOICES)
         option = _Option(q.title, whole, set(), False)
-        result, pick, named = whole, None, []
+        result, pick, named, people = whole, None, [], []
     span = option.text
     if pick is not None:
         if result.best is not None and pick.film_id == result.best.film_id:
             return Located(pick.film_id, span)
-        said = _listed(list(dict.fromkeys(named)), 3)
+        said = _listed(list(dict.fromkeys(people)), 3)
         note = f"{_hit_label(pick)}: the one with {said} in its credits."
         return Located(pick.film_id, span, notes=(Card("Which film", plain(note)),))
     if result.best is not None:
@@ -345,19 +347,22 @@ def _score(result: LookupResult) -> float:
     return result.candidates[0].score if result.candidates else 0.0
 
 
-def _named(words: list[str], credits: list[tuple[str, str]]) -> list[str]:
-    """The words that are (part of) the name of someone in these credits."""
-    names = {w for _, name in credits for w in re.split(r"[^\w]+", fold(name)) if len(w) > 1}
-    found = []
+def _named(words: list[str], credits: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The words that are (part of) the name of someone in these credits, and those
+    people's names."""
+    names = {w: name for _, name in credits for w in re.split(r"[^\w]+", fold(name)) if len(w) > 1}
+    found, people = [], []
     for word in words:
         bare = fold(word)
         if len(bare) < 3 or bare in FILLER:
             continue
-        if bare in names or (
-            len(bare) >= 5 and any(fuzz.ratio(bare, n) >= NAME_MATCH for n in names)
-        ):
+        near = [n for n in names if n == bare] or (
+            [n for n in names if fuzz.ratio(bare, n) >= NAME_MATCH] if len(bare) >= 5 else []
+        )
+        if near:
             found.append(word)
-    return found
+            people.append(names[near[0]])
+    return found, people
 
 
 def _with_year(text: str, year: str | None) -> str:
@@ -379,7 +384,8 @@ def _options(titles: TitleSearch, q: Question, words: list[str], breaks: set[int
             options[-1].covered = set(range(len(words)))
             return options
     spans: list[Span] = []
-    for span in exact_spans(titles, words, breaks, skip_words(q)):
+    articles = q.intent not in EDITION_INTENTS and not q.about_edition
+    for span in exact_spans(titles, words, breaks, skip_words(q), articles=articles):
         if not any(s.start <= span.start and span.end <= s.end for s in spans):
             spans.append(span)  # not a run inside a better one ('red' in 'red shoes')
     for span in spans[:3]:
