@@ -782,3 +782,93 @@ async def test_a_page_headed_as_a_roundup_is_refused_whatever_film_it_starts_wit
     )
     status, film = await _imported_film(catalog_copy, page)
     assert status == "rejected" and film is None
+
+
+async def test_a_film_the_prose_keeps_naming_and_dates_is_the_page_s_film(
+    catalog_copy: Path,
+) -> None:
+    # A blog post with no title line: an author's name, a quote, then prose that names
+    # the film three times and dates it once, beside its original title.
+    page = (
+        "• Posted by Marta K.\n\nUpdated: Mar 3\n\n"
+        "Some journeys are made sitting down.\n\n"
+        "Three hours pass quickly in Drive My Car (ドライブ・マイ・カー, 2021), a film "
+        "about grief, theatre and a red SAAB. The SAAB is nearly a character.\n\n"
+        "By the end, Drive My Car feels less like a story than a long conversation, and "
+        "Drive My Car earns every minute of it.\n"
+    )
+    assert await _imported_film(catalog_copy, page) == ("merged", ("Drive My Car", 2021))
+
+
+async def test_a_dated_name_in_the_opening_names_the_film_once(catalog_copy: Path) -> None:
+    page = (
+        "This week marks a century since the silent comedy Wild and Woolly (1917) reached "
+        "cinemas. Douglas Fairbanks plays a rich boy dreaming of the frontier, and the "
+        "town he visits stages a fake Wild West to please him.\n\n"
+        "Today the film is easy to find, and it still moves at a gallop: the stunts are "
+        "real, the jokes land, and the final chase is as good as any of the decade.\n"
+    )
+    assert await _imported_film(catalog_copy, page) == ("merged", ("Wild and Woolly", 1917))
+
+
+async def test_a_film_dated_only_in_passing_or_beside_another_is_not_the_page_s(
+    catalog_copy: Path,
+) -> None:
+    # Two films dated alike: nothing says which one the page is about.
+    both = (
+        "Two road films\n\nDrive My Car (2021) and Paris, Texas (1984) both take their "
+        "time. Drive My Car is quieter; Paris, Texas is the lonelier of the two.\n"
+    )
+    status, film = await _imported_film(catalog_copy, both)
+    assert film is None and status != "merged"
+    # A dated mention deep in an essay about something else is no cue at all.
+    aside = (
+        "Notes on long takes\n\n"
+        + "Long takes ask for patience, and patience is rarer every year. " * 8
+        + "Even Drive My Car (2021) cuts more than you would think.\n"
+    )
+    status, film = await _imported_film(catalog_copy, aside)
+    assert film != ("Drive My Car", 2021)
+
+
+def test_essay_and_foreign_review_headings_give_the_title() -> None:
+    from bot.importers.documents.page_titles import clean_title
+
+    assert clean_title("Decision to Leave Explained") == ("Decision to Leave", None)
+    assert clean_title("Vertigo: Ending Explained") == ("Vertigo", None)
+    assert clean_title("Mini-crítica de Zangiku Monogatari") == ("Zangiku Monogatari", None)
+    assert clean_title("Crítica: El espíritu de la colmena") == ("El espíritu de la colmena", None)
+    assert clean_title("Kritik zu Der Himmel über Berlin") == ("Der Himmel über Berlin", None)
+    # 'explained' inside a title is not a heading's word
+    assert clean_title("The Unexplained Files") == ("The Unexplained Files", None)
+
+
+def test_image_file_names_and_original_title_labels_name_the_film() -> None:
+    from bot.importers.documents.page_titles import _image_slug
+
+    assert _image_slug("rome-open-city-1945-700x987") == "rome open city (1945)"
+    assert _image_slug("the-third-man-1949-scaled.jpg") == "the third man (1949)"
+    for not_a_title in ("2020-08-01-post", "img_2033_jpg", "DSC-0042-edit", "one-two", "x"):
+        assert _image_slug(not_a_title) is None, not_a_title
+    page = (
+        "“Caminho Escuro” (1920), um drama esquecido\n\nnota: A\n\n"
+        "  • Título original: Way Down East\n  • Direção: D.W. Griffith\n"
+        "  • Duração: 145 min\n\n"
+        "Griffith filma a neve e o gelo como ninguém; a cena do rio continua assombrosa, "
+        "e Lillian Gish carrega o filme inteiro com um olhar. Um melodrama que o tempo "
+        "não apagou, longo mas nunca lento, e que merece ser redescoberto hoje.\n"
+    )
+    doc = parse_document(page, "blog_review")
+    assert doc.original_title == "Way Down East" and doc.year == 1920
+    assert doc.title == "Caminho Escuro"  # the page's own title stays its title
+    assert doc.directors == ["D.W. Griffith"] and doc.runtime_min == 145
+
+
+def test_a_star_s_movies_are_not_a_director_s_and_4k_ends_a_name() -> None:
+    from bot.importers.documents import prose
+    from bot.importers.documents.page_titles import mentioned_titles
+
+    assert prose.directors("Sadly, Will Ferrell’s movies all feel alike now.") == []
+    assert prose.directors("Carol Reed's 1949 classic holds up.") == ["Carol Reed"]
+    lines = ["Mann's The Keep in 4K Ultra HD is here.", "The Keep in 4K looks new."]
+    assert mentioned_titles(lines)[0][0] == "The Keep"

@@ -344,6 +344,11 @@ async def match_film(
             return _attach(
                 best, "matched by its title (the only catalog film of that title)", viable
             )
+        dated_film = _dated_by_page(viable)
+        if dated_film is not None:
+            return _attach(
+                dated_film, "matched by a title the page dates with the film's year", viable
+            )
         options = [best, *close][:5]
         # Only when that title is the page's leading cue: a page led by 'Shin Godzilla'
         # that dates the 1954 original is not about the original.
@@ -451,6 +456,30 @@ def _dated_beside_title(options: list[Candidate], text_folded: str) -> Candidate
         )
     ]
     return beside[0] if len(beside) == 1 else None
+
+
+def _dated_by_page(viable: list[Candidate]) -> Candidate | None:
+    """The one film the page names with its very year in brackets ('Drive My Car
+    (ドライブ・マイ・カー, 2021)', 'comedy Wild and Woolly (1917)' in its opening), when no
+    other catalog film is dated so, nothing on the page disagrees, and the other films
+    are only names in its prose ('Today is the anniversary...')."""
+
+    def dated(candidate: Candidate) -> bool:
+        return any(
+            c.cue == "mentioned" and c.year is not None and c.year == candidate.facts.year
+            for c in candidate.cues
+        )
+
+    found = [c for c in viable if dated(c)]
+    if len(found) != 1:
+        return None
+    film = found[0]
+    if film.year_conflicts or film.director_conflicts:
+        return None
+    others = [c for c in viable if c is not film]
+    if any(c.confirmed or any(x.strong for x in c.cues) for c in others):
+        return None
+    return film
 
 
 _NEW_FILM_CUES = (

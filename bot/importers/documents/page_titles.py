@@ -38,7 +38,8 @@ _REGION_TAG = r"(?:usa|us|uk|region\s*[abc0-9]|[abc]|france|germany|japan|austra
 
 # 'Review' in the languages of the pages seen: 'Kritik', 'Critique', 'Recensione', ...
 _REVIEW_NOUN = (
-    r"(?:review|kritik|critique|recensione|rese[ñn]a|rezension|recenzja|recensie|an[aá]lisis)"
+    r"(?:review|kritik|critique|recensione|rese[ñn]a|rezension|recenzja|recensie|an[aá]lisis|"
+    r"cr[ií]tica)"
 )
 # 'Blu-ray-Test: Spectre', 'Test Blu-ray : Casque d'or', 'Test du DVD' (German, French)
 _FORMAT_TEST = rf"(?:{_FORMAT}[\s-]+test|test\s+(?:du\s+|de\s+la\s+|de\s+l')?{_FORMAT})"
@@ -49,9 +50,17 @@ _REVIEW_AFTER = re.compile(
     rf"(?:disc\s+|film\s+|movie\s+)?{_REVIEW_NOUN}\b(?:\s*$|\s*[-–—:|(\[)\],•·/].*$|\s+by\s.*$)",
     re.I,
 )
+# 'Decision to Leave Explained', 'Vertigo: Ending Explained': an essay's heading
+_EXPLAINED_AFTER = re.compile(
+    r"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:(?:movie|film|ending|plot|story)\s+)*explained"
+    r"(?:\s*$|\s*[-–—:|(\[].*$)",
+    re.I,
+)
 _REVIEW_BEFORE = re.compile(
-    rf"^(?:{_FORMAT_TEST}|(?:{_FORMAT}\s+)?(?:disc\s+|film\s+|movie\s+)?{_REVIEW_NOUN})"
-    r"\s*[:\-–—|]\s*(?P<t>.+)$",
+    rf"^(?:{_FORMAT_TEST}|(?:mini[- ]?)?(?:{_FORMAT}\s+)?(?:disc\s+|film\s+|movie\s+)?"
+    rf"{_REVIEW_NOUN})"
+    # 'Review: X', and 'Crítica de X', 'Kritik zu X', 'Recensione di X'
+    r"(?:\s*[:\-–—|]\s*|\s+(?:of|de|del|du|di|zu|von|van)\s+)(?P<t>.+)$",
     re.I,
 )
 _RELEASE_BEFORE = re.compile(
@@ -392,7 +401,7 @@ def clean_title(text: str) -> tuple[str, int | None]:
         match = _RELEASE_AFTER.match(title)
         if match and match["t"].strip():
             title = match["t"]
-        match = _REVIEW_AFTER.match(title)
+        match = _REVIEW_AFTER.match(title) or _EXPLAINED_AFTER.match(title)
         if match and len(match["t"]) >= 1:
             title = match["t"]
         match = _TRAILING_YEAR.match(title)
@@ -427,6 +436,8 @@ def _plausible(title: str, year: int | None) -> bool:
         return False  # 'Harakiri AKA Seppuku' is two names: each is a variant
     if is_chrome(title):
         return False
+    if re.search(r"[★☆✩✪✫✬✭✮✯✰½]", title):
+        return False  # a grade: 'Crítica: ★★★★ Público: ★★★½'
     if re.fullmatch(r"(?:\S+\s+)?\S+['’]s", title):
         return False  # a site's owner: "Bry's DVD Review", "Glenn's Reviews"
     if _SITE_NAME.search(title) and len(title.split()) <= 4:
@@ -505,6 +516,30 @@ def _slug_title(url: str | None) -> str | None:
     return " ".join(words)
 
 
+_SLUG_LINE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+){2,}(?:\.(?:jpe?g|png|webp|gif))?$")
+# What a CMS adds to an image's name: its size, crop and copy marks.
+_SLUG_NOISE = re.compile(r"^(?:\d{2,4}x\d{2,4}|c|default|scaled|min|crop|copy|e\d{6,}|\d{1,2})$")
+
+
+_CAMERA_FILE = re.compile(r"^(?:img|dsc|dscn|pxl|image|photo|screenshot|screen-shot)[-_\d]", re.I)
+
+
+def _image_slug(line: str) -> str | None:
+    """An image file name's words as a title, with the year it holds in brackets
+    ('rome-open-city-1945-700x987' -> 'rome open city (1945)'); None for other lines."""
+    if not _SLUG_LINE.match(line):
+        return None
+    words = re.split(r"[-_]", re.sub(r"\.\w+$", "", line))
+    while words and _SLUG_NOISE.match(words[-1]):
+        words.pop()
+    year = next((w for w in words if re.fullmatch(_YEAR, w)), None)
+    words = [w for w in words if w != year]
+    lettered = [w for w in words if re.search(r"[a-z]", w)]
+    if len(lettered) < 2 or len(lettered) < len(words) - 1 or _CAMERA_FILE.search(line):
+        return None  # a date, a camera's or a screenshot's numbered file
+    return " ".join(words) + (f" ({year})" if year else "")
+
+
 def _schema_names(page: Page) -> list[tuple[str, float]]:
     names = []
     for item in page.cues.schema:
@@ -524,9 +559,15 @@ _CONNECTOR = (
 )
 # A run of capitalised words on one line ('Shaun of the Dead'); an opening quote may
 # precede it, an apostrophe inside a word may not ('O’Brien' is not 'Brien').
+# A number counts as a word of a name only whole: 'The Keep in 4K' is The Keep.
 _CAP_RUN = re.compile(
-    rf"(?<!\w)(?<!\w['’])(?:[A-Z][\w'’.\-]*|\d{{1,4}})"
-    rf"(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}))*"
+    rf"(?<!\w)(?<!\w['’])(?:[A-Z][\w'’.\-]*|\d{{1,4}}(?!\w))"
+    rf"(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}(?!\w)))*"
+)
+# A capitalised name right before its year in brackets: 'Wild and Woolly (1917)'.
+_DATED_NAME = re.compile(
+    rf"(?<!\w)(?P<t>[A-Z][\w'’.\-]*(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}))*)"
+    rf"[ \t]*\((?P<y>{_YEAR})\)"
 )
 _CAPS_RUN = re.compile(r"(?<!\w)(?<!\w['’])[A-Z][A-Z'’\-]+(?:[ \t]+[A-Z][A-Z'’\-]*)*(?![\w'’])")
 
@@ -678,6 +719,23 @@ def mentioned_titles(
     return ranked[:limit]
 
 
+# How far into the text a name dated in brackets counts as the page's opening.
+_OPENING = 400
+
+
+def _dated_mention(phrase: str, text: str) -> int | None:
+    """The year the page prints in brackets right after a name, alone or after another
+    name of it ('Drive My Car (ドライブ・マイ・カー, 2021)'), when it prints only one."""
+    years = {
+        int(m["y"])
+        for m in re.finditer(
+            rf"(?<!\w){re.escape(phrase)}[ \t]*\((?:[^()\n]{{1,60}}?,[ \t]*)?(?P<y>{_YEAR})\)",
+            text,
+        )
+    }
+    return years.pop() if len(years) == 1 else None
+
+
 def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) -> list[TitleCue]:
     """Every cue, most trusted first (ties keep page order)."""
     cues: list[TitleCue] = []
@@ -701,6 +759,9 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
         if is_review and REVIEW_WORD.search(line) and not line.endswith((".", "?", "!")):
             _add(cues, line, "review line", REVIEW_LINE)
             continue
+        if seen_text <= 5 and _EXPLAINED_AFTER.match(line) and not line.endswith((".", "?", "!")):
+            _add(cues, line, "review line", REVIEW_LINE)
+            continue
         nxt = next((x.strip() for x in lines[index + 1 : index + 3] if x.strip()), "")
         if re.fullmatch(r"(?:\(?\s*(?:4k\s*)?(?:uhd|blu-?ray|dvd)\s*\)?\s*)?review", nxt, re.I):
             _add(cues, line, "review line", REVIEW_LINE)
@@ -716,6 +777,11 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
             # 'Portrait of a Lady on Fire' over 'The Criterion Collection // R // June 23,
             # 2020', a title over 'Universal | 1958 | 128 min | Rated PG'
             _add(cues, line, "title over details", DETAILS_TITLE)
+            continue
+        image = _image_slug(line)
+        if image:
+            # 'rome-open-city-1945-700x987': an image's file name, as the page shows it
+            _add(cues, image, "address", URL_SLUG)
             continue
         match = _TITLE_WITH_YEAR.match(line)
         short_enough = not line.endswith((".", "?", "!")) or len(line) < 60
@@ -743,9 +809,18 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
             weight = max(0.2, EARLY_LINE - 0.01 * seen_text)
             _add(cues, line, "early line", weight)
     _add(cues, _slug_title(page.cues.url), "address", URL_SLUG)
+    text = "\n".join(lines)
+    # 'the perfect Douglas Fairbanks comedy Wild and Woolly (1917)': a dated name in the
+    # page's opening, once is enough
+    for match in _DATED_NAME.finditer(text[:_OPENING]):
+        _add(cues, f"{match['t']} ({match['y']})", "mentioned", MENTIONED)
     for phrase, count in mentioned_titles(lines):
         weight = min(MENTIONED_MAX, MENTIONED + 0.06 * (count - 2))
+        # 'Drive My Car (ドライブ・マイ・カー, 2021)': the page dates the name it repeats
         _add(cues, phrase, "mentioned", weight)
+        dated = _dated_mention(phrase, text)
+        if dated:
+            _add(cues, f"{phrase} ({dated})", "mentioned", weight)
     if not cues:
         # A cut page with no title anywhere: every name it uses once is a lead, and
         # film_match takes one only when the film's director and cast are named too.

@@ -162,10 +162,14 @@ def _read(page: Page) -> _Read:
         "" if i in scores.lines_used or i in details.lines_used else line
         for i, line in enumerate(lines)
     ]
-    cues = title_cues(page, for_cues, labelled=details.all("title"))
+    # 'Título original: Way down east' names the film as the catalog may know it
+    cues = title_cues(page, for_cues, labelled=details.all("title") + details.all("original_title"))
     # The title is the most trusted line that names the film; a name the text merely
     # repeats ('Kalatozov') helps find the film but is not the page's title line.
-    named = [c for c in cues if c.cue != "mentioned"] or cues
+    # An original title ('Título original: Way down east') finds the film, but the
+    # page's title is its own line ('Horizonte Sombrio (1920)').
+    originals = set(details.all("original_title"))
+    named = [c for c in cues if c.cue != "mentioned" and c.source not in originals] or cues
     if named:
         title, title_year = named[0].title, named[0].year if named[0].strong else None
     else:

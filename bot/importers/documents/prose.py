@@ -210,10 +210,11 @@ _DIRECTED = re.compile(
     r"(?i:film|movie|feature|picture|adaptation|thriller|drama|comedy|documentary|epic)\b"
 )
 # 'Andrei Tarkovsky's Stalker', 'Carol Reed's 1949 classic', 'Brian De Palma's adaptation'
+# One work, singular: "Will Ferrell's movies" are a career, not this film's director.
 _POSSESSIVE_WORK = (
-    r"(?i:film|films|classic|masterpiece|feature|final|debut|adaptation|epic|thriller|"
+    r"(?i:film|classic|masterpiece|feature|final|debut|adaptation|epic|thriller|"
     r"drama|comedy|western|noir|picture|movie|documentary|latest|new|last|anime|"
-    r"sequel|remake|\d{4})"
+    r"sequel|remake|\d{4})\b"
 )
 _STARRING = re.compile(
     rf"\b(?i:starring|co-starring|stars|co-stars|(?:featuring\s+)?performances\s+(?:by|from)|"
