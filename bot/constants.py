@@ -106,6 +106,9 @@ ANNOUNCE_SPACING_SECONDS = {"discord": 1 / 45, "matrix": 0.2}
 # so its bucket never runs dry (at Remaining 0 discord.py waits out the whole reset; the
 # benchmark measured 1.0 s spacing at half the throughput of 1.3 s for that reason).
 ANNOUNCE_TARGET_SPACING_SECONDS = 1.3
+# A process delivering to a channel holds its lease this long unless it renews it (every
+# third of it, while the send is in flight); a dead process's channels wait this long.
+ANNOUNCE_LEASE_SECONDS = 30.0
 ANNOUNCE_CONCURRENCY = 32  # sends in flight at once, each to a different target
 ANNOUNCE_RETRY_BASE_SECONDS = 2.0  # a failed send waits 2, 4, 8 ... seconds
 ANNOUNCE_RETRY_MAX_SECONDS = 300.0

@@ -5,6 +5,11 @@ with backoff and nothing behind it is sent first (no watermark ever moves past a
 that did not arrive). The nonce written with the item is passed to the platform, which
 drops a repeated post (Discord: `nonce` + `enforce_nonce`; Matrix: the transaction id),
 so a crash between "sent" and "recorded as sent" cannot post twice.
+
+Several processes may deliver one outbox (issue 20): an item is sent only under its
+channel's lease (`bot.store.outbox_leases`), claimed before the send, renewed while the
+send is in flight and given back with the outcome; a dead process's channels are taken
+over by another once their leases run out (`lease` seconds).
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ from bot.constants import (
     ANNOUNCE_CONCURRENCY,
     ANNOUNCE_FAILING_RETRY_MAX_SECONDS,
     ANNOUNCE_FAILING_RETRY_SECONDS,
+    ANNOUNCE_LEASE_SECONDS,
     ANNOUNCE_POLL_SECONDS,
     ANNOUNCE_RETRY_BASE_SECONDS,
     ANNOUNCE_RETRY_MAX_SECONDS,
     ANNOUNCE_TARGET_SPACING_SECONDS,
 )
 from bot.store import announcements as store
-from bot.store.announcements import Outgoing, Subscription
+from bot.store import outbox_leases
+from bot.store.announcements import Outgoing, Release, Subscription
 from bot.store.db import Database
 from bot.store.releases import releases_by_id
 
@@ -85,7 +92,14 @@ class Announcer:
         failing_retry: float = ANNOUNCE_FAILING_RETRY_SECONDS,
         poll: float = ANNOUNCE_POLL_SECONDS,
         clock: Callable[[], float] = time.time,
+        owner: str | None = None,
+        lease: float = ANNOUNCE_LEASE_SECONDS,
+        owns: Callable[[Subscription], bool] | None = None,
     ) -> None:
+        """`owner`: this process's name on its claims (default: host, pid, a random
+        part); `lease`: seconds a claim holds a channel unless renewed (a dead process's
+        channels wait that long); `owns`: the subscriptions this process delivers (its
+        shards' guilds; None: all)."""
         self.db = db
         self.sender = sender
         self.platform = sender.platform
@@ -96,10 +110,13 @@ class Announcer:
         self.failing_retry = failing_retry
         self.poll = poll
         self.clock = clock
+        self.owner = owner or outbox_leases.new_owner()
+        self.lease = lease
+        self.owns = owns
+        self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._pace = asyncio.Lock()
         self._last_send = 0.0
-        self._last_to: dict[str, float] = {}
         self._wake = asyncio.Event()
         self._inflight: dict[str, asyncio.Task] = {}  # one send per target at a time
         # A target whose last send could not be recorded (the database failed) waits
@@ -114,7 +131,9 @@ class Announcer:
     async def run(self) -> None:
         """Deliver until cancelled; a bug in one pass is logged, never fatal. Sends are
         pipelined: a target whose send waits (on a rate limit, a slow server) holds up
-        no other target."""
+        no other target. The leases of sends in flight are renewed meanwhile; on the way
+        out every channel this process holds is given back."""
+        renewing = asyncio.create_task(self._renew_leases(), name=f"leases-{self.platform}")
         try:
             while True:
                 self._wake.clear()
@@ -138,31 +157,64 @@ class Announcer:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(self._wake.wait(), min(wait, self.poll))
         finally:
+            renewing.cancel()
             for task in list(self._inflight.values()):
                 task.cancel()  # its item stays queued; the next start resends its nonce
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(
+                    outbox_leases.release_all(self.db, self.platform, self.owner), 5
+                )
+
+    async def _renew_leases(self) -> None:
+        """Every third of a lease, extend the leases of the sends in flight (a send that
+        waits on a rate limit keeps its channel)."""
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            if not self._inflight:
+                continue
+            try:
+                await outbox_leases.renew(
+                    self.db,
+                    self.platform,
+                    self.owner,
+                    list(self._inflight),
+                    self.clock() + self.lease,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the database failed: the next renewal tries again
+                log.warning("announcements (%s): renewing leases failed: %s", self.platform, exc)
 
     async def deliver_due(self, *, wait: bool = True) -> float:
-        """Start a send for every head that is due (one per subscription, one per target
-        at a time); with `wait`, return once they are done. Returns how long until
-        something may be due again (0: at once; a finished send also wakes `run`)."""
+        """Claim and start a send for every channel with a due item (its oldest; one per
+        channel at a time, across all processes); with `wait`, return once they are done.
+        Returns how long until something may be due again (0: at once; a finished send
+        also wakes `run`)."""
         now = self.clock()
-        heads = await store.heads(self.db, self.platform, self.today().isoformat())
+        busy = set(self._inflight) | {t for t, until in self._held.items() if until > now}
+        claims, next_at = await outbox_leases.claim(
+            self.db,
+            self.platform,
+            self.today().isoformat(),
+            owner=self.owner,
+            now=now,
+            lease=self.lease,
+            limit=self.concurrency - len(self._inflight),
+            busy=busy,
+            owns=self.owns,
+        )
         started: list[asyncio.Task] = []
         next_due = self.poll
-        for sub, item, not_before in heads:
-            if sub.target in self._inflight:
-                continue
-            ready = max(
-                not_before,
-                self._last_to.get(sub.target, 0) + self.target_spacing,
-                self._held.get(sub.target, 0),
-            )
-            if ready > now:
-                next_due = min(next_due, max(ready - now, 0.01))
-                continue
-            task = asyncio.create_task(self._deliver(sub, item))
-            self._inflight[sub.target] = task
-            task.add_done_callback(lambda done, target=sub.target: self._finished(target, done))
+        if next_at is not None:
+            next_due = min(next_due, max(next_at - now, 0.01))
+        for held_until in self._held.values():
+            if held_until > now:
+                next_due = min(next_due, max(held_until - now, 0.01))
+        for claimed in claims:
+            target = claimed.subscription.target
+            task = asyncio.create_task(self._deliver(claimed.subscription, claimed.item))
+            self._inflight[target] = task
+            task.add_done_callback(lambda done, target=target: self._finished(target, done))
             started.append(task)
         if wait and started:
             await asyncio.gather(*started)
@@ -214,13 +266,14 @@ class Announcer:
     async def _deliver(self, sub: Subscription, item: Outgoing) -> None:
         async with self._slots:
             release = (await releases_by_id(self.db, [item.edition_id])).get(item.edition_id)
-            if release is None:
-                return  # the edition was deleted: its rows went with it
+            if release is None:  # the edition was deleted: its rows went with it
+                await outbox_leases.release(self.db, self._release(sub, self.clock()))
+                return
             note = f" · subscription #{sub.id}"
             today = self.today()
             reply = announcement_reply(release, item.kind, item.release_date, today, note=note)
             await self._paced()
-            self._last_to[sub.target] = self.clock()
+            started = self.clock()
             try:
                 if item.is_edit:
                     message_id = item.message_id or ""
@@ -238,7 +291,7 @@ class Announcer:
             except asyncio.CancelledError:
                 raise
             except SendError as exc:
-                await self._failed(sub, item, exc)
+                await self._failed(sub, item, exc, started)
                 return
             except Exception as exc:  # a network error, a bug in a renderer
                 log.exception(
@@ -247,10 +300,14 @@ class Announcer:
                     item.id,
                     sub.target,
                 )
-                await self._failed(sub, item, SendError(f"{type(exc).__name__}: {exc}"))
+                await self._failed(sub, item, SendError(f"{type(exc).__name__}: {exc}"), started)
                 return
             await store.mark_sent(
-                self.db, item, message_id, posted_marker(item.kind, item.release_date, today)
+                self.db,
+                item,
+                message_id,
+                posted_marker(item.kind, item.release_date, today),
+                release=self._release(sub, started),
             )
             self.sent += 1
             log.info(
@@ -263,10 +320,17 @@ class Announcer:
                 sub.target,
             )
 
-    async def _failed(self, sub: Subscription, item: Outgoing, exc: SendError) -> None:
+    def _release(self, sub: Subscription, started: float) -> Release:
+        """The channel's lease given back: sendable again `target_spacing` after this
+        send started (by any process)."""
+        return Release(self.platform, sub.target, self.owner, started + self.target_spacing)
+
+    async def _failed(
+        self, sub: Subscription, item: Outgoing, exc: SendError, started: float
+    ) -> None:
         if exc.gone and item.is_edit:
             log.info("announcements: message %s was deleted; not editing it", item.message_id)
-            await store.give_up_edit(self.db, item)
+            await store.give_up_edit(self.db, item, release=self._release(sub, started))
             return
         if exc.failing:
             delay = min(
@@ -284,5 +348,10 @@ class Announcer:
             delay,
         )
         await store.mark_failed(
-            self.db, item, error=exc.reason, retry_at=self.clock() + delay, failing=exc.failing
+            self.db,
+            item,
+            error=exc.reason,
+            retry_at=self.clock() + delay,
+            failing=exc.failing,
+            release=self._release(sub, started),
         )

@@ -66,6 +66,26 @@ class Outgoing:
         return f"{self.nonce[:20]}e{self.edits}"
 
 
+@dataclass(frozen=True)
+class Release:
+    """How an outcome gives back its channel's lease (`bot.store.outbox_leases`): who held
+    it, and from when the channel may be sent to again (the per-channel spacing)."""
+
+    platform: str
+    target: str
+    owner: str
+    next_send_at: float
+
+
+async def release_in(tx: Transaction, release: Release) -> None:
+    """Give the channel back, if `release.owner` still holds it. Inside a transaction."""
+    await tx._execute(
+        "UPDATE delivery_channels SET claimed_by = NULL, announcement_id = NULL, "
+        "lease_until = ? WHERE platform = ? AND target = ? AND claimed_by = ?",
+        (release.next_send_at, release.platform, release.target, release.owner),
+    )
+
+
 _SUB_COLUMNS = (
     "s.id, s.platform, s.scope, s.target, s.filters, s.mention, s.since, s.created_by, "
     "s.created_at, s.status, s.status_note, s.status_since, s.last_sent_at, "
@@ -118,14 +138,19 @@ async def add_subscription(
     since: str,
     created_by: str,
 ) -> int:
-    """Call inside a transaction."""
-    return int(
+    """Call inside a transaction. The channel gets its lease row (bot.store.outbox_leases)."""
+    sub_id = int(
         await tx._scalar(
             "INSERT INTO subscriptions (platform, scope, target, filters, mention, since, "
             "created_by) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (platform, scope, target, json.dumps(filters.to_json()), mention, since, created_by),
         )
     )
+    await tx._execute(
+        "INSERT OR IGNORE INTO delivery_channels (platform, target) VALUES (?, ?)",
+        (platform, target),
+    )
+    return sub_id
 
 
 async def subscriptions(
@@ -292,16 +317,34 @@ async def heads(
     return [(_subscription(r[:14]), _outgoing(r[14:25]), float(r[25])) for r in rows]
 
 
-async def mark_sent(db: Database, item: Outgoing, message_id: str, posted_date: str | None) -> None:
+# The item as it was read: an outcome is recorded only on the item it was about (another
+# process that took over an expired lease may have recorded it already).
+_SAME_ITEM = "id = ? AND state = ? AND edits = ?"
+
+
+async def mark_sent(
+    db: Database,
+    item: Outgoing,
+    message_id: str,
+    posted_date: str | None,
+    *,
+    release: Release | None = None,
+) -> None:
     """Record a post (or an edit, counted); the subscription is healthy again.
-    `posted_date` is what the message now says (see `bot.announce.card.posted_marker`)."""
-    async with db.transaction() as tx:
-        await tx._execute(
+    `posted_date` is what the message now says (see `bot.announce.card.posted_marker`).
+    `release`: the channel's lease, given back in the same transaction."""
+    async with db.transaction(concurrent=True) as tx:
+        if release is not None:
+            await release_in(tx, release)
+        changed = await tx._execute(
             "UPDATE announcements SET state = 'sent', message_id = ?, posted_date = ?, "
             "attempts = 0, next_attempt_at = 0, last_error = NULL, edits = edits + ?, "
-            "sent_at = coalesce(sent_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) WHERE id = ?",
-            (message_id, posted_date, 1 if item.is_edit else 0, item.id),
+            "sent_at = coalesce(sent_at, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
+            f"WHERE {_SAME_ITEM}",
+            (message_id, posted_date, 1 if item.is_edit else 0, item.id, item.state, item.edits),
         )
+        if changed <= 0:
+            return
         await tx._execute(
             "UPDATE subscriptions SET status = 'ok', status_note = NULL, status_since = NULL, "
             "last_sent_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ?",
@@ -316,16 +359,20 @@ async def mark_failed(
     error: str,
     retry_at: float,
     failing: bool,
+    release: Release | None = None,
 ) -> None:
     """A failed attempt: the item stays first in its queue until `retry_at`; with
-    `failing` (no permission, channel gone) the subscription shows it in its health."""
-    async with db.transaction() as tx:
-        await tx._execute(
+    `failing` (no permission, channel gone) the subscription shows it in its health.
+    `release`: the channel's lease, given back in the same transaction."""
+    async with db.transaction(concurrent=True) as tx:
+        if release is not None:
+            await release_in(tx, release)
+        changed = await tx._execute(
             "UPDATE announcements SET attempts = attempts + 1, next_attempt_at = ?, "
-            "last_error = ? WHERE id = ?",
-            (retry_at, error[:500], item.id),
+            f"last_error = ? WHERE {_SAME_ITEM} AND attempts = ?",
+            (retry_at, error[:500], item.id, item.state, item.edits, item.attempts),
         )
-        if failing:
+        if failing and changed > 0:
             await tx._execute(
                 "UPDATE subscriptions SET status = 'failing', status_note = ?, "
                 "status_since = coalesce(status_since, strftime('%Y-%m-%dT%H:%M:%SZ', 'now')) "
@@ -334,9 +381,11 @@ async def mark_failed(
             )
 
 
-async def give_up_edit(db: Database, item: Outgoing) -> None:
+async def give_up_edit(db: Database, item: Outgoing, *, release: Release | None = None) -> None:
     """The posted message is gone (deleted by someone): nothing left to edit."""
-    async with db.transaction() as tx:
+    async with db.transaction(concurrent=True) as tx:
+        if release is not None:
+            await release_in(tx, release)
         await tx._execute(
             "UPDATE announcements SET posted_date = release_date WHERE id = ?", (item.id,)
         )

@@ -155,8 +155,12 @@ class Database(_Sql):
             raise error from exc
 
     @asynccontextmanager
-    async def transaction(self, *, give_up: float | None = None) -> AsyncIterator[Transaction]:
+    async def transaction(
+        self, *, give_up: float | None = None, concurrent: bool = False
+    ) -> AsyncIterator[Transaction]:
         """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any exception (nothing partial).
+        `concurrent` (PostgreSQL: no database-wide lock, row locks only) changes nothing
+        here: SQLite's transactions always take turns.
 
         While another process holds the write lock this waits, with backoff (see
         bot/store/busy.py), and raises DatabaseBusyError only after `give_up` seconds
