@@ -15,7 +15,7 @@ from pathlib import Path
 from bot import __version__, cli_feeds, cli_pending, cli_search, logsafety
 from bot.app import announcing, setup_logging, start_core
 from bot.ask import render_answer
-from bot.config import SettingError, Settings, load_settings
+from bot.config import SettingError, Settings, load_settings, parse_shards
 from bot.console import SETUP, log_to_file, run_console, shares_the_terminal
 from bot.importers.catalog import CatalogFiles, build_catalog
 from bot.importers.csvrows import CatalogError
@@ -47,10 +47,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"filmbot {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser(
+    run = sub.add_parser(
         "run",
         parents=[common],
         help="start the bot on the platforms configured in .env (else the console)",
+    )
+    run.add_argument(
+        "--shards",
+        metavar="FIRST-LAST/COUNT",
+        help="run only these Discord shards, e.g. 0-3/16 (default: $FILMBOT_SHARDS, else all)",
     )
     sub.add_parser("console", parents=[common], help="chat with filmbot in this terminal")
     ask = sub.add_parser("ask", parents=[common], help="answer one message and print the reply")
@@ -155,6 +160,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    shards = settings.shards
+    if getattr(args, "shards", None):
+        try:
+            shards = parse_shards(args.shards, "--shards")
+        except SettingError as exc:
+            print(f"filmbot: {exc}", file=sys.stderr)
+            return 2
     platforms = settings.platforms()
     if not platforms:
         print(
@@ -170,7 +182,9 @@ async def _cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             from bot.adapters.discord_bot import run_discord
 
             assert settings.discord_token is not None
-            runners.append(run_discord(core, settings.discord_token))
+            runners.append(run_discord(core, settings.discord_token, shards))
+            if shards is not None:
+                print(f"filmbot: Discord shards {shards}", file=sys.stderr)
         if "matrix" in platforms:
             from bot.adapters.matrix_bot import run_matrix
 

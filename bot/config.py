@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -33,7 +34,64 @@ SETTING_NAMES = (
     "MATRIX_MANAGE_POWER_LEVEL",
     "ANNOUNCE_TIMEZONE",
     "FILMBOT_FETCH_ALLOW_HOSTS",
+    "FILMBOT_SHARDS",
 )
+
+
+@dataclass(frozen=True)
+class ShardRange:
+    """Shards `first`..`last` of a `count`-shard Discord bot: what one process runs
+    (`filmbot run --shards 0-3/16`, FILMBOT_SHARDS). Its announcements go to the guilds
+    those shards hold: Discord puts guild g on shard (g >> 22) % count."""
+
+    first: int
+    last: int
+    count: int
+
+    @property
+    def ids(self) -> list[int]:
+        return list(range(self.first, self.last + 1))
+
+    def __str__(self) -> str:
+        span = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{span}/{self.count}"
+
+    def owns_guild(self, guild: str | int | None) -> bool:
+        """True when the guild's shard is one of ours. No guild (a direct message, an
+        unknown scope) is shard 0's, as Discord sends DMs to shard 0."""
+        text = str(guild or "")
+        shard = shard_of(int(text), self.count) if text.isdigit() else 0
+        return self.first <= shard <= self.last
+
+
+def shard_of(guild_id: int, count: int) -> int:
+    """The shard Discord gives a guild: (guild_id >> 22) % count."""
+    return (guild_id >> 22) % count
+
+
+_SHARDS = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?/\s*(\d+)\s*$")
+
+
+def parse_shards(value: str, name: str = "FILMBOT_SHARDS") -> ShardRange:
+    """'0-3/16' (shards 0 to 3 of 16) or '5/16' (shard 5 alone); SettingError naming
+    `name` otherwise."""
+    match = _SHARDS.match(value or "")
+    example = "like 0-3/16 (shards 0 to 3 of a 16-shard bot) or 5/16 (shard 5 alone)"
+    if match is None:
+        raise SettingError(f"{name} must look {example}, not {value!r}")
+    first, last, count = int(match[1]), int(match[2] or match[1]), int(match[3])
+    if count < 1:
+        raise SettingError(f"{name}: a bot has at least one shard, not {count} ({value!r})")
+    if last < first:
+        raise SettingError(
+            f"{name}: the range {first}-{last} runs backwards; write {last}-{first}/{count}"
+        )
+    if last >= count:
+        raise SettingError(
+            f"{name}: shard ids of a {count}-shard bot run from 0 to {count - 1}; "
+            f"{last} is past the end ({value!r})"
+        )
+    return ShardRange(first, last, count)
 
 
 @dataclass(frozen=True)
@@ -58,6 +116,8 @@ class Settings:
     # Hosts fetched although their addresses are not public (loopback, private, ...):
     # exact names or addresses, lower case. Empty: only public addresses are fetched.
     fetch_allow_hosts: tuple[str, ...] = ()
+    # The Discord shards this process runs (None: all of them, discord.py's choice).
+    shards: ShardRange | None = None
 
     @property
     def database(self) -> str | Path:
@@ -131,6 +191,7 @@ def load_settings(env_file: Path | None = Path(".env"), db: str | Path | None = 
         ),
         announce_timezone=_timezone_setting(get("ANNOUNCE_TIMEZONE")),
         fetch_allow_hosts=_hosts_setting(get("FILMBOT_FETCH_ALLOW_HOSTS")),
+        shards=parse_shards(shards) if (shards := get("FILMBOT_SHARDS")) else None,
     )
 
 

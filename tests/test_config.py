@@ -63,6 +63,7 @@ SAMPLES = {
     "MATRIX_MANAGE_POWER_LEVEL": "75",
     "ANNOUNCE_TIMEZONE": "Europe/Paris",
     "FILMBOT_FETCH_ALLOW_HOSTS": "127.0.0.1,localhost",
+    "FILMBOT_SHARDS": "0-3/16",
 }
 
 

@@ -19,7 +19,9 @@ from discord.ext import commands
 from bot.adapters.discord_announce import DiscordSender
 from bot.adapters.discord_mentions import mentions_bot, reply_to_mention
 from bot.adapters.discord_send import NO_MENTIONS, note
+from bot.config import ShardRange
 from bot.core.engine import Core
+from bot.store.announcements import Subscription
 
 log = logging.getLogger(__name__)
 COGS = ("cogs.films", "cogs.reviews", "cogs.releases", "cogs.announcements", "cogs.admin")
@@ -30,7 +32,12 @@ INVITE_PERMISSIONS = 2048 | 16384 | 274877906944
 
 
 class FilmBot(commands.AutoShardedBot):
-    def __init__(self, core: Core, **options: object) -> None:
+    """`shards`: run only those shards of a bot spread over several processes (each
+    delivers the announcements of its own shards' guilds); None: all of them."""
+
+    def __init__(self, core: Core, *, shards: ShardRange | None = None, **options: object) -> None:
+        if shards is not None:
+            options = {"shard_ids": shards.ids, "shard_count": shards.count, **options}
         intents = discord.Intents.none()
         intents.guilds = True  # channel and permission data; not privileged
         # Messages that mention the bot (their text comes without the privileged
@@ -44,6 +51,7 @@ class FilmBot(commands.AutoShardedBot):
             **options,  # type: ignore[arg-type]
         )
         self.core = core
+        self.shard_range = shards
 
     async def setup_hook(self) -> None:
         for name in COGS:
@@ -57,7 +65,12 @@ class FilmBot(commands.AutoShardedBot):
         log.info("Discord: connected as %s to %d servers", self.user, len(self.guilds))
         service = self.core.announcements
         if service is not None and "discord" not in service.announcers:
-            service.attach(DiscordSender(self))
+            service.attach(DiscordSender(self), owns=self.owns_subscription)
+
+    def owns_subscription(self, subscription: Subscription) -> bool:
+        """Whether this process delivers the subscription: its guild (the scope) is on
+        one of our shards."""
+        return self.shard_range is None or self.shard_range.owns_guild(subscription.scope)
 
     async def on_message(self, message: discord.Message) -> None:
         """A message that mentions the bot is a question; no other message is read (and
@@ -99,9 +112,9 @@ def invite_url(application_id: int) -> str:
     )
 
 
-async def run_discord(core: Core, token: str) -> None:
+async def run_discord(core: Core, token: str, shards: ShardRange | None = None) -> None:
     """Connect and answer until cancelled. Commands are synced by `filmbot discord sync`."""
-    bot = FilmBot(core)
+    bot = FilmBot(core, shards=shards)
     async with bot:
         await bot.start(token)
 

@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from bot.announce.delivery import Announcer, Sender
 from bot.announce.planner import plan
 from bot.cards import Reply
 from bot.constants import ANNOUNCE_PLAN_SECONDS, ANNOUNCE_SPACING_SECONDS
-from bot.store.announcements import new_nonce, retry_now
+from bot.store.announcements import Subscription, new_nonce, retry_now
 from bot.store.db import Database
 
 log = logging.getLogger(__name__)
@@ -42,9 +43,14 @@ class AnnouncementService:
         midnight there, wherever the server runs."""
         return datetime.now(self.timezone).date()
 
-    def attach(self, sender: Sender) -> Announcer:
-        """Start delivering this platform's outbox (again, after a reconnect)."""
-        options = {"spacing": ANNOUNCE_SPACING_SECONDS.get(sender.platform, 0.2)}
+    def attach(
+        self, sender: Sender, *, owns: Callable[[Subscription], bool] | None = None
+    ) -> Announcer:
+        """Start delivering this platform's outbox (again, after a reconnect); `owns`:
+        only the subscriptions this process serves (its Discord shards' guilds)."""
+        options: dict = {"spacing": ANNOUNCE_SPACING_SECONDS.get(sender.platform, 0.2)}
+        if owns is not None:
+            options["owns"] = owns
         options.update(self.announcer_options)
         announcer = Announcer(self.db, sender, today=self.today, **options)
         self.detach(sender.platform)
