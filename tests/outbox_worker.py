@@ -57,6 +57,7 @@ async def main(target: str, sink: str, owner: str, lease: float) -> None:
                 poll=0.1,
                 owner=owner,
                 lease=lease,
+                free_dead=False,  # the test watches the lease run out
             )
             await announcer.run()
     finally:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -136,6 +137,22 @@ async def test_a_renewed_lease_is_kept_and_a_stopping_owner_gives_all_back(store
     assert await outbox_leases.release_all(store_db, "discord", "a") == 1
     [freed] = (await _claim(store_db, "c", 1050.0))[0]
     assert freed.subscription.target == "chan-0"
+
+
+async def test_a_dead_owner_of_this_machine_is_not_waited_for(store_db: Database):
+    await _outbox(store_db, 2, 1)
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    dead = f"{socket.gethostname()}:{gone.pid}:0000"
+    alive = f"{socket.gethostname()}:{os.getppid()}:0000"
+    elsewhere = f"another-host:{gone.pid}:0000"
+    assert outbox_leases.owner_is_dead(dead)
+    assert not outbox_leases.owner_is_dead(alive) and not outbox_leases.owner_is_dead(elsewhere)
+    [first] = (await _claim(store_db, dead, 1000.0, limit=1))[0]
+    [second] = (await _claim(store_db, elsewhere, 1000.0, limit=1))[0]
+    assert await outbox_leases.free_dead_owners(store_db, "discord") == [dead]
+    [taken] = (await _claim(store_db, "restarted", 1001.0))[0]
+    assert taken.item == first.item and taken.subscription.target != second.subscription.target
 
 
 async def test_claims_only_the_subscriptions_a_process_owns(store_db: Database):

@@ -95,11 +95,13 @@ class Announcer:
         owner: str | None = None,
         lease: float = ANNOUNCE_LEASE_SECONDS,
         owns: Callable[[Subscription], bool] | None = None,
+        free_dead: bool = True,
     ) -> None:
         """`owner`: this process's name on its claims (default: host, pid, a random
         part); `lease`: seconds a claim holds a channel unless renewed (a dead process's
         channels wait that long); `owns`: the subscriptions this process delivers (its
-        shards' guilds; None: all)."""
+        shards' guilds; None: all); `free_dead`: at start, take back at once the channels
+        of this machine's processes that died (a restart after a crash waits no lease)."""
         self.db = db
         self.sender = sender
         self.platform = sender.platform
@@ -113,6 +115,7 @@ class Announcer:
         self.owner = owner or outbox_leases.new_owner()
         self.lease = lease
         self.owns = owns
+        self.free_dead = free_dead
         self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._pace = asyncio.Lock()
@@ -134,6 +137,18 @@ class Announcer:
         no other target. The leases of sends in flight are renewed meanwhile; on the way
         out every channel this process holds is given back."""
         renewing = asyncio.create_task(self._renew_leases(), name=f"leases-{self.platform}")
+        if self.free_dead:
+            try:
+                dead = await outbox_leases.free_dead_owners(self.db, self.platform)
+            except sqlite3.OperationalError as exc:  # their leases run out meanwhile
+                log.warning(
+                    "announcements (%s): could not free dead claims: %s", self.platform, exc
+                )
+            else:
+                if dead:
+                    log.info(
+                        "announcements (%s): took back the channels of %s", self.platform, dead
+                    )
         try:
             while True:
                 self._wake.clear()

@@ -60,6 +60,42 @@ def new_owner() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
 
+def owner_is_dead(owner: str) -> bool:
+    """True for an owner (`new_owner`) of this machine whose process is gone: its leases
+    need not be waited out. Unknown (another machine, a process of another user) is not
+    dead. Machines must have distinct host names (containers: by default)."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+async def free_dead_owners(
+    db: Database, platform: str, is_dead: Callable[[str], bool] = owner_is_dead
+) -> list[str]:
+    """Give back at once the channels held by owners known dead (a process of this
+    machine restarted after a crash); returns those owners."""
+    holders = [
+        r[0]
+        for r in await db._fetchall(
+            "SELECT DISTINCT claimed_by FROM delivery_channels "
+            "WHERE platform = ? AND claimed_by IS NOT NULL",
+            (platform,),
+        )
+    ]
+    dead = sorted(h for h in holders if is_dead(h))
+    for owner in dead:
+        await release_all(db, platform, owner)
+    return dead
+
+
 def _heads_sql(targets: int) -> str:
     where = f" AND s.target IN ({','.join('?' * targets)})" if targets else ""
     return (
