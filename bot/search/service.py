@@ -8,7 +8,9 @@ same folder, with a fingerprint of its own: people, aliases and credits) on firs
 since (a small second index searched beside the big one), so new films are found at
 once without a rebuild. `refresh_if_changed()`, called before lookups, notices writes by
 this connection and by other processes (`filmbot import` while the bot runs, through
-SQLite's data_version).
+SQLite's data_version). On PostgreSQL each process also LISTENs on `filmbot_changes`
+(fired by triggers when titles or people change) and refreshes in the background as soon
+as another process commits; the check before lookups stays as the fallback.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 CACHE_FORMAT = 1
 CACHE_FILE_MODE = 0o600
 CACHE_DIR_MODE = 0o700
+# The NOTIFY channel writes to titles and people fire (PostgreSQL, migration 0011).
+CHANGES_CHANNEL = "filmbot_changes"
 # How often (at most) a lookup asks SQLite whether another process changed the data.
 CHANGE_CHECK_SECONDS = 2.0
 # Past this many re-indexed films the side index is folded into a full rebuild.
@@ -71,6 +75,10 @@ class SearchService:
         self._data_version: int | None = None
         self._own_changes = 0
         self._checked_at = 0.0
+        self._listening = False
+        self._notified = False
+        self._notify_task: asyncio.Task[None] | None = None
+        self.notified_refreshes = 0  # refreshes a NOTIFY started (tests, logs)
         self.loaded_from_cache = False
         self.people_loaded_from_cache = False
 
@@ -195,6 +203,7 @@ class SearchService:
 
     async def _load(self) -> None:
         started = time.perf_counter()
+        await self._listen()
         if await search_data.film_text_missing(self.db):
             count = await search_data.refresh_film_text(self.db)
             log.info("keyword index: filled for %d films (first start after upgrade)", count)
@@ -213,6 +222,8 @@ class SearchService:
             how = "built"
         self._change_mark = mark
         self._titles = TitleSearch([self._main_titles])
+        if self._notified:  # a change committed while loading
+            self._refresh_soon()
         log.log(
             logging.INFO if self._main_titles.size > 100_000 else logging.DEBUG,
             "search index: %s %d titles in %.2f s",
@@ -272,7 +283,8 @@ class SearchService:
 
         A build already inside its worker thread runs on there until done; asyncio.run
         waits for worker threads when the loop closes."""
-        for task in (self._task, self._people_task, self._rebuild_task, self._people_rebuild_task):
+        tasks = (self._task, self._people_task, self._rebuild_task, self._people_rebuild_task)
+        for task in (*tasks, self._notify_task):
             if task is not None and not task.done():
                 task.cancel()
                 await asyncio.wait([task])
@@ -358,6 +370,36 @@ class SearchService:
             log.exception("person index: background rebuild failed; the side index goes on")
         finally:
             self._people_rebuild_task = None
+
+    async def _listen(self) -> None:
+        """LISTEN for other processes' changes (PostgreSQL); a failure leaves polling."""
+        if self._listening:
+            return
+        try:
+            self._listening = await self.db.listen(CHANGES_CHANNEL, self._on_change)
+        except Exception as exc:
+            log.warning("search index: cannot LISTEN for changes (%s); polling instead", exc)
+
+    def _on_change(self, payload: str) -> None:
+        """A NOTIFY: refresh in the background (one at a time; a notification arriving
+        during a refresh starts another after it)."""
+        self._notified = True
+        if self.is_ready:
+            self._refresh_soon()
+
+    def _refresh_soon(self) -> None:
+        if self._notify_task is None or self._notify_task.done():
+            self._notify_task = asyncio.get_running_loop().create_task(self._refresh_notified())
+
+    async def _refresh_notified(self) -> None:
+        while self._notified:
+            self._notified = False
+            try:
+                await self.refresh()
+                self.notified_refreshes += 1
+            except Exception as exc:  # the poll before the next lookup tries again
+                log.warning("search index: refresh after a change notice failed: %s", exc)
+                return
 
     async def refresh_if_changed(self) -> None:
         """Refresh when anything was written since the last look: by this connection (an

@@ -9,7 +9,7 @@ import asyncio
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -215,6 +215,11 @@ class Database(_Sql):
             raise FileExistsError(f"{target} already exists; choose a new path")
         async with aiosqlite.connect(target) as dest:
             await self._conn.backup(dest)
+
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> bool:
+        """PostgreSQL's LISTEN (see bot.store.pg); SQLite has none: False, and readers
+        notice other processes' commits by polling (`search_data.data_version`)."""
+        return False
 
     async def close(self) -> None:
         await self._conn.close()

@@ -31,7 +31,7 @@ import logging
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -192,6 +192,7 @@ class Database(_PgSql, sqlite_db.Database):
         self.path = path
         self._open = 0
         self._changes = 0
+        self._listeners: list[asyncpg.Connection] = []
 
     @property
     def what(self) -> str:
@@ -286,7 +287,33 @@ class Database(_PgSql, sqlite_db.Database):
             f"filmbot db backup copies SQLite files; back up {self.what} with pg_dump"
         )
 
+    async def listen(self, channel: str, callback: Callable[[str], None]) -> bool:
+        """Call `callback(payload)` on the event loop for every NOTIFY on `channel`
+        (committed writes of any process; `filmbot_changes` is fired by the triggers of
+        migration 0011). A connection of its own, kept until `close`. True: listening."""
+        async with self._errors():
+            conn = await asyncpg.connect(self.url)
+        try:
+            await conn.add_listener(
+                channel, lambda _conn, _pid, _channel, payload: callback(payload)
+            )
+        except BaseException:
+            await conn.close()
+            raise
+        conn.add_termination_listener(
+            lambda _conn: log.warning(
+                "database %s: the LISTEN connection closed; changes are noticed by polling",
+                self.what,
+            )
+        )
+        self._listeners.append(conn)
+        return True
+
     async def close(self) -> None:
+        for conn in self._listeners:
+            with contextlib.suppress(Exception):
+                await conn.close()
+        self._listeners.clear()
         await self._pool.close()
 
 
