@@ -348,3 +348,137 @@ async def test_yes_no_questions_answer_with_the_stored_fact(core: Core) -> None:
     assert "The Criterion Collection #1101 (4K UHD)" in formats
     spine = text_of(await core.handle("!ask spine 146 who directed it", Request()))
     assert "The Cranes Are Flying (1957) was directed by Mikhail Kalatozov" in spine
+
+
+# --- round 4: named extras, reviews, discs, box sets, namesakes, more forms ---------------
+
+
+def test_words_inside_an_extras_name_never_decide_the_intent() -> None:
+    q = understand("does the army of darkness 4k include the director's cut")
+    assert (q.intent, q.title, q.format, q.feature) == (
+        "has_feature",
+        "army of darkness",
+        "4K UHD",
+        "director's cut",
+    )
+    q = understand("any deleted scenes on the do the right thing blu?")
+    assert (q.intent, q.title, q.format) == ("has_feature", "do the right thing", "Blu-ray")
+    q = understand("how long is the kalatozov documentary on the cranes blu-ray")
+    assert (q.intent, q.feature) == ("has_feature", "kalatozov documentary")
+    assert understand("what bonus stuff is on the thing blu-ray").intent == "extras"
+    # without an edition named, 'how long is … on …' stays the film's running time
+    assert understand("how long is the man who shot liberty valance").intent == "runtime"
+
+
+async def test_a_named_extra_is_matched_word_by_word_with_its_running_time(core: Core) -> None:
+    cut = await answer_question(core, Request(), "is the directors cut on the army of darkness 4k")
+    assert cut.kind == "fact"
+    assert "Army of Darkness (Director's Cut) (96 min), from TheDiscDb" in text_of(cut.reply)
+    doc = text_of(
+        (
+            await answer_question(
+                core, Request(), "how long is the kalatozov doc on the cranes blu"
+            )
+        ).reply
+    )
+    assert "Hurricane Kalatozov" in doc and "(74 min)" in doc
+    assert "Audio interview" not in doc  # the documentary was asked for, not the interview
+    none = await answer_question(
+        core, Request(), "does the army of darkness 4k include the theatrical cut"
+    )
+    said = text_of(none.reply)
+    assert none.kind == "unknown"
+    assert "I know of no “theatrical cut” among the 18 listed extras" in said
+    assert "from TheDiscDb" in said
+
+
+async def test_review_questions_pick_the_review_and_the_score_asked(core: Core) -> None:
+    sound = text_of(
+        (await answer_question(core, Request(), "was the sound any good on the cranes blu")).reply
+    )
+    assert "audio 5/10" in sound and sound.index("audio 5/10") < sound.index("picture 8/10")
+    assert "the disc review “disc-review_the-cranes-are-flying.txt”" in sound
+    blog = await answer_question(
+        core, Request(), "what did the blog review of the cranes are flying say"
+    )
+    said = text_of(blog.reply)
+    assert blog.kind == "fact" and "the blog review" in said and "8/10" not in said
+    overall = text_of(
+        (await answer_question(core, Request(), "how did the cranes blu-ray score overall")).reply
+    )
+    assert "no overall score" in overall
+    dvd = text_of(
+        (
+            await answer_question(
+                core, Request(), "should i upgrade from the cranes are flying dvd"
+            )
+        ).reply
+    )
+    assert "I know of no review of The Criterion Collection (DVD) itself" in dvd
+    assert "worth upgrading" in dvd
+
+
+async def test_disc_counts_and_what_comes_with_a_4k(core: Core) -> None:
+    combo = await answer_question(core, Request(), "does the uncut gems 4k come with a blu-ray too")
+    said = text_of(combo.reply)
+    assert combo.question.check == ("Blu-ray",)
+    assert said.count("Yes:") == 1 and "(1 × 4K UHD + 1 × Blu-ray), from TheDiscDb" in said
+    one = text_of(
+        (
+            await answer_question(core, Request(), "is the cranes are flying blu-ray 1 or 2 discs")
+        ).reply
+    )
+    assert "has 1 disc (BD-50)" in one
+
+
+async def test_box_sets_by_the_film_and_by_their_name(core: Core) -> None:
+    which = text_of(
+        (await answer_question(core, Request(), "which box set has chungking express")).reply
+    )
+    assert "is in the box set “World of Wong Kar Wai”" in which
+    assert "from the Criterion Collection list" in which
+    spine = await answer_question(core, Request(), "spine of the apu trilogy box")
+    assert spine.kind == "fact"
+    assert "The box set “The Apu Trilogy” is spine #782" in text_of(spine.reply)
+    none = await answer_question(core, Request(), "is stalker in a box set")
+    assert none.kind == "unknown" and "I know of no box set with Stalker (1979)" in text_of(
+        none.reply
+    )
+
+
+async def test_namesakes_of_any_number_and_the_released_one(core: Core) -> None:
+    label = await answer_question(core, Request(), "the lighthouse 4k label")
+    assert label.kind == "fact" and "released by A24" in text_of(label.reply)
+    assert "is the only one with a 4K UHD edition" in text_of(label.reply)
+    writer = await answer_question(core, Request(), "who wrote parasite")
+    said = text_of(writer.reply)
+    assert writer.kind == "unknown" and "Parasite (2019)" in said
+    assert "there is also Parasite (1982)" in said
+    # one edition is not enough to call a namesake the best known: Solaris still asks
+    assert (await answer_question(core, Request(), "who directed solaris")).kind == "ask"
+
+
+async def test_more_forms_parts_languages_and_region_players(core: Core) -> None:
+    part = await answer_question(core, Request(), "who plays boris")
+    assert "Boris is played by Aleksey Batalov, from Wikidata" in text_of(part.reply)
+    nobody = await answer_question(core, Request(), "who plays travis bickle")
+    said = text_of(nobody.reply)
+    assert nobody.kind == "unknown" and "I know the parts of only some films" in said
+    get_out = await answer_question(core, Request(), "what language is get out in")
+    assert get_out.question.title == "get out" and "Get Out (2017)" in text_of(get_out.reply)
+    region = text_of(
+        (
+            await answer_question(
+                core, Request(), "will the uk arrow release of the thing play in a region b player"
+            )
+        ).reply
+    )
+    assert "Yes: Arrow Video (Blu-ray): region B" in region
+    cranes = text_of(
+        (
+            await answer_question(
+                core, Request(), "will the cranes criterion blu-ray play in a region b player"
+            )
+        ).reply
+    )
+    assert "region B is not among them" in cranes and not cranes.startswith("No")

@@ -113,6 +113,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"\bcountry\b",
     ),
     "language": (
+        r"what languages? (?:do|did|does|is|are) (?:they|the characters|people|the actors|it)"
+        r" (?:speak|speaks|spoken|talk|talks|in)(?: in)?",
         r"what language",
         r"which language",
         r"language of",
@@ -135,6 +137,8 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"\bsubs\b",
     ),
     "region": (
+        r"play (?:in|on) (?:a|an|my|our) (?:\w+ )?region (?:[a-c0-6]|free)(?: blu-ray| dvd| 4k)?"
+        r" (?:players?|machines?|decks?|drives?|consoles?)",
         r"what region",
         r"which region",
         r"region (?:code|free|locked|coded?|lock(?:ed)?)",
@@ -199,6 +203,11 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"\bbd-?(?:25|50|66|100)\b",
         r"(?:single|dual|double)[- ]layer",
         r"(?:one|two|three|four|single)[- ]dis[ck]",
+        r"(?:\d|one|two|three)(?: dis[ck]s?)? or (?:\d|one|two|three|four) dis[ck]s?",
+        r"(?:come|comes|came) with (?:a|an|the) (?:4k|blu-ray|dvd)",
+        r"(?:include|includes) (?:a|an|the) (?:4k|blu-ray|dvd)(?= (?:too|as well|also|dis[ck])|$)",
+        r"combo(?: pack)?",
+        r"dis[ck]s in (?:the|this|that|it)",
     ),
     "price": (
         r"how much",
@@ -233,7 +242,7 @@ INTENTS: dict[str, tuple[str, ...]] = {
     "extras": (
         r"extras?",
         r"special features?",
-        r"bonus (?:features?|material|content|dis[ck]s?)",
+        r"bonus (?:features?|material|content|dis[ck]s?|stuff|things|goodies)",
         r"supplements?",
         r"supplementary",
         r"features",
@@ -242,6 +251,15 @@ INTENTS: dict[str, tuple[str, ...]] = {
         r"featurettes?",
     ),
     "review": (
+        r"what did(?= .*\b(?:get|say|think|give|score)\b)",
+        r"how did(?= .*\b(?:score|scored|rate|rated|do|fare|review)\b)",
+        r"thumbs up(?: or down)?",
+        r"thumbs down",
+        r"\brate\b",
+        r"any good",
+        r"(?:is|was|are|were) (?:the )?(?:sound|audio|picture|video|image|transfer|extras|"
+        r"supplements)(?: any)? (?:good|great|bad)",
+        r"upgrade from",
         r"reviews?",
         r"reviewed",
         r"reviewers?",
@@ -388,6 +406,51 @@ _FEATURE_PATTERNS = (
     r" (?P<feature>(?:a|an|any|the) .+|commentar.+|extras?.*|interviews?.*|documentar.+|"
     r"trailers?.*|booklets?.*|deleted scenes.*)$",
 )
+# A named extra on an edition: 'any deleted scenes on the do the right thing blu', 'is the
+# making-of doc on the arrow release', 'how long is the kalatozov documentary on the cranes
+# blu-ray'. The words after 'on' must name an edition (a format, a label, 'disc' ...).
+_ON_EDITION_PATTERNS = (
+    r"^(?:is|are) (?:there )?(?:a |an |any |the )?(?P<feature>.+?) (?:on|in|included (?:on|in|"
+    r"with)) (?P<film>.+)$",
+    r"^(?:any|some) (?P<feature>.+?) (?:on|in) (?P<film>.+)$",
+    r"^how long (?:is|are|does|do) (?:the )?(?P<feature>.+?) (?:on|in) (?P<film>.+?)"
+    r"(?: run| last| take)?$",
+    r"^(?:what|which) (?P<feature>.+?) (?:is|are) (?:on|in) (?P<film>.+)$",
+)
+# Words that tell an edition is meant (besides formats and labels).
+_EDITION_MARK = re.compile(
+    r"\b(?:dis[ck]s?|editions?|release|releases|box ?sets?|box|set|version|4k|blu-ray|dvd|"
+    r"steelbook|copy)\b"
+)
+# Words that make a thing asked for an extra, whatever other words it holds ('the
+# director's cut' is an extra, not a question about the director).
+_EXTRA_KIND = re.compile(
+    r"\b(?:cut|cuts|version|versions|scenes?|documentar\w*|docs?|featurettes?|making|"
+    r"making-of|interviews?|commentar\w*|trailers?|outtakes?|gag|reel|footage|storyboards?|"
+    r"galler\w*|short|shorts|program|programme|essay|booklet|bloopers?|ending|opening|"
+    r"behind|tests?|q&a|extras?|bonus|special features?|supplements?|stuff)\b"
+)
+# Box sets: 'which box set has chungking express', 'is playtime in a box set'.
+_BOXSET_PATTERNS = (
+    r"^(?:which|what) (?:criterion )?box ?sets? (?:has|have|had|includes?|contains?|is|are|holds?)"
+    r" (?P<film>.+?)(?: in| on)?$",
+    r"^(?:is|was|are|were) (?P<film>.+?) (?:in|part of|included in|on) (?:a|any|the|some)"
+    r" (?:criterion )?box ?sets?$",
+    r"^(?:which|what) (?:criterion )?box ?sets? (?:is|are|was) (?P<film>.+?) (?:in|part of|on)$",
+    r"^(?:does|did|is) (?P<film>.+?) (?:have|come in|appear in) (?:a|any) box ?sets?$",
+)
+# A part asked about without a film: 'who plays travis bickle'.
+_CHARACTER_ALONE = re.compile(
+    r"^who (?:plays|played|play|portrays|portrayed|is playing|was playing|voices|voiced|"
+    r"is the actor (?:playing|who plays)) (?P<who>(?!in\b)[\w' .-]+?)$"
+)
+# The score a review question asks for, by the words used.
+_SCORE_WORDS = (
+    ("audio", r"\b(?:sound|audio|mix|soundtrack)\b"),
+    ("picture", r"\b(?:picture|video|image|transfer|visuals?|a/v)\b"),
+    ("extras", r"\b(?:supplements?|extras?|bonus|special features?|features)\b"),
+    ("overall", r"\b(?:overall|in total|all in all|total)\b"),
+)
 # Extras asked for by a kind: the words their titles use.
 FEATURE_SYNONYMS = {
     "commentary": ("commentary", "commentaries"),
@@ -419,6 +482,8 @@ _SPEC_FILLER = {
     "synopsis", "ending", "spoilers", "spoiler", "worth", "upgrading", "upgrade", "buying",
     "good", "say", "said", "think", "thought", "critics", "reviewers", "end", "ends",
     "label", "price", "cost", "costs", "its", "their", "on", "at", "presented",
+    "supplements", "overall", "blog", "any", "get", "thumbs", "down", "rate",
+    "old", "older", "original", "doc", "stuff",
 }  # fmt: skip
 _SPEC_INTENTS = {
     "aspect_ratio", "video", "audio", "discs", "price", "spine", "label", "extras",
@@ -527,6 +592,10 @@ class Question:
     check: tuple[str, ...] = ()
     spine: str | None = None  # 'criterion 146', 'spine #146'
     boxset: bool = False  # 'in a box set'
+    # A review question: the score asked for ('audio', 'picture', 'extras', 'overall')
+    # and the kind of review named ('blog', 'disc').
+    score: str | None = None
+    review_of: str | None = None
 
     @property
     def about_edition(self) -> bool:
@@ -588,6 +657,7 @@ def _normal(text: str) -> str:
     text = join_format_words(text)
     text = re.sub(r"\b(?:4k\s+ultra\s+hd|ultra\s+hd|4k\s+uhd)\b", "4k", text, flags=re.I)
     text = re.sub(r"\bblu\s*rays?\b|\bblurays?\b|\bblue?-?rays?\b", "blu-ray", text, flags=re.I)
+    text = re.sub(r"\bblu\b(?!-)", "blu-ray", text, flags=re.I)
     return text
 
 
@@ -720,11 +790,70 @@ def _feature(lower: str) -> Question | None:
     return None
 
 
+def _boxset(lower: str) -> Question | None:
+    """'which box set has chungking express', 'is playtime in a box set': the box sets
+    that hold the film (`editions` of box sets)."""
+    for pattern in _BOXSET_PATTERNS:
+        match = re.match(pattern, lower)
+        if match is None:
+            continue
+        rest, fmt, label = _edition_words(match["film"])
+        title = _title_words(rest)
+        if title:
+            return Question(lower, "editions", title, fmt, label, boxset=True)
+    return None
+
+
+def _character(lower: str) -> Question | None:
+    """'who plays travis bickle': a part named without its film (`role`, no title)."""
+    match = _CHARACTER_ALONE.match(lower)
+    if match is None:
+        return None
+    who = " ".join(match["who"].strip(_QUOTE + " ,").split())
+    who = re.sub(r"^(?:the )?(?:character |role |part )?(?:of )?", "", who)
+    if not who or _NOT_A_PART.search(who) or len(who.split()) > 4 or " in " in f" {who} ":
+        return None
+    return Question(lower, "role", "", who=who, who_is="character")
+
+
+def _on_edition(lower: str) -> Question | None:
+    """A named extra asked about on an edition ('any deleted scenes on the do the right
+    thing blu'): `has_feature`, or `extras` for extras in general ('bonus stuff')."""
+    for pattern in _ON_EDITION_PATTERNS:
+        match = re.match(pattern, lower)
+        if match is None:
+            continue
+        film = re.sub(r"^(?:the|this|that|a|an) ", "", match["film"])
+        if not _EDITION_MARK.search(film) and not _edition_words(film)[2]:
+            continue
+        feature = re.sub(r"^(?:a|an|any|the|some)\s+", "", " ".join(match["feature"].split()))
+        feature = feature.strip(_QUOTE + " ")
+        timed = pattern.startswith("^how long")  # 'how long is hurricane kalatozov on …'
+        if not feature or not (timed or _EXTRA_KIND.search(feature)):
+            continue
+        rest, fmt, label = _edition_words(film)
+        title = _title_words(rest, _SPEC_FILLER)
+        if not title:
+            continue
+        if re.fullmatch(
+            r"(?:bonus|special|extra)? ?(?:extras?|features?|stuff|material|content|"
+            r"supplements?|goodies|things)",
+            feature,
+        ):
+            return Question(lower, "extras", title, fmt, label)
+        return Question(lower, "has_feature", title, fmt, label, feature=feature)
+    return None
+
+
 def _not_an_extra(feature: str) -> bool:
     """A format, a label, or a spec another rule answers (subtitles, audio, region ...)."""
     _, fmt, label = _edition_words(feature)
     if fmt or label:
         return True
+    if _EXTRA_KIND.search(feature) and not re.fullmatch(
+        r"(?:a |an )?(?:4k|blu-ray|dvd) .*", feature
+    ):
+        return False  # 'the director's cut', 'the making-of doc'
     intent, _ = _find_intent(feature)
     return intent in {
         "subtitles", "audio", "video", "region", "discs", "aspect_ratio", "price", "spine",
@@ -740,9 +869,13 @@ def understand(text: str, *, yes_no: bool = True) -> Question:
     lower = re.sub(r"\s+", " ", lower)
     # The parts of the sentence: '?', '!', ';' and a dash between words end one.
     marked = " ".join(_SEPARATOR.sub(" | ", lower).split()).strip(" |")
+    # Words in brackets are a part of their own ('… box come out (grand budapest)'); a
+    # year in brackets stays a hint next to the title.
+    marked = re.sub(r"\(([^()]*[a-z][^()]*)\)", r" | \1 | ", marked).strip(" |")
+    marked = " ".join(marked.split())
     spine, spine_label, marked = _spine(marked)
     lower = " ".join(marked.replace("|", " ").split())
-    for special in (_role, _feature):
+    for special in (_boxset, _role, _character, _feature, _on_edition):
         if (found := special(lower)) is not None:
             return replace(found, text=text, parts=_parts(found.title), spine=spine)
     if yes_no:
@@ -764,11 +897,29 @@ def understand(text: str, *, yes_no: bool = True) -> Question:
     formats = {FORMATS[b] for w in rest.split() if (b := re.sub(r"[^\w-]", "", w)) in FORMATS}
     rest, fmt, label = _edition_words(rest)
     label = label or spine_label
-    if len(formats) > 1 and re.search(r"\bor\b", lower):
+    named = [FORMATS[b] for w in lower.split() if (b := re.sub(r"[^\w-]", "", w)) in FORMATS]
+    if intent == "discs" and len(set(named)) > 1:
+        # 'does the 4k come with a blu-ray too': the edition is the first format named
+        fmt, check = named[0], tuple(f for f in dict.fromkeys(named[1:]) if f != named[0])
+    elif len(formats) > 1 and re.search(r"\bor\b", lower):
         fmt = None  # 'is the 2001 disc dvd or blu-ray': which formats there are
-    boxset = bool(re.search(r"\bbox ?sets?\b", lower))
+    if intent == "region" and (asked := re.search(r"\bregion ([a-c0-6]|free)\b", lower)):
+        check = (asked[1].upper() if asked[1] != "free" else "free",)
+    boxset = bool(re.search(r"\bbox ?sets?\b|\b(?:4k|blu-ray|dvd) box\b", lower))
+    # 'how many discs in the grand budapest hotel box': a box set, when a title is left
+    boxset = boxset or bool(
+        intent in _BOX_INTENTS
+        and re.search(r"\w+ box$", lower)
+        and not re.search(r"^\w+ (?:the |a )?box$", lower)
+    )
     if boxset:
-        rest = re.sub(r"\bbox ?sets?\b", " ", rest)
+        rest = re.sub(r"\bbox(?: ?sets?)?\b", " ", rest)
+    score = review_of = None
+    if intent == "review":
+        score = next((k for k, p in _SCORE_WORDS if re.search(p, lower)), None)
+        found_kind = re.search(r"\b(blog|disc|disk)\b", lower)
+        review_of = {"disk": "disc"}.get(found_kind[1], found_kind[1]) if found_kind else None
+        rest = re.sub(r"\b(?:blog|overall|thumbs|up or down|get for|say|said)\b", " ", rest)
     if intent is None and (fmt or label or len(formats) > 1 or boxset):
         intent = "editions"  # 'mulholland dr criterion 4k': is there one
     if intent == "aspect_ratio":  # 'is it 1.33 or 1.37': the ratios asked about
@@ -780,10 +931,14 @@ def understand(text: str, *, yes_no: bool = True) -> Question:
     # What asks is said around the title: 'how long is stalker' / 'stalker, how long'.
     extra = _SPEC_FILLER if intent in _SPEC_INTENTS else frozenset()
     title = _title_words(rest, extra)
+    if intent == "release_date":
+        rest = re.sub(r"\b(?:come|comes|coming|came) out\b", " ", rest)
+        title = _title_words(rest, extra)
     if (
         intent == "release_date"
         and fmt is None
         and label is None
+        and not boxset
         and not re.search(r"\b(?:editions?|collector'?s|steelbook|restoration|remaster)", lower)
     ):
         intent = "year"  # 'when did stalker come out': the film's year, not an edition's
@@ -799,6 +954,8 @@ def understand(text: str, *, yes_no: bool = True) -> Question:
         check=check,
         spine=spine,
         boxset=boxset,
+        score=score,
+        review_of=review_of,
     )
 
 
@@ -932,6 +1089,8 @@ def _adjusted(intent: str | None, lower: str) -> str | None:
     return intent
 
 
+# What is asked about a box set called 'the … box'.
+_BOX_INTENTS = {"discs", "release_date", "spine", "editions", "label", "price", "extras"}
 _EDITION_SPECS = (
     "region", "subtitles", "aspect_ratio", "video", "audio", "discs", "price", "spine",
     "release_date", "review",

@@ -174,3 +174,65 @@ async def film_credit_names(db: Database, film_ids: list[int]) -> dict[int, list
     for film_id, role, name in rows:
         found[film_id].append((role, name))
     return found
+
+
+async def edition_counts(db: Database, film_ids: list[int]) -> dict[int, int]:
+    """Film id -> how many editions (box sets included) hold it, for the films asked."""
+    if not film_ids:
+        return {}
+    marks = ",".join("?" * len(film_ids))
+    rows = await db._fetchall(
+        "SELECT ef.film_id, count(DISTINCT ef.edition_id) FROM edition_films ef "
+        f"WHERE ef.film_id IN ({marks}) GROUP BY ef.film_id",
+        list(film_ids),
+    )
+    found = {i: 0 for i in film_ids}
+    found.update({r[0]: r[1] for r in rows})
+    return found
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part a source names, in some film: who plays it and who said so."""
+
+    film_id: int
+    character: str
+    actor: str
+    sources: tuple[str, ...]
+
+
+async def parts_named(db: Database, name: str) -> list[Part]:
+    """The parts whose character name (or one of its other names) is `name`, compared
+    without case; each with its film and actor."""
+    wanted = " ".join(name.lower().split())
+    if not wanted:
+        return []
+    rows = await db._fetchall(
+        "SELECT c.film_id, ch.name, p.name, s.name FROM credits c "
+        "JOIN characters ch ON ch.id = c.character_id JOIN people p ON p.id = c.person_id "
+        "LEFT JOIN sources s ON s.id = c.source_id "
+        "WHERE c.role = 'cast' AND (lower(ch.name) = ? OR ch.id IN "
+        "(SELECT ca.character_id FROM character_aliases ca WHERE lower(ca.name) = ?)) "
+        "ORDER BY c.film_id, c.billing IS NULL, c.billing, p.name",
+        (wanted, wanted),
+    )
+    found: dict[tuple[int, str, str], list[str]] = {}
+    for film_id, character, actor, source in rows:
+        said = found.setdefault((film_id, character, actor), [])
+        if source and source not in said:
+            said.append(source)
+    return [Part(f, c, a, tuple(s)) for (f, c, a), s in found.items()]
+
+
+async def films_with_parts(db: Database) -> int:
+    """How many films have at least one part named by a source."""
+    row = await db._fetchone(
+        "SELECT count(DISTINCT film_id) FROM credits WHERE character_id IS NOT NULL"
+    )
+    return int(row[0]) if row else 0
+
+
+async def boxset_titles(db: Database) -> list[tuple[int, str]]:
+    """Every box set's id and name."""
+    rows = await db._fetchall("SELECT id, title FROM editions WHERE is_boxset = 1 ORDER BY id")
+    return [(r[0], r[1]) for r in rows]

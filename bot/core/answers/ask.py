@@ -33,6 +33,7 @@ from bot.core.questions import (
 from bot.core.request import Request
 from bot.core.review_cards import review_kind
 from bot.core.scores import name_of, number, out_of_ten
+from bot.core.summary import key_sentences
 from bot.models import (
     ClaimedValue,
     EditionDetails,
@@ -41,7 +42,7 @@ from bot.models import (
     ReviewSummary,
 )
 from bot.search.spans import Span, exact_spans, is_year, namesakes
-from bot.search.titles import Hit, LookupResult, TitleSearch
+from bot.search.titles import Hit, LookupResult, TitleSearch, query_key
 from bot.store import films, provenance, reviews
 from bot.store import questions as asked_store
 from bot.text import fold, same_person, sentences, translit_key
@@ -132,6 +133,11 @@ async def answer_question(
     span = q.title
     if film_id is None and q.spine and not q.title:
         film_id = await _by_spine(core, q)
+    if film_id is None and not q.title and q.intent == "role" and q.who:
+        kind, reply, one = await _character_answer(core, req, q)
+        return Answered(q, one, kind, reply)
+    if film_id is None and not q.title and q.intent is not None:
+        q = await _title_of_filler(core, q)  # 'what language is get out in'
     if film_id is None:
         if not q.title:
             return Answered(q, None, "not_understood", _not_understood(req, text))
@@ -156,6 +162,11 @@ async def answer_question(
         if film_id is None and (q.intent in EDITION_INTENTS or q.about_edition):
             film_id = await _the_one_with_editions(core, q, found.span)
             by_edition = film_id is not None
+        if film_id is None and (q.intent in EDITION_INTENTS or q.boxset):
+            # 'spine of the apu trilogy box': a box set's name, not a film's title
+            boxed = await _boxset_named(core, req, q, found.span)
+            if boxed is not None:
+                return boxed
         if film_id is None:
             resolved = await core.resolve_film(found.span, req, "ask", {"question": text})
             if isinstance(resolved, int):  # pragma: no cover (the lookup above found none)
@@ -326,9 +337,47 @@ async def _locate(core: Core, q: Question) -> Located:
             f"— ask with the year for {'that one' if len(others) == 1 else 'another'}."
         )
         return Located(top.film_id, span, notes=(Card("Which film", plain(note)),))
+    film_fact = q.intent not in EDITION_INTENTS and not q.about_edition and not q.boxset
+    if (
+        film_fact
+        and result.year_hint is None
+        and (released := await _released_namesake(core, candidates))
+    ):
+        top, others = released
+        also = _listed([_hit_label(h) for h in others], 3)
+        note = (
+            f"{_hit_label(top)}, the best known of that title (the only one released on disc "
+            f"that I know of); there is also {also} — ask with the year for "
+            f"{'that one' if len(others) == 1 else 'another'}."
+        )
+        return Located(top.film_id, span, notes=(Card("Which film", plain(note)),))
     if len(candidates) == 1 and not not_in_catalog(span, result.year_hint, None, candidates):
         return Located(candidates[0].film_id, span, closest=True)
     return Located(None, span)
+
+
+# A namesake with this many editions, when no other has one and it is the best known
+# by the catalog's fame, is the film meant (Parasite (2019) over Parasite (1982)).
+RELEASED_NAMESAKE_EDITIONS = 2
+
+
+async def _released_namesake(core: Core, hits: list[Hit]) -> tuple[Hit, list[Hit]] | None:
+    """(The film meant, the others) when films share a title and only one of them,
+    the best known, has editions (several): home-video releases say who is known."""
+    if len(hits) < 2 or len({fold(h.title) for h in hits}) != 1:
+        return None
+    counts = await asked_store.edition_counts(core.db, [h.film_id for h in hits])
+    released = [h for h in hits if counts.get(h.film_id, 0) > 0]
+    if len(released) != 1 or counts[released[0].film_id] < RELEASED_NAMESAKE_EDITIONS:
+        return None
+    titles = await core.titles()
+    weights: dict[int, float] = {}
+    for hit, w in titles._exact_hits(query_key(hits[0].title)):
+        weights[hit.film_id] = max(w, weights.get(hit.film_id, 0.0))
+    top = released[0]
+    if any(weights.get(h.film_id, 0.0) > weights.get(top.film_id, 0.0) for h in hits):
+        return None
+    return top, [h for h in hits if h.film_id != top.film_id]
 
 
 def _hit_label(hit: Hit) -> str:
@@ -472,12 +521,119 @@ async def _the_one_with_editions(core: Core, q: Question, span: str) -> int | No
     """An edition question about a title several films share: the one film among them
     with an edition of the format and label asked (Parasite (2019) for 'does parasite 4k
     have dolby vision'); None when it is not exactly one."""
-    result = (await core.titles()).lookup(span, limit=DISAMBIGUATION_MAX_CHOICES)
+    titles = await core.titles()
+    result = titles.lookup(span, limit=DISAMBIGUATION_MAX_CHOICES)
     ids = [c.film_id for c in result.candidates]
+    bare = re.sub(r"^(?:the|a|an) ", "", span.strip(), flags=re.I)
+    for text in dict.fromkeys((bare, f"the {bare}")):  # 'the lighthouse' beside 'lighthouse'
+        found = titles.lookup(text, limit=DISAMBIGUATION_MAX_CHOICES)
+        hits = [found.best] if found.best and found.best.exact else []
+        for c in [*hits, *found.candidates]:
+            if fold(c.title).removeprefix("the ") == fold(bare) and c.film_id not in ids:
+                ids.append(c.film_id)
     if len(ids) < 2:
         return None
     having = await asked_store.films_with_editions(core.db, ids, q.format, q.label)
     return having[0] if len(having) == 1 else None
+
+
+async def _title_of_filler(core: Core, q: Question) -> Question:
+    """A title made of words that usually ask ('get out', 'up'): the longest run of the
+    sentence's words left by the question's phrase that is a title, else `q` as it is."""
+    titles = await core.titles()
+    words = [w for part in q.parts for w in part]
+    breaks, at = set(), 0
+    for part in q.parts:
+        breaks.add(at)
+        at += len(part)
+    spans = [s for s in exact_spans(titles, words, breaks) if s.size > 1 or len(words) == 1]
+    if not spans:
+        return q
+    best = max(spans, key=lambda s: (s.size, -s.start))
+    return replace(q, title=best.text, parts=(tuple(words[best.start : best.end]),))
+
+
+async def _character_answer(
+    core: Core, req: Request, q: Question
+) -> tuple[AnswerKind, Reply, int | None]:
+    """'who plays travis bickle': the part looked up among the parts sources name (and
+    the film, when they are all in one)."""
+    who = shorten(q.who or "", ECHO_MAX)
+    parts = await asked_store.parts_named(core.db, q.who or "")
+    if not parts:
+        known = await asked_store.films_with_parts(core.db)
+        some = f"{known} film{'s' if known != 1 else ''}" if known else "no film yet"
+        sentence = (
+            f"I don't know which film “{who}” is in: no part of that name is stored, and I "
+            f"know the parts of only some films ({some}). Ask with the film: "
+            f"{req.prefix}ask who plays {q.who} in <title>."
+        )
+        card = Card(f"I don't know: {who}", plain(sentence))
+        return "unknown", Reply((card,)), None
+    summaries = await films.film_summaries(core.db, list(dict.fromkeys(p.film_id for p in parts)))
+    said = []
+    for part in parts[:3]:
+        film = summaries.get(part.film_id)
+        label = film.label if film else "a film"
+        src = await _sources_of(core, part.sources)
+        said.append(f"In {label}, {part.character} is played by {part.actor}, from {src}.")
+    first = summaries.get(parts[0].film_id)
+    more = f"{req.prefix}film {first.label}" if first else f"{req.prefix}help ask"
+    one = len({p.film_id for p in parts}) == 1
+    title = first.label if first and one else who
+    card = Card(title, plain(" ".join(said)), footer=f"More: {more}")
+    return "fact", Reply((card,)), parts[0].film_id if one else None
+
+
+async def _boxset_named(core: Core, req: Request, q: Question, span: str) -> Answered | None:
+    """An edition question about a box set by its name ('spine of the apu trilogy box')."""
+    ids: list[int] = []
+    for text in dict.fromkeys((span, q.title, f"the {q.title}")):
+        ids = await films.boxsets_named(core.db, text)
+        if ids:
+            break
+    if not ids and q.boxset:  # 'the wes anderson box set': the words of its name
+        words = {fold(w) for w in span.split() if _telling(w, skip_words(q))}
+        held = [
+            (len(words & set(re.findall(r"\w+", fold(title)))), i)
+            for i, title in await asked_store.boxset_titles(core.db)
+        ]
+        most = max((n for n, _ in held), default=0)
+        if most >= max(2, (len(words) + 1) // 2):  # most of the words, and two at least
+            ids = [i for n, i in held if n == most]
+    if len(ids) != 1:
+        return None
+    e = await films.edition_details(core.db, ids[0])
+    if e is None:
+        return None
+    name = f"the box set “{e.summary.title}”"
+    if q.intent in (None, "editions"):
+        sources = await _described(core, await provenance.edition_sources(core.db, e.summary.id))
+        src = source_names([s for v in sources.values() for s in v][:2])
+        spine = f", spine #{e.summary.spine}" if e.summary.spine else ""
+        held = _listed([f.label for f in e.films], 6)
+        sentence = (
+            f"{name[0].upper() + name[1:]} ({e.summary.label or 'label unknown'}{spine}) holds "
+            f"{held}, from {src}."
+        )
+        kind: AnswerKind = "fact"
+    else:
+        sentence = await _edition_fact(core, q, e)
+        kind = "fact" if sentence else "unknown"
+        if not sentence:
+            asked = _ASKED.get(q.intent or "", "that")
+            sentence = f"I don't know {asked} of {name}: no source I have gives it."
+        elif q.intent == "spine" and e.summary.spine:
+            src = await _sources_of(
+                core, (await provenance.edition_sources(core.db, e.summary.id)).get("spine", ())
+            )
+            sentence = (
+                f"The box set “{e.summary.title}” is spine #{e.summary.spine} of "
+                f"{e.summary.label or 'its label'}, from {src}."
+            )
+    title = e.summary.title if kind == "fact" else f"I don't know: {e.summary.title}"
+    card = Card(title, plain(sentence), footer=f"More: {req.prefix}edition {e.summary.title}")
+    return Answered(q, e.films[0].id if len(e.films) == 1 else None, kind, Reply((card,)))
 
 
 def _not_understood(req: Request, text: str) -> Reply:
@@ -782,6 +938,8 @@ async def _edition_answer(
     known = _listed([e.name for e in every], 6) if every else ""
     matching = [e for e in every if _fits(e, q)]
     wanted = _wanted(q)
+    if q.intent == "editions" and q.boxset:
+        return (*await _boxsets_sentence(core, q, name, every, matching), more)
     if q.intent == "editions":
         kind, sentence = _editions_sentence(q, name, every, matching, wanted, known)
         if kind == "fact":
@@ -820,6 +978,25 @@ async def _edition_answer(
         f"{note}I don't know {asked} of {name}'s {names}: no source I have gives it.{known}",
         more,
     )
+
+
+async def _boxsets_sentence(
+    core: Core, q: Question, name: str, every: list[EditionSummary], boxes: list[EditionSummary]
+) -> tuple[AnswerKind, str]:
+    """'which box set has chungking express': the box sets holding the film, by name,
+    label and spine."""
+    if not boxes:
+        alone = [e.name for e in every if not e.is_boxset]
+        also = f" I know these editions of it: {_listed(alone, 4)}." if alone else ""
+        return "unknown", f"I know of no box set with {name}.{also}"
+    told = []
+    for e in boxes[:4]:
+        about = [x for x in (e.label, f"spine #{e.spine}" if e.spine else "", e.format) if x]
+        told.append(f"“{e.title}” ({', '.join(about)})" if about else f"“{e.title}”")
+    count = len(boxes)
+    sets = "box set" if count == 1 else f"{count} box sets"
+    src = await _listing_sources(core, boxes)
+    return "fact", f"Yes: {name} is in the {sets} {_listed(told, 4)}, from {src}."
 
 
 def _edition_known(e: EditionDetails) -> str:
@@ -886,7 +1063,15 @@ async def _edition_fact(core: Core, q: Question, e: EditionDetails) -> str:
         region = e.specs.get("region")
         if not region:
             return ""
-        return f"{what}: region {region}, from {source_names(sources.get('region', ()))}."
+        said = f"{what}: region {region}, from {source_names(sources.get('region', ()))}."
+        for wanted in q.check:  # 'will it play in a region b player'
+            codes = {c.strip().upper() for c in re.split(r"[,/ ]+|\band\b", region) if c.strip()}
+            free = bool(codes & {"0", "FREE", "ALL"}) or "free" in region.lower()
+            if wanted.upper() in codes or free:
+                said = f"Yes: {said[:-1]} (region {wanted} is among them)."
+            else:
+                said = f"{said[:-1]}; region {wanted} is not among them (the disc is coded for {region})."
+        return said
     if q.intent == "release_date":
         released = e.specs.get("release_date")
         if not released:
@@ -977,7 +1162,16 @@ def _discs(q: Question, e: EditionDetails, sources: Sources) -> str:
     src = source_names(list(dict.fromkeys(said)))
     discs = f"{count} disc{'s' if count != '1' else ''}" if count else "discs"
     kind = f" ({', '.join(kinds)})" if kinds else ""
-    return f"{e.summary.name} has {discs}{kind}, from {src}."
+    said = f"{e.summary.name} has {discs}{kind}, from {src}."
+    combo = e.specs.get("disc_formats") or ""
+    for wanted in q.check:  # 'does the 4k come with a blu-ray too'
+        if wanted.lower() in combo.lower():
+            said = f"Yes: {said}"
+        elif combo:
+            said = f"{said[:-1]}; no {wanted} disc among them."
+        else:
+            said += f" No source says whether a {wanted} disc comes with it."
+    return said
 
 
 def _price(q: Question, e: EditionDetails, sources: Sources) -> str:
@@ -1043,16 +1237,71 @@ _SPEC_ANSWERS = {
 }
 
 
+# Words of a feature asked for that only say what kind of thing it is: they need not be
+# in the extra's title when the other words are ('the making-of doc', 'the kalatozov
+# documentary' for 'Hurricane Kalatozov, a documentary from 2009 …').
+_KIND_WORDS = {
+    "doc", "docs", "documentary", "documentaries", "featurette", "featurettes", "feature",
+    "features", "extra", "extras", "bonus", "piece", "segment", "video", "special", "stuff",
+    "short", "film", "movie", "disc", "included", "one", "new", "old", "thing",
+}  # fmt: skip
+# Other spellings of a word asked for, as extras' titles write them.
+_WORD_ALSO = {
+    "doc": ("documentary",),
+    "bts": ("behind",),
+    "making-of": ("making",),
+    "q&a": ("question", "q"),
+    "alt": ("alternate", "alternative"),
+    "alternative": ("alternate",),
+    "blooper": ("gag", "outtakes"),
+    "bloopers": ("gag", "outtakes"),
+    "outtakes": ("outtakes", "gag"),
+}
+WORD_MATCH = 85  # a word asked for is in an extra's title when this close to one of its words
+
+
 def _feature_words(feature: str) -> list[tuple[str, ...]]:
-    """Each word asked for, as the spellings an extra's title may use."""
+    """Each word asked for, as the spellings an extra's title may use; words that only
+    say the kind of extra are left out when others are asked (`_kinds_asked` has them)."""
     skip = {"a", "an", "the", "any", "some", "of", "with", "on", "in", "and", "by", "from"}
-    words = [w for w in fold(feature).split() if w not in skip]
-    return [FEATURE_SYNONYMS.get(w, (w,)) for w in words]
+    words = [w for w in fold(feature).replace("'s", "").split() if w not in skip]
+    wanted = []
+    for w in words:
+        spellings = (w, *FEATURE_SYNONYMS.get(w, ()), *_WORD_ALSO.get(w, ()))
+        if w.endswith("s") and len(w) > 3:
+            spellings += (w[:-1],)
+        wanted.append(tuple(dict.fromkeys(spellings)))
+    specific = [s for s in wanted if s[0] not in _KIND_WORDS]
+    return specific or wanted
 
 
-def _has(e: EditionDetails, wanted: list[tuple[str, ...]]) -> list[str]:
-    """The extras (and audio tracks: commentaries are often listed there) asked for."""
-    found = []
+def _kinds_asked(feature: str) -> list[tuple[str, ...]]:
+    """The kind words of a feature asked for ('documentary' in 'the kalatozov
+    documentary'): among several extras that match, those of this kind are meant."""
+    words = [w for w in fold(feature).split() if w in _KIND_WORDS and w not in {"one", "new"}]
+    return [(w, *FEATURE_SYNONYMS.get(w, ()), *_WORD_ALSO.get(w, ())) for w in words]
+
+
+def _word_in(spellings: tuple[str, ...], words: list[str], text: str) -> bool:
+    for spelling in spellings:
+        if " " in spelling and spelling in text:
+            return True
+        for word in words:
+            if word == spelling or word.rstrip("s") == spelling.rstrip("s"):
+                return True
+            if len(spelling) >= 5 and fuzz.ratio(word, spelling) >= WORD_MATCH:
+                return True
+    return False
+
+
+def _has(
+    e: EditionDetails, wanted: list[tuple[str, ...]], kinds: list[tuple[str, ...]] | None = None
+) -> list[str]:
+    """The extras (and audio tracks: commentaries are often listed there) whose words
+    hold every word asked for (word by word, a typo or a plural allowed); of several,
+    those of the kind asked ('documentary') when some are."""
+    found: list[str] = []
+    of_kind: list[str] = []
     listed = [
         (f"{f.title} {f.kind or ''} {f.description or ''}", f.title, f.runtime_min)
         for f in e.features
@@ -1060,9 +1309,13 @@ def _has(e: EditionDetails, wanted: list[tuple[str, ...]]) -> list[str]:
     listed += [(track, f"the audio track {track}", None) for track in e.audio]
     for text, title, runtime in listed:
         text = fold(text)
-        if wanted and all(any(fold(w) in text for w in spellings) for spellings in wanted):
+        words = re.findall(r"[\w&'-]+", text.replace("'s", ""))
+        words += [p for w in words if "-" in w for p in w.split("-")]
+        if wanted and all(_word_in(spellings, words, text) for spellings in wanted):
             found.append(_feature(title, runtime))
-    return found
+            if kinds and all(_word_in(spellings, words, text) for spellings in kinds):
+                of_kind.append(found[-1])
+    return of_kind if len(found) > 1 and of_kind else found
 
 
 async def _extras_across(
@@ -1098,7 +1351,8 @@ async def _extras_across(
             f"{others}{alone}{not_known}"
         )
     wanted = _feature_words(q.feature or "")
-    having = [(e, found) for e in known if (found := _has(e, wanted))]
+    kinds = _kinds_asked(q.feature or "")
+    having = [(e, found) for e in known if (found := _has(e, wanted, kinds))]
     feature = shorten(q.feature or "", ECHO_MAX)
     if having:
         answers = [
@@ -1106,10 +1360,12 @@ async def _extras_across(
             for e, found in having[:3]
         ]
         return "fact", f"Yes: {'; '.join(answers)}.{not_known}"
-    lists = _listed([f"{e.summary.name} ({len(e.features)})" for e in known], 4)
+    count = sum(len(e.features) for e in known)
+    lists = _listed([e.summary.name for e in known], 4)
+    sources = _listed(list(dict.fromkeys(said[e.summary.id] for e in known)), 3)
     return "unknown", (
-        f"I know of no edition of {name} with “{feature}”: none of the extras my sources "
-        f"list for {lists} mentions it.{not_known}"
+        f"I know of no “{feature}” among the {count} listed extras of {name}'s {lists} "
+        f"(from {sources}).{not_known}"
     )
 
 
@@ -1124,29 +1380,72 @@ def _scores(review: ReviewSummary) -> str:
     )
 
 
+def _of_kind(review: ReviewSummary, kind: str | None) -> bool:
+    """Whether a review is of the kind named ('blog': a review of the film; 'disc': of
+    an edition)."""
+    if kind == "blog":
+        return review.source_kind == "blog_review" or review.kind == "film"
+    if kind == "disc":
+        return review.source_kind == "disc_review" or review.kind == "disc"
+    return True
+
+
 async def _review_answer(core: Core, q: Question, d: FilmDetails) -> tuple[AnswerKind, str]:
+    """Scores and verdict of the stored reviews, the one asked for by its words: a blog
+    or a disc review, an edition's format or label, a score (picture, audio, extras,
+    overall). An edition without a review of its own is told about through the review
+    of the edition that replaces it, said so. Key sentences (never spoiler passages)
+    when a review gives neither score nor verdict."""
     name = d.summary.label
-    found = list(d.reviews)
-    if q.about_edition:
-        fitting = {e.id for e in d.editions + d.boxsets if _fits(e, q)}
-        found = [r for r in found if r.edition_id in fitting]
+    found = [r for r in d.reviews if _of_kind(r, q.review_of)]
+    editions = {e.id: e.name for e in d.editions + d.boxsets}
+    note = ""
+    if q.about_edition and q.review_of != "blog":
+        asked = [e for e in d.editions + d.boxsets if _fits(e, q)]
+        fitting = {e.id for e in asked}
+        own = [r for r in found if r.edition_id in fitting]
+        if not own:
+            later = await _replacing_reviews(core, asked, found)
+            if later:
+                replaced, review = later[0]
+                note = (
+                    f"I know of no review of {replaced} itself; {editions.get(review.edition_id)}"
+                    f" replaces it, and its review compares them. "
+                )
+                own = [review]
+        found = own
     if not found:
         what = f"of its {_wanted(q)} edition" if q.about_edition else "of it"
-        return "unknown", f"I know of no review {what} yet, so I can't say how {name} fares."
+        what = f"{q.review_of} review {what}" if q.review_of else f"review {what}"
+        others = [f"{review_kind(r).lower()} “{r.name}”" for r in d.reviews]
+        also = f" I know its {_listed(others, 3)}." if others else ""
+        return "unknown", f"I know of no {what} yet, so I can't say how {name} fares.{also}"
     told: list[str] = []
     silent: list[str] = []
-    editions = {e.id: e.name for e in d.editions + d.boxsets}
     for review in found[:3]:
-        who = f"{review_kind(review).lower()} “{review.name}”"
+        who = await _sources_of(core, [review.source])
         of = f" of {editions[review.edition_id]}" if review.edition_id in editions else ""
         parts = []
-        if review.scores:
+        asked_score = [s for s in review.scores if q.score and s.category == q.score]
+        if q.score and not asked_score and review.scores:
+            parts.append(f"no {q.score} score; its scores: {_scores(review)}")
+        elif asked_score:
+            parts.append(_scores(replace(review, scores=tuple(asked_score))))
+            others = [s for s in review.scores if s not in asked_score]
+            if others:
+                parts.append(f"also {_scores(replace(review, scores=tuple(others)))}")
+        elif review.scores:
             parts.append(f"scores: {_scores(review)}")
         if review.verdict:
             parts.append(f"verdict: “{shorten(review.verdict, VERDICT_MAX)}”")
+        if not parts:
+            sections = await reviews.review_sections(core.db, review.id)
+            points = key_sentences(sections, count=2)
+            if points:
+                parts.append("no score or verdict; it says: " + " ".join(f"“{p}”" for p in points))
         if parts:
             said = f"From the {who}{of}: {'; '.join(parts)}"
-            told.append(said if said.endswith((".”", "!”", "?”", "…”")) else said + ".")
+            told.append(said if said.endswith((".”", "!”", "?”", "…”", ".")) else said + ".")
         else:
             silent.append(who)
     if not told:
@@ -1154,7 +1453,21 @@ async def _review_answer(core: Core, q: Question, d: FilmDetails) -> tuple[Answe
             f"I don't know how {name} scores: the {_listed(silent, 3)} gives no score or verdict."
         )
     also = f" The {_listed(silent, 3)} gives no score." if silent else ""
-    return "fact", " ".join(told) + also
+    return "fact", note + " ".join(told) + also
+
+
+async def _replacing_reviews(
+    core: Core, asked: list[EditionSummary], found: list[ReviewSummary]
+) -> list[tuple[str, ReviewSummary]]:
+    """(The edition asked about, a review of an edition a source says replaces it)."""
+    reviewed = {r.edition_id: r for r in found if r.edition_id is not None}
+    out = []
+    for e in asked[:4]:
+        details = await films.edition_details(core.db, e.id)
+        for relation in details.relations if details else ():
+            if relation.relation == "replaced by" and relation.other.id in reviewed:
+                out.append((e.name, reviewed[relation.other.id]))
+    return out
 
 
 async def _synopsis_answer(
