@@ -102,6 +102,9 @@ ANNOUNCE_POLL_SECONDS = 5.0  # an idle delivery loop looks at the outbox this of
 # per 5 s in a channel and 50 requests/s per bot; Synapse's default is 0.2 msg/s with a
 # burst of 10 per account, so the Matrix bot's account should be exempted (see README).
 ANNOUNCE_SPACING_SECONDS = {"discord": 1 / 45, "matrix": 0.2}
+# Sends per second for all processes on one PostgreSQL database together (a shared token
+# bucket, bot/store/shared_limits.py): Discord's global limit is 50, some left for answers.
+ANNOUNCE_SHARED_RATE = {"discord": 45.0}
 # Between two posts in one channel or room: 1.3 s keeps a channel at 4 posts in any 5 s,
 # so its bucket never runs dry (at Remaining 0 discord.py waits out the whole reset; the
 # benchmark measured 1.0 s spacing at half the throughput of 1.3 s for that reason).

@@ -28,7 +28,7 @@ from aiohttp import web
 from bot.announce.delivery import Announcer
 from bot.cards import Reply
 from bot.filters import Filters
-from bot.store import announcements, open_database, outbox_leases
+from bot.store import announcements, open_database, outbox_leases, shared_limits
 from bot.store.announcements import Release
 from bot.store.db import Database
 from tests import sql
@@ -256,6 +256,19 @@ async def test_workers_on_their_own_connections_deliver_once_in_order(outbox_tar
         await _outbox(setup, 8, 6)
         expected = await _nonce_order(setup)
         log = SharedLog()
+        granted: list[str] = []
+
+        def budget_of(db: Database, owner: str):
+            async def take() -> float:
+                wait = await shared_limits.take_send(
+                    db, "discord", rate=1000, burst=1000, now=time.time()
+                )
+                if wait == 0:
+                    granted.append(owner)
+                return wait
+
+            return take
+
         for n in range(3):
             db = await open_database(outbox_target)
             workers.append(db)
@@ -263,6 +276,7 @@ async def test_workers_on_their_own_connections_deliver_once_in_order(outbox_tar
             announcer = Announcer(
                 db, SharedChannelSender(log, owner), today=lambda: TODAY, spacing=0,
                 target_spacing=0, concurrency=2, poll=0.05, owner=owner, lease=5.0,
+                budget=budget_of(db, owner),
             )  # fmt: skip
             tasks.append(asyncio.create_task(announcer.run()))
         await _wait_for(lambda: _no_unsent(setup), 60, "every item sent")
@@ -270,6 +284,8 @@ async def test_workers_on_their_own_connections_deliver_once_in_order(outbox_tar
         assert log.nonce_hits == 0  # nothing was sent twice, not even deduplicated
         assert log.most_inflight == 1  # never two sends to one channel at once
         assert len(log.owners) >= 2  # the work was shared (2 channels at a time each)
+        # Every send took its token from the one budget the workers share.
+        assert Counter(granted) == log.owners
     finally:
         for task in tasks:
             task.cancel()

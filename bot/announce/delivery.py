@@ -19,7 +19,7 @@ import contextlib
 import logging
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Protocol
 
@@ -96,12 +96,15 @@ class Announcer:
         lease: float = ANNOUNCE_LEASE_SECONDS,
         owns: Callable[[Subscription], bool] | None = None,
         free_dead: bool = True,
+        budget: Callable[[], Awaitable[float]] | None = None,
     ) -> None:
         """`owner`: this process's name on its claims (default: host, pid, a random
         part); `lease`: seconds a claim holds a channel unless renewed (a dead process's
         channels wait that long); `owns`: the subscriptions this process delivers (its
         shards' guilds; None: all); `free_dead`: at start, take back at once the channels
-        of this machine's processes that died (a restart after a crash waits no lease)."""
+        of this machine's processes that died (a restart after a crash waits no lease);
+        `budget`: takes one send from a budget shared with other processes (0: go, else
+        seconds to wait), asked after this process's own spacing."""
         self.db = db
         self.sender = sender
         self.platform = sender.platform
@@ -116,6 +119,7 @@ class Announcer:
         self.lease = lease
         self.owns = owns
         self.free_dead = free_dead
+        self.budget = budget
         self.concurrency = concurrency
         self._slots = asyncio.Semaphore(concurrency)
         self._pace = asyncio.Lock()
@@ -271,11 +275,21 @@ class Announcer:
             )
 
     async def _paced(self) -> None:
-        """Sends start at least `spacing` apart on this platform."""
+        """Sends start at least `spacing` apart on this platform, and within the budget
+        shared by every process on the database when there is one."""
         async with self._pace:
             gap = self._last_send + self.spacing - time.monotonic()
             if gap > 0:
                 await asyncio.sleep(gap)
+            while self.budget is not None:
+                try:
+                    wait = await self.budget()
+                except sqlite3.OperationalError as exc:  # the spacing above still holds
+                    log.warning("announcements (%s): shared send budget: %s", self.platform, exc)
+                    break
+                if wait <= 0:
+                    break
+                await asyncio.sleep(wait)
             self._last_send = time.monotonic()
 
     async def _deliver(self, sub: Subscription, item: Outgoing) -> None:

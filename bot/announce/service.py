@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import sqlite3
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,9 +16,14 @@ from zoneinfo import ZoneInfo
 from bot.announce.delivery import Announcer, Sender
 from bot.announce.planner import plan
 from bot.cards import Reply
-from bot.constants import ANNOUNCE_PLAN_SECONDS, ANNOUNCE_SPACING_SECONDS
+from bot.constants import (
+    ANNOUNCE_PLAN_SECONDS,
+    ANNOUNCE_SHARED_RATE,
+    ANNOUNCE_SPACING_SECONDS,
+)
 from bot.store.announcements import Subscription, new_nonce, retry_now
 from bot.store.db import Database
+from bot.store.shared_limits import take_send
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,10 @@ class AnnouncementService:
         options: dict = {"spacing": ANNOUNCE_SPACING_SECONDS.get(sender.platform, 0.2)}
         if owns is not None:
             options["owns"] = owns
+        rate = ANNOUNCE_SHARED_RATE.get(sender.platform)
+        if rate is not None and self.db.dialect == "postgres":
+            # Several processes may deliver from this database: one budget for them all.
+            options["budget"] = functools.partial(self._take_send, sender.platform, rate)
         options.update(self.announcer_options)
         announcer = Announcer(self.db, sender, today=self.today, **options)
         self.detach(sender.platform)
@@ -60,6 +71,9 @@ class AnnouncementService:
         )
         log.info("announcements: delivering on %s", sender.platform)
         return announcer
+
+    async def _take_send(self, platform: str, rate: float) -> float:
+        return await take_send(self.db, platform, rate=rate, burst=rate, now=time.time())
 
     def detach(self, platform: str) -> None:
         task = self._tasks.pop(platform, None)

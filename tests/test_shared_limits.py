@@ -1,0 +1,71 @@
+"""The send budget and leader leases several processes share (issue 20), on both
+backends: separate connections taking from one bucket at once never take more than it
+holds; a leader lease is held by one holder, renewed, and taken over once it runs out."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.store import open_database, shared_limits
+from bot.store.db import Database
+
+
+@pytest.fixture(params=("sqlite", "postgres"))
+async def connections(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[list]:
+    """Four connections to one new database (four processes, as the store sees them)."""
+    url = None
+    if request.param == "sqlite":
+        target: str | Path = tmp_path / "shared.sqlite3"
+    else:
+        server = request.getfixturevalue("postgres_server")
+        target = url = await server.create_database()
+    dbs = [await open_database(target) for _ in range(4)]
+    try:
+        yield dbs
+    finally:
+        for db in dbs:
+            await db.close()
+        if url is not None:
+            await server.drop_database(url)
+
+
+async def test_connections_share_one_send_budget(connections: list[Database]) -> None:
+    async def take(db: Database, now: float) -> float:
+        return await shared_limits.take_send(db, "discord", rate=50, burst=50, now=now)
+
+    # 80 sends asked for at once through four connections: the bucket holds 50.
+    waits = await asyncio.gather(*(take(connections[i % 4], 1000.0) for i in range(80)))
+    assert waits.count(0.0) == 50
+    assert all(w == pytest.approx(1 / 50) for w in waits if w)
+    # Half a second refills 25, for whoever asks.
+    later = await asyncio.gather(*(take(connections[i % 4], 1000.5) for i in range(40)))
+    assert later.count(0.0) == 25
+    # A clock behind the last writer's gets nothing extra.
+    assert await take(connections[0], 999.0) > 0
+
+
+async def test_one_leader_and_a_takeover_when_its_lease_runs_out(
+    connections: list[Database],
+) -> None:
+    leader, standby, *_ = connections
+    name = "matrix:@filmbot:example.org"
+    results = await asyncio.gather(
+        *(shared_limits.hold_lease(db, name, f"p{i}", now=100.0, ttl=10) for i, db in
+          enumerate(connections))
+    )  # fmt: skip
+    assert results.count(True) == 1  # four processes at once: one leader
+    holder = f"p{results.index(True)}"
+    assert await shared_limits.lease_holder(leader, name) == (holder, 110.0)
+    assert await shared_limits.hold_lease(leader, name, holder, now=105.0, ttl=10)  # renewed
+    assert not await shared_limits.hold_lease(standby, name, "standby", now=114.9, ttl=10)
+    # The leader died at 105: its renewal ran out at 115; the standby's next try takes it.
+    assert await shared_limits.hold_lease(standby, name, "standby", now=115.0, ttl=10)
+    assert not await shared_limits.hold_lease(leader, name, holder, now=115.1, ttl=10)
+    assert await shared_limits.lease_holder(leader, name) == ("standby", 125.0)
+    # A leader stopping gives it up at once.
+    assert await shared_limits.drop_lease(standby, name, "standby")
+    assert await shared_limits.hold_lease(leader, name, holder, now=116.0, ttl=10)
