@@ -207,14 +207,23 @@ async def parts_named(db: Database, name: str) -> list[Part]:
     wanted = " ".join(name.lower().split())
     if not wanted:
         return []
+    # The characters first (few rows), then their credits by film: credits has no index
+    # on character_id, and its (film_id, …) key finds them.
+    chars = await db._fetchall(
+        "SELECT id, film_id FROM characters WHERE lower(name) = ? OR id IN "
+        "(SELECT character_id FROM character_aliases WHERE lower(name) = ?)",
+        (wanted, wanted),
+    )
+    if not chars:
+        return []
+    film_marks = ",".join("?" * len(chars))
     rows = await db._fetchall(
         "SELECT c.film_id, ch.name, p.name, s.name FROM credits c "
         "JOIN characters ch ON ch.id = c.character_id JOIN people p ON p.id = c.person_id "
         "LEFT JOIN sources s ON s.id = c.source_id "
-        "WHERE c.role = 'cast' AND (lower(ch.name) = ? OR ch.id IN "
-        "(SELECT ca.character_id FROM character_aliases ca WHERE lower(ca.name) = ?)) "
-        "ORDER BY c.film_id, c.billing IS NULL, c.billing, p.name",
-        (wanted, wanted),
+        f"WHERE c.film_id IN ({film_marks}) AND c.character_id IN ({film_marks}) "
+        "AND c.role = 'cast' ORDER BY c.film_id, c.billing IS NULL, c.billing, p.name",
+        [*(r[1] for r in chars), *(r[0] for r in chars)],
     )
     found: dict[tuple[int, str, str], list[str]] = {}
     for film_id, character, actor, source in rows:
@@ -226,9 +235,7 @@ async def parts_named(db: Database, name: str) -> list[Part]:
 
 async def films_with_parts(db: Database) -> int:
     """How many films have at least one part named by a source."""
-    row = await db._fetchone(
-        "SELECT count(DISTINCT film_id) FROM credits WHERE character_id IS NOT NULL"
-    )
+    row = await db._fetchone("SELECT count(DISTINCT film_id) FROM characters")
     return int(row[0]) if row else 0
 
 

@@ -1444,7 +1444,7 @@ async def _review_answer(core: Core, q: Question, d: FilmDetails) -> tuple[Answe
             if points:
                 parts.append("no score or verdict; it says: " + " ".join(f"“{p}”" for p in points))
         if parts:
-            said = f"From the {who}{of}: {'; '.join(parts)}"
+            said = f"From {who}{of}: {'; '.join(parts)}"
             told.append(said if said.endswith((".”", "!”", "?”", "…”", ".")) else said + ".")
         else:
             silent.append(who)
