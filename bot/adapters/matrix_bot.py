@@ -11,12 +11,25 @@ loop backs off), and an event that cannot be understood is skipped, never fatal.
 database another process keeps locked: the store waits for it, and when a write still
 fails the batch is handled again after a backoff (from the same sync token, so nothing
 is lost and nothing answered twice).
+
+One process syncs per account (issue 20): the one holding the lease `matrix:<user id>`
+in the database (`bot/store/shared_limits.py`), renewed every few seconds. Any other
+process of the account is a standby: it logs in, then tries for the lease whenever the
+leader's would run out, and syncs from the saved token once it has it. A leader whose
+renewal finds another holder, or gets no renewal through before its lease would run out,
+stops syncing and answering at once and stands by. Across the handover nothing is
+answered twice: answered commands are in `matrix_replies`, and a reply the old leader
+claimed but did not confirm is sent by the new one with the claimed transaction id, which
+the homeserver drops if the first landed (one device: every process of the account uses
+the same access token, or the same device id).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import socket
 import sqlite3
 import time
 import uuid
@@ -41,6 +54,9 @@ from bot.adapters.platforms import matrix
 from bot.constants import (
     ANNOUNCE_MANAGE_POWER_LEVEL,
     MATRIX_GAP_PAGES,
+    MATRIX_LEASE_MARGIN_SECONDS,
+    MATRIX_LEASE_RENEW_SECONDS,
+    MATRIX_LEASE_SECONDS,
     MATRIX_RETRY_MAX_SECONDS,
     MATRIX_SEND_ATTEMPTS,
     MATRIX_START_SLACK_MS,
@@ -52,6 +68,7 @@ from bot.core.request import Request
 from bot.logsafety import register_secret
 from bot.render import matrix as render
 from bot.store import matrix_state as state
+from bot.store import shared_limits
 from bot.store.busy import DatabaseBusyError, is_busy, write_problem
 
 log = logging.getLogger(__name__)
@@ -110,7 +127,10 @@ class MatrixBot:
         allowed_invites: tuple[str, ...] = (),
         sync_timeout_ms: int = MATRIX_SYNC_TIMEOUT_MS,
         manage_power_level: int = ANNOUNCE_MANAGE_POWER_LEVEL,
+        lease_seconds: float | None = MATRIX_LEASE_SECONDS,
+        lease_renew_seconds: float = MATRIX_LEASE_RENEW_SECONDS,
     ) -> None:
+        """`lease_seconds=None` syncs without a lease (one process per account, known)."""
         config = AsyncClientConfig(
             max_limit_exceeded=None,  # wait out every 429 (nio honours retry_after_ms)
             max_timeouts=None,  # and every connection failure, with backoff
@@ -133,6 +153,12 @@ class MatrixBot:
         self.platform = matrix(manage_power_level)
         self.replies = 0
         self.names: tuple[str, ...] = ()  # what people call the bot: its display name
+        self.lease_seconds, self.lease_renew_seconds = lease_seconds, lease_renew_seconds
+        self.lease_name = f"matrix:{user_id}"
+        # Unique per process (and per bot within one): host, pid, and a random part.
+        self.holder = f"{socket.gethostname()}/{os.getpid()}/{uuid.uuid4().hex[:8]}"
+        self.leading = False  # syncing and answering now (always, without a lease)
+        self._lease_deadline = 0.0  # monotonic: answering stops here without a renewal
 
     async def _learn_names(self) -> None:
         """The bot's display name, which mentions show and people type (best effort)."""
@@ -157,9 +183,125 @@ class MatrixBot:
         register_secret(response.access_token)  # never logged from here on
 
     async def run(self) -> None:
-        """Sync and answer until cancelled; only a rejected login ends it."""
+        """Sync and answer until cancelled, while this process holds the account's lease
+        (standing by while another does); only a rejected login ends it. Stopping gives
+        the lease up, so a standby takes over at its next try."""
         await self.login()
         await self._learn_names()
+        if self.lease_seconds is None:
+            self.leading = True
+            await self._serve()
+            return
+        try:
+            while True:
+                await self._acquire()
+                await self._lead()
+        finally:
+            await self._release_lease()
+
+    def _margin(self) -> float:
+        assert self.lease_seconds is not None
+        return min(MATRIX_LEASE_MARGIN_SECONDS, self.lease_seconds / 4)
+
+    async def _hold(self) -> bool:
+        """Take or renew the lease; True while this process holds it. The answering
+        deadline counts from before the call (the database's lease ends later)."""
+        assert self.lease_seconds is not None
+        asked = time.monotonic()
+        held = await shared_limits.hold_lease(
+            self.db, self.lease_name, self.holder, now=time.time(), ttl=self.lease_seconds
+        )
+        if held:
+            self._lease_deadline = asked + self.lease_seconds - self._margin()
+        return held
+
+    def _holding(self) -> bool:
+        return self.lease_seconds is None or time.monotonic() < self._lease_deadline
+
+    async def _acquire(self) -> None:
+        """Stand by until this process holds the lease: tried again when the holder's
+        would run out (at least every renewal interval, so a lease given up is taken
+        soon), with backoff while the database fails."""
+        assert self.lease_seconds is not None
+        announced = False
+        backoff = 1.0
+        while True:
+            try:
+                if await self._hold():
+                    log.info("Matrix: leading %s (lease %s)", self.user_id, self.holder)
+                    return
+                current = await shared_limits.lease_holder(self.db, self.lease_name)
+            except sqlite3.Error as exc:
+                log.warning(
+                    "Matrix: taking the lease failed (%s); trying again in %.0f s", exc, backoff
+                )
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MATRIX_RETRY_MAX_SECONDS)
+                continue
+            backoff = 1.0
+            if not announced:
+                log.info(
+                    "Matrix: standing by, %s syncs as %s",
+                    current[0] if current else "another process",
+                    self.user_id,
+                )
+                announced = True
+            runs_out = current[1] - time.time() if current else 0.0
+            await asyncio.sleep(min(self.lease_renew_seconds, max(runs_out, 0.0) + 0.05))
+
+    async def _keep_lease(self) -> None:
+        """Renew the lease every interval; returns when another process holds it. A
+        renewal that fails is tried again at the next interval (`_lead` gives up when
+        none got through in time)."""
+        while True:
+            await asyncio.sleep(self.lease_renew_seconds)
+            try:
+                if not await self._hold():
+                    return
+            except sqlite3.Error as exc:
+                log.warning("Matrix: renewing the lease failed (%s); trying again", exc)
+
+    async def _lead(self) -> None:
+        """Sync and answer until the lease is lost: another holder found at a renewal, or
+        no renewal through before the deadline. Then the sync stops at once; a reply in
+        flight ends unconfirmed and whoever leads next finishes it with its transaction id."""
+        self.leading = True
+        serve = asyncio.create_task(self._serve(), name="matrix-sync")
+        keep = asyncio.create_task(self._keep_lease(), name="matrix-lease")
+        try:
+            while True:
+                left = self._lease_deadline - time.monotonic()
+                if left <= 0:
+                    log.warning("Matrix: the lease was not renewed in time; standing by")
+                    return
+                done, _ = await asyncio.wait(
+                    {serve, keep}, timeout=left, return_when=asyncio.FIRST_COMPLETED
+                )
+                if serve in done:
+                    serve.result()  # a rejected login
+                    return
+                if keep in done:
+                    keep.result()
+                    log.warning("Matrix: another process holds the lease now; standing by")
+                    return
+        finally:
+            self.leading = False
+            for task in (serve, keep):
+                task.cancel()
+            await asyncio.gather(serve, keep, return_exceptions=True)
+
+    async def _release_lease(self) -> None:
+        """A stopping process gives the lease up (best effort: else it runs out)."""
+        try:
+            await asyncio.wait_for(
+                shared_limits.drop_lease(self.db, self.lease_name, self.holder),
+                MATRIX_LEASE_RENEW_SECONDS,
+            )
+        except Exception as exc:
+            log.warning("Matrix: giving the lease up failed (%s); it runs out by itself", exc)
+
+    async def _serve(self) -> None:
+        """Sync from the saved token and answer, until cancelled."""
         since = await self._saved_since()
         resume_pending = not await self._resume_unfinished()
         backoff = 1.0
@@ -385,6 +527,10 @@ class MatrixBot:
         content["m.relates_to"] = {"m.in_reply_to": {"event_id": command.event_id}}
         backoff = 1.0
         for attempt in range(MATRIX_SEND_ATTEMPTS):
+            if not self._holding():
+                # The lease ran out meanwhile: whoever leads next sends it (claimed as is).
+                log.warning("Matrix: the lease ran out; the reply to %s is left", command.event_id)
+                return
             response = await self.client.room_send(
                 command.room_id, "m.room.message", content, tx_id=known[0]
             )
