@@ -221,3 +221,24 @@ def test_filters_match_whole_words():
     ray = parse_subscribe("director:ray").filters
     assert not ray.matches(EditionProfile(2, "x", "Blu-ray", None, directors=("raymond depardon",)))
     assert ray.matches(EditionProfile(2, "x", "Blu-ray", None, directors=("nicholas ray",)))
+
+
+async def test_the_shared_budgets_round_trip_is_not_added_to_the_spacing():
+    """Sends are spaced `spacing` apart, the shared budget asked within that time: a budget
+    answering in 30 ms with spacing 50 ms gives 20 sends a second, not 12.5 (bench/scale.py:
+    one process on PostgreSQL sent ~32/s instead of 45)."""
+    asked: list[float] = []
+
+    async def budget() -> float:
+        asked.append(asyncio.get_running_loop().time())
+        await asyncio.sleep(0.03)  # the transaction on a busy database
+        return 0.0
+
+    sender = SimpleNamespace(platform="discord")
+    announcer = Announcer(None, sender, today=date.today, spacing=0.05, budget=budget)  # type: ignore[arg-type]
+    started = asyncio.get_running_loop().time()
+    for _ in range(11):
+        await announcer._paced()
+    elapsed = asyncio.get_running_loop().time() - started
+    assert 0.5 <= elapsed < 0.5 + 0.03 + 0.15  # 10 gaps of 50 ms, the last round trip, slack
+    assert len(asked) == 11

@@ -18,6 +18,7 @@ from bot.announce.planner import plan
 from bot.cards import Reply
 from bot.constants import (
     ANNOUNCE_PLAN_SECONDS,
+    ANNOUNCE_SHARED_BURST,
     ANNOUNCE_SHARED_RATE,
     ANNOUNCE_SPACING_SECONDS,
 )
@@ -73,7 +74,8 @@ class AnnouncementService:
         return announcer
 
     async def _take_send(self, platform: str, rate: float) -> float:
-        return await take_send(self.db, platform, rate=rate, burst=rate, now=time.time())
+        burst = ANNOUNCE_SHARED_BURST.get(platform, 1.0)
+        return await take_send(self.db, platform, rate=rate, burst=burst, now=time.time())
 
     def detach(self, platform: str) -> None:
         task = self._tasks.pop(platform, None)
