@@ -800,15 +800,34 @@ async def test_a_film_the_prose_keeps_naming_and_dates_is_the_page_s_film(
     assert await _imported_film(catalog_copy, page) == ("merged", ("Drive My Car", 2021))
 
 
-async def test_a_dated_name_in_the_opening_names_the_film_once(catalog_copy: Path) -> None:
+@pytest.mark.parametrize(
+    ("opening", "other"),
+    [
+        # the page's own film, not in the catalog, named three times; another film dated
+        # once in passing
+        (
+            "Posted on March 3 by filmfan\n\nThe Quiet Orchard is the best thing I saw "
+            "this spring. The Quiet Orchard reminded me of Days of Heaven (1978), all wheat "
+            "and low sun, but The Quiet Orchard is warmer.",
+            ("Days of Heaven", 1978),
+        ),
+        # a page about one catalog film that dates another by the same director
+        (
+            "Revisiting Stalker\n\nTarkovsky made Stalker after Solaris (1972), and the "
+            "zone feels like that film's ocean turned to grass.",
+            ("Solaris", 1972),
+        ),
+    ],
+)
+async def test_a_film_dated_once_in_passing_is_never_the_page_s(
+    catalog_copy: Path, opening: str, other: tuple[str, int]
+) -> None:
     page = (
-        "This week marks a century since the silent comedy Wild and Woolly (1917) reached "
-        "cinemas. Douglas Fairbanks plays a rich boy dreaming of the frontier, and the "
-        "town he visits stages a fake Wild West to please him.\n\n"
-        "Today the film is easy to find, and it still moves at a gallop: the stunts are "
-        "real, the jokes land, and the final chase is as good as any of the decade.\n"
+        opening + "\n\nThe camera waits, the actors barely speak, and the sound does the work. "
+        "I came out of it quiet, which is the best thing I can say of any film this year.\n"
     )
-    assert await _imported_film(catalog_copy, page) == ("merged", ("Wild and Woolly", 1917))
+    _status, film = await _imported_film(catalog_copy, page)
+    assert film != other
 
 
 async def test_a_film_dated_only_in_passing_or_beside_another_is_not_the_page_s(
@@ -839,8 +858,21 @@ def test_essay_and_foreign_review_headings_give_the_title() -> None:
     assert clean_title("Mini-crítica de Zangiku Monogatari") == ("Zangiku Monogatari", None)
     assert clean_title("Crítica: El espíritu de la colmena") == ("El espíritu de la colmena", None)
     assert clean_title("Kritik zu Der Himmel über Berlin") == ("Der Himmel über Berlin", None)
-    # 'explained' inside a title is not a heading's word
-    assert clean_title("The Unexplained Files") == ("The Unexplained Files", None)
+    assert clean_title("Review of Vertigo by John Smith") == ("Vertigo", None)
+    # 'explained' inside a word, 'von' (by) and headings that name no film keep the line
+    for kept in (
+        "The Unexplained Files",
+        "The Unexplained",
+        "Ending explained",
+        "Kritik von Peter Meier",
+        "Crítica de cine",
+        "Crítica de la película",
+        "Review of the year",
+    ):
+        assert clean_title(kept) == (kept, None), kept
+    # half marks belong to titles; star grades do not
+    assert clean_title("8½ Blu-ray Review") == ("8½", None)
+    assert clean_title("9½ Weeks (1986)") == ("9½ Weeks", 1986)
 
 
 def test_image_file_names_and_original_title_labels_name_the_film() -> None:
@@ -848,7 +880,13 @@ def test_image_file_names_and_original_title_labels_name_the_film() -> None:
 
     assert _image_slug("rome-open-city-1945-700x987") == "rome open city (1945)"
     assert _image_slug("the-third-man-1949-scaled.jpg") == "the third man (1949)"
-    for not_a_title in ("2020-08-01-post", "img_2033_jpg", "DSC-0042-edit", "one-two", "x"):
+    assert _image_slug("vertigo-1958-blu-ray-cover.jpg") == "vertigo (1958)"
+    # a number ending a title is the title's: a sequel's, or a year too late to be one
+    assert _image_slug("toy-story-2.jpg") == "toy story 2"
+    assert _image_slug("blade-runner-2049-poster.jpg") == "blade runner 2049"
+    not_titles = ("2020-08-01-post", "img_2033_jpg", "DSC-0042-edit", "one-two", "x")
+    chrome = ("back-to-top", "skip-to-content", "add-to-cart", "share-on-facebook")
+    for not_a_title in (*not_titles, *chrome):
         assert _image_slug(not_a_title) is None, not_a_title
     page = (
         "“Caminho Escuro” (1920), um drama esquecido\n\nnota: A\n\n"
@@ -872,3 +910,24 @@ def test_a_star_s_movies_are_not_a_director_s_and_4k_ends_a_name() -> None:
     assert prose.directors("Carol Reed's 1949 classic holds up.") == ["Carol Reed"]
     lines = ["Mann's The Keep in 4K Ultra HD is here.", "The Keep in 4K looks new."]
     assert mentioned_titles(lines)[0][0] == "The Keep"
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [
+        ("Laufzeit: 1 Std. 42 Min.", 102),
+        ("2 Stunden 8 Minuten", 128),
+        ("102 Minuten", 102),
+        ("1 hora 45 minutos", 105),
+        ("1 heure 45 minutes", 105),
+        ("1 ora e 30 minuti", 90),
+        ("1 godz. 45 min.", 105),
+        ("120'", 120),
+        ("2 Hr. 21 Min.", 141),
+        ("95 min.", 95),
+    ],
+)
+def test_running_times_in_the_words_of_other_languages(text: str, minutes: int) -> None:
+    from bot.importers.documents.fields import parse_runtime
+
+    assert parse_runtime(text) == minutes

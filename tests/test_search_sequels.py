@@ -91,3 +91,52 @@ def test_words_beyond_a_shorter_title_keep_the_question_open(engine: TitleSearch
     best, ranked = answer(engine, "spirited aw")
     assert best is None and ranked[0] == 19
     assert answer(engine, "spirited")[0] == 19
+
+
+def test_an_exact_title_of_unknown_fame_asks_when_a_famous_film_is_subtitled_so() -> None:
+    entries = [
+        TitleEntry(1, "Winter Soldier", 1972, 0.3),  # a yearly list's film: fame unknown
+        TitleEntry(2, "Captain America: The Winter Soldier", 2014, 990.0),
+        TitleEntry(3, "Casablanca", 1942, 950.0),
+        TitleEntry(4, "Tokyo Story", 1953, 0.3),
+        *(TitleEntry(10 + n, f"Film Number {n}", 1990, float(n)) for n in range(1, 20)),
+    ]
+    engine = TitleSearch([TitleIndex.build(entries)])
+    best, ranked = answer(engine, "winter soldier")
+    assert best is None and ranked[:2] == [2, 1]  # asks, the famous film first
+    assert answer(engine, "the winter soldier")[1][:2] == [2, 1]
+    # no famous film is subtitled so: the exact title answers as before
+    assert answer(engine, "tokyo story")[0] == 4
+
+
+def test_a_part_of_a_film_in_two_parts_is_not_the_series_second() -> None:
+    entries = [
+        TitleEntry(1, "Harry Potter and the Philosopher's Stone", 2001, 900.0),
+        TitleEntry(2, "Harry Potter and the Chamber of Secrets", 2002, 850.0),
+        TitleEntry(3, "Harry Potter and the Deathly Hallows – Part 1", 2010, 800.0),
+        TitleEntry(4, "Harry Potter and the Deathly Hallows – Part 2", 2011, 880.0),
+        *(TitleEntry(10 + n, f"Film Number {n}", 1990, float(n)) for n in range(1, 20)),
+    ]
+    engine = TitleSearch([TitleIndex.build(entries)])
+    best, ranked = answer(engine, "harry potter 2")
+    assert best is None and ranked[0] != 4  # asked, and not led by the finale's Part 2
+    assert 2 in ranked
+
+
+def test_hyphenated_names_typed_apart_and_numbers_are_not_letter_slips(
+    engine: TitleSearch,
+) -> None:
+    entries = [
+        TitleEntry(1, "Spider-Man", 2002, 900.0),
+        TitleEntry(2, "Spider-Man 2", 2004, 880.0),
+        TitleEntry(3, "2001: A Space Odyssey", 1968, 950.0),
+        TitleEntry(4, "2010", 1984, 300.0),
+        *(TitleEntry(10 + n, f"Film Number {n}", 1990, float(n)) for n in range(1, 20)),
+    ]
+    search = TitleSearch([TitleIndex.build(entries)])
+    assert answer(search, "spider man")[0] == 1
+    assert answer(search, "spider man 2")[0] == 2
+    assert 4 not in answer(search, "2001")[1]  # '2001' is not a swap of '2010'
+    # no guess carries another number: 'alien 4' lists the series in release order
+    best, ranked = answer(engine, "alien 4")
+    assert best is None and ranked[0] != 3

@@ -29,7 +29,7 @@ from bot.core.request import Request
 from bot.models import FilmSummary
 from bot.search import PersonSearch, SearchService, TitleSearch
 from bot.search.fuzzy import LIGHT_WORDS
-from bot.search.titles import CLEAR_SCORE
+from bot.search.titles import CLEAR_SCORE, WORD_MATCH
 from bot.store import DatabaseBusyError, DatabaseWriteError, films, questions
 from bot.store.db import Database
 from bot.store.questions import OpenQuestion
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-# A word typed counts as one of a title's when this close to it (a typo of it).
-WORD_MATCH = 75
 
 # What the bundled catalog covers, said when a film is not in it.
 CATALOG_COVERS = (

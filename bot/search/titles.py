@@ -61,6 +61,12 @@ BEGINNING_LEAD = 0.5
 # A title holding the query's words among others of its own answers only when this
 # famous (a rank among the films whose fame is known): 'lebowski' is The Big Lebowski.
 INSIDE_FAME = 0.8
+# A typed word counts as one of a title's when this close to it (a typo of it).
+WORD_MATCH = 75
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
+# How many keys sharing the most trigrams with an exact title are checked for a famous
+# film whose subtitle it is.
+SUBTITLE_CANDIDATES = 40
 # A sequel asked for by a number no title has ('alien 2'): the films after the first one
 # count as the series when at least this share of its fame is theirs.
 SERIES_FAME_SHARE = 0.5
@@ -375,6 +381,9 @@ class TitleSearch:
             for h in ranked
             if _numbers_kept(f"{query_key(typed)} {number}", query_key(h.matched or h.title))
         ]
+        # 'Deathly Hallows – Part 2' beside its Part 1 is half of one film, not the
+        # series' second
+        numbered = [h for h in numbered if not self._has_first_part(h, number)]
         if len(numbered) == 1:
             return LookupResult(query, year, numbered[0], (numbered[0],))
         by_release = sorted(ranked, key=lambda h: (h.year or 9999, h.film_id))
@@ -394,7 +403,11 @@ class TitleSearch:
             n = _sequel_number(number)
             if n is not None and 0 < n <= len(series):
                 guess = series[n - 1]
-                by_release = [guess] + [h for h in by_release if h is not guess]
+                # no guess that carries another number ('alien 4' is not Alien 3)
+                if _numbers_kept(
+                    f"{query_key(typed)} {number}", query_key(guess.matched or guess.title)
+                ) or not _numbered(query_key(guess.matched or guess.title)):
+                    by_release = [guess] + [h for h in by_release if h is not guess]
         return LookupResult(query, year, None, tuple(by_release[:limit]))
 
     def _exact_or_beginning(
@@ -405,6 +418,9 @@ class TitleSearch:
         is The Philadelphia Story before Philadelphia; 'in the mood' may be In the Mood
         for Love, far better known than In the Mood. Then it asks, the best known first."""
         needle = query_key(title)
+        subtitled = self._famous_subtitle(title, exact, limit)
+        if subtitled is not None:
+            return subtitled
         begun = self._beginning_hits(needle)[0]
         if not begun or not exact.candidates:
             return exact
@@ -434,6 +450,53 @@ class TitleSearch:
         chosen: dict[int, Hit] = {h.film_id: h for h in [*rivals, *exact.candidates]}
         ranked = sorted(chosen.values(), key=lambda h: (-weights[h.film_id], h.film_id))
         return LookupResult(query, None, None, tuple(ranked[:limit]))
+
+    def _famous_subtitle(self, title: str, exact: LookupResult, limit: int) -> LookupResult | None:
+        """An exact title whose fame the catalog does not know, when a famous film has
+        those very words as its subtitle ('winter soldier': Winter Soldier (1972), or
+        Captain America: The Winter Soldier?): it asks, the famous film first. None
+        otherwise."""
+        found = self._exact_hits(title)
+        if not found or any(w >= self.known_rank for _, w in found):
+            return None
+        literal = _ARTICLE.sub("", fold(uninvert(title)))
+        exact_ids = {h.film_id for h in exact.candidates}
+        famous = []
+        needle = query_key(title)
+        for part in self.parts:
+            # the trigram stage alone: a subtitle ends the key with the query's words
+            for key_id in part.fuzzy.candidates(needle, limit=SUBTITLE_CANDIDATES):
+                if not part.fuzzy.keys[key_id].endswith(" " + needle):
+                    continue
+                for hit, weight in self._hits(part, key_id, BEGINNING_SCORE, False):
+                    subtitles = re.split(r"\s*(?::|\s[–—-])\s+", hit.matched or hit.title)[1:]
+                    if (
+                        hit.film_id not in exact_ids
+                        and self._fame(weight) >= INSIDE_FAME
+                        and any(_ARTICLE.sub("", fold(p)) == literal for p in subtitles)
+                    ):
+                        famous.append(hit)
+        if not famous:
+            return None
+        ranked = list({h.film_id: h for h in [*famous, *exact.candidates]}.values())
+        return LookupResult(exact.query, None, None, tuple(ranked[:limit]))
+
+    def _has_first_part(self, hit: Hit, number: str) -> bool:
+        """Whether the catalog has the same title with 1 (or I, or One) where this one has
+        the number: the title is one part of a film told in parts."""
+        n = _sequel_number(number)
+        key = query_key(hit.matched or hit.title)
+        if n is None:
+            return False
+        forms = {str(n), _ROMAN[n] if n < len(_ROMAN) else ""} - {""}
+        words = key.split()
+        for i, word in enumerate(words):
+            if word in forms:
+                for first in ("1", "i", "one"):
+                    sibling = " ".join([*words[:i], first, *words[i + 1 :]])
+                    if any(part.fuzzy.find(sibling) is not None for part in self.parts):
+                        return True
+        return False
 
     @property
     def known_rank(self) -> float:
@@ -542,7 +605,7 @@ class TitleSearch:
             and (len(ranked) == 1 or ranked[0].score - ranked[1].score >= CLEAR_LEAD)
             and _covers(needle, query_key(ranked[0].matched or ranked[0].title))
             and _numbers_kept(needle, query_key(ranked[0].matched or ranked[0].title))
-            and not _asks_beyond(needle, query_key(ranked[0].matched or ranked[0].title))
+            and not _asks_beyond(needle, ranked[0])
             and (
                 not _inside_longer(needle, query_key(ranked[0].matched or ranked[0].title))
                 # 'lebowski' is The Big Lebowski; 'metropolis' is not Leaving Metropolis:
@@ -559,8 +622,9 @@ class TitleSearch:
         found: list[tuple[Hit, float]] = []
         for n in range(len(needle) - 1):
             a, b = needle[n], needle[n + 1]
-            if a == b or " " in (a, b):
-                continue
+            if a == b or " " in (a, b) or a.isdigit() or b.isdigit():
+                continue  # '2001' is not a slip for '2010'
+
             variant = needle[:n] + b + a + needle[n + 2 :]
             for part in self.parts:
                 key_id = part.fuzzy.find(variant)
@@ -799,16 +863,29 @@ def _inside_longer(needle: str, title: str) -> bool:
     return bool(extra)
 
 
-def _asks_beyond(needle: str, title: str) -> bool:
+def _asks_beyond(needle: str, hit: Hit) -> bool:
     """Whether the query has words the (shorter) title lacks altogether: 'spirited aw'
-    goes on past Spirited, so the film asked for may be one the catalog lacks."""
-    asked, have = needle.split(), title.split()
-    if len(asked) <= len(have):
-        return False
+    goes on past Spirited, so the film asked for may be one the catalog lacks. The title
+    is read as keyed and as written ('spider man' is Spider-Man, keyed 'spiderman')."""
+    asked = needle.split()
+    for name in (hit.matched, hit.title):
+        if not name:
+            continue
+        for have in (query_key(name).split(), fold(uninvert(name)).split()):
+            if len(asked) <= len(have) or not any(
+                word not in _LIGHT
+                and not any(fuzz.ratio(word, h) >= WORD_MATCH or h.startswith(word) for h in have)
+                for word in asked
+            ):
+                return False
+    return True
+
+
+def _numbered(title: str) -> bool:
+    """Whether a title key carries a sequel number after its first word ('alien 3')."""
     return any(
-        word not in _LIGHT
-        and not any(fuzz.ratio(word, h) >= 75 or h.startswith(word) for h in have)
-        for word in asked
+        (w.isdecimal() and w.isascii() and len(w) <= 2) or (w in _ROMAN and len(w) > 1)
+        for w in title.split()[1:]
     )
 
 

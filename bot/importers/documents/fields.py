@@ -78,11 +78,20 @@ def parse_score(text: str) -> Score | None:
 _HMS = re.compile(
     r"(?P<h>\d{1,2})\s*h\s*:?\s*(?P<m>\d{1,2})\s*m(?:\s*:?\s*(?P<s>\d{1,2})\s*s)?", re.I
 )
+# Hours and minutes in the words of the pages seen: English, German (Std., Stunde,
+# Minuten), Spanish and Portuguese (hora, minutos), French (heure), Italian (ora, minuti),
+# Polish (godz., minut).
+_HOUR_WORD = r"(?:hours?|hrs?|h|std|stunden?|horas?|heures?|ore|ora|godz(?:in[ay]?)?)"
+_MINUTE_WORD = r"(?:minutes?|mins?|m|minuten|minutos?|minuti|minut[ay]?)"
 _H_M_WORDS = re.compile(
-    r"(?P<h>\d{1,2})\s*(?:hours?|hrs?|h)\.?\s*,?\s*(?:and\s+)?(?P<m>\d{1,2})?\s*(?:minutes?|mins?|m)?\.?",
+    rf"(?P<h>\d{{1,2}})\s*{_HOUR_WORD}\.?\s*,?\s*(?:(?:and|und|y|e|et|i)\s+)?(?P<m>\d{{1,2}})?"
+    rf"\s*{_MINUTE_WORD}?\.?(?!\w)",
     re.I,
 )
-_MINUTES = re.compile(r"(?P<m>\d{1,4})(?:[.,]\d+)?\s*[- ]?\s*(?:minutes?|mins?|m)\b\.?", re.I)
+# '95 min.', '102 Minuten', "120'" (the minutes mark of Italian and Spanish sheets)
+_MINUTES = re.compile(
+    rf"(?P<m>\d{{1,4}})(?:[.,]\d+)?\s*[- ]?\s*(?:{_MINUTE_WORD}\b\.?|[′'](?!\w))", re.I
+)
 _CLOCK = re.compile(r"\b(?P<h>\d{1,2}):(?P<m>\d{2}):(?P<s>\d{2})\b")
 
 

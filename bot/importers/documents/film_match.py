@@ -225,7 +225,9 @@ async def match_film(
             continue
         candidate.facts = facts[film_id]
         year = candidate.facts.year
-        cue_years = {c.year for c in candidate.cues if c.year is not None}
+        # A year the prose prints beside a name it repeats dates that name only: it may
+        # be another film the page compares ('after Solaris (1972)'); see _dated_by_page.
+        cue_years = {c.year for c in candidate.cues if c.year is not None and c.cue != "mentioned"}
         if year is not None:
             if cue_years:
                 candidate.year_agrees = _near(cue_years, year)
@@ -459,10 +461,9 @@ def _dated_beside_title(options: list[Candidate], text_folded: str) -> Candidate
 
 
 def _dated_by_page(viable: list[Candidate]) -> Candidate | None:
-    """The one film the page names with its very year in brackets ('Drive My Car
-    (ドライブ・マイ・カー, 2021)', 'comedy Wild and Woolly (1917)' in its opening), when no
-    other catalog film is dated so, nothing on the page disagrees, and the other films
-    are only names in its prose ('Today is the anniversary...')."""
+    """The one film whose name the page keeps repeating and prints with its very year in
+    brackets ('Drive My Car (ドライブ・マイ・カー, 2021)'), when no other catalog film is dated
+    so, nothing on the page disagrees, and the other films are only names in its prose."""
 
     def dated(candidate: Candidate) -> bool:
         return any(

@@ -52,15 +52,22 @@ _REVIEW_AFTER = re.compile(
 )
 # 'Decision to Leave Explained', 'Vertigo: Ending Explained': an essay's heading
 _EXPLAINED_AFTER = re.compile(
-    r"^(?P<t>.+?)\s*[-–—:|,]?\s*(?:(?:movie|film|ending|plot|story)\s+)*explained"
-    r"(?:\s*$|\s*[-–—:|(\[].*$)",
+    r"^(?P<t>.+?)(?:\s+|\s*[-–—:|,]\s*)(?:(?:the\s+)?(?:movie|film|ending|plot|story)\s+)*"
+    r"explained(?:\s*$|\s*[-–—:|(\[].*$)",
+    re.I,
+)
+# What a review heading names when it names no film: 'Crítica de cine', 'Review of the year'.
+_NO_FILM_NAMED = re.compile(
+    r"^(?:(?:the|la|el|le|il|der|die|das)\s+)?(?:cine|cinema|película|pelicula|film|films|"
+    r"movie|movies|filme|year|week|month|ending|plot|story|semana|año|ano|mois|semaine)$",
     re.I,
 )
 _REVIEW_BEFORE = re.compile(
     rf"^(?:{_FORMAT_TEST}|(?:mini[- ]?)?(?:{_FORMAT}\s+)?(?:disc\s+|film\s+|movie\s+)?"
     rf"{_REVIEW_NOUN})"
-    # 'Review: X', and 'Crítica de X', 'Kritik zu X', 'Recensione di X'
-    r"(?:\s*[:\-–—|]\s*|\s+(?:of|de|del|du|di|zu|von|van)\s+)(?P<t>.+)$",
+    # 'Review: X', and 'Crítica de X', 'Kritik zu X', 'Recensione di X' ('von' and 'by'
+    # name the critic, not the film)
+    r"(?:\s*[:\-–—|]\s*|\s+(?:of|de|del|du|di|zu)\s+)(?P<t>.+?)(?:\s+by\s+[A-Z].*)?$",
     re.I,
 )
 _RELEASE_BEFORE = re.compile(
@@ -396,13 +403,13 @@ def clean_title(text: str) -> tuple[str, int | None]:
         if match:
             title = match["t"]
         match = _REVIEW_BEFORE.match(title) or _RELEASE_BEFORE.match(title)
-        if match:
+        if match and not _NO_FILM_NAMED.match(match["t"].strip()):
             title = match["t"]
         match = _RELEASE_AFTER.match(title)
         if match and match["t"].strip():
             title = match["t"]
         match = _REVIEW_AFTER.match(title) or _EXPLAINED_AFTER.match(title)
-        if match and len(match["t"]) >= 1:
+        if match and len(match["t"]) >= 1 and not _NO_FILM_NAMED.match(match["t"].strip()):
             title = match["t"]
         match = _TRAILING_YEAR.match(title)
         if match:
@@ -436,7 +443,7 @@ def _plausible(title: str, year: int | None) -> bool:
         return False  # 'Harakiri AKA Seppuku' is two names: each is a variant
     if is_chrome(title):
         return False
-    if re.search(r"[★☆✩✪✫✬✭✮✯✰½]", title):
+    if re.search(r"[★☆✩✪✫✬✭✮✯✰]", title):
         return False  # a grade: 'Crítica: ★★★★ Público: ★★★½'
     if re.fullmatch(r"(?:\S+\s+)?\S+['’]s", title):
         return False  # a site's owner: "Bry's DVD Review", "Glenn's Reviews"
@@ -517,26 +524,49 @@ def _slug_title(url: str | None) -> str | None:
 
 
 _SLUG_LINE = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+){2,}(?:\.(?:jpe?g|png|webp|gif))?$")
-# What a CMS adds to an image's name: its size, crop and copy marks.
-_SLUG_NOISE = re.compile(r"^(?:\d{2,4}x\d{2,4}|c|default|scaled|min|crop|copy|e\d{6,}|\d{1,2})$")
+# What a CMS adds to an image's name (its size, crop and copy marks) and what names the
+# picture rather than the film ('poster', 'blu-ray cover').
+_SLUG_NOISE = re.compile(
+    r"^(?:\d{2,4}x\d{2,4}|c|default|scaled|min|crop|copy|e\d{6,}|poster|cover|still|stills|"
+    r"banner|header|featured|feature|thumbnail|thumb|hero|image|pic|photo|artwork|art|front|"
+    r"back|box|packshot|bluray|blu|ray|dvd|4k|uhd|review|screenshot|frame|jpe?g|png|webp)$"
+)
+# Words of a site's buttons and links, never of an image named for a film.
+_SLUG_CHROME = frozenset(
+    ["top", "content", "cart", "basket", "share", "facebook", "twitter", "instagram",
+     "posted", "admin", "menu", "login", "search", "comment", "comments", "reply",
+     "subscribe", "newsletter", "logo", "icon", "avatar"]
+)  # fmt: skip
 
 
+# A year later than this in a file name is a title's number ('blade-runner-2049').
+_LATEST_YEAR = 2030
 _CAMERA_FILE = re.compile(r"^(?:img|dsc|dscn|pxl|image|photo|screenshot|screen-shot)[-_\d]", re.I)
 
 
 def _image_slug(line: str) -> str | None:
-    """An image file name's words as a title, with the year it holds in brackets
+    """An image file name's words as a title, with the year that ends it in brackets
     ('rome-open-city-1945-700x987' -> 'rome open city (1945)'); None for other lines."""
-    if not _SLUG_LINE.match(line):
+    if not _SLUG_LINE.match(line) or _CAMERA_FILE.search(line):
         return None
     words = re.split(r"[-_]", re.sub(r"\.\w+$", "", line))
-    while words and _SLUG_NOISE.match(words[-1]):
-        words.pop()
-    year = next((w for w in words if re.fullmatch(_YEAR, w)), None)
-    words = [w for w in words if w != year]
+
+    def drop_noise() -> None:
+        while words and _SLUG_NOISE.match(words[-1]):
+            words.pop()
+
+    drop_noise()
+    # the year ends the name ('rome-open-city-1945'); a number inside is the title's own
+    # ('blade-runner-2049')
+    year = None
+    if len(words) >= 2 and re.fullmatch(_YEAR, words[-1]) and int(words[-1]) <= _LATEST_YEAR:
+        year = words.pop()
+        drop_noise()
+    if _SLUG_CHROME & set(words):
+        return None
     lettered = [w for w in words if re.search(r"[a-z]", w)]
-    if len(lettered) < 2 or len(lettered) < len(words) - 1 or _CAMERA_FILE.search(line):
-        return None  # a date, a camera's or a screenshot's numbered file
+    if len(lettered) < (1 if year else 2) or len(lettered) < len(words) - 1:
+        return None  # a date, a single word, a numbered file
     return " ".join(words) + (f" ({year})" if year else "")
 
 
@@ -563,11 +593,6 @@ _CONNECTOR = (
 _CAP_RUN = re.compile(
     rf"(?<!\w)(?<!\w['’])(?:[A-Z][\w'’.\-]*|\d{{1,4}}(?!\w))"
     rf"(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}(?!\w)))*"
-)
-# A capitalised name right before its year in brackets: 'Wild and Woolly (1917)'.
-_DATED_NAME = re.compile(
-    rf"(?<!\w)(?P<t>[A-Z][\w'’.\-]*(?:[ \t]+(?:{_CONNECTOR}[ \t]+)*(?:[A-Z][\w'’\-]*|\d{{1,4}}))*)"
-    rf"[ \t]*\((?P<y>{_YEAR})\)"
 )
 _CAPS_RUN = re.compile(r"(?<!\w)(?<!\w['’])[A-Z][A-Z'’\-]+(?:[ \t]+[A-Z][A-Z'’\-]*)*(?![\w'’])")
 
@@ -719,10 +744,6 @@ def mentioned_titles(
     return ranked[:limit]
 
 
-# How far into the text a name dated in brackets counts as the page's opening.
-_OPENING = 400
-
-
 def _dated_mention(phrase: str, text: str) -> int | None:
     """The year the page prints in brackets right after a name, alone or after another
     name of it ('Drive My Car (ドライブ・マイ・カー, 2021)'), when it prints only one."""
@@ -759,7 +780,13 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
         if is_review and REVIEW_WORD.search(line) and not line.endswith((".", "?", "!")):
             _add(cues, line, "review line", REVIEW_LINE)
             continue
-        if seen_text <= 5 and _EXPLAINED_AFTER.match(line) and not line.endswith((".", "?", "!")):
+        explained = _EXPLAINED_AFTER.match(line)
+        if (
+            seen_text <= 5
+            and explained
+            and not _NO_FILM_NAMED.match(explained["t"].strip())
+            and not line.endswith((".", "?", "!"))
+        ):
             _add(cues, line, "review line", REVIEW_LINE)
             continue
         nxt = next((x.strip() for x in lines[index + 1 : index + 3] if x.strip()), "")
@@ -810,10 +837,6 @@ def title_cues(page: Page, lines: list[str], labelled: list[str] | None = None) 
             _add(cues, line, "early line", weight)
     _add(cues, _slug_title(page.cues.url), "address", URL_SLUG)
     text = "\n".join(lines)
-    # 'the perfect Douglas Fairbanks comedy Wild and Woolly (1917)': a dated name in the
-    # page's opening, once is enough
-    for match in _DATED_NAME.finditer(text[:_OPENING]):
-        _add(cues, f"{match['t']} ({match['y']})", "mentioned", MENTIONED)
     for phrase, count in mentioned_titles(lines):
         weight = min(MENTIONED_MAX, MENTIONED + 0.06 * (count - 2))
         # 'Drive My Car (ドライブ・マイ・カー, 2021)': the page dates the name it repeats
