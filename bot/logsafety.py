@@ -25,7 +25,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
 # Shorter values are not secrets worth the damage: a 3-letter password would blank out
@@ -96,23 +96,49 @@ def masked_url(url: str) -> str:
         password, port = parts.password, parts.port
     except ValueError:  # a port that is not a number: show no part of what follows '@'
         return f"{parts.scheme}://***"
+    query = _masked_query(parts.query)
     if password is None:
-        return url
+        return urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
     netloc = f"{parts.username or ''}:***@{host}" + (f":{port}" if port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    return urlunsplit((parts.scheme, netloc, parts.path, query, parts.fragment))
+
+
+# Query parameters of a database URL that hold a secret (libpq and asyncpg take
+# 'postgresql://bot@db/filmbot?password=…').
+_SECRET_PARAMS = frozenset(["password", "sslpassword"])
+
+
+def _masked_query(query: str) -> str:
+    """A URL's query with every secret parameter's value shown as ***."""
+    if not query:
+        return query
+    pairs = []
+    for pair in query.split("&"):
+        name, sep, _value = pair.partition("=")
+        secret = unquote(name).casefold() in _SECRET_PARAMS
+        pairs.append(f"{name}{sep}***" if secret and sep else pair)
+    return "&".join(pairs)
 
 
 def url_password(url: str | None) -> str | None:
-    """The password a URL holds, to register as a secret (None for none)."""
+    """The password a URL holds, in its user part or as a `password=` parameter, to
+    register as a secret (None for none)."""
     if not url:
         return None
     try:
-        return unquote(urlsplit(url).password or "") or None
+        parts = urlsplit(url)
+        in_user = unquote(parts.password or "")
     except ValueError:
         return None
+    if in_user:
+        return in_user
+    for name, value in parse_qsl(parts.query, keep_blank_values=False):
+        if name.casefold() in _SECRET_PARAMS and value:
+            return value
+    return None
 
 
 def register_secret(value: str | None) -> None:

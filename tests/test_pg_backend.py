@@ -46,7 +46,15 @@ def test_placeholders_and_sqlite_idioms_are_translated_once() -> None:
     assert (
         "to_char(now()" in translate("UPDATE t SET at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now')")[0]
     )
-    assert translate.cache_info().hits >= 0  # an lru_cache: each string is translated once
+    before = translate.cache_info().hits
+    translate("SELECT ? + ?")
+    translate("SELECT ? + ?")
+    assert translate.cache_info().hits == before + 1  # each string is translated once
+    # 'IS NOT NULL' spread over spaces or lines stays what it is
+    spread, _, _ = translate("SELECT 1 WHERE a IS  NOT NULL AND b IS\n  NOT NULL AND c IS ?")
+    assert (
+        spread == "SELECT 1 WHERE a IS  NOT NULL AND b IS\n  NOT NULL AND c IS NOT DISTINCT FROM $1"
+    )
     with pytest.raises(PlaceholderError):
         arguments("SELECT ? + ?", (1,))
 
@@ -209,3 +217,14 @@ async def test_ask(backend_core: Core) -> None:
 async def test_about_counts_the_same_catalog(backend_core: Core) -> None:
     text = await _text(backend_core, "!about")
     assert "films" in text and "Criterion" in text
+
+
+def test_a_password_given_as_a_url_parameter_is_masked_and_kept_secret() -> None:
+    from bot.logsafety import masked_url, url_password
+
+    url = "postgresql://bot@db/filmbot?sslmode=require&password=hunter2secret"
+    assert "hunter2secret" not in masked_url(url)
+    assert masked_url(url) == "postgresql://bot@db/filmbot?sslmode=require&password=***"
+    assert url_password(url) == "hunter2secret"  # registered for redaction
+    assert url_password("postgresql://bot:pw@db/filmbot") == "pw"
+    assert url_password("postgresql://db/filmbot") is None

@@ -36,8 +36,8 @@ _TOKEN = re.compile(
       | ::                        # a PostgreSQL cast, not a named parameter
       | \?                        # a positional parameter
       | :(?P<name>[A-Za-z_]\w*)   # a named parameter
-      | \bIS\s+NOT\s+(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)
-      | \bIS\s+(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)
+      | \bIS\s+NOT\s+(?=\S)(?!NULL\b|TRUE\b|FALSE\b|DISTINCT\b)
+      | \bIS\s+(?=\S)(?!NOT\b|NULL\b|TRUE\b|FALSE\b|DISTINCT\b)
     """,
     re.I | re.X,
 )
