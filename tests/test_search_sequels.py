@@ -7,6 +7,7 @@ import pytest
 
 from bot.models import TitleEntry
 from bot.search.titles import TitleIndex, TitleSearch
+from tests.test_search_beginnings import answer
 
 # Popularity is raw (votes-like); 0.3 is a yearly list's film whose fame is unknown.
 ENTRIES = [
@@ -40,11 +41,6 @@ ENTRIES = [
 @pytest.fixture(scope="module")
 def engine() -> TitleSearch:
     return TitleSearch([TitleIndex.build(ENTRIES)])
-
-
-def answer(engine: TitleSearch, query: str) -> tuple[int | None, list[int]]:
-    result = engine.lookup(query)
-    return (result.best.film_id if result.best else None), [h.film_id for h in result.candidates]
 
 
 @pytest.mark.parametrize(

@@ -63,7 +63,6 @@ BEGINNING_LEAD = 0.5
 INSIDE_FAME = 0.8
 # A typed word counts as one of a title's when this close to it (a typo of it).
 WORD_MATCH = 75
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+")
 # How many keys sharing the most trigrams with an exact title are checked for a famous
 # film whose subtitle it is.
 SUBTITLE_CANDIDATES = 40
@@ -459,7 +458,7 @@ class TitleSearch:
         found = self._exact_hits(title)
         if not found or any(w >= self.known_rank for _, w in found):
             return None
-        literal = _ARTICLE.sub("", fold(uninvert(title)))
+        literal = norm_title(title)
         exact_ids = {h.film_id for h in exact.candidates}
         famous = []
         needle = query_key(title)
@@ -473,7 +472,7 @@ class TitleSearch:
                     if (
                         hit.film_id not in exact_ids
                         and self._fame(weight) >= INSIDE_FAME
-                        and any(_ARTICLE.sub("", fold(p)) == literal for p in subtitles)
+                        and any(norm_title(p) == literal for p in subtitles)
                     ):
                         famous.append(hit)
         if not famous:
