@@ -56,6 +56,7 @@ INTENT_NAMES = {
     "exists_bluray": "editions",
     "format": "editions",
     "which_edition": "has_feature",
+    "criterion": "editions",
 }
 
 
@@ -67,16 +68,23 @@ def load_questions(path: Path) -> list[dict]:
         if "question" in item:
             out.append({**item, "answers": [item["answer"]]})
             continue
-        unknown = item["expect"] == "UNKNOWN"
+        expect = str(item["expect"])
+        unknown = expect.casefold() == "unknown"
+        # A yes/no question's answer must hold its words ('Mizoguchi'), not merely
+        # 'yes' or 'no', which any sentence may contain.
+        yes_no = expect.casefold() in ("yes", "no")
         out.append(
             {
                 "question": item["q"],
                 "intent": INTENT_NAMES.get(item["intent"], item["intent"]),
                 "film": item.get("film"),
-                "answer": "unknown" if unknown else item["expect"],
+                "answer": "unknown" if unknown else expect,
                 "answers": ["unknown"]
                 if unknown
-                else [item["expect"], *item.get("expect_any", [])],
+                else [*item.get("expect_any", [])]
+                if yes_no and item.get("expect_any")
+                else [expect, *item.get("expect_any", [])],
+                "yes_no": expect.casefold() if yes_no else None,
             }
         )
     return out
@@ -127,6 +135,10 @@ async def run(db_path: Path, verbose: bool, path: Path = QUESTIONS) -> dict:
                         and any(a.casefold() in said for a in item["answers"])
                         and film_ok
                     )
+                    if item.get("yes_no"):
+                        # never 'Yes: …' for a no, nor 'No: …' for a yes
+                        wrong = "no" if item["yes_no"] == "yes" else "yes"
+                        answer_ok = answer_ok and not re.search(rf"(?:^|=+ ){wrong}\b", said)
             stated = answered.kind in ("fact", "film")
             if stated and not answer_ok:
                 totals["wrong_facts"] += 1

@@ -135,6 +135,9 @@ def _one_script(match: re.Match[str]) -> str:
     return word
 
 
+_FRACTION_AFTER_DIGIT = re.compile(r"(?<=\d)([\u00bc-\u00be\u2150-\u215e])")
+
+
 def canonical(text: str) -> str:
     """`text` as it looks: format characters (Unicode category Cf: ZWJ, ZWNJ, ZWSP, soft
     hyphen, bidi marks) removed, NFKC-normalised (fullwidth 'Ｖ' is 'V'), and each word
@@ -142,6 +145,8 @@ def canonical(text: str) -> str:
     and punctuation are kept; the keys below fold them."""
     if text.isascii():
         return text
+    # '8½' is '8 1/2', as people type it (NFKC alone makes it '81⁄2', eighty-one halves)
+    text = _FRACTION_AFTER_DIGIT.sub(r" \1", text)
     text = unicodedata.normalize("NFKC", _FORMAT.sub("", text))
     if _CYRILLIC_OR_GREEK.search(text) and _LATIN_LETTER.search(text):
         text = _WORD.sub(_one_script, text)

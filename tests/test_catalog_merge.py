@@ -202,3 +202,21 @@ def test_a_subtitle_is_the_film_of_its_full_title_with_two_actors_in_common() ->
     assert index.match(["The Storm Returns"], range(1980, 1983), [], cast=["Lena Moss"]) is None
     two = ["Ivo Brandt", "Lena Moss"]
     assert index.match(["The Storm Returns"], range(1980, 1983), [], cast=two) == 1
+
+
+def test_a_festival_year_gives_way_to_a_listed_release_year(catalog_db: Path) -> None:
+    """Cannes dates a film by the year it competed: Pather Panchali (1955) competed in
+    1956. The Criterion list's 1955 dates it; the festival year stays its own fact."""
+    (film,) = _films(catalog_db, "Pather Panchali")
+    assert film[2] == 1955
+    facts = _rows(
+        catalog_db,
+        "SELECT x.field, x.value, s.name FROM facts x JOIN sources s ON s.id = x.source_id "
+        "WHERE x.entity = 'film' AND x.entity_id = ? AND x.field IN "
+        "('year', 'cannes_competition') ORDER BY x.field",
+        (film[0],),
+    )
+    assert facts == [
+        ("cannes_competition", "1956", "cannes_films.csv.gz"),
+        ("year", "1955", "criterion.csv.gz"),
+    ]

@@ -17,6 +17,8 @@ from bot.text import clean_cell, names_compatible, norm_title, split_names
         ("Ivan the Terrible, Part I", "Ivan the Terrible. Part I"),
         ("Rome, Open City", "Rome Open City"),
         ("La Dolce Vita", "dolce vita"),
+        ("8½", "8 1/2"),  # not '81 2'
+        ("Naked Gun 33⅓", "naked gun 33 1/3"),
     ],
 )
 def test_same_title(a: str, b: str) -> None:

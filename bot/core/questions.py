@@ -547,11 +547,23 @@ _MEMBER_PATTERNS = (
     r"^(?:does|did|is|was) (?P<film>.+?) (?:star|starring|feature|featuring|have)"
     r" (?P<who>.+?) in (?:it|the cast)$",
     r"^(?:does|did) (?P<film>.+?) (?:star|feature) (?P<who>.+?)$",
+    # 'jeanne moreau is in jules and jim, yes?'
+    r"^(?P<who>.+?) (?:is|was) in (?P<film>.+?)(?: yes| right| correct| too| no)$",
 )
 _DIRECTOR_PATTERNS = (
     r"^(?:did|does) (?P<who>.+?) direct (?P<film>.+?)(?: right| correct)?$",
     r"^(?:is|was) (?P<film>.+?) (?:directed|made|helmed) by (?P<who>.+?)(?: right| correct)?$",
     r"^(?:is|was) (?P<who>.+?) the director of (?P<film>.+?)(?: right| correct)?$",
+    # 'did kurosawa make throne of blood' (not 'did parasite make money')
+    r"^(?:did|does) (?P<who>.+?) (?:make|helm) (?!(?:any |much |more |a |the )?(?:money|profit|"
+    r"loss|cut|list|history|it|sense)\b)(?P<film>.+?)(?: right| correct)?$",
+    # 'fellini directed bicycle thieves, right?'
+    r"^(?P<who>.+?) (?:directed|made) (?P<film>.+?) (?:right|correct|yes|no)$",
+    # 'perfect days is a wim wenders film, right?', 'is ran a kurosawa film'
+    r"^(?P<film>.+?) (?:is|was) (?:a|an) (?P<who>.+?) (?:film|movie|picture|joint)"
+    r"(?: right| correct| yes)?$",
+    r"^(?:is|was) (?P<film>.+?) (?:a|an) (?P<who>.+?) (?:film|movie|picture|joint)"
+    r"(?: right| correct)?$",
 )
 # What a name is not: words of other questions.
 _NOT_A_NAME = re.compile(
@@ -559,7 +571,10 @@ _NOT_A_NAME = re.compile(
     r"dub(?:bed)?|audio|sound|extras?|features?|commentary|format|disc|dis[ck]s|4k|uhd|"
     r"blu-ray|dvd|criterion|arrow|edition|color|colour|black|white|english|widescreen|"
     r"print|stock|cinemas?|theaters?|theatres?|box|set|stores?|streaming|netflix|"
-    r"public domain|production|development)\b"
+    r"public domain|production|development|who|what|which|how|when|where|why|he|she|they|"
+    r"good|great|bad|best|worst|long|short|silent|new|old|classic|cult|famous|true|real|"
+    r"foreign|sound|early|late|recent|sequel|remake|documentary|animated|short|feature|"
+    r"kids?|family|christmas|holiday)\b"
 )
 _SPINE = re.compile(
     r"(?<![\w-])(?:(?P<label>criterion|cc)(?: collection)?|spine)\s*(?:#|no\.?|number|num)?\s*"
@@ -1095,3 +1110,63 @@ _EDITION_SPECS = (
     "region", "subtitles", "aspect_ratio", "video", "audio", "discs", "price", "spine",
     "release_date", "review",
 )  # fmt: skip
+
+
+# 'films by satyajit ray', 'movies with toshiro mifune', 'what has aki kaurismaki
+# directed', 'mizoguchi films': a person's films, with the role asked for when said.
+_FILMS = r"(?:films?|movies?|pictures?|work)"
+_FILMOGRAPHY_PATTERNS: tuple[tuple[str, str | None], ...] = (
+    (rf"^(?:what|which) (?:other |else )?{_FILMS} (?:did|has|have) (?P<who>.+?) "
+     r"(?:directed|direct|helmed|helm)$", "director"),
+    (rf"^(?:what|which) (?:other |else )?{_FILMS} (?:did|has|have) (?P<who>.+?) "
+     r"(?:made|make|done|do)$", "director"),
+    (rf"^(?:what|which) (?:other |else )?{_FILMS} (?:did|has|have) (?P<who>.+?) "
+     r"(?:starred in|star in|acted in|act in|appeared in|appear in|been in|played in)$", "cast"),
+    (rf"^(?:what|which) (?:other |else )?{_FILMS} (?:is|was|has been) (?P<who>.+?) in$", "cast"),
+    (r"^what (?:else |other films? )?(?:did|has) (?P<who>.+?) (?:directed|direct)$", "director"),
+    (r"^what (?:else |other films? )?(?:did|has) (?P<who>.+?) (?:made|make|done)$", "director"),
+    (r"^what (?:else |other films? )?(?:did|has) (?P<who>.+?) "
+     r"(?:starred in|star in|acted in|act in|appeared in|appear in|been in)$", "cast"),
+    (rf"^(?:list |show |name )?(?:me )?(?:the |all |some |other |more )*{_FILMS} "
+     r"(?:directed|made|helmed) by (?P<who>.+?)$", "director"),
+    (rf"^(?:list |show |name )?(?:me )?(?:the |all |some |other |more )*{_FILMS} "
+     r"(?:by|from) (?P<who>.+?)$", None),
+    (rf"^(?:list |show |name )?(?:me )?(?:the |all |some |other |more )*{_FILMS} "
+     r"(?:with|starring|featuring) (?P<who>.+?)$", "cast"),
+    (rf"^(?:list |show |name )?(?:me )?(?:all )?(?P<who>.+?)(?:'s)? "
+     rf"(?:{_FILMS}|filmography|directed films)$", None),
+    (r"^(?:the )?filmography of (?P<who>.+?)$", None),
+)  # fmt: skip
+_FILMOGRAPHY_NOT_A_NAME = re.compile(
+    r"\b(?:the best|best|good|great|new|old|other|similar|more|some|any|all|which|what|"
+    r"upcoming|recent|criterion|arrow|4k|blu-ray|dvd|editions?|releases?|this|that|"
+    r"these|those|top|favou?rite|my|your|their)\b"
+)
+
+
+def filmography_request(text: str) -> tuple[str, str | None] | None:
+    """(name, role) when `text` asks for a person's films (pure: no database): the role
+    is 'director' or 'cast' when the words say which, else None. The caller checks that
+    the name is a person in the catalog and no film's title."""
+    lower = " ".join(_normal(text).lower().split()).strip().rstrip("?!. ")
+    lower = re.sub(r"^(?:hey |ok |hi )?filmbot\b[,:]?\s*", "", lower)
+    lower = re.sub(r"^(?:please |can you |could you |pls )+", "", lower)
+    lower = re.sub(r"\s+(?:please|pls)$", "", lower)
+    for pattern, role in _FILMOGRAPHY_PATTERNS:
+        match = re.match(pattern, lower)
+        if match is None:
+            continue
+        who = " ".join(match["who"].strip(_QUOTE + " ,").split())
+        if (
+            not who
+            or len(who.split()) > 4
+            or any(c.isdigit() for c in who)
+            or _FILMOGRAPHY_NOT_A_NAME.search(who)
+            or _NOT_A_NAME.search(who)
+            or who in DEMONYMS
+            or who in GENRE_WORDS
+            or who in LANGUAGES
+        ):
+            continue
+        return who, role
+    return None

@@ -247,6 +247,9 @@ class _Writer:
         self.current_source: int | None = None
         self._norms: dict[str, str] = {}  # name -> norm_name(name)
         self._aliased: set[tuple[int, str, int | None]] = set()
+        # Films only the Cannes list dated: film id -> the year they competed, which is
+        # their release year or a year or two after it (Pather Panchali: 1955, Cannes 1956).
+        self.festival_dated: dict[int, int] = {}
 
     async def load(self) -> None:
         self.film_ids = await lookups.film_ids_by_key(self.tx)
@@ -343,7 +346,9 @@ class _Writer:
         await self.out.film(row, source_id, replace=True)
         await self.out.title(film_id, title, "primary", source_id)
         for name, value in (("title", title), ("year", year), *extra.items()):
-            if value is not None and name != "popularity":
+            if value is not None and name not in ("popularity", "year_fact"):
+                if name == "year" and not extra.get("year_fact", True):
+                    continue
                 await self.out.fact("film", film_id, name, value, source_id)
         return film_id
 
@@ -407,6 +412,17 @@ class _Writer:
             index.by_imdb[imdb_id].append(film_id)
         return index
 
+    async def _own_year(self, film_id: int, year: int | None) -> bool:
+        """Date a film the Cannes list alone dated by another source's year for it, when
+        that year can be its release year (the festival's or up to two years before);
+        whether it did."""
+        festival = self.festival_dated.get(film_id)
+        if festival is None or year is None or not festival - 2 <= year <= festival:
+            return False
+        del self.festival_dated[film_id]
+        await self.out.film_year(film_id, year)
+        return True
+
     async def _directors(
         self, film_id: int, names: list[str], index: FilmIndex, source_id: int, *, new: bool
     ) -> None:
@@ -449,7 +465,11 @@ class _Writer:
                     runtime_min=rec.runtime_min,
                     imdb_id=rec.imdb_id,
                     popularity=1.0,  # in competition at Cannes: known beyond its country
+                    # The festival year dates the film until a source gives its own year;
+                    # it is kept as the fact 'cannes_competition', never as its 'year'.
+                    year_fact=False,
                 )
+                self.festival_dated[film_id] = rec.festival_year
                 index.add_title(film_id, rec.title, rec.festival_year)
                 if rec.imdb_id:
                     index.by_imdb[rec.imdb_id].append(film_id)
@@ -504,6 +524,9 @@ class _Writer:
                 await self.out.title(film_id, rec.title, "alternative", source_id)
                 index.add_title(film_id, rec.title, index.years.get(film_id))
                 await self.out.fact("film", film_id, "title", rec.title, source_id)
+                if await self._own_year(film_id, rec.year):
+                    index.years[film_id] = rec.year
+                    await self.out.fact("film", film_id, "year", rec.year, source_id)
             await self._directors(film_id, rec.directors, index, source_id, new=new)
             # The list prints its cast in billing order: the billing the catalog lacked,
             # kept as a fact too, so the order can name where it came from.
@@ -660,6 +683,8 @@ class _Writer:
                 await self.out.fact("film", film_id, "title", row.title, source_id)
                 if row.year:
                     await self.out.fact("film", film_id, "year", row.year, source_id)
+                    if await self._own_year(film_id, row.year):
+                        years_of[film_id] = row.year
             await self._criterion_directors(film_id, row.directors, film_directors, source_id)
             if row.country:
                 await self.out.link(

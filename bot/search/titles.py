@@ -31,7 +31,7 @@ from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable, edit_sim
 from bot.text import fold, norm_title, uninvert
 
 # 2: keys made `canonical` (format characters dropped, look-alike letters unmixed).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: '8½' keys as '8 1 2'
 # Queries are cut to this many characters before anything else happens: no title is
 # longer, and a 10,000-character paste must cost no more than a title.
 QUERY_MAX = 200

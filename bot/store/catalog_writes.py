@@ -61,6 +61,7 @@ _FILM_FILL = (
     "released = coalesce(released, ?), synopsis = coalesce(synopsis, ?), "
     "year = coalesce(year, ?) WHERE id = ?"
 )
+_FILM_YEAR = "UPDATE films SET year = ? WHERE id = ?"
 _TITLE = (
     "INSERT OR IGNORE INTO film_titles (film_id, title, norm, kind, source_id) "
     "VALUES (?, ?, ?, ?, ?)"
@@ -227,6 +228,10 @@ class CatalogWrites:
     ) -> None:
         """Fill the film's display columns that are still empty (a document's values)."""
         await self._tx._execute(_FILM_FILL, (runtime_min, released, synopsis, year, film_id))
+
+    async def film_year(self, film_id: int, year: int) -> None:
+        """Set a film's year (a better-dated source after the one that created it)."""
+        await self._write(_FILM_YEAR, (year, film_id))
 
     async def title(self, film_id: int, title: str, kind: str, source_id: int | None) -> None:
         """A name the film goes by (primary, original, alternative, label, ...)."""

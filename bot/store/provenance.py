@@ -60,3 +60,13 @@ async def edition_sources(db: Database, edition_id: int) -> dict[str, tuple[str,
     for name, sql in _EDITION_LINKS.items():
         found[name].extend(r[0] for r in await db._fetchall(sql, (edition_id,)))
     return {k: tuple(dict.fromkeys(v)) for k, v in found.items() if v}
+
+
+async def person_sources(db: Database, person_id: int) -> tuple[str, ...]:
+    """The sources that credited this person with any film, first-imported first."""
+    rows = await db._fetchall(
+        "SELECT s.name FROM credits c JOIN sources s ON s.id = c.source_id "
+        "WHERE c.person_id = ? GROUP BY s.name ORDER BY min(s.id)",
+        (person_id,),
+    )
+    return tuple(r[0] for r in rows)

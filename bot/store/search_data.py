@@ -154,6 +154,15 @@ async def best_known_films(db: Database, person_ids: list[int]) -> dict[int, int
     return {int(r[0]): int(r[1]) for r in rows}
 
 
+async def popularity_of(db: Database, film_ids: list[int]) -> dict[int, float]:
+    """Each film's ranking signal (how widely known it is)."""
+    if not film_ids:
+        return {}
+    marks = ",".join("?" * len(film_ids))
+    rows = await db._fetchall(f"SELECT id, popularity FROM films WHERE id IN ({marks})", film_ids)
+    return {int(r[0]): float(r[1] or 0.0) for r in rows}
+
+
 async def fingerprint(db: Database, mark: int) -> str:
     """What a saved title index must match to be used: this database's id, the change
     log's position, and the titles' count and highest id (guards against an emptied log)."""

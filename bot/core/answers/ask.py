@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 
 from bot.cards import Card, Reply, plain
 from bot.constants import DISAMBIGUATION_MAX_CHOICES, ECHO_MAX
+from bot.core.answers.people import PEOPLE_MAX, person_card
 from bot.core.answers.reviews import plot
 from bot.core.answers.table import COMMANDS, label_matches
 from bot.core.commands import Option
@@ -27,6 +28,7 @@ from bot.core.questions import (
     FEATURE_SYNONYMS,
     FILLER,
     Question,
+    filmography_request,
     skip_words,
     understand,
 )
@@ -41,6 +43,8 @@ from bot.models import (
     FilmDetails,
     ReviewSummary,
 )
+from bot.search.people import PART as PEOPLE_PART
+from bot.search.people import PersonHit
 from bot.search.spans import Span, exact_spans, is_year, namesakes
 from bot.search.titles import Hit, LookupResult, TitleSearch, query_key
 from bot.store import films, provenance, reviews
@@ -128,6 +132,10 @@ async def answer_question(
     """Understand `text`, find its film (or ask which), and answer from stored facts."""
     text = shorten(" ".join(text.split()), QUESTION_MAX)
     q = understand(text)
+    if film_id is None and (asked := filmography_request(text)) is not None:
+        answered = await _filmography(core, q, *asked)
+        if answered is not None:
+            return answered
     notes: list[Card] = []
     closest = by_edition = False
     span = q.title
@@ -696,6 +704,33 @@ _FILM_FIELDS = {
 }
 
 
+async def _filmography(core: Core, q: Question, name: str, role: str | None) -> Answered | None:
+    """'films by satyajit ray': the person's card, when the name is clearly one person's
+    (every word of it, or a surname alone, matching) and, when no role was said, no film
+    is called so ('godzilla movies' are a film's, not a person's); else None."""
+    found = (await core.people()).lookup(name, limit=PEOPLE_MAX)
+    best = found.best
+    if best is None or best.score < PEOPLE_PART:
+        return None
+    if role is None and any(h.exact for h in (await core.titles()).lookup(name).candidates):
+        return None
+    sources = source_names(
+        (await _described(core, {"": await provenance.person_sources(core.db, best.person_id)}))[""]
+    )
+    note = f"Their films in my catalog, from {sources}."
+    if best.matched:
+        note = f"Also credited as {best.matched}. " + note
+    reply = await person_card(
+        core, best, (note,), best_known_first=True, first_role=role or _main_role(best)
+    )
+    return Answered(q, None, "fact", reply)
+
+
+def _main_role(hit: PersonHit) -> str | None:
+    """A person who directed films is asked about as a director ('kurosawa films')."""
+    return "director" if hit.directed else None
+
+
 def _film_answer(
     intent: str, d: FilmDetails, sources: dict[str, tuple[str, ...]]
 ) -> tuple[AnswerKind, str]:
@@ -710,6 +745,14 @@ def _film_answer(
     if intent == "year" and "year" in d.conflicts:
         claims = "; ".join(f"{c.value} ({source_names(c.sources)})" for c in d.conflicts["year"])
         return "fact", f"Sources differ on the year of {name}: {claims}."
+    if intent == "year" and "year" not in sources and "cannes_competition" in sources:
+        # Dated by the festival alone: the year it competed, not its release year.
+        festival = source_names(sources["cannes_competition"])
+        return "fact", (
+            f"{d.summary.title} competed at Cannes in {d.summary.year}, from {festival}; no "
+            "source I have gives the year it came out, which is that year or a year or two "
+            "before."
+        )
     value = _film_value(intent, d)
     if not value:
         return "unknown", (
@@ -1006,6 +1049,13 @@ def _edition_known(e: EditionDetails) -> str:
     return f"{e.summary.name}: {', '.join(parts)}" if parts else ""
 
 
+# 'blu or dvd', 'dvd or blu-ray', '4k or regular blu': an either/or of formats.
+_FORMAT_WORD = r"(?:blu[- ]?rays?|blus?|bd|dvds?|4k|uhd|ultra hd|vhs|laserdisc)"
+_EITHER_FORMAT = re.compile(
+    rf"\b{_FORMAT_WORD}\b(?: disc)?,? or (?:an? |the |on |regular |standard )?{_FORMAT_WORD}\b"
+)
+
+
 def _editions_sentence(
     q: Question,
     name: str,
@@ -1018,6 +1068,22 @@ def _editions_sentence(
         if not every:
             return "unknown", f"I know of no home-video edition of {name} yet."
         return "fact", f"I know {len(every)} edition(s) of {name}: {known}."
+    if matching and not q.format and _EITHER_FORMAT.search(q.text.casefold()):
+        # 'criterion seven samurai: blu or dvd?': the formats, or that none is known
+        told = [
+            _with_date(e)
+            if e.format.casefold() in e.name.casefold()
+            else f"{_with_date(e)} ({e.format})"
+            for e in matching
+            if e.format
+        ]
+        if not told:
+            names = _listed([_with_date(e) for e in matching], 4)
+            return "unknown", (
+                f"I know of {wanted} editions of {name}: {names}; no source I have gives "
+                "their format."
+            )
+        return "fact", f"I know of {wanted} editions of {name}: {_listed(told, 4)}."
     if matching:
         names = _listed([_with_date(e) for e in matching], 4)
         return "fact", f"Yes: I know of {wanted} editions of {name}: {names}."
@@ -1512,7 +1578,14 @@ def _same_name(asked: str, name: str) -> bool:
     a, b = fold(asked), fold(name)
     if not a or not b:
         return False
-    return a == b or translit_key(a) == translit_key(b) or a in b.split() or same_person(a, b)
+    return (
+        a == b
+        or translit_key(a) == translit_key(b)
+        or a in b.split()
+        # a surname of several words: 'de niro', 'von trier', 'del toro'
+        or (" " in a and b.endswith(" " + a))
+        or same_person(a, b)
+    )
 
 
 async def _role_answer(core: Core, q: Question, d: FilmDetails) -> tuple[AnswerKind, str]:

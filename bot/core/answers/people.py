@@ -57,7 +57,7 @@ async def person(core: Core, req: Request, *, name: str, person_id: int | None =
         chosen = people.person(person_id)
         if chosen is None:
             return error("Person not found", "That person is no longer in the catalog.")
-        return await _person_card(core, chosen, ())
+        return await person_card(core, chosen, ())
     result = people.lookup(name, limit=PEOPLE_MAX)
     if not result.candidates:
         return error(
@@ -84,21 +84,34 @@ async def person(core: Core, req: Request, *, name: str, person_id: int | None =
         notes.append(
             f"Also matching: {others}. Ask for one by full name: {req.prefix}person <name>."
         )
-    return await _person_card(core, best, tuple(notes))
+    return await person_card(core, best, tuple(notes))
 
 
 def _films(count: int) -> str:
     return f"{count} film{'s' if count != 1 else ''}"
 
 
-async def _person_card(core: Core, hit: PersonHit, notes: tuple[str, ...]) -> Reply:
+async def person_card(
+    core: Core,
+    hit: PersonHit,
+    notes: tuple[str, ...],
+    *,
+    best_known_first: bool = False,
+    first_role: str | None = None,
+) -> Reply:
+    """The card of a person found: their films in the catalog by role, newest first (or
+    the best-known first, for 'films with toshiro mifune')."""
     credits = (await search_data.credits_of(core.db, [hit.person_id])).get(hit.person_id, [])
+    if best_known_first:
+        known = await search_data.popularity_of(core.db, [c.film.id for c in credits])
+        credits = sorted(credits, key=lambda c: -known.get(c.film.id, 0.0))
     by_role: dict[str, list[str]] = {}
     for credit in credits:
         for role in credit.roles:
             by_role.setdefault(role, []).append(credit.film.label)
     fields = []
-    for role, labels in sorted(by_role.items(), key=lambda kv: -len(kv[1])):
+    # the role asked about first ('films directed by …'), then the most credited
+    for role, labels in sorted(by_role.items(), key=lambda kv: (kv[0] != first_role, -len(kv[1]))):
         shown = ", ".join(labels[:PERSON_FILMS_PER_ROLE])
         if len(labels) > PERSON_FILMS_PER_ROLE:
             shown += f" … and {len(labels) - PERSON_FILMS_PER_ROLE} more"
