@@ -721,6 +721,21 @@ async def test_a_german_disc_test_titled_for_one_bond_film_is_not_taken_for_anot
     assert await _imported_film(catalog_copy, page) == ("merged", ("Spectre", 2015))
 
 
+async def test_a_film_quoted_in_the_prose_is_no_rival_to_the_title_line(
+    catalog_copy: Path,
+) -> None:
+    """The other Bond film named twice in German quotes, as prose marks titles, scores
+    higher on credits (the catalog gives Spectre no director): a mention still."""
+    page = (
+        "Heimkino Magazin\n\nBlu-ray-Test: Spectre\n\n"
+        "Regisseur Sam Mendes beginnt mit einer langen Einstellung in Mexiko-Stadt. Daniel "
+        "Craig spielt Bond müder als in „Skyfall“, und nie so gut wie in „Skyfall“; Léa "
+        "Seydoux bleibt blass.\n\nDas Bild der Blu-ray ist scharf, der Ton in DTS-HD MA 5.1 "
+        "kräftig. Die Extras dauern zusammen kaum zehn Minuten.\n"
+    )
+    assert await _imported_film(catalog_copy, page) == ("merged", ("Spectre", 2015))
+
+
 def test_a_title_shared_by_several_films_is_dated_by_the_year_beside_it() -> None:
     from bot.importers.documents.film_match import Candidate, _dated_beside_title
     from bot.store.film_match_data import FilmFacts
@@ -931,3 +946,74 @@ def test_running_times_in_the_words_of_other_languages(text: str, minutes: int) 
     from bot.importers.documents.fields import parse_runtime
 
     assert parse_runtime(text) == minutes
+
+
+def test_peoples_names_are_read_from_prose() -> None:
+    from bot.importers.documents.film_match import name_spans
+
+    spans = name_spans(
+        "Starring Ricardo Darín (as a clerk) and the director Vittorio De Sica’s friend "
+        "John C. Reilly. BLU-RAY REVIEW"
+    )
+    assert {"ricardo darin", "vittorio de sica", "john c reilly"} <= set(spans)
+    assert not any("blu" in s for s in spans)
+
+
+async def test_a_page_that_never_prints_a_known_title_finds_its_film_by_its_people(
+    catalog_copy: Path,
+) -> None:
+    """A Spanish disc review calls The Secret in Their Eyes by its own title, which the
+    catalog lacks; its director and three of its cast, and the year, say which film."""
+    page = (
+        "Análisis del Blu-ray\n\n"
+        "El drama policial de Juan J. Campanella llegó a las salas en 2009 y se llevó "
+        "el Óscar al año siguiente. Ricardo Darín interpreta a un funcionario jubilado, "
+        "Soledad Villamil a su antigua jefa y Guillermo Francella a un compañero que bebe "
+        "demasiado. El Secreto de sus Ojos gana con cada visionado.\n\n"
+        "La imagen del disco es limpia y el sonido en DTS-HD MA 5.1 envuelve bien.\n"
+    )
+    assert await _imported_film(catalog_copy, page) == (
+        "merged",
+        ("The Secret in Their Eyes", 2009),
+    )
+    # Its people without its title or year: they may have made another film together.
+    undated = page.replace("en 2009", "hace tiempo").replace("al año siguiente", "después")
+    status, film = await _imported_film(catalog_copy, undated)
+    assert status == "pending" and film is None
+
+
+async def test_a_foreign_title_of_a_named_directors_film_of_that_year_waits(
+    catalog_copy: Path,
+) -> None:
+    """'Wyspa psów (2018)' is not a catalog title; the page names Wes Anderson, whose
+    2018 film the catalog has: it may be that film, so it waits instead of becoming a
+    new film (and no quote mark is ever part of a title)."""
+    page = (
+        "Recenzja Blu-ray\n\n„Wyspa psów” (2018)\n\n"
+        "Wes Anderson wraca do animacji poklatkowej. Psy wygnane na wyspę śmieci szukają "
+        "drogi do domu, a chłopiec szuka swojego psa.\n\n"
+        "Obraz: 1080p, dźwięk DTS-HD MA 5.1.\n\nVideo: 4.5/5\nAudio: 4/5\nExtras: 3/5\n"
+    )
+    db = await open_database(catalog_copy)
+    try:
+        outcome = await import_document(db, "wyspa.txt", page.encode())
+        assert outcome.status == "pending", outcome.message
+        assert "Isle of Dogs (2018)" in outcome.message
+        assert "„" not in outcome.message
+    finally:
+        await db.close()
+
+
+async def test_the_head_of_a_line_before_a_subtitle_is_not_the_title_it_begins(
+    catalog_copy: Path,
+) -> None:
+    """'Star Wars - Das Erwachen der Macht' is The Force Awakens, not the film called
+    Star Wars: a line cut before its subtitle never attaches by its head alone."""
+    page = (
+        "News\n\nStar Wars - Das Erwachen der Macht\n\n"
+        "Erste Gerüchte nennen einen Termin im Frühjahr für die Veröffentlichung auf Blu-ray "
+        "Disc; bestätigt ist noch nichts, und auch zu den Extras schweigt das Studio.\n"
+    )
+    status, film = await _imported_film(catalog_copy, page)
+    assert film != ("Star Wars: Episode IV – A New Hope", 1977)
+    assert status in ("pending", "rejected") or film == ("Star Wars: The Force Awakens", 2015)

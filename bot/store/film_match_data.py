@@ -66,3 +66,21 @@ async def films_by_director(
         [n.lower() for n in names] + [year - slack, year + slack],
     )
     return [(r[0], r[1], r[2]) for r in rows]
+
+
+async def credits_of_names(db: _Sql, norms: list[str]) -> list[tuple[int, str, int]]:
+    """(film_id, role, person_id) for each film that credits, as director or cast,
+    someone known by one of these folded names (`norm_name`, any alias)."""
+    found: list[tuple[int, str, int]] = []
+    wanted = sorted(set(n for n in norms if n))
+    for start in range(0, len(wanted), 400):
+        chunk = wanted[start : start + 400]
+        marks = ",".join("?" * len(chunk))
+        rows = await db._fetchall(
+            "SELECT DISTINCT c.film_id, c.role, c.person_id FROM person_aliases a "
+            "JOIN credits c ON c.person_id = a.person_id AND c.role IN ('director', 'cast') "
+            f"WHERE a.norm IN ({marks})",
+            chunk,
+        )
+        found.extend((int(r[0]), str(r[1]), int(r[2])) for r in rows)
+    return found

@@ -17,6 +17,7 @@ The outcome is one of:
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from bot.importers.documents.page_titles import (
@@ -28,8 +29,13 @@ from bot.importers.documents.page_titles import (
 )
 from bot.search.titles import Hit, TitleSearch
 from bot.store.db import _Sql
-from bot.store.film_match_data import FilmFacts, film_facts, films_by_director
-from bot.text import fold, maybe_same_person, norm_name
+from bot.store.film_match_data import (
+    FilmFacts,
+    credits_of_names,
+    film_facts,
+    films_by_director,
+)
+from bot.text import fold, maybe_same_person, norm_name, norm_title
 
 # A search hit at least this good is a title match (0-100).
 TITLE_MATCH = 86.0
@@ -270,6 +276,12 @@ async def match_film(
     _drop_people_named_as_films(found)
     ranked = sorted(found.values(), key=lambda c: -c.score)
     viable = [c for c in ranked if not c.excluded]
+    # A film only mentioned in the prose ('hinter „Casino Royale“ und „Skyfall“') is not
+    # the page's film before the one its title line names, when the page confirms that
+    # one too (the catalog may lack the credit that would have ranked it first).
+    titled = [c for c in viable if c.confirmed and any(_titles_page(x) for x in c.cues)]
+    if titled and viable[0] not in titled and all(x.cue in _MENTION_CUES for x in viable[0].cues):
+        viable = [titled[0]] + [c for c in viable if c is not titled[0]]
 
     if viable:
         best = viable[0]
@@ -289,7 +301,7 @@ async def match_film(
         # A page titled for one film ('Blu-ray-Test: Spectre') names others of the same
         # director and cast in its prose (Skyfall): a rival only mentioned there is no
         # rival to a film its title line names and its people confirm.
-        if best.confirmed and any(c.strong and c.weight >= TITLE_YEAR for c in best.cues):
+        if best.confirmed and any(_titles_page(c) for c in best.cues):
             close = [c for c in close if not all(x.cue in _MENTION_CUES for x in c.cues)]
         trusted_title = any(c.strong for c in best.cues) or best.title_score >= 0.6
         clear = best.confirmed and not [c for c in close if c.confirmed]
@@ -326,6 +338,12 @@ async def match_film(
     roundup = _roundup(cues, hits_by_cue) or _many_films_named(titles, page.text, cues)
     if roundup:
         return FilmMatch("reject", roundup)
+    # No title settles it: the people the page names may ('Masked super criminal Diabolik
+    # (John Phillip Law) … Mario Bava's celebrated adaptation').
+    if not (viable and viable[0].confirmed):
+        by_people = await _by_people(db, cues, page, text_folded)
+        if by_people is not None:
+            return by_people
     if viable:
         # Only the title speaks, but one film has it and nothing on the page disagrees.
         title_only = not best.confirmed and not close and best.title_score >= STRONG * 0.95
@@ -338,6 +356,9 @@ async def match_film(
                 c.cue == "early line"
                 and c.weight >= EARLY_LINE - 0.02
                 and len(c.title.split()) >= 2
+                # the whole line, not its head before a dash ('Star Wars - Das Erwachen
+                # der Macht' is not Star Wars)
+                and not _cut_from_line(c)
                 for c in best.cues
             )
             and best.title_score >= (EARLY_LINE - 0.02) * 0.97
@@ -389,6 +410,19 @@ async def match_film(
         (top.strong and (titled or credited) and (year or page.directors))
         or (first_line and page.year and page.directors and not viable)
     ):
+        # 'Wyspa psów (2018)' by Wes Anderson, named on the page: his Isle of Dogs under
+        # another name, perhaps; a person decides.
+        known = await _directors_film_of_year(db, page.text, year)
+        if known is not None:
+            return FilmMatch(
+                "pending",
+                f"“{top.title}” is not a title the catalog knows, but the page names the "
+                f"director of {known.label}, of that year: it may be that film under "
+                f"another name (accept with --film {known.facts.film_id} if so)",
+                title=top.title,
+                year=year,
+                candidates=[known],
+            )
         return FilmMatch(
             "new",
             "no catalog film fits (title, year and director checked)",
@@ -660,6 +694,168 @@ def _drop_people_named_as_films(found: dict[int, Candidate]) -> None:
             own = {fold(n) for n in (*candidate.facts.directors, *candidate.facts.cast)}
             if others and not any(fold(c.title) in own for c in candidate.cues):
                 del found[film_id]
+
+
+# How many different people of one film (its director, its cast) a page must name, and
+# by how many more than any other film, for its people alone to say which film it is.
+PEOPLE_ALONE = 3
+PEOPLE_LEAD = 2
+# Words inside a name ('Juan José Campanella', 'Gus Van Sant', 'Vittorio De Sica').
+_NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "la",
+        "du",
+        "dos",
+        "das",
+        "bin",
+        "al",
+        "el",
+        "ter",
+        "ten",
+    ]
+)
+_OPENERS = '("“‘[«„'
+_CLOSERS = ',;:!?)]}»"”’.'
+# A page's names looked up at most: a long page's capitalised runs are many.
+_NAME_SPANS_MAX = 600
+
+
+def name_spans(text: str) -> list[str]:
+    """Folded runs of two to four capitalised words (with particles inside): the
+    people's names a page may print in its prose, among other capitalised words."""
+    spans: dict[str, None] = {}
+    run: list[str] = []
+
+    def flush() -> None:
+        for size in (2, 3, 4):
+            for i in range(len(run) - size + 1):
+                words = run[i : i + size]
+                if words[0].casefold() in _NAME_PARTICLES or words[-1].casefold() in (
+                    _NAME_PARTICLES
+                ):
+                    continue
+                key = norm_name(" ".join(words))
+                if key and len(spans) < _NAME_SPANS_MAX:
+                    spans[key] = None
+        run.clear()
+
+    for raw in text.split():
+        if raw[:1] in _OPENERS:
+            flush()
+        word = raw.strip(_OPENERS + _CLOSERS + "'")
+        possessive = re.search(r"['’]s$", word) is not None
+        if possessive:
+            word = word[:-2]
+        initial = re.fullmatch(r"[^\W\d_]\.", raw) is not None  # 'John C. Reilly'
+        ends = possessive or (raw[-1:] in _CLOSERS and not initial)
+        capital = (bool(word) and word[0].isupper() and not word.isupper()) or initial
+        if word and (capital or (run and word.casefold() in _NAME_PARTICLES)):
+            run.append(word)
+            if ends:
+                flush()
+        else:
+            flush()
+    flush()
+    return list(spans)
+
+
+async def _by_people(
+    db: _Sql, cues: list[TitleCue], page: PageFacts, text_folded: str
+) -> FilmMatch | None:
+    """The one catalog film whose director and cast the page names, at least
+    PEOPLE_ALONE of them and PEOPLE_LEAD more than any other film's, when nothing on the
+    page says otherwise: its year, if the page gives one, agrees, and a page whose own
+    title line names another film (one the catalog may lack) prints this one's title too.
+    None otherwise."""
+    people: dict[int, set[int]] = defaultdict(set)
+    for film_id, _, person_id in await credits_of_names(db, name_spans(page.text)):
+        people[film_id].add(person_id)
+    ranked = sorted(people.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    if not ranked or len(ranked[0][1]) < PEOPLE_ALONE:
+        return None
+    film_id, named = ranked[0]
+    if len(ranked) > 1 and len(named) - len(ranked[1][1]) < PEOPLE_LEAD:
+        return None
+    facts = (await film_facts(db, [film_id])).get(film_id)
+    if facts is None:
+        return None
+    if page.year and facts.year and abs(page.year - facts.year) > 1:
+        return None
+    titled = any(
+        re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text_folded)
+        # 'Third Man, The (reissue)' prints The Third Man
+        for key in {norm_title(t) for t in facts.titles or [facts.title]}
+        if len(key) >= 4
+    )
+    if not titled and any(c.strong for c in cues):
+        return None
+    # Its title or its year must be on the page too: the same director and stars made
+    # other films (Carné, Gabin and Prévert: Le jour se lève and Le quai des brumes).
+    dated = facts.year is not None and _near(_years_in_text(page.text), facts.year)
+    candidate = Candidate(facts, people_named=len(named))
+    if not (titled or dated):
+        return FilmMatch(
+            "pending",
+            f"the page names {len(named)} of the director and cast of {candidate.label} "
+            "but neither its title nor its year (they made other films together)",
+            candidates=[candidate],
+        )
+    candidate.evidence.append(f"{len(named)} of its director and cast named")
+    return _attach(
+        candidate,
+        f"matched by the people it names: {len(named)} of the film's director and cast"
+        + (", and its title" if titled else ""),
+        [candidate],
+    )
+
+
+# Words of what follows a title on its line that a cleaning rightly took off: formats,
+# review words, labels, sites.
+_DECORATION = re.compile(
+    r"blu|dvd|4k|uhd|hd|review|kritik|critique|recensi|resen|test|edition|criterion|"
+    r"collection|com\b|net\b|magazine|digest|forum|beaver|talk|bits|disc|\bsite\b|"
+    r"\bmovie\b|\bfilm\b|\d{4}"
+)
+
+
+def _titles_page(cue: TitleCue) -> bool:
+    return cue.strong and cue.weight >= TITLE_YEAR
+
+
+async def _directors_film_of_year(db: _Sql, text: str, year: int | None) -> Candidate | None:
+    """The one catalog film of `year` directed by someone the page names, or None."""
+    if year is None:
+        return None
+    directed = {
+        film_id
+        for film_id, role, _ in await credits_of_names(db, name_spans(text))
+        if role == "director"
+    }
+    facts = await film_facts(db, sorted(directed))
+    of_year = [f for f in facts.values() if f.year == year]
+    return Candidate(of_year[0]) if len(of_year) == 1 else None
+
+
+def _cut_from_line(cue: TitleCue) -> bool:
+    """Whether the cue is the head of its line before a dash or colon, and what follows
+    is more words of a title, not a decoration the cleaning took off."""
+    match = re.match(
+        rf"^\W*{re.escape(cue.title)}\s*[-–—:]\s*(?P<tail>.+)$", " ".join(cue.source.split())
+    )
+    if match is None:
+        return False  # 'Children of Men / Menneskenes Barn': a second name, not a subtitle
+    tail = fold(match["tail"]).split()
+    return len(tail) >= 2 and not _DECORATION.search(" ".join(tail))
 
 
 def _attach(best: Candidate, reason: str, viable: list[Candidate]) -> FilmMatch:

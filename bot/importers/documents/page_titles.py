@@ -379,7 +379,8 @@ def clean_title(text: str) -> tuple[str, int | None]:
     'Citizen Kane (1941) BluRay' -> ('Citizen Kane', 1941)
     'Blu-ray Release: Stalker' -> ('Stalker', None)
     """
-    title = " ".join(text.split()).strip(" \"“”'‘’")
+    # German and Polish quotes open low („Wyspa psów”, „Das Erwachen der Macht“)
+    title = " ".join(text.replace("„", "“").split()).strip(" \"“”'‘’«»")
     title = re.sub(r"^(?:[•·▪‣◦*>»›-]\s*)+", "", title)
     year = None
     for _ in range(4):
@@ -457,12 +458,14 @@ _POSSESSIVE = re.compile(r"^(?:[A-Z][\w.\-]*\s+){0,2}[A-Z][\w.\-]*['’]s\s+(?P<
 # ‘Don’t’, does not close it).
 _QUOTED = re.compile(
     r"“(?P<a>[^”\n]{2,80})”|(?<!\w)\"(?P<b>[^\"\n]{2,80})\"|"
-    r"(?<!\w)[‘'](?P<c>[^\n]{2,80}?)[’'](?!\w)"
+    r"(?<!\w)[‘'](?P<c>[^\n]{2,80}?)[’'](?!\w)|"
+    # „German“, „Polish”, «French», »German«
+    r"„(?P<d>[^“”\n]{2,80})[“”]|«\s?(?P<e>[^»\n]{2,80}?)\s?»|»(?P<f>[^«\n]{2,80})«"
 )
 
 
 def _quoted_text(match: re.Match[str]) -> str:
-    return match["a"] or match["b"] or match["c"] or ""
+    return next((match[g] for g in "abcdef" if match[g]), "")
 
 
 def _variants(title: str) -> list[str]:
