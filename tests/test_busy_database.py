@@ -41,6 +41,7 @@ from tests import sql
 from tests.announce_helpers import ADMIN, TODAY, RecordingSender, add_listing
 from tests.conftest import run_cli
 from tests.synapse import Synapse, synapse_server_fixture  # noqa: F401 (the fixture)
+from tests.tasks import stop
 
 HOLD_SECONDS = BUSY_TIMEOUT_MS / 1000 + 3  # longer than SQLite's own wait
 TIMEOUT = 30
@@ -184,9 +185,7 @@ async def test_matrix_keeps_running_through_a_locked_database_and_answers_after(
         replies = [_in_reply_to(e) for e in await room.replies()]
         assert replies.count(asked) == 1
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)
         await bot.close()
 
 

@@ -15,6 +15,7 @@ from bot.constants import MATRIX_START_SLACK_MS
 from bot.core.engine import Core
 from bot.store import matrix_state
 from tests.synapse import Synapse, synapse_server_fixture  # noqa: F401 (the fixture)
+from tests.tasks import stop
 
 TIMEOUT = 30
 CRANES = "The Cranes Are Flying"
@@ -32,9 +33,7 @@ async def running(bot: MatrixBot) -> AsyncIterator[MatrixBot]:
         yield bot
     finally:
         ready.cancel()
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await stop(task)
         await bot.close()
 
 

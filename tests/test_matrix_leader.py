@@ -9,7 +9,6 @@ took stops answering at once. No command is answered twice."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ from bot.core.engine import Core
 from bot.core.loader import load_core
 from bot.store import matrix_state, open_database, shared_limits
 from tests.synapse import Synapse, synapse_server_fixture  # noqa: F401 (the fixture)
+from tests.tasks import stop
 from tests.test_matrix_bot import TIMEOUT, _in_reply_to, _room_with_bot, _users
 
 LEASE_SECONDS = 2.0  # small, so the test waits little for a lease to run out
@@ -66,9 +66,7 @@ async def _stop(bot: MatrixBot, task: asyncio.Task, *, killed: bool = False) -> 
             pass
 
         bot._release_lease = nothing  # type: ignore[method-assign]
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
+    await stop(task)
     await bot.close()
 
 

@@ -163,9 +163,8 @@ class MatrixBot:
     async def _learn_names(self) -> None:
         """The bot's display name, which mentions show and people type (best effort)."""
         try:
-            response = await asyncio.wait_for(
-                self.client.get_displayname(), MATRIX_SYNC_GRACE_SECONDS
-            )
+            async with asyncio.timeout(MATRIX_SYNC_GRACE_SECONDS):
+                response = await self.client.get_displayname()
         except Exception as exc:  # the homeserver is away: the user id still works
             log.warning("Matrix: reading the display name failed (%s)", exc)
             return
@@ -293,10 +292,8 @@ class MatrixBot:
     async def _release_lease(self) -> None:
         """A stopping process gives the lease up (best effort: else it runs out)."""
         try:
-            await asyncio.wait_for(
-                shared_limits.drop_lease(self.db, self.lease_name, self.holder),
-                MATRIX_LEASE_RENEW_SECONDS,
-            )
+            async with asyncio.timeout(MATRIX_LEASE_RENEW_SECONDS):
+                await shared_limits.drop_lease(self.db, self.lease_name, self.holder)
         except Exception as exc:
             log.warning("Matrix: giving the lease up failed (%s); it runs out by itself", exc)
 
@@ -309,14 +306,14 @@ class MatrixBot:
         while True:
             first = since is None
             try:
-                response = await asyncio.wait_for(
-                    self.client.sync(
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a
+                # cancellation that meets a finishing sync, and the bot never stops.
+                async with asyncio.timeout(self.sync_timeout_ms / 1000 + MATRIX_SYNC_GRACE_SECONDS):
+                    response = await self.client.sync(
                         timeout=0 if first else self.sync_timeout_ms,
                         since=since,
                         sync_filter=_FIRST_SYNC_FILTER if first else _SYNC_FILTER,
-                    ),
-                    self.sync_timeout_ms / 1000 + MATRIX_SYNC_GRACE_SECONDS,
-                )
+                    )
                 if isinstance(response, SyncError):
                     if response.status_code == "M_UNKNOWN_TOKEN":
                         raise MatrixLoginError(f"the access token of {self.user_id} is not valid")

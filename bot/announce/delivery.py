@@ -174,15 +174,15 @@ class Announcer:
                     wait = self.poll
                 if wait > 0:
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), min(wait, self.poll))
+                        async with asyncio.timeout(min(wait, self.poll)):
+                            await self._wake.wait()
         finally:
             renewing.cancel()
             for task in list(self._inflight.values()):
                 task.cancel()  # its item stays queued; the next start resends its nonce
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(
-                    outbox_leases.release_all(self.db, self.platform, self.owner), 5
-                )
+                async with asyncio.timeout(5):
+                    await outbox_leases.release_all(self.db, self.platform, self.owner)
 
     async def _renew_leases(self) -> None:
         """Every third of a lease, extend the leases of the sends in flight (a send that

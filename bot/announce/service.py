@@ -130,7 +130,8 @@ class AnnouncementService:
                 except Exception:
                     log.exception("announcements: planning failed")
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self.plan_every)
+                    async with asyncio.timeout(self.plan_every):
+                        await self._wake.wait()
         finally:
             for platform in list(self._tasks):
                 self.detach(platform)
