@@ -26,6 +26,7 @@ How it keeps SQLite's guarantees:
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -55,6 +56,10 @@ log = logging.getLogger(__name__)
 WRITE_LOCK = 0x66696C6D_0001
 POOL_MAX_SIZE = 8
 STATEMENT_CACHE_SIZE = 1024
+# A LISTEN connection the server dropped is opened again after this, doubling up to the
+# most (polling notices changes meanwhile).
+LISTEN_RETRY_FIRST_SECONDS = 0.5
+LISTEN_RETRY_MAX_SECONDS = 30.0
 # SQLSTATEs that mean the database cannot be written, whatever we retry.
 _READ_ONLY = "25006"
 _DISK_FULL = "53100"
@@ -193,6 +198,8 @@ class Database(_PgSql, sqlite_db.Database):
         self._open = 0
         self._changes = 0
         self._listeners: list[asyncpg.Connection] = []
+        self._relistening: set[asyncio.Task[None]] = set()
+        self._closing = False
 
     @property
     def what(self) -> str:
@@ -290,7 +297,14 @@ class Database(_PgSql, sqlite_db.Database):
     async def listen(self, channel: str, callback: Callable[[str], None]) -> bool:
         """Call `callback(payload)` on the event loop for every NOTIFY on `channel`
         (committed writes of any process; `filmbot_changes` is fired by the triggers of
-        migration 0011). A connection of its own, kept until `close`. True: listening."""
+        migration 0011). A connection of its own, kept until `close`; when the server
+        drops it (a restart, a failover) it is opened again, with backoff, and `callback`
+        is called once with an empty payload for what changed meanwhile. True:
+        listening."""
+        self._listeners.append(await self._listening(channel, callback))
+        return True
+
+    async def _listening(self, channel: str, callback: Callable[[str], None]) -> asyncpg.Connection:
         async with self._errors():
             conn = await asyncpg.connect(self.url)
         try:
@@ -300,16 +314,50 @@ class Database(_PgSql, sqlite_db.Database):
         except BaseException:
             await conn.close()
             raise
-        conn.add_termination_listener(
-            lambda _conn: log.warning(
-                "database %s: the LISTEN connection closed; changes are noticed by polling",
-                self.what,
-            )
+        conn.add_termination_listener(lambda lost: self._listener_lost(lost, channel, callback))
+        return conn
+
+    def _listener_lost(
+        self, conn: asyncpg.Connection, channel: str, callback: Callable[[str], None]
+    ) -> None:
+        if self._closing or conn not in self._listeners:
+            return
+        self._listeners.remove(conn)
+        log.warning(
+            "database %s: the LISTEN connection closed; listening again (polling meanwhile)",
+            self.what,
         )
-        self._listeners.append(conn)
-        return True
+        task = asyncio.get_running_loop().create_task(self._listen_again(channel, callback))
+        self._relistening.add(task)
+        task.add_done_callback(self._relistening.discard)
+
+    async def _listen_again(self, channel: str, callback: Callable[[str], None]) -> None:
+        delay = LISTEN_RETRY_FIRST_SECONDS
+        while not self._closing:
+            await asyncio.sleep(delay)
+            try:
+                conn = await self._listening(channel, callback)
+            except Exception as exc:
+                log.warning(
+                    "database %s: LISTEN failed again (%s); next try in %.0f s",
+                    self.what,
+                    exc,
+                    min(delay * 2, LISTEN_RETRY_MAX_SECONDS),
+                )
+                delay = min(delay * 2, LISTEN_RETRY_MAX_SECONDS)
+                continue
+            if self._closing:
+                await conn.close()
+                return
+            self._listeners.append(conn)
+            log.info("database %s: listening for changes again", self.what)
+            callback("")  # whatever changed while no one listened
+            return
 
     async def close(self) -> None:
+        self._closing = True
+        for task in list(self._relistening):
+            task.cancel()
         for conn in self._listeners:
             with contextlib.suppress(Exception):
                 await conn.close()
