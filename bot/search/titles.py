@@ -87,6 +87,14 @@ _ORDINALS = ["", "first", "second", "third", "fourth", "fifth", "sixth", "sevent
 # The catalog's popularity below this says nothing of how well known a film is (a film
 # only a yearly list names): such a film cannot be shown to be less known than another.
 KNOWN_POPULARITY = 1.0
+_PARTS = ("part", "pt", "chapter", "episode", "vol", "volume")
+# What a subtitle follows: 'Sunrise: A Song of Two Humans', 'Metropolis – The Complete Cut'.
+_SUBTITLED = re.compile(r"\s*(?::|\s[–—-])\s+")
+# Words that make a title an edition of a film, not another film: 'Top Gun 3D'.
+_EDITIONS = frozenset(
+    ["3d", "imax", "redux", "remastered", "restored", "directors", "cut", "extended",
+     "edition", "special", "final", "uncut", "version", "anniversary", "rerelease", "4k"]
+)  # fmt: skip
 _SEQUEL = re.compile(
     r"^(?P<base>.+?)\s+(?:(?:part|pt|chapter|episode|vol|volume)\s+)?"
     r"(?P<n>\d{1,2}|[ivx]{1,5}|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
@@ -371,7 +379,8 @@ class TitleSearch:
         # 'alien' goes on as 'Aliens', not as 'The Alien Encounters'.
         first = max(firsts, key=lambda pair: pair[1], default=None)
         name = fold(uninvert(first[0].title)) if first else fold(typed)
-        found = [(h, w) for h, w in firsts + whole + partly if _series_member(name, h)]
+        named = self._named_after(query_key(typed))
+        found = [(h, w) for h, w in firsts + whole + partly + named if _series_member(name, h)]
         if len({h.film_id for h, _ in found}) < 2:
             return None
         ranked = _rank(found, year)
@@ -386,28 +395,60 @@ class TitleSearch:
         if len(numbered) == 1:
             return LookupResult(query, year, numbered[0], (numbered[0],))
         by_release = sorted(ranked, key=lambda h: (h.year or 9999, h.film_id))
-        if first is not None:
-            # Sequels come after the first film, and a famous film's sequels are known
-            # too: earlier namesakes and obscure titles that merely share the name are
-            # offered after the series (best matches first), not counted in the guess.
-            weights = self._weights(found)
-            least = SERIES_FAME_SHARE * self._fame(first[1])
-            series = [
-                h
-                for h in by_release
-                if (h.year or 0) >= (first[0].year or 0)
-                and (h.film_id == first[0].film_id or self._fame(weights[h.film_id]) >= least)
-            ]
-            by_release = series + [h for h in ranked if h not in series]
-            n = _sequel_number(number)
-            if n is not None and 0 < n <= len(series):
-                guess = series[n - 1]
-                # no guess that carries another number ('alien 4' is not Alien 3)
-                if _numbers_kept(
-                    f"{query_key(typed)} {number}", query_key(guess.matched or guess.title)
-                ) or not _numbered(query_key(guess.matched or guess.title)):
-                    by_release = [guess] + [h for h in by_release if h is not guess]
+        # Sequels come after the first film, and a famous film's sequels are known too:
+        # earlier namesakes and obscure titles that merely share the name are offered
+        # after the series (best matches first), not counted in the guess. Without a film
+        # of the series' very name ('harry potter'), the best known one sets the bar.
+        weights = self._weights(found)
+        anchor = first or max(found, key=lambda pair: (weights[pair[0].film_id], -pair[0].film_id))
+        least = SERIES_FAME_SHARE * self._fame(anchor[1])
+        since = (first[0].year or 0) if first else 0
+
+        def known(hit: Hit) -> bool:
+            if hit.film_id == anchor[0].film_id:
+                return True
+            if (hit.year or 0) < since or _re_release(name, hit):
+                return False  # 'Top Gun 3D' is Top Gun again
+            return self._fame(weights[hit.film_id]) >= least
+
+        counted = {h.film_id for h in by_release if known(h)}
+        years = {h.year for h in by_release if h.film_id in counted}
+        # A title that says it is a follow-up ('Top Gun: Maverick', 'The Lost World:
+        # Jurassic Park') counts too unless the catalog knows it to be obscure, but not
+        # as a second row of a film already counted, of its year and of unknown fame
+        # ('Sorcerer's Stone' beside 'Philosopher's Stone').
+        counted |= {
+            h.film_id
+            for h in by_release
+            if weights[h.film_id] < self.known_rank
+            and (h.year or 0) >= since
+            and h.year not in years
+            and not _re_release(name, h)
+            and _goes_on_as_sequel(name, h)
+        }
+        series = [h for h in by_release if h.film_id in counted]
+        by_release = series + [h for h in ranked if h not in series]
+        n = _sequel_number(number)
+        if n is not None and 0 < n <= len(series):
+            guess = series[n - 1]
+            # no guess that carries another number ('alien 4' is not Alien 3)
+            if _numbers_kept(
+                f"{query_key(typed)} {number}", query_key(guess.matched or guess.title)
+            ) or not _numbered(query_key(guess.matched or guess.title)):
+                by_release = [guess] + [h for h in by_release if h is not guess]
         return LookupResult(query, year, None, tuple(by_release[:limit]))
+
+    def _named_after(self, needle: str) -> list[tuple[Hit, float]]:
+        """Hits of titles that hold the query's words after words of their own ('The Lost
+        World: Jurassic Park' for 'jurassic park'): from the keys sharing the most
+        trigrams with it."""
+        found: list[tuple[Hit, float]] = []
+        for part in self.parts:
+            for key_id in part.fuzzy.candidates(needle, limit=SUBTITLE_CANDIDATES):
+                key = part.fuzzy.keys[key_id]
+                if f" {needle}" in f" {key}"[1:]:
+                    found.extend(self._hits(part, key_id, BEGINNING_SCORE, False))
+        return found
 
     def _exact_or_beginning(
         self, query: str, title: str, exact: LookupResult, limit: int
@@ -442,6 +483,25 @@ class TitleSearch:
         # 'the philadelphia': the query has an article the exact title lacks
         had_article = literal.split()[:1] != needle.split()[:1]
         kept = article_kept if had_article and not exact_alike else []
+        words = [w for w in needle.split() if w not in _LIGHT]
+        if (
+            not had_article
+            and not exact_alike
+            and exact_weight >= self.known_rank
+            and len(words) > 1
+        ):
+            # 'portrait of a lady': the exact title has an article the query lacks (The
+            # Portrait of a Lady), and a film about as well known is spelled just as typed
+            # (Portrait of a Lady on Fire). Not for one word, which people type without
+            # its article all the time, nor for what goes on as the series' next film
+            # ('french connection': French Connection II).
+            kept = [
+                h
+                for h in article_kept
+                if weights[h.film_id] >= self.known_rank
+                and top_exact - self._fame(weights[h.film_id]) < BEGINNING_LEAD
+                and not _goes_on_as_sequel(literal, h)
+            ]
         rivals = kept or better_known
         rivals = [h for h in rivals if h.film_id not in exact_ids]
         if not rivals:
@@ -581,13 +641,22 @@ class TitleSearch:
         for part in self.parts:
             for key_id, score in part.fuzzy.search(needle, limit=limit * 3, cutoff=MIN_SCORE - 10):
                 found.extend(self._hits(part, key_id, score, False))
+        respelt: list[str] = []
         if not any(h.score >= CLEAR_SCORE for h, _ in found):
-            found += self._swapped(needle)
-        ranked = [h for h in _rank(found, year) if h.score >= MIN_SCORE]
-        fame = {film: self._fame(w) for film, w in self._weights(found).items()}
-        beginning = self._beginnings(query, needle, year, ranked, fame, limit=limit)
-        if beginning is not None:
-            return beginning
+            joined, respelt = self._joined(needle, limit)
+            found += self._swapped(needle) + joined
+        weights = self._weights(found)
+        ranked = self._settled(
+            title, [h for h in _rank(found, year) if h.score >= MIN_SCORE], weights
+        )
+        fame = {film: self._fame(w) for film, w in weights.items()}
+        # 'scooby doo in' begins Scooby-Doo in Arabian Nights as its key writes it
+        for spelling in [needle, *respelt]:
+            beginning = self._beginnings(
+                query, spelling, year, ranked, fame, limit=limit, typed=title
+            )
+            if beginning is not None:
+                return beginning
         whole = query_key(query)
         if year is not None and whole != needle:
             # The number may belong to the title ('Universe Magic 2026', 'Tomorow 2049').
@@ -595,7 +664,8 @@ class TitleSearch:
             for part in self.parts:
                 for key_id, score in part.fuzzy.search(whole, limit=limit, cutoff=MIN_SCORE):
                     also.extend(self._hits(part, key_id, score, False))
-            ranked = _merge(ranked, _rank(also, None))
+            weights.update((f, w) for f, w in self._weights(also).items() if f not in weights)
+            ranked = self._settled(title, _merge(ranked, _rank(also, None)), weights)
         ranked = ranked[:limit]
         best = None
         if (
@@ -614,6 +684,68 @@ class TitleSearch:
         ):
             best = ranked[0]
         return LookupResult(query, year, best, tuple(ranked))
+
+    def _settled(self, typed: str, ranked: list[Hit], weights: dict[int, float]) -> list[Hit]:
+        """Hits of nearly equal match (within CLEAR_LEAD of the best) in the order people
+        mean them, the others after. A title that begins with the article the query typed
+        comes first ('the dark night': The Dark Knight before So Dark the Night); of
+        titles sharing one key, the one spelled as typed ('arival': Arrival before The
+        Arrival, as 'arrival' answers Arrival); and a far better known film comes before
+        those it leads by BEGINNING_LEAD (never before one whose fame is unknown)."""
+        if len(ranked) < 2:
+            return ranked
+        top = max(h.score for h in ranked)
+        near = [h for h in ranked if h.score >= top - CLEAR_LEAD]
+        if len(near) < 2:
+            return ranked
+        typed_article = _article(typed)
+        first_of: dict[str, int] = {}
+        for n, hit in enumerate(near):
+            first_of.setdefault(query_key(hit.matched or hit.title), n)
+
+        def order(pair: tuple[int, Hit]) -> tuple[int, bool, int]:
+            n, hit = pair
+            article = _article(hit.matched or hit.title)
+            if typed_article:
+                return (0, article != typed_article, n)
+            return (first_of[query_key(hit.matched or hit.title)], article != "", n)
+
+        ordered: list[Hit] = []
+        for _, hit in sorted(enumerate(near), key=order):
+            at = len(ordered)
+            while at and self._far_better_known(hit, ordered[at - 1], weights):
+                at -= 1
+            ordered.insert(at, hit)
+        return ordered + [h for h in ranked if h not in near]
+
+    def _far_better_known(self, hit: Hit, other: Hit, weights: dict[int, float]) -> bool:
+        """Whether the catalog knows `hit` to be far better known than `other`."""
+        theirs = weights.get(other.film_id, 0.0)
+        return theirs >= self.known_rank and (
+            self._fame(weights.get(hit.film_id, 0.0)) - self._fame(theirs) >= BEGINNING_LEAD
+        )
+
+    def _joined(self, needle: str, limit: int) -> tuple[list[tuple[Hit, float]], list[str]]:
+        """Titles that write two of the query's words as one ('half blood prince' is the
+        Half-Blood Prince, keyed 'halfblood'): each pair of neighbouring words joined, for
+        titles that have the joined word as it is, scored no better than that spelling is
+        like the query. Also the spellings that found such titles."""
+        words = needle.split()
+        found: list[tuple[Hit, float]] = []
+        spellings: list[str] = []
+        for n in range(len(words) - 1):
+            a, b = words[n], words[n + 1]
+            if not (a.isalpha() and b.isalpha()) or a in _LIGHT or b in _LIGHT:
+                continue
+            variant = " ".join([*words[:n], a + b, *words[n + 2 :]])
+            most = edit_similarity(needle, variant)
+            for part in self.parts:
+                for key_id, score in part.fuzzy.search(variant, limit=limit, cutoff=MIN_SCORE):
+                    # the title has the joined word itself: one slip, not two
+                    if a + b in part.fuzzy.keys[key_id].split():
+                        found.extend(self._hits(part, key_id, min(score, most), False))
+                        spellings.append(variant)
+        return found, list(dict.fromkeys(spellings))
 
     def _swapped(self, needle: str) -> list[tuple[Hit, float]]:
         """Titles one swap of neighbouring letters away ('matirx' is Matrix): the
@@ -642,11 +774,13 @@ class TitleSearch:
         *,
         unfinished: bool = True,
         limit: int = 10,
+        typed: str = "",
     ) -> LookupResult | None:
         """The answer when the query is the beginning of titles, word by word: those
         titles first (the best known first), then the other fuzzy hits. None when no
         title begins so. The last word may be unfinished ('seven sam'), unless a title
-        matches the whole query well (a typo: 'psyco' is Psycho)."""
+        matches the whole query well (a typo: 'psyco' is Psycho). `typed`: the title as
+        typed, whose article (if any) puts the titles that begin with it first."""
         if len(needle.replace(" ", "")) < 3:
             return None
         whole, partly = self._beginning_hits(needle)
@@ -664,11 +798,15 @@ class TitleSearch:
         others = [h for h in fuzzy if h.film_id not in weight]
         # A typo of a better known title ('interstella' is Interstellar, 'psyco' Psycho)
         # is likelier than the start of a less known one.
+        # Letters typed past a shorter title are no slip of it, when a title goes on with
+        # them word for word: 'guess who's' begins Guess Who's Coming to Dinner, and is
+        # not Guess Who with an 's' too many.
         typo_of_better = [
             h
             for h in others
             if fame.get(h.film_id, 0.0) > top_fame
             and edit_similarity(needle, query_key(h.matched or h.title)) >= TYPO_RIVAL
+            and not (base == BEGINNING_SCORE and needle.startswith(query_key(h.matched or h.title)))
         ]
         if typo_of_better:
             return None  # ranked as any misspelling is
@@ -683,6 +821,11 @@ class TitleSearch:
         ranked = [h for h in _rank(chosen, year) if h.score >= MIN_SCORE]
         if not ranked:
             return None
+        if typed and _article(typed):
+            # 'the florida': the title that begins with the article typed ('The Florida
+            # Project') before those whose key merely begins so (A Florida Enchantment)
+            literal = fold(uninvert(typed))
+            ranked.sort(key=lambda h: not _written(h).startswith(literal))
         taken = {h.film_id for h in ranked}
         ranked += [h for h in fuzzy if h.film_id not in taken]
         top = ranked[0]
@@ -834,6 +977,57 @@ def _series_member(name: str, hit: Hit) -> bool:
         written = fold(uninvert(title)) if title else ""
         rest = written[len(name) :] if written.startswith(name) else None
         if rest is not None and (rest[:1] in ("", " ") or rest in ("s", "es")):
+            return True
+        if _subtitle_named(name, title):
+            return True
+    return False
+
+
+def _subtitle_named(name: str, title: str) -> bool:
+    """Whether a part of the title after a colon or a dash is the series' name: 'The Lost
+    World: Jurassic Park'."""
+    return any(fold(uninvert(p)) == name for p in _SUBTITLED.split(title or "")[1:])
+
+
+def _re_release(name: str, hit: Hit) -> bool:
+    """Whether the title is the series' name and an edition's words ('Top Gun 3D',
+    'Apocalypse Now Redux', 'Blade Runner: The Final Cut'): the same film again, no
+    sequel."""
+    for title in (hit.matched, hit.title):
+        written = fold(uninvert(title)) if title else ""
+        rest = set(written[len(name) :].split()) - _LIGHT
+        if written.startswith(name + " ") and rest and rest <= _EDITIONS:
+            return True
+    return False
+
+
+def _written(hit: Hit) -> str:
+    """The title (or the name that matched) as written, folded: 'Matrix, The' is 'the
+    matrix', its article kept."""
+    return fold(uninvert(hit.matched or hit.title))
+
+
+def _article(text: str) -> str:
+    """The article a title or query begins with ('the', 'a', 'la', ...), else ''."""
+    words = fold(uninvert(text)).split()
+    if len(words) > 1 and norm_title(" ".join(words)) == norm_title(" ".join(words[1:])):
+        return words[0]
+    return ""
+
+
+def _goes_on_as_sequel(literal: str, hit: Hit) -> bool:
+    """Whether a title says it follows the one written `literal`: a number after that
+    title ('Blues Brothers 2000', 'French Connection II'), a subtitle after a colon or a
+    dash ('Exorcist: The Beginning'), or that title as its own subtitle ('The Lost World:
+    Jurassic Park')."""
+    for name in (hit.matched, hit.title):
+        if not name:
+            continue
+        if fold(uninvert(_SUBTITLED.split(name)[0])) == literal or _subtitle_named(literal, name):
+            return True
+        written = fold(uninvert(name))
+        rest = written[len(literal) :].split() if written.startswith(literal + " ") else []
+        if rest and (rest[0] in _PARTS or rest[0].isdecimal() or _sequel_number(rest[0])):
             return True
     return False
 
