@@ -161,6 +161,9 @@ def test_titles_and_products_in_brackets_are_not_cast() -> None:
         ("as fresh as when first released back in 1962, perhaps more", "Salt Harbour", 1962),
         ("poorly received upon its release in May, 1958, it grew", "Salt Harbour", 1958),
         ("a forgotten Yugoslav film from 1966.", "Salt Harbour", 1966),
+        ("a sixty-year-old picture which was released in 1962, yet it feels", "X", 1962),
+        ('Shot for a song, "Salt Harbour" was released in 1971, based on a story', "X", 1971),
+        ("Il primo film del 1968 seguiva il guardiano del faro", "X", 1968),
     ],
 )
 def test_the_films_year_as_sentences_state_it(text: str, title: str, year: int) -> None:
@@ -173,6 +176,8 @@ def test_the_films_year_as_sentences_state_it(text: str, title: str, year: int) 
         "It premiered at the 1972 Cannes Film Festival to boos.",
         "The 2011 Blu-ray was released in 2011 on Region B.",
         "Harbour Films released it on disc in 2019.",
+        "The restored Blu-ray edition was released in 2020 by a small label.",
+        "Its soundtrack album was released in 1999.",
     ],
 )
 def test_a_festivals_or_a_discs_year_is_not_the_films(text: str) -> None:
@@ -294,3 +299,19 @@ def test_the_original_title_in_its_own_script_beside_the_title() -> None:
         "disc_review",
     )
     assert under.original_title == "港の灯"
+
+
+def test_cast_labels_parts_in_brackets_and_names_in_capitals() -> None:
+    doc = parse_document(
+        "Salt Harbour (reissue)\n\nStars: Ivo Brandt, Mara Kovic, Tonka\n\n"
+        "Director: ANTE PERIC\n\nA keeper and his daughter wait out a storm that never "
+        "ends, in a film that has not aged a day. Blu-ray review to follow soon.\n",
+        "blog_review",
+    )
+    assert doc.cast[:2] == ["Ivo Brandt", "Mara Kovic"]
+    assert doc.directors == ["Ante Peric"]
+    # 'protagonizado por' an actor with the part in brackets: the actor, not the part
+    said = prose.cast(
+        "Protagonizado por Ivo Brandt (Marko Lukas) y Mara Kovic (Ana Lukas), con un buen elenco."
+    )
+    assert said == ["Ivo Brandt", "Mara Kovic"]

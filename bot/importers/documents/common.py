@@ -58,11 +58,16 @@ def check_one_film(details: Details, title: str = "") -> None:
         )
 
 
+def _cased(names: list[str]) -> list[str]:
+    """Names a page sets in capitals ('DAVID SILVERMAN') as names are written."""
+    return [n.title() if n.isupper() and len(n) > 3 else n for n in names]
+
+
 def apply_film_details(doc: ParsedDocument, details: Details) -> None:
-    doc.directors = split_names(details.first("director") or "")
-    doc.writers = split_names(details.first("writer") or "")
-    doc.cast = _unique_names(details.first("cast") or "")
-    doc.cinematographers = split_names(details.first("cinematographer") or "")
+    doc.directors = _cased(split_names(details.first("director") or ""))
+    doc.writers = _cased(split_names(details.first("writer") or ""))
+    doc.cast = _cased(_unique_names(details.first("cast") or ""))
+    doc.cinematographers = _cased(split_names(details.first("cinematographer") or ""))
     doc.genres = split_list(details.first("genres") or "")
     doc.countries = split_list(details.first("country") or "")
     for value in details.all("runtime"):

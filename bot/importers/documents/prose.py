@@ -222,8 +222,14 @@ _STARRING = re.compile(
     rf"(?:by|from)|"
     rf"(?:masterfully\s+|memorably\s+|wonderfully\s+)?(?:played|portrayed)\s+by|among\s+them|"
     rf"(?:ensemble|cast)\s+(?:that|which)\s+(?:included|includes)|cast\s+includes|"
-    rf"actors?\s+(?:like|such\s+as))\s+(?P<list>{_PERSON}"
-    rf"(?:\s*(?:,|,?\s+and|&)\s*{_PERSON}){{0,8}})"
+    rf"actors?\s+(?:like|such\s+as)|"
+    # 'protagonizado por', 'interpretato da', 'interprété par', 'mit … in den Hauptrollen'
+    rf"protagonizad[ao]s?\s+por|interpretad[ao]s?\s+por|interpretat[oa]\s+da|"
+    rf"interprété(?:e|s)?\s+par|con\s+la\s+actuación\s+de|in\s+der\s+Hauptrolle)"
+    # each name may carry its part in brackets: 'Ricardo Darín (Benjamín Espósito)'
+    rf"\s+(?P<list>{_PERSON}(?:\s*\([^()\n]{{1,40}}\))?"
+    rf"(?:\s*(?:,|,?\s+(?:and|y|e|et|und|i|en)|&)\s*{_PERSON}(?:\s*\([^()\n]{{1,40}}\))?)"
+    rf"{{0,8}})"
 )
 # 'Sissy Spacek stars as', 'Kim Novak is great as the', 'Joseph Cotten is ideally cast as'
 _ACTS_AS = re.compile(
@@ -258,7 +264,7 @@ _NOT_PERSON = re.compile(
     r"\b(?:Blu-?ray|Disc|DVD|Collection|Criterion|Entertainment|Video|Films?|Studios?|"
     r"Pictures|Home|Edition|Academy|Award|Awards|Oscar|Festival|Review|Reviews)\b"
 )
-_SPLIT_NAMES = re.compile(r"\s*(?:,?\s+and\s+|,|&)\s*")
+_SPLIT_NAMES = re.compile(r"\s*(?:,?\s+(?:and|y|e|et|und|i|en)\s+|,|&)\s*")
 # Boutique and studio labels a page names in passing ('On Blu-ray from The Criterion
 # Collection', 'courtesy of Kino Lorber'): canonical name -> how pages write it.
 _KNOWN_LABELS = (
@@ -356,6 +362,18 @@ _FILM_YEAR = (
     # 'when first released back in 1954', 'upon its release in May, 1958'
     rf"\b(?i:first\s+released|originally\s+released|upon\s+its\s+(?:original\s+)?release|"
     rf"theatrical\s+release|premiered|came\s+out)\s+(?:back\s+)?(?:in\s+)?{_MONTH_WORD}{_YEAR}\b",
+    # 'il primo film del 1968', 'una película de 1954', 'ein Film aus 1979'
+    rf"\b(?i:film|pel[ií]cula|pellicola|filme)\s+(?i:del|de|aus|von|uit|z)\s+{_YEAR}\b",
+)
+# 'which was released in 1954', '"Minority Report" was released in 2002': the film's year
+# when the sentence before it speaks of no disc ('The Blu-ray was released in 2011').
+_RELEASED_IN = re.compile(
+    rf"\b(?i:was|were|being|been)\s+(?:first\s+|originally\s+|theatrically\s+)?released\s+"
+    rf"(?:back\s+)?in\s+{_MONTH_WORD}{_YEAR}\b"
+)
+_DISC_WORDS = re.compile(
+    r"(?i:blu[- ]?ray|dvd|disc|4k|uhd|edition|box\s?set|steelbook|vhs|laserdisc|soundtrack|"
+    r"album|book|novel|game|series|season|restoration|re-?issue|remaster)"
 )
 
 
@@ -378,6 +396,10 @@ def film_year(text: str, title: str | None = None) -> int | None:
     for pattern in patterns:
         if match := re.search(pattern, text):
             return int(match["y"])
+    for match in _RELEASED_IN.finditer(text):
+        sentence = re.split(r"[.!?\n]\s", text[max(0, match.start() - 160) : match.start()])[-1]
+        if not _DISC_WORDS.search(sentence):
+            return int(match["y"])
     return None
 
 
@@ -385,8 +407,12 @@ def cast(text: str) -> list[str]:
     """'starring Charlize Theron and Kim Basinger', 'stars Tommy Lee Jones, Matthew Fox',
     or the actors a review names beside their parts ('Harry Lime (Orson Welles)')."""
     found: dict[int, list[str]] = {}  # position in the text -> names, to keep page order
+    parts: set[str] = set()  # names in brackets after an actor: their characters
     for match in _STARRING.finditer(text):
-        names = [n.strip() for n in _SPLIT_NAMES.split(match["list"]) if n.strip()]
+        listed = match["list"]
+        parts.update(" ".join(p.split()) for p in re.findall(r"\(([^()]+)\)", listed))
+        listed = re.sub(r"\s*\([^()]*\)", "", listed)
+        names = [n.strip() for n in _SPLIT_NAMES.split(listed) if n.strip()]
         found[match.start()] = names
     for match in _ACTS_AS.finditer(text):
         found.setdefault(match.start(), [match["n"]])
@@ -401,6 +427,7 @@ def cast(text: str) -> list[str]:
             first = name.split()[0]
             if (
                 2 <= len(name.split()) <= 4
+                and name not in parts
                 and not _NOT_PERSON.search(name)
                 and first not in _NOT_A_FIRST_NAME  # '(The Quiet American)', '(In ...)'
                 and not re.search(r"['’]s\b", name)  # "(Director's Cut)"
