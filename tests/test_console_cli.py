@@ -32,14 +32,17 @@ HANG_SECONDS = 180
 def _before_last_migration(path: Path) -> str:
     """Make `path` a database from before the latest migration, as a user's database is
     when they upgrade filmbot: opening it applies that migration. Returns its name.
-    (The tables it creates are dropped; a migration that alters older tables would need
-    more here, and the assertion on the applied name would say so.)"""
+    (The tables and indexes it creates are dropped; a migration that alters older tables
+    would need more here, and the assertion on the applied name would say so.)"""
     last = migrations.available()[-1]
     created = re.findall(r"CREATE TABLE (?:IF NOT EXISTS )?(\w+)", last.sql, re.I)
-    assert created, f"{last.name} creates no table: teach this helper to undo it"
+    indexed = re.findall(r"CREATE INDEX (?:IF NOT EXISTS )?(\w+)", last.sql, re.I)
+    assert created or indexed, f"{last.name} creates nothing: teach this helper to undo it"
     with sqlite3.connect(path) as conn:
         for table in reversed(created):
             conn.execute(f"DROP TABLE {table}")
+        for index in indexed:
+            conn.execute(f"DROP INDEX IF EXISTS {index}")
         conn.execute(f"PRAGMA user_version = {last.version - 1}")
     return last.name
 

@@ -294,6 +294,21 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
     return Outgoing(*row)
 
 
+# Each subscription's first undelivered item (see `heads`).
+HEADS_SQL = (
+    f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at FROM subscriptions s "
+    "JOIN announcements a ON a.id = ("
+    "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
+    "    (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
+    "    OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
+    "        AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
+    # the partial index announcements_open's own condition (migration 0012)
+    "  ) AND (b.state = 'pending' OR b.posted_date IS NOT b.release_date)"
+    "  ORDER BY b.id LIMIT 1) "
+    "WHERE s.platform = ? ORDER BY a.next_attempt_at, s.id"
+)
+
+
 async def heads(
     db: Database, platform: str, today: str
 ) -> list[tuple[Subscription, Outgoing, float]]:
@@ -304,14 +319,7 @@ async def heads(
     rows another task is still writing (and may roll back) are never seen."""
     async with db.transaction() as tx:
         rows = await tx._fetchall(
-            f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at FROM subscriptions s "
-            "JOIN announcements a ON a.id = ("
-            "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
-            "    (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
-            "    OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
-            "        AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
-            "  ) ORDER BY b.id LIMIT 1) "
-            "WHERE s.platform = ? ORDER BY a.next_attempt_at, s.id",
+            HEADS_SQL,
             (today, today, platform),
         )
     return [(_subscription(r[:14]), _outgoing(r[14:25]), float(r[25])) for r in rows]

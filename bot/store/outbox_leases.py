@@ -106,7 +106,9 @@ def _heads_sql(targets: int) -> str:
         "    (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
         "    OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
         "        AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
-        "  ) ORDER BY b.id LIMIT 1) "
+        # the partial index announcements_open's own condition (migration 0012)
+        "  ) AND (b.state = 'pending' OR b.posted_date IS NOT b.release_date)"
+        "  ORDER BY b.id LIMIT 1) "
         "LEFT JOIN delivery_channels c ON c.platform = s.platform AND c.target = s.target "
         f"WHERE s.platform = ?{where}"
     )
