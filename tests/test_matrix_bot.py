@@ -37,6 +37,15 @@ async def running(bot: MatrixBot) -> AsyncIterator[MatrixBot]:
         await bot.close()
 
 
+async def counted(bot: MatrixBot, replies: int) -> None:
+    """Wait (a generous timeout, no speed asserted) until the bot has counted `replies`:
+    it counts a reply once recorded, which may be just after the room shows it."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + TIMEOUT
+    while bot.replies < replies and loop.time() < deadline:
+        await asyncio.sleep(0.05)
+
+
 class Room:
     """A room where a user talks to the bot."""
 
@@ -170,6 +179,7 @@ async def test_no_loops_no_edits_no_notices(setup: Any) -> None:
     answered = {_in_reply_to(e) for e in await room.replies()}
     assert answered == {original, sentinel}
     assert not answered & {*ignored, edit}
+    await counted(bot, 2)
     assert bot.replies == 2  # and it never answered its own notices
 
 
@@ -224,6 +234,7 @@ async def test_a_restart_answers_nothing_twice(synapse_server: Synapse, core: Co
     async with running(new_bot(core)) as again:
         later = await room.send("!help")
         await room.reply_to(later)
+        await counted(again, 2)
         assert again.replies == 2  # `crashed` again (the same transaction) and `later`
     replies = [_in_reply_to(e) for e in await room.replies()]
     assert replies.count(first) == 1 and replies.count(later) == 1 and missed not in replies

@@ -413,6 +413,13 @@ async def match_film(
         # 'Wyspa psów (2018)' by Wes Anderson, named on the page: his Isle of Dogs under
         # another name, perhaps; a person decides.
         known = await _directors_film_of_year(db, page.text, year)
+        if known is not None and norm_title(top.title) in {
+            norm_title(t) for t in known.facts.titles or [known.facts.title]
+        }:
+            # the very film, added since this process's title index was built (another
+            # process importing the same folder)
+            known.evidence.append(f"year {year}")
+            return _attach(known, "matched by title and year, director", [known])
         if known is not None:
             return FilmMatch(
                 "pending",

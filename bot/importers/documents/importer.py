@@ -266,6 +266,13 @@ async def _wait(
         for c in match.candidates
     ]
     async with db.transaction() as tx:
+        # Another process may have imported these very bytes since they were read here
+        # (two `filmbot import` runs of one folder): then there is nothing to decide.
+        known = await source_described(tx, sha)
+        if known is not None:
+            return ImportOutcome(
+                name, "unchanged", f"already imported ({kind_words(known[0])} of {known[1]})"
+            )
         waiting = await pending.pending_by_sha(tx, sha)
         if waiting is None:
             waiting = await pending.add_pending(
