@@ -135,9 +135,6 @@ def _one_script(match: re.Match[str]) -> str:
     return word
 
 
-_FRACTION_AFTER_DIGIT = re.compile(r"(?<=\d)([\u00bc-\u00be\u2150-\u215e])")
-
-
 def canonical(text: str) -> str:
     """`text` as it looks: format characters (Unicode category Cf: ZWJ, ZWNJ, ZWSP, soft
     hyphen, bidi marks) removed, NFKC-normalised (fullwidth 'Ｖ' is 'V'), and each word
@@ -145,8 +142,6 @@ def canonical(text: str) -> str:
     and punctuation are kept; the keys below fold them."""
     if text.isascii():
         return text
-    # '8½' is '8 1/2', as people type it (NFKC alone makes it '81⁄2', eighty-one halves)
-    text = _FRACTION_AFTER_DIGIT.sub(r" \1", text)
     text = unicodedata.normalize("NFKC", _FORMAT.sub("", text))
     if _CYRILLIC_OR_GREEK.search(text) and _LATIN_LETTER.search(text):
         text = _WORD.sub(_one_script, text)
@@ -394,3 +389,11 @@ _SENTENCE = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“‘(]?[A-Z0-9])")
 def sentences(text: str) -> list[str]:
     """Split prose into sentences (whitespace collapsed); good enough for reviews."""
     return [s for s in _SENTENCE.split(" ".join(text.split())) if s]
+
+
+_TYPED_HALF = re.compile(r"(?<=\d) ?1/2(?![\d/])")
+
+
+def typed_fractions(text: str) -> str:
+    """'8 1/2' as titles write it, '8½' (query text only: stored keys are unchanged)."""
+    return _TYPED_HALF.sub("½", text) if "1/2" in text else text

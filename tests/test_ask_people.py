@@ -48,6 +48,12 @@ async def test_a_films_name_is_not_taken_for_a_person(core: Core) -> None:
     assert godzilla.kind == "film" and godzilla.film_id is not None
     nobody = await answer_question(core, Request(), "films by zzqxv blorp")
     assert nobody.kind != "fact"
+    # a film's whole title, a common word that is someone's surname, a first name
+    for text in ("date movie", "the peanuts movie", "space movies", "films from japan"):
+        answered = await answer_question(core, Request(), text)
+        assert answered.kind != "fact", (text, text_of(answered.reply)[:80])
+    date = await answer_question(core, Request(), "date movie")
+    assert date.kind == "film" and text_of(date.reply).startswith("Date Movie (2006)")
 
 
 def test_the_rules_read_yes_no_questions_about_a_credit() -> None:
@@ -62,6 +68,15 @@ def test_the_rules_read_yes_no_questions_about_a_credit() -> None:
         assert (q.intent, q.title, q.who) == (intent, title, who), text
     assert understand("did parasite make money").intent is None
     assert understand("stalker is a russian film right").intent == "country"
+    # words that describe a film are no makers; names holding such words are people
+    for text in (
+        "is up a disney movie",
+        "is jaws a summer movie",
+        "did kurosawa make any westerns",
+    ):
+        assert understand(text).intent != "directed_by", text
+    q = understand("is martin short in three amigos")
+    assert (q.intent, q.who, q.title) == ("in_cast", "martin short", "three amigos")
 
 
 async def test_a_surname_of_two_words_finds_its_actor(core: Core) -> None:

@@ -1017,3 +1017,18 @@ async def test_the_head_of_a_line_before_a_subtitle_is_not_the_title_it_begins(
     status, film = await _imported_film(catalog_copy, page)
     assert film != ("Star Wars: Episode IV – A New Hope", 1977)
     assert status in ("pending", "rejected") or film == ("Star Wars: The Force Awakens", 2015)
+
+
+async def test_the_people_of_a_first_film_do_not_make_its_sequel_that_film(
+    catalog_copy: Path,
+) -> None:
+    """A sequel the catalog lacks, with the first film's director and cast: the first
+    film's title inside 'Paddington 2' is not its title printed on the page."""
+    page = (
+        "Filmfreunde Blog\n\nPaddington 2 im Heimkino\n\n"
+        "Regisseur Paul King schickt den Bären wieder nach London. Ben Whishaw spricht den "
+        "Bären, Hugh Bonneville und Sally Hawkins spielen die Browns, und Julie Walters ist "
+        "wieder dabei.\n\nDas Bild der Blu-ray ist scharf, der Ton in DTS-HD MA 5.1 kräftig.\n"
+    )
+    status, film = await _imported_film(catalog_copy, page)
+    assert film != ("Paddington", 2014), status

@@ -178,6 +178,9 @@ def test_the_films_year_as_sentences_state_it(text: str, title: str, year: int) 
         "Harbour Films released it on disc in 2019.",
         "The restored Blu-ray edition was released in 2020 by a small label.",
         "Its soundtrack album was released in 1999.",
+        "The sequel was released in 1986.",
+        "The remake was released in 2005 to shrugs.",
+        "Harbour Films issued a new disc. It was released in 2011.",
     ],
 )
 def test_a_festivals_or_a_discs_year_is_not_the_films(text: str) -> None:
@@ -315,3 +318,11 @@ def test_cast_labels_parts_in_brackets_and_names_in_capitals() -> None:
         "Protagonizado por Ivo Brandt (Marko Lukas) y Mara Kovic (Ana Lukas), con un buen elenco."
     )
     assert said == ["Ivo Brandt", "Mara Kovic"]
+
+
+def test_a_cast_lists_parts_before_actors_in_english_and_places_are_no_actors() -> None:
+    assert prose.cast("The cast includes Marko Lukas (Ivo Brandt) and Ana Lukas (Mara Kovic).") == [
+        "Ivo Brandt",
+        "Mara Kovic",
+    ]
+    assert prose.cast("Protagonizada por Mara Kovic en Nueva York.") == ["Mara Kovic"]

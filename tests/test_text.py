@@ -17,8 +17,6 @@ from bot.text import clean_cell, names_compatible, norm_title, split_names
         ("Ivan the Terrible, Part I", "Ivan the Terrible. Part I"),
         ("Rome, Open City", "Rome Open City"),
         ("La Dolce Vita", "dolce vita"),
-        ("8½", "8 1/2"),  # not '81 2'
-        ("Naked Gun 33⅓", "naked gun 33 1/3"),
     ],
 )
 def test_same_title(a: str, b: str) -> None:
@@ -69,3 +67,11 @@ def test_cells_are_cleaned_and_split() -> None:
 )
 def test_year_hint(query: str, expected: tuple[str, int | None]) -> None:
     assert split_year_hint(query) == expected
+
+
+def test_a_typed_half_is_written_as_titles_write_it() -> None:
+    from bot.text import typed_fractions
+
+    assert norm_title(typed_fractions("8 1/2")) == norm_title("8½")
+    assert typed_fractions("what year is 8 1/2") == "what year is 8½"
+    assert typed_fractions("11/2/1999") == "11/2/1999"

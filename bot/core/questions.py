@@ -555,8 +555,9 @@ _DIRECTOR_PATTERNS = (
     r"^(?:is|was) (?P<film>.+?) (?:directed|made|helmed) by (?P<who>.+?)(?: right| correct)?$",
     r"^(?:is|was) (?P<who>.+?) the director of (?P<film>.+?)(?: right| correct)?$",
     # 'did kurosawa make throne of blood' (not 'did parasite make money')
-    r"^(?:did|does) (?P<who>.+?) (?:make|helm) (?!(?:any |much |more |a |the )?(?:money|profit|"
-    r"loss|cut|list|history|it|sense)\b)(?P<film>.+?)(?: right| correct)?$",
+    r"^(?:did|does) (?P<who>.+?) (?:make|helm) (?!(?:a|an|any|much|more|some|many|other)\b)"
+    r"(?!(?:the )?(?:money|profit|loss|cut|list|history|it|sense|top)\b)"
+    r"(?P<film>.+?)(?: right| correct)?$",
     # 'fellini directed bicycle thieves, right?'
     r"^(?P<who>.+?) (?:directed|made) (?P<film>.+?) (?:right|correct|yes|no)$",
     # 'perfect days is a wim wenders film, right?', 'is ran a kurosawa film'
@@ -571,10 +572,18 @@ _NOT_A_NAME = re.compile(
     r"dub(?:bed)?|audio|sound|extras?|features?|commentary|format|disc|dis[ck]s|4k|uhd|"
     r"blu-ray|dvd|criterion|arrow|edition|color|colour|black|white|english|widescreen|"
     r"print|stock|cinemas?|theaters?|theatres?|box|set|stores?|streaming|netflix|"
-    r"public domain|production|development|who|what|which|how|when|where|why|he|she|they|"
-    r"good|great|bad|best|worst|long|short|silent|new|old|classic|cult|famous|true|real|"
-    r"foreign|sound|early|late|recent|sequel|remake|documentary|animated|short|feature|"
-    r"kids?|family|christmas|holiday)\b"
+    r"public domain|production|development|who|what|which|how|when|where|why)\b"
+)
+# Words that describe a film, not its maker: 'is jaws a summer movie', 'is up a disney
+# movie' (a studio), 'is barry lyndon a period film'. Whole names only: Martin Short and
+# Justin Long are people.
+_NOT_A_MAKER = re.compile(
+    r"^(?:(?:a|an|the|very|really|real|true|good|great|bad|best|worst|long|short|silent|new|"
+    r"old|classic|cult|famous|foreign|early|late|recent|sequel|remake|documentary|animated|"
+    r"feature|kids?|family|christmas|holiday|summer|winter|period|epic|scary|war|disney|pixar|"
+    r"marvel|dc|netflix|hbo|studio|technicolor|color|colour|black and white|b&w|3d|imax|"
+    r"indie|independent|art ?house|musical|foreign language|popular|hit|flop|low budget|"
+    r"big budget|oscar winning|award winning|must see|\d+s)\s*)+$"
 )
 _SPINE = re.compile(
     r"(?<![\w-])(?:(?P<label>criterion|cc)(?: collection)?|spine)\s*(?:#|no\.?|number|num)?\s*"
@@ -1001,6 +1010,7 @@ def _member(lower: str) -> Question | None:
                 not who
                 or len(who.split()) > 4
                 or _NOT_A_NAME.search(who)
+                or _NOT_A_MAKER.match(who)
                 or any(c.isdigit() for c in who)
                 or who in DEMONYMS
                 or who in GENRE_WORDS
@@ -1138,9 +1148,9 @@ _FILMOGRAPHY_PATTERNS: tuple[tuple[str, str | None], ...] = (
     (r"^(?:the )?filmography of (?P<who>.+?)$", None),
 )  # fmt: skip
 _FILMOGRAPHY_NOT_A_NAME = re.compile(
-    r"\b(?:the best|best|good|great|new|old|other|similar|more|some|any|all|which|what|"
-    r"upcoming|recent|criterion|arrow|4k|blu-ray|dvd|editions?|releases?|this|that|"
-    r"these|those|top|favou?rite|my|your|their)\b"
+    r"^(?:the best|best|good|great|new|old|other|similar|more|some|any|all|which|what|"
+    r"upcoming|recent|this|that|these|those|top|favou?rite|my|your|their)\b|"
+    r"\b(?:criterion|arrow|4k|blu-ray|dvd|editions?|releases?)\b"
 )
 
 
@@ -1163,6 +1173,7 @@ def filmography_request(text: str) -> tuple[str, str | None] | None:
             or any(c.isdigit() for c in who)
             or _FILMOGRAPHY_NOT_A_NAME.search(who)
             or _NOT_A_NAME.search(who)
+            or _NOT_A_MAKER.match(who)
             or who in DEMONYMS
             or who in GENRE_WORDS
             or who in LANGUAGES

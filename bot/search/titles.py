@@ -28,13 +28,16 @@ from bot.constants import SUGGESTION_LABEL_MAX, SUGGESTIONS_MAX
 from bot.models import TitleEntry
 from bot.search.fuzzy import LIGHT_WORDS as _LIGHT
 from bot.search.fuzzy import RESCORE_COMPLETE, FuzzyIndex, StringTable, edit_similarity
-from bot.text import fold, norm_title, uninvert
+from bot.text import fold, norm_title, typed_fractions, uninvert
 
 # 2: keys made `canonical` (format characters dropped, look-alike letters unmixed).
-FORMAT_VERSION = 3  # 3: '8½' keys as '8 1 2'
+FORMAT_VERSION = 3
 # Queries are cut to this many characters before anything else happens: no title is
 # longer, and a 10,000-character paste must cost no more than a title.
 QUERY_MAX = 200
+# Queries of at most this many words are also tried with two neighbouring words joined
+# ('half blood prince' as Half-Blood); each join costs a fuzzy search.
+JOINED_WORDS_MAX = 4
 # 'Solaris (1972)', 'Solaris [1972]', 'solaris 1972', 'solaris, 1972'
 _YEAR_HINT = re.compile(r"^(?P<title>.+?)[\s,]*[(\[]?(?P<year>(?:18[89]|19\d|20\d)\d)[)\]]?\s*$")
 # Scores are 0-100. A fuzzy hit answers without asking when it scores at least
@@ -330,7 +333,7 @@ class TitleSearch:
     # -- lookup ----------------------------------------------------------------------
 
     def lookup(self, query: str, *, limit: int = 10) -> LookupResult:
-        query = " ".join(query[:QUERY_MAX].split())
+        query = typed_fractions(" ".join(query[:QUERY_MAX].split()))
         title, year = split_year_hint(query)
         interpretations = [(title, year)]
         if year is not None:
@@ -733,6 +736,9 @@ class TitleSearch:
         words = needle.split()
         found: list[tuple[Hit, float]] = []
         spellings: list[str] = []
+        if len(words) > JOINED_WORDS_MAX:
+            # a fuzzy search per pair: a long sentence would cost one per word
+            return found, spellings
         for n in range(len(words) - 1):
             a, b = words[n], words[n + 1]
             if not (a.isalpha() and b.isalpha()) or a in _LIGHT or b in _LIGHT:

@@ -49,9 +49,11 @@ from bot.search.spans import Span, exact_spans, is_year, namesakes
 from bot.search.titles import Hit, LookupResult, TitleSearch, query_key
 from bot.store import films, provenance, reviews
 from bot.store import questions as asked_store
-from bot.text import fold, same_person, sentences, translit_key
+from bot.text import fold, same_person, sentences, translit_key, typed_fractions
 
 QUESTION_MAX = 300
+# A one-word name asks for a person's films only when they directed this many.
+FILMOGRAPHY_ONE_WORD_DIRECTED = 2
 AnswerKind = Literal["fact", "unknown", "ask", "not_found", "not_understood", "film"]
 # How people know the bundled catalog's files.
 SOURCE_NAMES = {
@@ -130,8 +132,11 @@ async def answer_question(
     core: Core, req: Request, text: str, film_id: int | None = None
 ) -> Answered:
     """Understand `text`, find its film (or ask which), and answer from stored facts."""
-    text = shorten(" ".join(text.split()), QUESTION_MAX)
+    text = typed_fractions(shorten(" ".join(text.split()), QUESTION_MAX))
     q = understand(text)
+    if q.intent == "directed_by" and not await _a_director(core, q.who or ""):
+        # 'is up a pixar movie': no director called so; read it without that rule
+        q = understand(text, yes_no=False)
     if film_id is None and (asked := filmography_request(text)) is not None:
         answered = await _filmography(core, q, *asked)
         if answered is not None:
@@ -704,15 +709,29 @@ _FILM_FIELDS = {
 }
 
 
+async def _a_director(core: Core, name: str) -> bool:
+    """Whether someone who directed a film in the catalog goes by this name."""
+    found = (await core.people()).lookup(name, limit=PEOPLE_MAX)
+    return any(h.directed and h.score >= PEOPLE_PART for h in found.candidates)
+
+
 async def _filmography(core: Core, q: Question, name: str, role: str | None) -> Answered | None:
     """'films by satyajit ray': the person's card, when the name is clearly one person's
     (every word of it, or a surname alone, matching) and, when no role was said, no film
     is called so ('godzilla movies' are a film's, not a person's); else None."""
     found = (await core.people()).lookup(name, limit=PEOPLE_MAX)
     best = found.best
-    if best is None or best.score < PEOPLE_PART:
+    # the surname typed ('films from japan' is no Japan Mthembu's), and a name of one
+    # word only for a director ('kurosawa films'; 'space movies' is not Arthur Space's)
+    if best is None or best.score < PEOPLE_PART or not best.surname:
         return None
-    if role is None and any(h.exact for h in (await core.titles()).lookup(name).candidates):
+    if len(name.split()) == 1 and best.directed < FILMOGRAPHY_ONE_WORD_DIRECTED:
+        return None
+    titles = await core.titles()
+    # 'date movie', 'the peanuts movie', 'godzilla movies': a film's title
+    if any(h.exact for h in titles.lookup(q.text).candidates) or (
+        role != "director" and any(h.exact for h in titles.lookup(name).candidates)
+    ):
         return None
     sources = source_names(
         (await _described(core, {"": await provenance.person_sources(core.db, best.person_id)}))[""]
@@ -727,8 +746,9 @@ async def _filmography(core: Core, q: Question, name: str, role: str | None) -> 
 
 
 def _main_role(hit: PersonHit) -> str | None:
-    """A person who directed films is asked about as a director ('kurosawa films')."""
-    return "director" if hit.directed else None
+    """A person who mostly directed is asked about as a director ('kurosawa films'), not
+    an actor with a film or two of their own ('hanks movies')."""
+    return "director" if hit.directed * 2 >= hit.films else None
 
 
 def _film_answer(

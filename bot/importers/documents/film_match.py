@@ -799,7 +799,8 @@ async def _by_people(
     if page.year and facts.year and abs(page.year - facts.year) > 1:
         return None
     titled = any(
-        re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text_folded)
+        # not inside a longer title: 'Paddington 2', 'Alien: Covenant', 'Rocky II'
+        re.search(rf"(?<!\w){re.escape(key)}(?!\w)(?!\s+(?:\d|[ivx]+\b|part\b))", text_folded)
         # 'Third Man, The (reissue)' prints The Third Man
         for key in {norm_title(t) for t in facts.titles or [facts.title]}
         if len(key) >= 4

@@ -228,8 +228,12 @@ _STARRING = re.compile(
     rf"interprété(?:e|s)?\s+par|con\s+la\s+actuación\s+de|in\s+der\s+Hauptrolle)"
     # each name may carry its part in brackets: 'Ricardo Darín (Benjamín Espósito)'
     rf"\s+(?P<list>{_PERSON}(?:\s*\([^()\n]{{1,40}}\))?"
-    rf"(?:\s*(?:,|,?\s+(?:and|y|e|et|und|i|en)|&)\s*{_PERSON}(?:\s*\([^()\n]{{1,40}}\))?)"
+    rf"(?:\s*(?:,|,?\s+(?:and|y|e|et|und)|&)\s*{_PERSON}(?:\s*\([^()\n]{{1,40}}\))?)"
     rf"{{0,8}})"
+)
+# The verbs after which an actor comes first and the part in brackets.
+_ACTOR_FIRST = re.compile(
+    r"(?i:protagonizad|interpretad|interpretat|interprété|con\s+la\s+actuación|in\s+der)"
 )
 # 'Sissy Spacek stars as', 'Kim Novak is great as the', 'Joseph Cotten is ideally cast as'
 _ACTS_AS = re.compile(
@@ -264,7 +268,7 @@ _NOT_PERSON = re.compile(
     r"\b(?:Blu-?ray|Disc|DVD|Collection|Criterion|Entertainment|Video|Films?|Studios?|"
     r"Pictures|Home|Edition|Academy|Award|Awards|Oscar|Festival|Review|Reviews)\b"
 )
-_SPLIT_NAMES = re.compile(r"\s*(?:,?\s+(?:and|y|e|et|und|i|en)\s+|,|&)\s*")
+_SPLIT_NAMES = re.compile(r"\s*(?:,?\s+(?:and|y|e|et|und)\s+|,|&)\s*")
 # Boutique and studio labels a page names in passing ('On Blu-ray from The Criterion
 # Collection', 'courtesy of Kino Lorber'): canonical name -> how pages write it.
 _KNOWN_LABELS = (
@@ -368,12 +372,17 @@ _FILM_YEAR = (
 # 'which was released in 1954', '"Minority Report" was released in 2002': the film's year
 # when the sentence before it speaks of no disc ('The Blu-ray was released in 2011').
 _RELEASED_IN = re.compile(
-    rf"\b(?i:was|were|being|been)\s+(?:first\s+|originally\s+|theatrically\s+)?released\s+"
-    rf"(?:back\s+)?in\s+{_MONTH_WORD}{_YEAR}\b"
+    # the film as the subject: 'which was', 'it was', 'the film was', '"Title" was', or
+    # none ('due to being released in 1984')
+    rf"(?:(?<![\w'’])(?i:which|it|the\s+(?:film|movie|picture))|[\"“”])\s+(?i:was|were)\s+"
+    rf"(?:first\s+|originally\s+|theatrically\s+)?released\s+(?:back\s+)?in\s+"
+    rf"{_MONTH_WORD}{_YEAR}\b"
 )
+_BEING_RELEASED = re.compile(rf"\b(?i:being)\s+released\s+(?:back\s+)?in\s+{_MONTH_WORD}{_YEAR}\b")
 _DISC_WORDS = re.compile(
-    r"(?i:blu[- ]?ray|dvd|disc|4k|uhd|edition|box\s?set|steelbook|vhs|laserdisc|soundtrack|"
-    r"album|book|novel|game|series|season|restoration|re-?issue|remaster)"
+    r"\b(?i:blu[- ]?ray|dvds?|discs?|4k|uhd|editions?|box\s?set|steelbook|vhs|laserdisc|"
+    r"soundtrack|album|book|novel|game|series|season|restoration|re-?issue|remaster(?:ed)?|"
+    r"sequel|remake|set|transfer|cut|documentary|version|label|criterion|arrow|kino)\b"
 )
 
 
@@ -396,10 +405,15 @@ def film_year(text: str, title: str | None = None) -> int | None:
     for pattern in patterns:
         if match := re.search(pattern, text):
             return int(match["y"])
-    for match in _RELEASED_IN.finditer(text):
-        sentence = re.split(r"[.!?\n]\s", text[max(0, match.start() - 160) : match.start()])[-1]
-        if not _DISC_WORDS.search(sentence):
-            return int(match["y"])
+    for match in (*_RELEASED_IN.finditer(text), *_BEING_RELEASED.finditer(text)):
+        before = re.split(r"[.!?\n]\s", text[max(0, match.start() - 240) : match.start()])
+        sentence, previous = before[-1], (before[-2] if len(before) > 1 else "")
+        if _DISC_WORDS.search(sentence):
+            continue
+        # 'Criterion issued a new disc. It was released in 2011': 'it' is the disc
+        if re.match(r"(?i:it)\b", match.group()) and _DISC_WORDS.search(previous):
+            continue
+        return int(match["y"])
     return None
 
 
@@ -410,7 +424,14 @@ def cast(text: str) -> list[str]:
     parts: set[str] = set()  # names in brackets after an actor: their characters
     for match in _STARRING.finditer(text):
         listed = match["list"]
-        parts.update(" ".join(p.split()) for p in re.findall(r"\(([^()]+)\)", listed))
+        if _ACTOR_FIRST.match(match.group()):
+            # 'protagonizado por Ricardo Darín (Benjamín Espósito)': the part in brackets
+            parts.update(" ".join(p.split()) for p in re.findall(r"\(([^()]+)\)", listed))
+        else:
+            # 'the cast includes Holly Martins (Joseph Cotten)': the part before them
+            parts.update(
+                " ".join(p.split()) for p in re.findall(rf"({_PERSON})\s*\([^()]+\)", listed)
+            )
         listed = re.sub(r"\s*\([^()]*\)", "", listed)
         names = [n.strip() for n in _SPLIT_NAMES.split(listed) if n.strip()]
         found[match.start()] = names
