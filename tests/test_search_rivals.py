@@ -148,3 +148,15 @@ def test_the_article_typed_puts_the_title_that_begins_with_it_first() -> None:
     assert best is None and ranked[0] == 2
     assert answer(engine, "a valley of")[1][0] == 3
     assert answer(engine, "valley of")[1][0] == 1  # no article typed: the best known
+
+
+def test_a_3d_sequel_counts_in_its_series_and_a_late_3d_re_release_does_not() -> None:
+    """'Saw 3D' (2010, six years after Saw) is the series' seventh film; 'Top Gun 3D'
+    (2013, 27 years after) is Top Gun again."""
+    from bot.search.titles import Hit, _re_release
+
+    saw3d = Hit(1, "Saw 3D", 2010, 99.0, False)
+    topgun3d = Hit(2, "Top Gun 3D", 2013, 99.0, False)
+    assert not _re_release("saw", saw3d, 2004)
+    assert _re_release("top gun", topgun3d, 1986)
+    assert _re_release("apocalypse now", Hit(3, "Apocalypse Now Redux", 2001, 99.0, False), 1979)

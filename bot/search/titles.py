@@ -38,6 +38,9 @@ QUERY_MAX = 200
 # Queries of at most this many words are also tried with two neighbouring words joined
 # ('half blood prince' as Half-Blood); each join costs a fuzzy search.
 JOINED_WORDS_MAX = 4
+# A '3D' title this many years or more after its film is that film again (Top Gun 3D);
+# sooner, a sequel shot so (Saw 3D, Step Up 3D).
+RE_RELEASE_YEARS = 10
 # 'Solaris (1972)', 'Solaris [1972]', 'solaris 1972', 'solaris, 1972'
 _YEAR_HINT = re.compile(r"^(?P<title>.+?)[\s,]*[(\[]?(?P<year>(?:18[89]|19\d|20\d)\d)[)\]]?\s*$")
 # Scores are 0-100. A fuzzy hit answers without asking when it scores at least
@@ -410,7 +413,7 @@ class TitleSearch:
         def known(hit: Hit) -> bool:
             if hit.film_id == anchor[0].film_id:
                 return True
-            if (hit.year or 0) < since or _re_release(name, hit):
+            if (hit.year or 0) < since or _re_release(name, hit, since):
                 return False  # 'Top Gun 3D' is Top Gun again
             return self._fame(weights[hit.film_id]) >= least
 
@@ -426,7 +429,7 @@ class TitleSearch:
             if weights[h.film_id] < self.known_rank
             and (h.year or 0) >= since
             and h.year not in years
-            and not _re_release(name, h)
+            and not _re_release(name, h, since)
             and _goes_on_as_sequel(name, h)
         }
         series = [h for h in by_release if h.film_id in counted]
@@ -995,15 +998,17 @@ def _subtitle_named(name: str, title: str) -> bool:
     return any(fold(uninvert(p)) == name for p in _SUBTITLED.split(title or "")[1:])
 
 
-def _re_release(name: str, hit: Hit) -> bool:
+def _re_release(name: str, hit: Hit, first_year: int = 0) -> bool:
     """Whether the title is the series' name and an edition's words ('Top Gun 3D',
     'Apocalypse Now Redux', 'Blade Runner: The Final Cut'): the same film again, no
-    sequel."""
+    sequel. A 3D or IMAX title within RE_RELEASE_YEARS of the first film is a sequel
+    made so ('Saw 3D', 'Step Up 3D'); a re-release comes years later (Top Gun 3D)."""
     for title in (hit.matched, hit.title):
         written = fold(uninvert(title)) if title else ""
         rest = set(written[len(name) :].split()) - _LIGHT
         if written.startswith(name + " ") and rest and rest <= _EDITIONS:
-            return True
+            soon = bool(first_year and hit.year and hit.year - first_year < RE_RELEASE_YEARS)
+            return not (rest <= {"3d", "imax"} and soon)
     return False
 
 

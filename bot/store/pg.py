@@ -356,8 +356,10 @@ class Database(_PgSql, sqlite_db.Database):
 
     async def close(self) -> None:
         self._closing = True
-        for task in list(self._relistening):
+        waiting = list(self._relistening)
+        for task in waiting:
             task.cancel()
+        await asyncio.gather(*waiting, return_exceptions=True)
         for conn in self._listeners:
             with contextlib.suppress(Exception):
                 await conn.close()

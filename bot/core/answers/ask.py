@@ -765,7 +765,12 @@ def _film_answer(
     if intent == "year" and "year" in d.conflicts:
         claims = "; ".join(f"{c.value} ({source_names(c.sources)})" for c in d.conflicts["year"])
         return "fact", f"Sources differ on the year of {name}: {claims}."
-    if intent == "year" and "year" not in sources and "cannes_competition" in sources:
+    if (
+        intent == "year"
+        and d.summary.year
+        and "year" not in sources
+        and "cannes_competition" in sources
+    ):
         # Dated by the festival alone: the year it competed, not its release year.
         festival = source_names(sources["cannes_competition"])
         return "fact", (
