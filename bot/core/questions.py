@@ -997,6 +997,21 @@ def _spine(marked: str) -> tuple[str | None, str | None, str]:
     return None, None, marked
 
 
+def _could_be_a_name(who: str) -> bool:
+    """Whether the words a question puts where a person goes may be someone's name: not
+    a question word, a kind of film, a nationality, a genre or a language."""
+    return bool(
+        who
+        and len(who.split()) <= 4
+        and not any(c.isdigit() for c in who)
+        and not _NOT_A_NAME.search(who)
+        and not _NOT_A_MAKER.match(who)
+        and who not in DEMONYMS
+        and who not in GENRE_WORDS
+        and who not in LANGUAGES
+    )
+
+
 def _member(lower: str) -> Question | None:
     """'is clint eastwood in tarantula', 'did bergman direct persona': whether a person
     is in a film's cast (`in_cast`) or directed it (`directed_by`); `who` is the name."""
@@ -1006,16 +1021,7 @@ def _member(lower: str) -> Question | None:
             if match is None:
                 continue
             who = " ".join(match["who"].strip(_QUOTE + " ,").split())
-            if (
-                not who
-                or len(who.split()) > 4
-                or _NOT_A_NAME.search(who)
-                or _NOT_A_MAKER.match(who)
-                or any(c.isdigit() for c in who)
-                or who in DEMONYMS
-                or who in GENRE_WORDS
-                or who in LANGUAGES
-            ):
+            if not _could_be_a_name(who):
                 continue
             rest, fmt, label = _edition_words(match["film"])
             if fmt or label:
@@ -1167,17 +1173,7 @@ def filmography_request(text: str) -> tuple[str, str | None] | None:
         if match is None:
             continue
         who = " ".join(match["who"].strip(_QUOTE + " ,").split())
-        if (
-            not who
-            or len(who.split()) > 4
-            or any(c.isdigit() for c in who)
-            or _FILMOGRAPHY_NOT_A_NAME.search(who)
-            or _NOT_A_NAME.search(who)
-            or _NOT_A_MAKER.match(who)
-            or who in DEMONYMS
-            or who in GENRE_WORDS
-            or who in LANGUAGES
-        ):
+        if not _could_be_a_name(who) or _FILMOGRAPHY_NOT_A_NAME.search(who):
             continue
         return who, role
     return None

@@ -295,16 +295,20 @@ def _outgoing(row: aiosqlite.Row) -> Outgoing:
 
 
 # Each subscription's first undelivered item (see `heads`).
+# The id of subscription s's first undelivered item (its two '?' are today's date), for
+# `heads` and bot.store.outbox_leases.
+HEAD_ITEM_SQL = (
+    "(SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
+    "  (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
+    "  OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
+    "      AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
+    # the partial index announcements_open's own condition (migration 0012)
+    ") AND (b.state = 'pending' OR b.posted_date IS NOT b.release_date)"
+    " ORDER BY b.id LIMIT 1)"
+)
 HEADS_SQL = (
     f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at FROM subscriptions s "
-    "JOIN announcements a ON a.id = ("
-    "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
-    "    (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
-    "    OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
-    "        AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
-    # the partial index announcements_open's own condition (migration 0012)
-    "  ) AND (b.state = 'pending' OR b.posted_date IS NOT b.release_date)"
-    "  ORDER BY b.id LIMIT 1) "
+    f"JOIN announcements a ON a.id = {HEAD_ITEM_SQL} "
     "WHERE s.platform = ? ORDER BY a.next_attempt_at, s.id"
 )
 

@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from bot.store.announcements import (
     _OUT_COLUMNS,
     _SUB_COLUMNS,
+    HEAD_ITEM_SQL,
     Outgoing,
     Release,
     Subscription,
@@ -101,14 +102,7 @@ def _heads_sql(targets: int) -> str:
     return (
         f"SELECT {_SUB_COLUMNS}, {_OUT_COLUMNS}, a.next_attempt_at, "
         "coalesce(c.lease_until, 0), c.claimed_by, c.target IS NULL FROM subscriptions s "
-        "JOIN announcements a ON a.id = ("
-        "  SELECT b.id FROM announcements b WHERE b.subscription_id = s.id AND ("
-        "    (b.state = 'pending' AND NOT (b.kind = 'released' AND b.release_date > ?))"
-        "    OR (b.state = 'sent' AND b.posted_date IS NOT b.release_date"
-        "        AND NOT (b.posted_date = '~' || b.release_date AND b.release_date > ?))"
-        # the partial index announcements_open's own condition (migration 0012)
-        "  ) AND (b.state = 'pending' OR b.posted_date IS NOT b.release_date)"
-        "  ORDER BY b.id LIMIT 1) "
+        f"JOIN announcements a ON a.id = {HEAD_ITEM_SQL} "
         "LEFT JOIN delivery_channels c ON c.platform = s.platform AND c.target = s.target "
         f"WHERE s.platform = ?{where}"
     )
